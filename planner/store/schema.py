@@ -1,0 +1,165 @@
+"""The workspace schema, as an ordered list of migrations.
+
+Every table is STRICT and carries CHECK constraints, so a negative quantity, a malformed date or
+text in a number column cannot be stored whatever code writes it.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+#: Bumped with every migration; stored in PRAGMA user_version.
+SCHEMA_VERSION = 1
+
+migrations = Migrations("planner")
+
+_ISO_DATE = "GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]'"
+
+
+def _date(col: str, *, required: bool = False) -> str:
+    null = "NOT NULL" if required else ""
+    check = f"CHECK ({col} {_ISO_DATE})" if required else f"CHECK ({col} IS NULL OR {col} {_ISO_DATE})"
+    return f"{col} TEXT {null} {check}"
+
+
+def _run_script(db: Database, script: str) -> None:
+    """Run statements one by one (executescript would commit the migration's transaction)."""
+    for statement in script.split(";\n"):
+        if statement.strip():
+            db.execute(statement)
+
+
+@migrations(name="0001_initial")
+def m0001_initial(db: Database) -> None:
+    _run_script(
+        db,
+        f"""
+        CREATE TABLE settings (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        ) STRICT;
+
+        CREATE TABLE suppliers (
+            supplier TEXT PRIMARY KEY CHECK (length(supplier) > 0),
+            email TEXT,
+            lead_time_days REAL CHECK (lead_time_days IS NULL OR lead_time_days >= 0),
+            lead_time_std_days REAL CHECK (lead_time_std_days IS NULL OR lead_time_std_days >= 0),
+            min_order_value REAL CHECK (min_order_value IS NULL OR min_order_value >= 0),
+            currency TEXT,
+            contact TEXT,
+            address TEXT
+        ) STRICT;
+
+        CREATE TABLE products (
+            sku TEXT PRIMARY KEY CHECK (length(sku) > 0),
+            name TEXT,
+            supplier TEXT REFERENCES suppliers(supplier) ON UPDATE CASCADE,
+            supplier_sku TEXT,
+            unit_cost REAL CHECK (unit_cost IS NULL OR unit_cost >= 0),
+            unit_price REAL CHECK (unit_price IS NULL OR unit_price >= 0),
+            lead_time_days REAL CHECK (lead_time_days IS NULL OR lead_time_days >= 0),
+            lead_time_std_days REAL CHECK (lead_time_std_days IS NULL OR lead_time_std_days >= 0),
+            moq INTEGER CHECK (moq IS NULL OR moq >= 0),
+            case_pack INTEGER CHECK (case_pack IS NULL OR case_pack >= 1),
+            service_level REAL CHECK (service_level IS NULL OR (service_level > 0 AND service_level < 1)),
+            made_to_order INTEGER NOT NULL DEFAULT 0 CHECK (made_to_order IN (0, 1)),
+            active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1))
+        ) STRICT;
+        CREATE INDEX products_supplier ON products(supplier);
+
+        CREATE TABLE sales (
+            id INTEGER PRIMARY KEY,
+            {_date("date", required=True)},
+            sku TEXT NOT NULL REFERENCES products(sku) ON UPDATE CASCADE,
+            quantity INTEGER NOT NULL CHECK (quantity >= 0),
+            order_id TEXT,
+            unit_price REAL CHECK (unit_price IS NULL OR unit_price >= 0),
+            channel TEXT
+        ) STRICT;
+        CREATE UNIQUE INDEX sales_order_line ON sales(order_id, sku, date) WHERE order_id IS NOT NULL;
+        CREATE INDEX sales_sku_date ON sales(sku, date);
+
+        -- Daily demand per SKU, kept in step with sales by the importers: what the engine reads.
+        CREATE TABLE daily_demand (
+            sku TEXT NOT NULL,
+            {_date("date", required=True)},
+            quantity INTEGER NOT NULL CHECK (quantity >= 0),
+            order_lines INTEGER NOT NULL CHECK (order_lines >= 0),
+            PRIMARY KEY (sku, date)
+        ) STRICT, WITHOUT ROWID;
+
+        CREATE TABLE inventory (
+            sku TEXT NOT NULL REFERENCES products(sku) ON UPDATE CASCADE,
+            location TEXT NOT NULL DEFAULT '',
+            on_hand INTEGER NOT NULL CHECK (on_hand >= 0),
+            on_hold INTEGER NOT NULL DEFAULT 0 CHECK (on_hold >= 0),
+            {_date("hold_release_date")},
+            PRIMARY KEY (sku, location)
+        ) STRICT;
+
+        CREATE TABLE purchase_orders (
+            po_number TEXT PRIMARY KEY CHECK (length(po_number) > 0),
+            supplier TEXT REFERENCES suppliers(supplier) ON UPDATE CASCADE,
+            {_date("order_date")},
+            note TEXT
+        ) STRICT;
+
+        CREATE TABLE po_lines (
+            po_number TEXT NOT NULL REFERENCES purchase_orders(po_number)
+                ON UPDATE CASCADE ON DELETE CASCADE,
+            sku TEXT NOT NULL REFERENCES products(sku) ON UPDATE CASCADE,
+            quantity INTEGER NOT NULL CHECK (quantity >= 0),
+            {_date("expected_date", required=True)},
+            received_quantity INTEGER NOT NULL DEFAULT 0 CHECK (received_quantity >= 0),
+            {_date("received_date")},
+            status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'received', 'cancelled')),
+            unit_cost REAL CHECK (unit_cost IS NULL OR unit_cost >= 0),
+            PRIMARY KEY (po_number, sku)
+        ) STRICT;
+        CREATE INDEX po_lines_sku ON po_lines(sku);
+
+        CREATE TABLE backorders (
+            order_id TEXT NOT NULL CHECK (length(order_id) > 0),
+            sku TEXT NOT NULL REFERENCES products(sku) ON UPDATE CASCADE,
+            quantity INTEGER NOT NULL CHECK (quantity > 0),
+            {_date("order_date", required=True)},
+            {_date("promised_date")},
+            unit_price REAL CHECK (unit_price IS NULL OR unit_price >= 0),
+            priority REAL,
+            customer TEXT,
+            PRIMARY KEY (order_id, sku)
+        ) STRICT;
+        CREATE INDEX backorders_sku ON backorders(sku);
+
+        CREATE TABLE forecast_overrides (
+            sku TEXT PRIMARY KEY REFERENCES products(sku) ON UPDATE CASCADE,
+            demand_per_day REAL NOT NULL CHECK (demand_per_day >= 0),
+            demand_std_per_day REAL CHECK (demand_std_per_day IS NULL OR demand_std_per_day >= 0),
+            {_date("start_date")},
+            {_date("end_date")}
+        ) STRICT;
+
+        -- What customers were last told, so the update list can say when a date changed.
+        CREATE TABLE quoted_dates (
+            order_id TEXT NOT NULL,
+            sku TEXT NOT NULL,
+            {_date("quoted_date")},
+            {_date("exported_on", required=True)},
+            PRIMARY KEY (order_id, sku)
+        ) STRICT;
+
+        CREATE TABLE import_log (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            user TEXT,
+            kind TEXT NOT NULL,
+            file TEXT NOT NULL,
+            rows_read INTEGER NOT NULL CHECK (rows_read >= 0),
+            inserted INTEGER NOT NULL CHECK (inserted >= 0),
+            updated INTEGER NOT NULL CHECK (updated >= 0),
+            skipped INTEGER NOT NULL CHECK (skipped >= 0),
+            summary TEXT
+        ) STRICT;
+        """
+    )

@@ -1,0 +1,117 @@
+"""Workspace settings: declared once with their default, type and validation."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlite_utils import Database
+
+
+class SettingError(ValueError):
+    """A setting name or value that cannot be used."""
+
+
+@dataclass(frozen=True)
+class Setting:
+    key: str
+    default: Any
+    cast: Callable[[str], Any]
+    help: str
+    validate: Callable[[Any], bool] = lambda value: True
+    expected: str = ""
+
+
+def _bool(text: str) -> bool:
+    lowered = str(text).strip().lower()
+    if lowered in {"1", "true", "yes", "y", "on"}:
+        return True
+    if lowered in {"0", "false", "no", "n", "off"}:
+        return False
+    raise ValueError(text)
+
+
+def _text(text: str) -> str:
+    return str(text)
+
+
+SETTINGS: dict[str, Setting] = {
+    s.key: s
+    for s in [
+        Setting("service_level", 0.95, float, "target service level (cycle or fill rate)",
+                lambda v: 0.5 <= v < 1, "a number from 0.5 to below 1, e.g. 0.95"),
+        Setting("service_level_type", "cycle", _text,
+                "`cycle` (no stockout per cycle) or `fill_rate` (share of demand served)",
+                lambda v: v in {"cycle", "fill_rate"}, "cycle or fill_rate"),
+        Setting("review_period_days", 7, int, "days between order reviews; 0 = continuous",
+                lambda v: 0 <= v <= 365, "whole days from 0 to 365"),
+        Setting("horizon_days", 182, int, "how far projections and plans look",
+                lambda v: 7 <= v <= 1095, "whole days from 7 to 1095"),
+        Setting("dock_to_stock_days", 2, int, "days from a PO's arrival to sellable stock",
+                lambda v: 0 <= v <= 60, "whole days from 0 to 60"),
+        Setting("hold_release_days", 7, int, "release delay for held stock without a date",
+                lambda v: 0 <= v <= 365, "whole days from 0 to 365"),
+        Setting("cancel_rate_per_day", 0.02, float,
+                "chance per day of waiting that a backordered customer cancels",
+                lambda v: 0 <= v < 1, "a number from 0 to below 1, e.g. 0.02"),
+        Setting("promise_buffer_days", 3, int, "days added to projected dates when quoting",
+                lambda v: 0 <= v <= 60, "whole days from 0 to 60"),
+        Setting("split_shipment_cost", 14.0, float, "cost of one extra shipment",
+                lambda v: v >= 0, "a non-negative amount"),
+        Setting("default_lead_time_days", 30, float,
+                "lead time for products whose product and supplier give none",
+                lambda v: 0 <= v <= 730, "days from 0 to 730"),
+        Setting("currency", "USD", _text, "currency code for money columns",
+                lambda v: len(v) == 3 and v.isalpha(), "a three-letter ISO code such as USD"),
+        Setting("company_name", "", _text, "printed on PDFs"),
+        Setting("company_address", "", _text, "printed on supplier PDFs"),
+        Setting("company_logo", "", _text, "path to a PNG/JPEG logo for PDFs"),
+        Setting("page_size", "A4", _text, "PDF page size", lambda v: v in {"A4", "Letter"},
+                "A4 or Letter"),
+        Setting("purchase_terms", "", _text, "terms and notes printed on supplier PDFs"),
+    ]
+}
+
+
+def parse_setting(key: str, value: str) -> Any:
+    """Cast and validate a setting's text value, raising SettingError with a fix."""
+    if key not in SETTINGS:
+        known = ", ".join(sorted(SETTINGS))
+        raise SettingError(f"unknown setting {key!r}; known settings: {known}")
+    setting = SETTINGS[key]
+    try:
+        typed = setting.cast(value)
+    except (TypeError, ValueError):
+        raise SettingError(f"{key} = {value!r} is not valid: expected {setting.expected or setting.cast.__name__}") from None
+    if setting.key == "currency":
+        typed = typed.upper()
+    if not setting.validate(typed):
+        raise SettingError(f"{key} = {value!r} is not valid: expected {setting.expected}")
+    return typed
+
+
+def load_settings(db: Database) -> dict[str, Any]:
+    """All settings, stored values over defaults."""
+    values = {key: s.default for key, s in SETTINGS.items()}
+    if db["settings"].exists():
+        for row in db.execute("SELECT key, value FROM settings"):
+            key, value = row
+            if key in SETTINGS:
+                try:
+                    values[key] = parse_setting(key, value)
+                except SettingError:
+                    pass  # a bad stored value falls back to the default
+    return values
+
+
+def save_setting(db: Database, key: str, value: Any) -> Any:
+    """Validate and store one setting; returns the typed value."""
+    typed = parse_setting(key, str(value))
+    with db.atomic():
+        db.execute(
+            "INSERT INTO settings(key, value) VALUES (?, ?) "
+            "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            [key, str(typed)],
+        )
+    return typed
