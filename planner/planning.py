@@ -51,6 +51,10 @@ def load_planning_data(db: Database, as_of: dt.date | None = None) -> PlanningDa
     for column in ("made_to_order", "active"):
         products[column] = products[column].astype(bool)
     sup = suppliers.set_index("supplier")
+    products["lead_time_source"] = np.where(
+        products["lead_time_days"].notna(), "product",
+        np.where(products["supplier"].map(sup["lead_time_days"]).notna() if len(sup) else False,
+                 "supplier", "default"))
     for column in ("lead_time_days", "lead_time_std_days"):
         from_supplier = products["supplier"].map(sup[column]) if len(sup) else np.nan
         products[column] = products[column].fillna(from_supplier)
@@ -91,3 +95,371 @@ def load_planning_data(db: Database, as_of: dt.date | None = None) -> PlanningDa
     return PlanningData(as_of=as_of, settings=settings, products=products, suppliers=suppliers,
                         daily_demand=daily_demand, inventory=inventory, po_lines=po_lines,
                         backorders=backorders, overrides=overrides)
+
+
+@dataclass
+class PlanResult:
+    """A complete plan for one as-of date: what the CLI prints, the app shows and the PDFs carry."""
+
+    as_of: dt.date
+    settings: dict[str, Any]
+    #: one row per active SKU: the spec's plan columns plus name, supplier, unit_cost, unit_price,
+    #: made_to_order, demand_class, backtest_mase, lead_time_std_days, below_reorder_point, ...
+    skus: pd.DataFrame
+    #: long: sku, week_start, forecast, lower, upper
+    forecast_weekly: pd.DataFrame
+    #: long: sku, week_start, quantity
+    history_weekly: pd.DataFrame
+    #: one row per open order line, the spec's backorder fields plus flags
+    backorder_lines: pd.DataFrame
+    #: one row per day: date, existing_units, existing_value, new_units, new_value, total_units, total_value
+    book: pd.DataFrame
+    #: index sku, columns dates: projected sellable stock at end of day (no new orders)
+    projected_on_hand: pd.DataFrame
+    #: index sku, columns dates: projected new backorders open at end of day
+    projected_new_backorders: pd.DataFrame
+    #: one per supplier and order date (spec shape); lines carry name, why, rounding notes, cases
+    purchase_suggestions: list[dict[str, Any]]
+    #: open PO lines with arrival (sellable) date and overdue flag
+    open_po_lines: pd.DataFrame
+    #: suppliers with learned lead time and lateness
+    suppliers: pd.DataFrame
+    #: multi-line orders: ship partial now vs hold
+    orders: pd.DataFrame
+    kpis: dict[str, Any]
+
+
+#: A supplier's learned figures replace the stated lead time once this many lines were received.
+MIN_RECEIVED_LINES_TO_LEARN = 3
+
+Progress = Any  # Callable[[float, str], None] | None: fraction done and what is running
+
+
+def _report(progress: Progress, fraction: float, what: str) -> None:
+    if progress is not None:
+        progress(fraction, what)
+
+
+def effective_lead_times(products: pd.DataFrame, learned: pd.DataFrame) -> pd.DataFrame:
+    """Stated lead times corrected by what the supplier's received POs show.
+
+    Adds lead_time_days_stated, lead_time_days_learned and lateness_days; lead_time_days becomes
+    stated + mean lateness (never below zero) when the supplier has enough received lines, and
+    the learned lead time where nothing was stated at all.
+    """
+    out = products.copy()
+    out["lead_time_days_stated"] = out["lead_time_days"]
+    if learned is None or learned.empty:
+        out["lead_time_days_learned"] = np.nan
+        out["lateness_days"] = 0.0
+        return out
+    enough = learned[learned["received_lines"] >= MIN_RECEIVED_LINES_TO_LEARN]
+    lt_learned = out["supplier"].map(enough["lead_time_days_learned"])
+    lt_std_learned = out["supplier"].map(enough["lead_time_std_days_learned"])
+    lateness = out["supplier"].map(enough["lateness_days_mean"]).fillna(0.0)
+    out["lead_time_days_learned"] = lt_learned
+    out["lateness_days"] = lateness
+    stated = out["lead_time_source"] != "default"
+    corrected = np.where(stated, out["lead_time_days"] + lateness,
+                         lt_learned.fillna(out["lead_time_days"]))
+    out["lead_time_days"] = np.maximum(corrected.astype(float), 0.0)
+    out["lead_time_std_days"] = np.fmax(out["lead_time_std_days"].to_numpy(float),
+                                        lt_std_learned.to_numpy(float))
+    return out
+
+
+def _shift_to_day0(daily: pd.DataFrame, skus: list[str], as_of: dt.date, horizon_days: int) -> np.ndarray:
+    """Forecast frame (columns as_of+1 …) as an (n_skus, horizon_days) array with day 0 = as_of."""
+    dates = pd.date_range(pd.Timestamp(as_of), periods=horizon_days, freq="D")
+    frame = daily.reindex(index=skus, columns=dates).fillna(0.0)
+    matrix = frame.to_numpy(dtype=float)
+    matrix[:, 0] = 0.0
+    return matrix
+
+
+def _iso(value: Any) -> str | None:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    return pd.Timestamp(value).date().isoformat()
+
+
+def run_plan(data: PlanningData, *, realistic: bool = False, progress: Progress = None,
+             po_lines: pd.DataFrame | None = None) -> PlanResult:
+    """Forecast, set policy, project the backorder queue and suggest purchases for every active SKU.
+
+    ``po_lines`` replaces the workspace's PO lines (used by what-if); ``realistic`` shifts open POs
+    by their supplier's learned lateness.
+    """
+    from planner.engine.forecast import forecast_demand
+    from planner.engine.lead_time import learn_supplier_lead_times
+    from planner.engine.policy import inventory_policy
+    from planner.engine.projection import project_backorders
+    from planner.engine.purchasing import suggest_purchases
+    from planner.engine.supply import build_supply, supply_matrix
+
+    settings = data.settings
+    as_of = data.as_of
+    horizon = int(settings["horizon_days"])
+    review = int(settings["review_period_days"])
+    dock = int(settings["dock_to_stock_days"])
+    po = data.po_lines if po_lines is None else po_lines
+
+    _report(progress, 0.02, "learning supplier lead times")
+    learned = learn_supplier_lead_times(po, as_of=as_of)
+    products = effective_lead_times(data.products[data.products["active"]].reset_index(drop=True),
+                                    learned)
+    skus = products["sku"].tolist()
+    by_sku = products.set_index("sku")
+
+    _report(progress, 0.05, "forecasting demand")
+    forecast = forecast_demand(
+        data.daily_demand, as_of=as_of, horizon_days=horizon, skus=skus,
+        lead_time_days=by_sku["lead_time_days"], review_period_days=review,
+        groups=by_sku["supplier"].fillna(""), made_to_order=by_sku["made_to_order"],
+        overrides=data.overrides)
+    models = forecast.models.reindex(skus)
+
+    _report(progress, 0.55, "projecting supply and the backorder queue")
+    lateness = None
+    if realistic and not learned.empty:
+        lateness = learned["lateness_days_mean"]
+    supply = build_supply(data.inventory, po, as_of=as_of, horizon_days=horizon,
+                          dock_to_stock_days=dock,
+                          hold_release_days=int(settings["hold_release_days"]),
+                          lateness_days=lateness)
+    backorders = data.backorders[data.backorders["sku"].isin(set(skus))].copy()
+    projection = project_backorders(
+        as_of=as_of, horizon_days=horizon, supply=supply, backorders=backorders,
+        products=products, demand_daily=forecast.daily,
+        cancel_rate_per_day=float(settings["cancel_rate_per_day"]),
+        promise_buffer_days=int(settings["promise_buffer_days"]),
+        split_shipment_cost=float(settings["split_shipment_cost"]))
+
+    _report(progress, 0.70, "setting safety stock and reorder points")
+    made_to_order = by_sku["made_to_order"].to_numpy(bool)
+    demand_per_day = models["demand_per_day"].to_numpy(float)
+    demand_std = models["demand_std_per_day"].to_numpy(float)
+    policy = inventory_policy(
+        demand_per_day=demand_per_day, demand_std_per_day=demand_std,
+        lead_time_days=by_sku["lead_time_days"].to_numpy(float),
+        lead_time_std_days=by_sku["lead_time_std_days"].to_numpy(float),
+        review_period_days=review, service_level=by_sku["service_level"].to_numpy(float),
+        service_level_type=str(settings["service_level_type"]),
+        demand_class=models["demand_class"].to_numpy(object))
+    policy.index = pd.Index(skus, name="sku")
+
+    _report(progress, 0.80, "suggesting purchases")
+    inv = data.inventory.groupby("sku")[["on_hand", "on_hold"]].sum()
+    on_hand = inv["on_hand"].reindex(skus).fillna(0).astype(int)
+    on_hold = inv["on_hold"].reindex(skus).fillna(0).astype(int)
+    open_supply = supply[supply["kind"] == "po"]
+    on_order = open_supply.groupby("sku")["quantity"].sum().reindex(skus).fillna(0).astype(int)
+    backordered = backorders.groupby("sku")["quantity"].sum().reindex(skus).fillna(0).astype(int)
+    po_notes = _po_notes(open_supply, skus)
+    plan_skus = pd.DataFrame({
+        "sku": skus, "supplier": by_sku["supplier"].to_numpy(object),
+        "unit_cost": by_sku["unit_cost"].fillna(0.0).to_numpy(float),
+        "moq": by_sku["moq"].to_numpy(int), "case_pack": by_sku["case_pack"].to_numpy(int),
+        "lead_time_days": by_sku["lead_time_days"].to_numpy(float),
+        "reorder_point": policy["reorder_point"].to_numpy(float),
+        "order_up_to": policy["order_up_to"].to_numpy(float),
+        "made_to_order": made_to_order, "active": True,
+        "demand_per_day": demand_per_day,
+    })
+    purchase = suggest_purchases(
+        as_of=as_of, horizon_days=horizon, review_period_days=review, dock_to_stock_days=dock,
+        skus=plan_skus,
+        supply_daily=supply_matrix(supply, skus, as_of=as_of, horizon_days=horizon),
+        backlog_units=backordered.to_numpy(float),
+        demand_daily=_shift_to_day0(forecast.daily, skus, as_of, horizon),
+        suppliers=data.suppliers, po_notes=po_notes)
+
+    _report(progress, 0.92, "summing up")
+    table = _sku_table(products, models, policy, purchase.by_sku, projection, on_hand, on_hold,
+                       on_order, backordered, as_of)
+    suggestions = _enrich_suggestions(purchase.suggestions, purchase.lines, products, projection)
+    kpis = _kpis(table, projection, data, as_of)
+    open_po = supply[supply["kind"] == "po"].copy()
+    suppliers = data.suppliers.set_index("supplier").join(learned, how="outer").reset_index()
+    _report(progress, 1.0, "done")
+    return PlanResult(
+        as_of=as_of, settings=dict(settings), skus=table, forecast_weekly=forecast.weekly,
+        history_weekly=forecast.history_weekly, backorder_lines=projection.lines,
+        book=projection.book, projected_on_hand=projection.on_hand,
+        projected_new_backorders=projection.new_backorders,
+        purchase_suggestions=suggestions, open_po_lines=open_po, suppliers=suppliers,
+        orders=projection.orders, kpis=kpis)
+
+
+def _po_notes(open_supply: pd.DataFrame, skus: list[str]) -> list[str]:
+    """Per SKU, e.g. "120 on PO-1043 due 14 Mar", for the why sentence."""
+    if open_supply.empty:
+        return ["" for _ in skus]
+    text = (open_supply["quantity"].astype(int).astype(str) + " on "
+            + open_supply["source"].astype(str) + " due "
+            + pd.to_datetime(open_supply["date"]).dt.strftime("%d %b").str.lstrip("0"))
+    joined = text.groupby(open_supply["sku"]).agg(", ".join)
+    return [joined.get(s, "") for s in skus]
+
+
+def _sku_table(products: pd.DataFrame, models: pd.DataFrame, policy: pd.DataFrame,
+               purchase_by_sku: pd.DataFrame, projection: Any, on_hand: pd.Series,
+               on_hold: pd.Series, on_order: pd.Series, backordered: pd.Series,
+               as_of: dt.date) -> pd.DataFrame:
+    skus = products["sku"].tolist()
+    p = products.set_index("sku")
+    buy = purchase_by_sku.reindex(skus)
+    position = on_hand + on_hold + on_order - backordered
+    demand = models["demand_per_day"].astype(float)
+    available = (on_hand + on_hold - backordered).clip(lower=0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        cover = np.where(demand > 0, available / demand, np.nan)
+    table = pd.DataFrame({
+        "sku": skus,
+        "name": p["name"].to_numpy(object),
+        "supplier": p["supplier"].to_numpy(object),
+        "forecast_model": models["forecast_model"].to_numpy(object),
+        "demand_class": models["demand_class"].to_numpy(object),
+        "demand_per_day": demand.to_numpy(),
+        "demand_std_per_day": models["demand_std_per_day"].astype(float).to_numpy(),
+        "backtest_mase": models.get("backtest_mase", pd.Series(np.nan, index=skus)).to_numpy(),
+        "forecast_why": models.get("why_model", pd.Series("", index=skus)).to_numpy(object),
+        "lead_time_days": p["lead_time_days"].to_numpy(float),
+        "lead_time_std_days": p["lead_time_std_days"].to_numpy(float),
+        "lead_time_days_stated": p["lead_time_days_stated"].to_numpy(float),
+        "lead_time_days_learned": p["lead_time_days_learned"].to_numpy(float),
+        "service_level": p["service_level"].to_numpy(float),
+        "safety_stock": policy["safety_stock"].to_numpy(float),
+        "reorder_point": policy["reorder_point"].to_numpy(float),
+        "order_up_to": policy["order_up_to"].to_numpy(float),
+        "policy_distribution": policy["distribution"].to_numpy(object),
+        "on_hand": on_hand.to_numpy(int),
+        "on_hold": on_hold.to_numpy(int),
+        "on_order": on_order.to_numpy(int),
+        "backordered": backordered.to_numpy(int),
+        "inventory_position": position.to_numpy(int),
+        "days_of_cover": cover,
+        "stockout_date": projection.stockout_date.reindex(skus).to_numpy(),
+        "suggested_order_qty": buy["suggested_order_qty"].fillna(0).astype(int).to_numpy(),
+        "order_by": buy["order_by"].to_numpy(),
+        "expected_arrival": buy["expected_arrival"].to_numpy(),
+        "why": buy["why"].fillna("").to_numpy(object),
+        "unit_cost": p["unit_cost"].to_numpy(float),
+        "unit_price": p["unit_price"].to_numpy(float),
+        "moq": p["moq"].to_numpy(int),
+        "case_pack": p["case_pack"].to_numpy(int),
+        "made_to_order": p["made_to_order"].to_numpy(bool),
+    })
+    table["below_reorder_point"] = table["inventory_position"] <= table["reorder_point"]
+    table["stock_value"] = (table["on_hand"] + table["on_hold"]) * np.nan_to_num(table["unit_cost"])
+    return table
+
+
+def _enrich_suggestions(suggestions: list[dict[str, Any]], lines: pd.DataFrame,
+                        products: pd.DataFrame, projection: Any) -> list[dict[str, Any]]:
+    """Add names, item codes, cases and the backorders each line clears to the suggested POs."""
+    p = products.set_index("sku")
+    queue = projection.lines
+    detail = lines.set_index(["sku", "order_date"]) if not lines.empty else None
+    out = []
+    for suggestion in suggestions:
+        order_date = pd.Timestamp(suggestion["order_date"])
+        arrival = pd.Timestamp(suggestion["expected_arrival"])
+        enriched_lines = []
+        for line in suggestion["lines"]:
+            sku = line["sku"]
+            extra: dict[str, Any] = {}
+            if detail is not None and (sku, order_date) in detail.index:
+                row = detail.loc[(sku, order_date)]
+                if isinstance(row, pd.DataFrame):
+                    row = row.iloc[0]
+                extra = {"rounding_note": row.get("rounding_note", ""),
+                         "reason": row.get("reason", "")}
+            case_pack = int(p.at[sku, "case_pack"]) if sku in p.index else 1
+            waiting = queue[(queue["sku"] == sku)
+                            & (queue["projected_ship_date"].isna()
+                               | (queue["projected_ship_date"] > arrival))]
+            enriched_lines.append({
+                **line, **extra,
+                "name": p.at[sku, "name"] if sku in p.index else None,
+                "supplier_sku": p.at[sku, "supplier_sku"] if sku in p.index else None,
+                "case_pack": case_pack,
+                "cases": line["quantity"] / case_pack if case_pack > 1 else None,
+                "clears_backorders": waiting["order_id"].tolist(),
+                "clears_backorder_units": int(waiting["quantity"].sum()),
+            })
+        out.append({**suggestion, "lines": enriched_lines})
+    return out
+
+
+def _kpis(table: pd.DataFrame, projection: Any, data: PlanningData, as_of: dt.date) -> dict[str, Any]:
+    lines = projection.lines
+    horizon_30 = pd.Timestamp(as_of) + pd.Timedelta(days=30)
+    stockouts = pd.to_datetime(table["stockout_date"])
+    recent = data.daily_demand[data.daily_demand["date"] > pd.Timestamp(as_of) - pd.Timedelta(days=30)]
+    oldest = (pd.Timestamp(as_of) - lines["order_date"].min()).days if len(lines) else 0
+    return {
+        "backorder_units": int(lines["quantity"].sum()) if len(lines) else 0,
+        "backorder_lines": int(len(lines)),
+        "backorder_value": round(float(lines["value"].sum()), 2) if len(lines) else 0.0,
+        "backorder_value_at_risk": round(float(lines["value_at_risk"].sum()), 2) if len(lines) else 0.0,
+        "oldest_backorder_days": int(oldest),
+        "uncovered_backorder_lines": int(lines["uncovered"].sum()) if len(lines) else 0,
+        "late_backorder_lines": int(lines["late"].sum()) if len(lines) else 0,
+        "notice_due_lines": int(lines["notice_due"].sum()) if len(lines) else 0,
+        "skus_below_reorder_point": int(table["below_reorder_point"].sum()),
+        "stockouts_within_30_days": int((stockouts <= horizon_30).sum()),
+        "inventory_value": round(float(table["stock_value"].sum()), 2),
+        "on_order_value": round(float((table["on_order"] * np.nan_to_num(table["unit_cost"])).sum()), 2),
+        "skus_with_suggested_orders": int((table["suggested_order_qty"] > 0).sum()),
+        "order_lines_last_30_days": int(recent["quantity"].count()),
+        "active_skus": int(len(table)),
+    }
+
+
+def _records(frame: pd.DataFrame, columns: list[str] | None = None) -> list[dict[str, Any]]:
+    """JSON-ready rows: dates as ISO text, NaN/NaT as null, numpy scalars as Python numbers."""
+    frame = frame if columns is None else frame[[c for c in columns if c in frame.columns]]
+    out = []
+    for row in frame.to_dict(orient="records"):
+        clean = {}
+        for key, value in row.items():
+            if isinstance(value, (pd.Timestamp, dt.datetime, np.datetime64)):
+                value = _iso(value)
+            elif isinstance(value, (list, dict, str, bool)) or value is None:
+                pass
+            elif isinstance(value, (np.bool_,)):
+                value = bool(value)
+            elif isinstance(value, (np.integer,)):
+                value = int(value)
+            elif isinstance(value, (float, np.floating)):
+                value = None if not np.isfinite(value) else round(float(value), 4)
+            elif pd.isna(value):
+                value = None
+            clean[key] = value
+        out.append(clean)
+    return out
+
+
+def plan_to_json(plan: PlanResult) -> dict[str, Any]:
+    """The `planner plan --json` document (spec.md, Outputs)."""
+    return {
+        "as_of": plan.as_of.isoformat(),
+        "settings": plan.settings,
+        "skus": _records(plan.skus),
+        "purchase_suggestions": plan.purchase_suggestions,
+        "kpis": plan.kpis,
+    }
+
+
+BACKORDER_COLUMNS = [
+    "order_id", "sku", "customer", "quantity", "order_date", "promised_date",
+    "projected_ship_date", "filled_from", "days_waiting", "days_until_ship", "days_late",
+    "cancel_probability", "value", "value_at_risk", "quoted_date", "queue_position", "priority",
+    "uncovered", "late", "notice_due", "update_due", "made_to_order", "flag_reasons",
+]
+
+
+def backorders_to_json(plan: PlanResult) -> list[dict[str, Any]]:
+    """The `planner backorders --json` list (spec.md, Outputs)."""
+    return _records(plan.backorder_lines, BACKORDER_COLUMNS)
