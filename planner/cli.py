@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
+import getpass
+import json
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 from planner import __version__
 
@@ -61,9 +68,210 @@ def cmd_info(args: argparse.Namespace) -> int:
     return 0
 
 
+def _open_output(target: str):
+    """A text stream for FILE, or standard output for '-'."""
+    if target == "-":
+        return contextlib.nullcontext(sys.stdout)
+    path = Path(target)
+    if path.parent and not path.parent.exists():
+        raise CliError(f"cannot write {target}: folder {path.parent} does not exist")
+    return open(path, "w", encoding="utf-8", newline="")
+
+
+def _write_json(target: str, document: Any) -> None:
+    with _open_output(target) as out:
+        json.dump(document, out, indent=2, ensure_ascii=False, default=str)
+        out.write("\n")
+
+
+def _write_csv(target: str, frame: "pd.DataFrame") -> None:
+    from planner.exports import safe_csv_frame
+
+    with _open_output(target) as out:
+        safe_csv_frame(frame).to_csv(out, index=False, lineterminator="\n")
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from planner.demo import write_demo, write_demo_csvs
+
+    db = _open(args.path, create=True)
+    try:
+        counts = write_demo(db, skus=args.skus, years=args.years, seed=args.seed, as_of=args.as_of)
+    except ValueError as exc:
+        raise CliError(str(exc)) from None
+    print(f"demo workspace written to {args.path}: "
+          + ", ".join(f"{value} {key}" for key, value in counts.items()))
+    if args.csv_dir:
+        for path in write_demo_csvs(db, args.csv_dir):
+            print(f"wrote {path}")
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from planner.store.importers import ImportRejected, import_files
+
+    missing = [f for f in args.files if not Path(f).is_file()]
+    if missing:
+        raise CliError("no such file: " + ", ".join(missing))
+    db = _open(args.path, create=True)
+    try:
+        summaries = import_files(db, args.files, kind=args.kind, date_format=args.date_format,
+                                 user=getpass.getuser())
+    except ImportRejected as exc:
+        raise CliError(f"nothing was imported; fix these problems and import again:\n{exc}") from None
+    except ValueError as exc:
+        raise CliError(f"nothing was imported: {exc}") from None
+    for summary in summaries:
+        print(_describe_import(summary))
+    return 0
+
+
+def _describe_import(summary: Any) -> str:
+    parts = [f"{summary.file} ({summary.kind}): {summary.rows_read} rows read, "
+             f"{summary.inserted} inserted, {summary.updated} updated, "
+             f"{getattr(summary, 'unchanged', 0)} unchanged, {summary.skipped} skipped"]
+    for reason, count in (summary.skipped_reasons or {}).items():
+        parts.append(f"  skipped {count}: {reason}")
+    if summary.unknown_columns:
+        parts.append("  ignored unknown columns: " + ", ".join(summary.unknown_columns))
+    for note in summary.notes or []:
+        parts.append(f"  {note}")
+    return "\n".join(parts)
+
+
+def _plan(args: argparse.Namespace, **kwargs: Any):
+    from planner.planning import load_planning_data, run_plan
+
+    db = _open(args.path)
+    data = load_planning_data(db, args.as_of)
+    if data.products.empty:
+        raise CliError(f"{args.path} has no products yet; import data with `planner import` "
+                       f"or create a demo with `planner demo`")
+    return db, run_plan(data, **kwargs)
+
+
+def cmd_forecast(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from planner.engine.forecast import forecast_demand
+    from planner.planning import effective_lead_times, load_planning_data
+
+    db = _open(args.path)
+    data = load_planning_data(db, args.as_of)
+    settings = data.settings
+    weeks = args.horizon_weeks or max(1, int(settings["horizon_days"]) // 7)
+    if weeks < 1 or weeks > 260:
+        raise CliError("--horizon-weeks must be from 1 to 260")
+    products = effective_lead_times(data.products[data.products["active"]], None).set_index("sku")
+    # Weeks start on Monday: cover every week that starts within the horizon.
+    horizon_days = weeks * 7 + 7
+    result = forecast_demand(
+        data.daily_demand, as_of=data.as_of, horizon_days=horizon_days,
+        skus=products.index.tolist(), lead_time_days=products["lead_time_days"],
+        review_period_days=int(settings["review_period_days"]),
+        groups=products["supplier"].fillna(""), made_to_order=products["made_to_order"],
+        overrides=data.overrides)
+    weekly = result.weekly
+    first_monday = pd.Timestamp(data.as_of) + pd.offsets.Week(weekday=0)
+    weekly = weekly[weekly["week_start"] >= first_monday]
+    weekly = weekly[weekly.groupby("sku").cumcount() < weeks]
+    frame = weekly[["sku", "week_start", "forecast", "lower", "upper"]].copy()
+    frame["week_start"] = pd.to_datetime(frame["week_start"]).dt.strftime("%Y-%m-%d")
+    for column in ("forecast", "lower", "upper"):
+        frame[column] = frame[column].astype(float).round(3)
+    if args.csv:
+        _write_csv(args.csv, frame)
+    else:
+        models = result.models
+        for sku, row in models.iterrows():
+            print(f"{sku}: {row['forecast_model']} ({row['demand_class']}), "
+                  f"{row['demand_per_day']:.2f}/day")
+    return 0
+
+
+def cmd_plan(args: argparse.Namespace) -> int:
+    from planner.planning import plan_to_json
+
+    _, plan = _plan(args)
+    if args.json:
+        _write_json(args.json, plan_to_json(plan))
+    if args.csv:
+        _write_csv(args.csv, plan.skus)
+    if not args.json and not args.csv:
+        k = plan.kpis
+        print(f"plan as of {plan.as_of}: {k['active_skus']} SKUs, "
+              f"{k['skus_below_reorder_point']} below reorder point, "
+              f"{len(plan.purchase_suggestions)} suggested purchase orders")
+        print(f"backorders: {k['backorder_units']} units worth {k['backorder_value']:.2f}, "
+              f"{k['backorder_value_at_risk']:.2f} at risk, "
+              f"{k['uncovered_backorder_lines']} lines uncovered, {k['late_backorder_lines']} late")
+        for s in plan.purchase_suggestions:
+            print(f"  order {s['order_date']} from {s['supplier']}: {len(s['lines'])} lines, "
+                  f"{s['total_value']:.2f}, arrives {s['expected_arrival']}")
+    return 0
+
+
+def cmd_backorders(args: argparse.Namespace) -> int:
+    from planner.planning import BACKORDER_COLUMNS, backorders_to_json
+
+    db, plan = _plan(args, realistic=args.realistic)
+    if args.json:
+        _write_json(args.json, backorders_to_json(plan))
+    if args.csv:
+        lines = plan.backorder_lines
+        _write_csv(args.csv, lines[[c for c in BACKORDER_COLUMNS if c in lines.columns]])
+    if args.updates:
+        from planner.store.quotes import write_customer_updates
+
+        count = write_customer_updates(db, plan, args.updates)
+        print(f"{count} customers need a message; list written to {args.updates}",
+              file=sys.stderr if args.updates == "-" else sys.stdout)
+    if not (args.json or args.csv or args.updates):
+        k = plan.kpis
+        print(f"{k['backorder_lines']} open order lines, {k['backorder_units']} units, "
+              f"value {k['backorder_value']:.2f}, at risk {k['backorder_value_at_risk']:.2f}")
+        for row in backorders_to_json(plan):
+            ship = row["projected_ship_date"] or "no supply"
+            print(f"  {row['order_id']} {row['sku']} x{row['quantity']}: ships {ship} "
+                  f"from {row['filled_from'] or '-'}")
+    return 0
+
+
+def cmd_export_pdf(args: argparse.Namespace) -> int:
+    from planner.reports.export import export_pdfs
+
+    _, plan = _plan(args)
+    if args.supplier and args.supplier not in {s["supplier"] for s in plan.purchase_suggestions}:
+        known = sorted({str(s) for s in plan.skus["supplier"].dropna().unique()})
+        if args.supplier not in known:
+            raise CliError(f"no supplier named {args.supplier!r}; suppliers: {', '.join(known)}")
+    out = Path(args.out)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        paths = export_pdfs(plan, out, supplier=args.supplier)
+    except OSError as exc:
+        raise CliError(f"cannot write PDFs to {out}: {exc.strerror or exc}") from None
+    for path in paths:
+        print(f"wrote {path}")
+    return 0
+
+
+def cmd_gui(args: argparse.Namespace) -> int:
+    from planner.ui.app import run_app
+
+    return run_app(args.path, demo=args.demo, smoke_test=args.smoke_test)
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "gui": cmd_gui,
+    "demo": cmd_demo,
+    "import": cmd_import,
     "config": cmd_config,
     "info": cmd_info,
+    "forecast": cmd_forecast,
+    "plan": cmd_plan,
+    "backorders": cmd_backorders,
+    "export-pdf": cmd_export_pdf,
 }
 
 
@@ -132,8 +340,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    if not argv or (argv[0] not in COMMANDS and argv[0] not in {"gui", "-h", "--help", "--version"}
-                    and not argv[0].startswith("-") and Path(argv[0]).suffix):
+    if not argv or (argv[0] not in COMMANDS and not argv[0].startswith("-")):
         argv = ["gui", *argv]
     args = build_parser().parse_args(argv)
     handler = COMMANDS.get(args.command)
