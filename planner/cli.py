@@ -84,7 +84,7 @@ def _write_json(target: str, document: Any) -> None:
         out.write("\n")
 
 
-def _write_csv(target: str, frame: "pd.DataFrame") -> None:
+def _write_csv(target: str, frame: pd.DataFrame) -> None:
     from planner.exports import safe_csv_frame
 
     with _open_output(target) as out:

@@ -1,0 +1,152 @@
+"""The `planner` command end to end, through the interface in spec.md only."""
+
+from __future__ import annotations
+
+import csv
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+AS_OF = "2025-06-02"  # a Monday
+
+
+def planner(*args: str, check: bool = True) -> subprocess.CompletedProcess:
+    result = subprocess.run([sys.executable, "-m", "planner", *args], capture_output=True,
+                            text=True, timeout=300)
+    if check:
+        assert result.returncode == 0, result.stderr
+    return result
+
+
+def write_csv(path: Path, header: list[str], rows: list[list[object]]) -> Path:
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        writer.writerows(rows)
+    return path
+
+
+@pytest.fixture
+def scenario(tmp_path) -> Path:
+    """A hand-built workspace: one SKU with two POs and four open order lines."""
+    ws = tmp_path / "shop.db"
+    products = write_csv(tmp_path / "products.csv",
+                         ["sku", "name", "supplier", "unit_cost", "unit_price", "lead_time_days",
+                          "moq", "case_pack"],
+                         [["MUG-01", "Stoneware mug", "Kiln & Co", 4, 20, 28, 0, 1]])
+    inventory = write_csv(tmp_path / "inventory.csv", ["sku", "on_hand", "on_hold",
+                                                       "hold_release_date"],
+                          [["MUG-01", 5, 4, "2025-06-10"]])
+    pos = write_csv(tmp_path / "pos.csv",
+                    ["po_number", "sku", "quantity", "expected_date", "supplier", "order_date"],
+                    [["PO-1", "MUG-01", 10, "2025-06-20", "Kiln & Co", "2025-05-01"],
+                     ["PO-2", "MUG-01", 30, "2025-07-15", "Kiln & Co", "2025-05-20"]])
+    backorders = write_csv(
+        tmp_path / "backorders.csv",
+        ["order_id", "sku", "quantity", "order_date", "promised_date", "unit_price", "customer"],
+        [["#1001", "MUG-01", 4, "2025-05-20", "2025-06-05", 20, "Ada"],
+         ["#1002", "MUG-01", 3, "2025-05-21", "2025-06-05", 20, "Bo"],
+         ["#1003", "MUG-01", 8, "2025-05-25", "2025-06-30", 20, "Cy"],
+         ["#1004", "MUG-01", 12, "2025-05-28", "", 20, "Di"]])
+    planner("import", str(ws), str(products), str(inventory), str(pos), str(backorders))
+    planner("config", str(ws), "dock_to_stock_days", "2")
+    return ws
+
+
+def test_backorder_queue_is_drawn_down_fifo_by_stock_hold_and_pos(scenario, tmp_path):
+    out = tmp_path / "queue.json"
+    planner("backorders", str(scenario), "--as-of", AS_OF, "--json", str(out))
+    lines = {row["order_id"]: row for row in json.loads(out.read_text())}
+    # on hand 5: #1001 (4) ships today; #1002 (3) needs 2 more: hold of 4 released 10 Jun.
+    # PO-1 (10) sellable 22 Jun: 1 + 10 = 11 left after #1002 -> #1003 (8) ships 22 Jun, 3 left.
+    # #1004 (12) needs 9 more: PO-2 sellable 17 Jul.
+    expected = {
+        "#1001": ("2025-06-02", "on_hand"),
+        "#1002": ("2025-06-10", "hold"),
+        "#1003": ("2025-06-22", "PO-1"),
+        "#1004": ("2025-07-17", "PO-2"),
+    }
+    for order_id, (ship, source) in expected.items():
+        assert lines[order_id]["projected_ship_date"] == ship, order_id
+        assert lines[order_id]["filled_from"] == source, order_id
+    assert lines["#1002"]["days_late"] == 5
+    assert lines["#1003"]["days_late"] == -8
+    assert lines["#1004"]["days_late"] is None
+    assert lines["#1004"]["quoted_date"] == "2025-07-20"
+    # 2%/day compounding over the 14 days #1001 waited (20 May -> 2 Jun = 13 days)
+    assert lines["#1001"]["days_waiting"] == 13
+    assert lines["#1001"]["cancel_probability"] == pytest.approx(1 - 0.98 ** 13, abs=1e-3)
+    assert lines["#1001"]["value"] == pytest.approx(80.0)
+
+
+def test_plan_json_has_the_spec_shape(scenario, tmp_path):
+    out = tmp_path / "plan.json"
+    planner("plan", str(scenario), "--as-of", AS_OF, "--json", str(out))
+    plan = json.loads(out.read_text())
+    assert plan["as_of"] == AS_OF
+    assert plan["settings"]["service_level"] == 0.95
+    (mug,) = plan["skus"]
+    for key in ("sku", "forecast_model", "demand_per_day", "demand_std_per_day", "lead_time_days",
+                "safety_stock", "reorder_point", "order_up_to", "on_hand", "on_hold", "on_order",
+                "backordered", "inventory_position", "days_of_cover", "stockout_date",
+                "suggested_order_qty", "order_by", "expected_arrival", "why"):
+        assert key in mug, key
+    assert mug["on_hand"] == 5 and mug["on_hold"] == 4 and mug["on_order"] == 40
+    assert mug["backordered"] == 27
+    assert mug["inventory_position"] == 5 + 4 + 40 - 27
+    for key in ("backorder_units", "backorder_value", "backorder_value_at_risk",
+                "uncovered_backorder_lines", "late_backorder_lines", "skus_below_reorder_point",
+                "stockouts_within_30_days", "inventory_value"):
+        assert key in plan["kpis"], key
+    assert plan["kpis"]["backorder_units"] == 27
+    assert plan["kpis"]["backorder_value"] == pytest.approx(540.0)
+    assert plan["kpis"]["inventory_value"] == pytest.approx(36.0)
+    assert plan["kpis"]["uncovered_backorder_lines"] == 0
+
+
+def test_a_bad_file_is_refused_with_every_problem_and_nothing_written(tmp_path):
+    ws = tmp_path / "shop.db"
+    bad = write_csv(tmp_path / "sales.csv", ["date", "sku", "quantity"],
+                    [["2025-01-03", "A", 2], ["2025-13-40", "B", 1], ["2025-01-05", "C", "lots"]])
+    result = planner("import", str(ws), str(bad), check=False)
+    assert result.returncode != 0
+    assert "row 3" in result.stderr and "date" in result.stderr
+    assert "row 4" in result.stderr and "quantity" in result.stderr and "lots" in result.stderr
+    info = planner("info", str(ws)).stdout
+    assert "sales_rows: 0" in info and "products_rows: 0" in info
+
+
+def test_config_prints_sets_and_refuses(tmp_path):
+    ws = str(tmp_path / "shop.db")
+    assert "service_level = 0.95" in planner("config", ws).stdout
+    planner("config", ws, "cancel_rate_per_day", "0.03")
+    assert planner("config", ws, "cancel_rate_per_day").stdout.strip() == "0.03"
+    bad = planner("config", ws, "service_level_type", "often", check=False)
+    assert bad.returncode != 0 and "fill_rate" in bad.stderr
+
+
+def test_demo_forecast_plan_and_pdfs(tmp_path):
+    ws = str(tmp_path / "demo.db")
+    planner("demo", ws, "--skus", "25", "--years", "2", "--seed", "3", "--as-of", AS_OF)
+    forecast = planner("forecast", ws, "--as-of", AS_OF, "--horizon-weeks", "8", "--csv", "-").stdout
+    rows = list(csv.DictReader(forecast.splitlines()))
+    assert list(rows[0].keys()) == ["sku", "week_start", "forecast", "lower", "upper"]
+    assert rows[0]["week_start"] == "2025-06-09"
+    per_sku = {}
+    for row in rows:
+        per_sku.setdefault(row["sku"], []).append(row)
+        assert float(row["lower"]) <= float(row["forecast"]) <= float(row["upper"])
+    assert all(len(weeks) == 8 for weeks in per_sku.values())
+    plan = json.loads(planner("plan", ws, "--as-of", AS_OF, "--json", "-").stdout)
+    assert plan["purchase_suggestions"], "the demo needs something to order"
+    for suggestion in plan["purchase_suggestions"]:
+        total = sum(line["value"] for line in suggestion["lines"])
+        assert suggestion["total_value"] == pytest.approx(total, rel=1e-6)
+    queue = json.loads(planner("backorders", ws, "--as-of", AS_OF, "--json", "-").stdout)
+    assert any(row["projected_ship_date"] is None for row in queue), "demo has an uncovered line"
+    out = tmp_path / "pdfs"
+    planner("export-pdf", ws, "--out", str(out), "--as-of", AS_OF)
+    assert len(list(out.glob("*.pdf"))) >= 2
