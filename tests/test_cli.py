@@ -61,8 +61,8 @@ def test_backorder_queue_is_drawn_down_fifo_by_stock_hold_and_pos(scenario, tmp_
     planner("backorders", str(scenario), "--as-of", AS_OF, "--json", str(out))
     lines = {row["order_id"]: row for row in json.loads(out.read_text())}
     # on hand 5: #1001 (4) ships today; #1002 (3) needs 2 more: hold of 4 released 10 Jun.
-    # PO-1 (10) sellable 22 Jun: 1 + 10 = 11 left after #1002 -> #1003 (8) ships 22 Jun, 3 left.
-    # #1004 (12) needs 9 more: PO-2 sellable 17 Jul.
+    # 2 left; PO-1 (10) sellable 22 Jun (20 Jun + 2 days dock-to-stock): 12 -> #1003 (8) ships
+    # 22 Jun, 4 left. #1004 (12) needs 8 more: PO-2 sellable 17 Jul.
     expected = {
         "#1001": ("2025-06-02", "on_hand"),
         "#1002": ("2025-06-10", "hold"),
@@ -76,7 +76,7 @@ def test_backorder_queue_is_drawn_down_fifo_by_stock_hold_and_pos(scenario, tmp_
     assert lines["#1003"]["days_late"] == -8
     assert lines["#1004"]["days_late"] is None
     assert lines["#1004"]["quoted_date"] == "2025-07-20"
-    # 2%/day compounding over the 14 days #1001 waited (20 May -> 2 Jun = 13 days)
+    # 2%/day compounding over the 13 days #1001 waited (20 May -> 2 Jun = 13 days)
     assert lines["#1001"]["days_waiting"] == 13
     assert lines["#1001"]["cancel_probability"] == pytest.approx(1 - 0.98 ** 13, abs=1e-3)
     assert lines["#1001"]["value"] == pytest.approx(80.0)
