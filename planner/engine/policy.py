@@ -18,17 +18,25 @@ The policy (one rule for continuous and periodic review):
   next review* (position − demand over the next R days) is at or below s, i.e. when waiting for
   the next review would be too late. For flat demand that is "position ≤ S" (a base-stock rule
   at each review); for continuous review (R = 0) s = S and the rule is plain "position ≤ s".
-- ``order_quantity`` Q given (e.g. an EOQ lot): S = s + Q, the (s, S) rule with lot Q.
+- ``order_quantity`` Q given (e.g. an EOQ lot): S = s + max(Q, d·R), the (s, S) rule with lot Q.
 
-Cycle service (probability of no stockout in a replenishment cycle) takes the service-level
-quantile of lead-time demand over P. Fill rate (share of demand served from stock) chooses the
-level whose expected shortage per cycle equals ``(1 − β)·Q``, with Q = d·max(R, 1) by default
-(one review period of demand); the expected shortage per cycle is the two-term loss
-``E(D_P − S)⁺ − E(D_{P−c} − S)⁺`` (c = max(R, 1) days; the second term is shortage that already
-existed when the cycle began), or ``E(D_P − S)⁺ − E(D_P − S − Q)⁺`` when Q is given.
+Cycle service (probability of no stockout in a replenishment cycle, from one receipt to the
+next) takes the service-level quantile of demand over P. An order is only placed after demand, so
+the R days (one day for continuous review) before the order that ends a cycle are known to hold
+demand: the quantile is taken of demand over P *given* demand in those days. That matters for
+intermittent items only; ``demand_days_share`` (the share of days with any demand) drives it.
 
-Slow, intermittent and lumpy items get a count distribution fitted by moments (negative binomial
-when variance > mean, else Poisson) instead of the normal, and integer levels.
+Fill rate (share of demand served from stock) chooses the level whose expected shortage per cycle
+equals ``(1 − β)·Q``, with Q = d·max(R, 1) by default (one review period of demand). The expected
+shortage per cycle is the two-term loss ``E(D_P − S)⁺ − E(D_{P−c} − S)⁺`` (c = max(R, 1) days;
+the second term is shortage that already existed when the cycle began), or
+``E(D_P − S)⁺ − E(D_P − S − Q)⁺`` when Q is given; with the normal it is σ·G(k), G the normal
+loss function, solved for k by bisection.
+
+Smooth items use the normal. Erratic, intermittent, lumpy and slow items (mean demand over P
+below 20 units, or no spread known) use a count distribution fitted by moments (negative binomial
+when variance > mean, else Poisson) and whole-unit levels: skewed demand under-covers with the
+normal (tests/engine/test_simulation.py measures both).
 """
 
 from __future__ import annotations
@@ -199,11 +207,12 @@ def _demand_moments(d: np.ndarray, var_d: np.ndarray, lead: np.ndarray, lead_std
     lead_var = d**2 * lead_std**2
     before = np.maximum(protection - cycle_days, 0.0)
     # An order is only placed after demand: the c days before it hold at least one demand day.
-    triggered = np.clip(1.0 - (1.0 - share) ** cycle_days, 1e-9, 1.0)
-    first_mean = d * cycle_days / triggered
-    first_var = np.maximum((cycle_days * var_d + (d * cycle_days) ** 2) / triggered
+    first_days = np.minimum(cycle_days, protection)
+    triggered = np.clip(1.0 - (1.0 - share) ** first_days, 1e-9, 1.0)
+    first_mean = d * first_days / triggered
+    first_var = np.maximum((first_days * var_d + (d * first_days) ** 2) / triggered
                            - first_mean**2, 0.0)
-    rest = np.maximum(protection - cycle_days, 0.0)
+    rest = protection - first_days
     return _Demand(
         mean=d * protection, var=protection * var_d + lead_var,
         mean_before=d * before, var_before=before * var_d + np.where(before > 0, lead_var, 0.0),
@@ -306,7 +315,8 @@ def inventory_policy(*, demand_per_day: Any, demand_std_per_day: Any, lead_time_
         z = np.where(normal, safety / np.where(std_p > 0, std_p, np.nan), np.nan)
     protect = demand.mean + safety
     reorder_point = np.where(d > 0, protect - d * review, 0.0)
-    order_up_to = np.where(d > 0, reorder_point + q if given_q else protect, 0.0)
+    lot = np.maximum(q, d * review) if given_q else d * review
+    order_up_to = np.where(d > 0, reorder_point + lot, 0.0)
     nb = demand.var > demand.mean * (1 + 1e-9)
     distribution = np.where(normal, "normal",
                             np.where(counted & nb, "negative binomial", "poisson"))
