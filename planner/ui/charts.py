@@ -1,0 +1,237 @@
+"""Charts in the app: matplotlib figures embedded with FigureCanvasQTAgg.
+
+The figure builders are shared with the PDF report (``planner.reports.charts``): the app never
+draws a chart the report also draws. The builders below are the app-only charts; they use the
+report's colours and axis style so both look alike. ``ChartView`` embeds a figure and recolours
+it to the platform palette (dark mode).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import matplotlib
+import numpy as np
+import pandas as pd
+from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
+from matplotlib.figure import Figure
+from matplotlib.text import Text
+from matplotlib.ticker import FuncFormatter
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import QSizePolicy, QVBoxLayout, QWidget
+
+from planner.formatting import format_amount
+from planner.reports import charts as shared
+
+matplotlib.rcParams["svg.fonttype"] = "none"
+
+
+def _axes(figure: Figure, fontsize: float):
+    ax = figure.add_subplot()
+    shared._style_axes(ax, fontsize=fontsize)
+    return ax
+
+
+def _title(ax, text: str, fontsize: float) -> None:
+    ax.set_title(shared.literal(text), loc="left",
+                 **shared._text(fontsize + 1, fontweight="bold"))
+
+
+def _money_axis(axis, currency: str) -> None:
+    axis.set_major_formatter(FuncFormatter(lambda v, _p: format_amount(v, currency).split(".")[0]))
+
+
+def _empty(ax, message: str, fontsize: float) -> None:
+    ax.text(0.5, 0.5, message, transform=ax.transAxes, ha="center", va="center",
+            **shared._text(fontsize, color=shared.MUTED))
+    ax.set_xticks([])
+    ax.set_yticks([])
+
+
+def po_arrivals_figure(open_po_lines: pd.DataFrame, *, as_of: Any, currency: str = "USD",
+                       weeks: int = 13, figsize: tuple[float, float] = (5.0, 2.6),
+                       fontsize: float = 7.5) -> Figure:
+    """Value of open PO lines becoming sellable per week over the next ``weeks`` weeks."""
+    figure = shared._new_figure(figsize)
+    ax = _axes(figure, fontsize)
+    _title(ax, f"Upcoming PO arrivals (next {weeks} weeks)", fontsize)
+    start = pd.Timestamp(as_of).normalize()
+    week0 = start - pd.Timedelta(days=start.weekday())
+    buckets = pd.date_range(week0, periods=weeks, freq="7D")
+    if open_po_lines is None or open_po_lines.empty:
+        _empty(ax, "no open purchase orders", fontsize)
+        return figure
+    lines = open_po_lines.copy()
+    when = pd.to_datetime(lines["date"]).dt.normalize()
+    lines["week"] = when - pd.to_timedelta(when.dt.weekday, unit="D")
+    cost = pd.to_numeric(lines.get("unit_cost", np.nan), errors="coerce").fillna(0.0)
+    lines["value"] = pd.to_numeric(lines["quantity"], errors="coerce").fillna(0) * cost
+    weekly = lines.groupby("week")["value"].sum().reindex(buckets, fill_value=0.0)
+    overdue = lines.get("overdue", pd.Series(False, index=lines.index)).fillna(False).astype(bool)
+    late = lines[overdue].groupby("week")["value"].sum().reindex(buckets, fill_value=0.0)
+    ax.bar(buckets, weekly.to_numpy() - late.to_numpy(), width=5, color=shared.RECEIPT,
+           label="on time", align="edge")
+    ax.bar(buckets, late.to_numpy(), width=5, bottom=weekly.to_numpy() - late.to_numpy(),
+           color=shared.SAFETY, label="overdue (assumed now)", align="edge")
+    _money_axis(ax.yaxis, currency)
+    ax.set_ylabel(f"value ({shared.literal(currency)})", **shared._text(fontsize))
+    if late.sum() > 0:
+        ax.legend(loc="upper right", frameon=False, prop={"size": fontsize})
+    return figure
+
+
+def value_at_risk_figure(backorder_lines: pd.DataFrame, *, currency: str = "USD", top: int = 10,
+                         figsize: tuple[float, float] = (5.0, 2.6),
+                         fontsize: float = 7.5) -> Figure:
+    """The SKUs with the most backorder value at risk of cancellation."""
+    figure = shared._new_figure(figsize)
+    ax = figure.add_subplot()
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    ax.tick_params(colors=shared.MUTED, labelsize=fontsize, length=2)
+    ax.grid(True, axis="x", color=shared.GRID, linewidth=0.6)
+    ax.set_axisbelow(True)
+    _title(ax, f"Top {top} SKUs by value at risk", fontsize)
+    if backorder_lines is None or backorder_lines.empty:
+        _empty(ax, "no open backorders", fontsize)
+        return figure
+    by_sku = (backorder_lines.groupby("sku")["value_at_risk"].sum()
+              .sort_values(ascending=False).head(top))
+    by_sku = by_sku[by_sku > 0]
+    if by_sku.empty:
+        _empty(ax, "nothing at risk", fontsize)
+        return figure
+    labels = [shared.literal(s) for s in by_sku.index[::-1]]
+    ax.barh(labels, by_sku.to_numpy()[::-1], color=shared.VALUE)
+    _money_axis(ax.xaxis, currency)
+    ax.set_xlabel(f"value at risk ({shared.literal(currency)})", **shared._text(fontsize))
+    return figure
+
+
+def sku_detail_figure(*, sku: str, history_weekly: pd.DataFrame, forecast_weekly: pd.DataFrame,
+                      projected_on_hand: pd.Series | None, projected_backorders: pd.Series | None,
+                      receipts: pd.DataFrame | None, safety_stock: float | None,
+                      reorder_point: float | None, as_of: Any, history_weeks: int = 52,
+                      figsize: tuple[float, float] = (9.0, 4.2), fontsize: float = 8.0) -> Figure:
+    """One SKU: weekly history and forecast (80% band) on top; projected stock, PO receipts,
+    safety stock, reorder point and projected backorders below, on the same dates."""
+    figure = shared._new_figure(figsize)
+    demand_ax, stock_ax = figure.subplots(2, 1, sharex=True, height_ratios=[1, 1.15])
+    for ax in (demand_ax, stock_ax):
+        shared._style_axes(ax, fontsize=fontsize)
+    as_of_ts = pd.Timestamp(as_of).normalize()
+    first = as_of_ts - pd.Timedelta(weeks=history_weeks)
+    history = history_weekly[pd.to_datetime(history_weekly["week_start"]) >= first]
+    demand_ax.step(pd.to_datetime(history["week_start"]), history["quantity"].astype(float),
+                   where="post", color=shared.MUTED, linewidth=1.1, label="sold per week")
+    if len(forecast_weekly):
+        weeks = pd.to_datetime(forecast_weekly["week_start"])
+        demand_ax.fill_between(weeks, forecast_weekly["lower"].astype(float),
+                               forecast_weekly["upper"].astype(float), step="post",
+                               color=shared.EXISTING, alpha=0.18, linewidth=0, label="80% range")
+        demand_ax.step(weeks, forecast_weekly["forecast"].astype(float), where="post",
+                       color=shared.EXISTING, linewidth=1.4, label="forecast")
+    demand_ax.axvline(as_of_ts, color=shared.MUTED, linewidth=0.8, linestyle=":")
+    demand_ax.set_ylabel("units / week", **shared._text(fontsize))
+    demand_ax.set_ylim(bottom=0)
+    demand_ax.legend(loc="upper left", frameon=False, ncols=3, prop={"size": fontsize - 0.5})
+
+    if projected_on_hand is not None and len(projected_on_hand):
+        dates = pd.to_datetime(projected_on_hand.index)
+        stock_ax.step(dates, projected_on_hand.to_numpy(float), where="post", color=shared.STOCK,
+                      linewidth=1.4, label="projected stock")
+        if projected_backorders is not None and projected_backorders.to_numpy(float).any():
+            stock_ax.fill_between(dates, 0, -projected_backorders.to_numpy(float), step="post",
+                                  color=shared.NEW, alpha=0.55, linewidth=0,
+                                  label="projected new backorders")
+    if safety_stock is not None and np.isfinite(safety_stock):
+        stock_ax.axhline(safety_stock, color=shared.SAFETY, linewidth=0.9, linestyle="--",
+                         label="safety stock")
+    if reorder_point is not None and np.isfinite(reorder_point):
+        stock_ax.axhline(reorder_point, color=shared.REORDER, linewidth=0.9, linestyle="-.",
+                         label="reorder point")
+    if receipts is not None and len(receipts):
+        when = pd.to_datetime(receipts["date"])
+        qty = receipts["quantity"].astype(float).to_numpy()
+        stock_ax.vlines(when, 0, qty, color=shared.RECEIPT, linewidth=1.8, alpha=0.85)
+        stock_ax.plot(when, qty, "^", color=shared.RECEIPT, markersize=5, linestyle="none",
+                      label="PO receipt")
+        for x, y, label in zip(when, qty, receipts.get("label", [""] * len(qty)), strict=False):
+            if label:
+                stock_ax.annotate(shared.literal(label), (x, y), xytext=(3, 2),
+                                  textcoords="offset points",
+                                  **shared._text(fontsize - 1, color=shared.RECEIPT))
+    stock_ax.axvline(as_of_ts, color=shared.MUTED, linewidth=0.8, linestyle=":")
+    stock_ax.axhline(0, color=shared.MUTED, linewidth=0.6)
+    stock_ax.set_ylabel("units", **shared._text(fontsize))
+    stock_ax.legend(loc="upper left", frameon=False, ncols=3, prop={"size": fontsize - 0.5})
+    _title(demand_ax, f"{sku}: demand and projected stock", fontsize)
+    return figure
+
+
+# --- embedding --------------------------------------------------------------------------------
+def _hex(colour) -> str:
+    return colour.name()
+
+
+def apply_palette(figure: Figure, palette: QPalette) -> None:
+    """Recolour a report-styled figure to the app's palette (light or dark)."""
+    window = palette.color(QPalette.ColorRole.Base)
+    if window.lightness() > 160:
+        figure.patch.set_facecolor(_hex(window))
+        for ax in figure.axes:
+            ax.set_facecolor(_hex(window))
+        return
+    bg = _hex(window)
+    ink = _hex(palette.color(QPalette.ColorRole.Text))
+    muted = _hex(palette.color(QPalette.ColorRole.PlaceholderText))
+    grid = _hex(palette.color(QPalette.ColorRole.Mid))
+    mapping = {shared.INK.lower(): ink, shared.MUTED.lower(): muted}
+    figure.patch.set_facecolor(bg)
+    for ax in figure.axes:
+        ax.set_facecolor(bg)
+        ax.tick_params(colors=muted)
+        for spine in ax.spines.values():
+            if matplotlib.colors.to_hex(spine.get_edgecolor()).lower() == shared.MUTED.lower():
+                spine.set_edgecolor(muted)
+        for line in ax.get_xgridlines() + ax.get_ygridlines():
+            line.set_color(grid)
+        legend = ax.get_legend()
+        if legend is not None:
+            for text in legend.get_texts():
+                text.set_color(ink)
+    for text in figure.findobj(Text):
+        colour = matplotlib.colors.to_hex(text.get_color()).lower()
+        if colour in mapping:
+            text.set_color(mapping[colour])
+        elif colour == "#000000":
+            text.set_color(ink)
+
+
+class ChartView(QWidget):
+    """A place for one matplotlib figure; ``show_figure`` swaps the figure in."""
+
+    def __init__(self, parent: QWidget | None = None, *, min_height: int = 220) -> None:
+        super().__init__(parent)
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+        self.canvas: FigureCanvasQTAgg | None = None
+        self.setMinimumHeight(min_height)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+
+    @property
+    def figure(self) -> Figure | None:
+        return self.canvas.figure if self.canvas is not None else None
+
+    def show_figure(self, figure: Figure) -> None:
+        """Show a new figure (recoloured for the current palette)."""
+        apply_palette(figure, self.palette())
+        if self.canvas is not None:
+            self._layout.removeWidget(self.canvas)
+            self.canvas.setParent(None)
+            self.canvas.deleteLater()
+        self.canvas = FigureCanvasQTAgg(figure)
+        self.canvas.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.canvas.setMinimumSize(10, 10)
+        self._layout.addWidget(self.canvas)
+        self.canvas.draw_idle()

@@ -1,0 +1,308 @@
+"""One QUndoCommand per user edit of the workspace; each redo and undo is one transaction.
+
+A command that fails on its first redo marks itself obsolete (Qt then drops it from the stack)
+and shows why; nothing partial is written because each write is inside ``db.atomic()``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+from PySide6.QtGui import QUndoCommand
+
+from planner.ui.errors import show_error
+
+
+class WorkspaceCommand(QUndoCommand):
+    """Base: run ``apply``/``revert`` in a transaction, then tell the session the data changed."""
+
+    def __init__(self, session: Any, text: str) -> None:
+        super().__init__(text)
+        self.session = session
+        self.failed: BaseException | None = None
+        self._first = True
+
+    def apply(self, db: Any) -> None:
+        raise NotImplementedError
+
+    def revert(self, db: Any) -> None:
+        raise NotImplementedError
+
+    def _run(self, step: Any) -> None:
+        db = self.session.db
+        try:
+            with db.atomic():
+                step(db)
+        except Exception as exc:  # noqa: BLE001 - shown to the user; nothing was written
+            self.failed = exc
+            self.setObsolete(True)
+            show_error(None, f"Could not {self.text()[:1].lower() + self.text()[1:]}", exc)
+            return
+        self.session.edited()
+
+    def redo(self) -> None:
+        self._run(self.apply)
+        self._first = False
+
+    def undo(self) -> None:
+        self._run(self.revert)
+
+
+def _iso(value: Any) -> str | None:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    return pd.Timestamp(value).date().isoformat()
+
+
+# --- purchase orders ---------------------------------------------------------------------------
+@dataclass
+class ApprovedLine:
+    sku: str
+    quantity: int
+    unit_cost: float | None
+
+
+@dataclass
+class ApprovedOrder:
+    """A suggested PO as the buyer approved it (quantities possibly edited)."""
+
+    supplier: str
+    order_date: dt.date
+    expected_date: dt.date
+    lines: list[ApprovedLine] = field(default_factory=list)
+    note: str = ""
+
+
+def next_po_numbers(db: Any, count: int, *, as_of: dt.date) -> list[str]:
+    """Free PO numbers like PO-20250314-01 (per day, never reusing one in the workspace)."""
+    stem = f"PO-{as_of.strftime('%Y%m%d')}-"
+    taken = {row[0] for row in db.execute(
+        "SELECT po_number FROM purchase_orders WHERE po_number LIKE ?", [stem + "%"])}
+    used = [int(m.group(1)) for t in taken if (m := re.fullmatch(re.escape(stem) + r"(\d+)", t))]
+    start = max(used, default=0) + 1
+    return [f"{stem}{n:02d}" for n in range(start, start + count)]
+
+
+class ApprovePurchaseOrders(WorkspaceCommand):
+    """Create open POs from approved suggestions."""
+
+    def __init__(self, session: Any, orders: list[ApprovedOrder]) -> None:
+        n = len(orders)
+        label = f"approve {n} suggested PO{'s' if n != 1 else ''}"
+        if n == 1:
+            label = f"approve the suggested PO for {orders[0].supplier}"
+        super().__init__(session, label[:1].upper() + label[1:])
+        self.orders = orders
+        self.po_numbers: list[str] = []
+
+    def apply(self, db: Any) -> None:
+        if not self.po_numbers:
+            self.po_numbers = next_po_numbers(db, len(self.orders), as_of=self.session.as_of)
+        for po_number, order in zip(self.po_numbers, self.orders, strict=True):
+            lines = [line for line in order.lines if line.quantity > 0]
+            if not lines:
+                continue
+            db.execute("INSERT INTO purchase_orders(po_number, supplier, order_date, note) "
+                       "VALUES (?, ?, ?, ?)",
+                       [po_number, order.supplier or None, order.order_date.isoformat(),
+                        order.note or "approved in Planner"])
+            db.conn.executemany(
+                "INSERT INTO po_lines(po_number, sku, quantity, expected_date, received_quantity, "
+                "status, unit_cost) VALUES (?, ?, ?, ?, 0, 'open', ?)",
+                [(po_number, line.sku, int(line.quantity), order.expected_date.isoformat(),
+                  None if line.unit_cost is None or pd.isna(line.unit_cost) else float(line.unit_cost))
+                 for line in lines])
+
+    def revert(self, db: Any) -> None:
+        for po_number in self.po_numbers:
+            db.execute("DELETE FROM po_lines WHERE po_number = ?", [po_number])
+            db.execute("DELETE FROM purchase_orders WHERE po_number = ?", [po_number])
+
+
+@dataclass
+class LineEdit:
+    """New values for one PO line (None keeps the current value)."""
+
+    po_number: str
+    sku: str
+    expected_date: dt.date | None = None
+    quantity: int | None = None
+
+
+class EditPoLines(WorkspaceCommand):
+    """Change the expected date and/or quantity of PO lines."""
+
+    def __init__(self, session: Any, edits: list[LineEdit], text: str = "") -> None:
+        if not text:
+            e = edits[0]
+            text = (f"Edit {e.po_number} / {e.sku}" if len(edits) == 1
+                    else f"Edit {len(edits)} PO lines")
+        super().__init__(session, text)
+        self.edits = edits
+        self.before: list[tuple[str, str, str, int]] = []
+
+    def apply(self, db: Any) -> None:
+        if not self.before:
+            for e in self.edits:
+                row = db.execute("SELECT expected_date, quantity FROM po_lines "
+                                 "WHERE po_number = ? AND sku = ?", [e.po_number, e.sku]).fetchone()
+                if row is None:
+                    raise ValueError(f"{e.po_number} has no line for {e.sku} any more")
+                self.before.append((e.po_number, e.sku, row[0], int(row[1])))
+        for e, (_po, _sku, old_date, old_qty) in zip(self.edits, self.before, strict=True):
+            date = e.expected_date.isoformat() if e.expected_date else old_date
+            quantity = int(e.quantity) if e.quantity is not None else old_qty
+            db.execute("UPDATE po_lines SET expected_date = ?, quantity = ? "
+                       "WHERE po_number = ? AND sku = ?", [date, quantity, e.po_number, e.sku])
+
+    def revert(self, db: Any) -> None:
+        for po_number, sku, old_date, old_qty in self.before:
+            db.execute("UPDATE po_lines SET expected_date = ?, quantity = ? "
+                       "WHERE po_number = ? AND sku = ?", [old_date, old_qty, po_number, sku])
+
+
+class ApplyWhatIf(EditPoLines):
+    """Keep the PO changes tried in the what-if page."""
+
+    def __init__(self, session: Any, edits: list[LineEdit]) -> None:
+        pos = sorted({e.po_number for e in edits})
+        super().__init__(session, edits, text=f"Apply what-if to {', '.join(pos)}")
+
+
+class MarkReceived(WorkspaceCommand):
+    """Record that a PO line arrived (fully or partly)."""
+
+    def __init__(self, session: Any, po_number: str, sku: str, received_quantity: int,
+                 received_date: dt.date) -> None:
+        super().__init__(session, f"Mark {po_number} / {sku} received")
+        self.key = (po_number, sku)
+        self.received_quantity = int(received_quantity)
+        self.received_date = received_date
+        self.before: tuple[int, str | None, str] | None = None
+
+    def apply(self, db: Any) -> None:
+        row = db.execute("SELECT received_quantity, received_date, status, quantity FROM po_lines "
+                         "WHERE po_number = ? AND sku = ?", list(self.key)).fetchone()
+        if row is None:
+            raise ValueError(f"{self.key[0]} has no line for {self.key[1]}")
+        if self.before is None:
+            self.before = (int(row[0]), row[1], row[2])
+        status = "received" if self.received_quantity >= int(row[3]) else "open"
+        db.execute("UPDATE po_lines SET received_quantity = ?, received_date = ?, status = ? "
+                   "WHERE po_number = ? AND sku = ?",
+                   [self.received_quantity, self.received_date.isoformat(), status, *self.key])
+
+    def revert(self, db: Any) -> None:
+        assert self.before is not None
+        db.execute("UPDATE po_lines SET received_quantity = ?, received_date = ?, status = ? "
+                   "WHERE po_number = ? AND sku = ?", [*self.before, *self.key])
+
+
+# --- forecasts and settings --------------------------------------------------------------------
+class SetForecastOverride(WorkspaceCommand):
+    """Replace (or with ``demand_per_day`` None, remove) a SKU's manual forecast."""
+
+    def __init__(self, session: Any, sku: str, demand_per_day: float | None,
+                 demand_std_per_day: float | None = None, start_date: dt.date | None = None,
+                 end_date: dt.date | None = None) -> None:
+        text = (f"Clear the forecast override of {sku}" if demand_per_day is None
+                else f"Override the forecast of {sku}")
+        super().__init__(session, text)
+        self.sku = sku
+        self.new = (None if demand_per_day is None else
+                    (float(demand_per_day),
+                     None if demand_std_per_day is None else float(demand_std_per_day),
+                     _iso(start_date), _iso(end_date)))
+        self.old: tuple[Any, ...] | None = None
+        self._read = False
+
+    def _write(self, db: Any, values: tuple[Any, ...] | None) -> None:
+        db.execute("DELETE FROM forecast_overrides WHERE sku = ?", [self.sku])
+        if values is not None:
+            db.execute("INSERT INTO forecast_overrides(sku, demand_per_day, demand_std_per_day, "
+                       "start_date, end_date) VALUES (?, ?, ?, ?, ?)", [self.sku, *values])
+
+    def apply(self, db: Any) -> None:
+        if not self._read:
+            row = db.execute("SELECT demand_per_day, demand_std_per_day, start_date, end_date "
+                             "FROM forecast_overrides WHERE sku = ?", [self.sku]).fetchone()
+            self.old = tuple(row) if row is not None else None
+            self._read = True
+        self._write(db, self.new)
+
+    def revert(self, db: Any) -> None:
+        self._write(db, self.old)
+
+
+class SetSetting(WorkspaceCommand):
+    """Change one workspace setting (validated)."""
+
+    def __init__(self, session: Any, key: str, value: Any) -> None:
+        super().__init__(session, f"Set {key.replace('_', ' ')} to {value}")
+        self.key = key
+        self.value = value
+        self.old: str | None = None
+        self._read = False
+
+    def apply(self, db: Any) -> None:
+        from planner.store.settings import parse_setting
+
+        if not self._read:
+            row = db.execute("SELECT value FROM settings WHERE key = ?", [self.key]).fetchone()
+            self.old = row[0] if row else None
+            self._read = True
+        typed = parse_setting(self.key, str(self.value))
+        db.execute("INSERT INTO settings(key, value) VALUES (?, ?) "
+                   "ON CONFLICT(key) DO UPDATE SET value = excluded.value", [self.key, str(typed)])
+
+    def revert(self, db: Any) -> None:
+        if self.old is None:
+            db.execute("DELETE FROM settings WHERE key = ?", [self.key])
+        else:
+            db.execute("UPDATE settings SET value = ? WHERE key = ?", [self.old, self.key])
+
+    def _run(self, step: Any) -> None:
+        super()._run(step)
+        if self.failed is None:
+            self.session.settings_changed.emit()
+
+
+# --- suppliers ---------------------------------------------------------------------------------
+SUPPLIER_FIELDS = ("email", "lead_time_days", "lead_time_std_days", "min_order_value", "currency",
+                   "contact", "address")
+
+
+class EditSupplier(WorkspaceCommand):
+    """Change a supplier's contact details, stated lead time or minimum order."""
+
+    def __init__(self, session: Any, supplier: str, values: dict[str, Any]) -> None:
+        super().__init__(session, f"Edit supplier {supplier}")
+        unknown = set(values) - set(SUPPLIER_FIELDS)
+        if unknown:
+            raise ValueError(f"unknown supplier fields: {sorted(unknown)}")
+        self.supplier = supplier
+        self.values = values
+        self.old: dict[str, Any] | None = None
+
+    def _write(self, db: Any, values: dict[str, Any]) -> None:
+        assignments = ", ".join(f"[{k}] = ?" for k in values)
+        db.execute(f"UPDATE suppliers SET {assignments} WHERE supplier = ?",
+                   [*values.values(), self.supplier])
+
+    def apply(self, db: Any) -> None:
+        if self.old is None:
+            columns = ", ".join(f"[{k}]" for k in self.values)
+            row = db.execute(f"SELECT {columns} FROM suppliers WHERE supplier = ?",
+                             [self.supplier]).fetchone()
+            if row is None:
+                raise ValueError(f"no supplier {self.supplier!r}")
+            self.old = dict(zip(self.values, row, strict=True))
+        self._write(db, self.values)
+
+    def revert(self, db: Any) -> None:
+        assert self.old is not None
+        self._write(db, self.old)

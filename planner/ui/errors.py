@@ -1,0 +1,65 @@
+"""Clear error dialogs, and an excepthook so no failure stays a traceback in the terminal."""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from types import TracebackType
+
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+
+#: False in tests and the smoke test: error dialogs are shown without blocking.
+modal_dialogs = True
+
+#: Errors whose message already tells the user what is wrong and how to fix it.
+_USER_ERRORS = ("WorkspaceError", "SettingError", "ImportRejected", "CliError", "ReportError")
+
+
+def describe(exc: BaseException) -> str:
+    """One readable sentence for an exception (no traceback)."""
+    name = type(exc).__name__
+    text = str(exc).strip()
+    if name in _USER_ERRORS and text:
+        return text
+    if isinstance(exc, PermissionError):
+        return f"Permission denied: {exc.filename or text}. Check that the file and folder are writable."
+    if isinstance(exc, FileNotFoundError):
+        return f"File not found: {exc.filename or text}."
+    if isinstance(exc, OSError) and "No space left" in text:
+        return "The disk is full; nothing was written. Free some space and try again."
+    return f"{name}: {text}" if text else name
+
+
+def show_error(parent: QWidget | None, title: str, exc: BaseException, details: str = "") -> None:
+    """Show an error with a plain message and the technical details folded away."""
+    print(f"{title}: {describe(exc)}", file=sys.stderr)
+    if details:
+        print(details, file=sys.stderr)
+    if QApplication.instance() is None:
+        return
+    box = QMessageBox(QMessageBox.Icon.Critical, title, describe(exc), parent=parent or _active_window())
+    if details:
+        box.setDetailedText(details)
+    box.setObjectName("error_dialog")
+    if modal_dialogs:
+        box.exec()
+    else:
+        box.show()
+
+
+def _active_window() -> QWidget | None:
+    app = QApplication.instance()
+    return app.activeWindow() if isinstance(app, QApplication) else None
+
+
+def install_excepthook() -> None:
+    """Show uncaught exceptions on the GUI thread in a dialog as well as on stderr."""
+
+    def hook(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
+        if issubclass(kind, KeyboardInterrupt):
+            sys.__excepthook__(kind, exc, tb)
+            return
+        details = "".join(traceback.format_exception(kind, exc, tb))
+        show_error(None, "Something went wrong", exc, details)
+
+    sys.excepthook = hook

@@ -1,0 +1,141 @@
+"""The open workspace as the app sees it: its file, its latest plan, its undo history."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtGui import QUndoStack
+
+from planner.ui import operations
+from planner.ui.workers import Operation, Task, TaskManager
+
+
+class Session(QObject):
+    """One open workspace: a GUI-thread connection for small edits, the plan, undo history."""
+
+    workspace_opened = Signal(str)
+    #: the workspace's rows changed (an edit, an import, the demo): store-backed views re-read
+    data_changed = Signal()
+    plan_started = Signal()
+    plan_ready = Signal(object)  # PlanResult
+    plan_failed = Signal(str)
+    settings_changed = Signal()
+
+    def __init__(self, tasks: TaskManager, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.tasks = tasks
+        self.path: Path | None = None
+        self.db: Any = None
+        self.as_of: dt.date = dt.date.today()
+        self.data: Any = None
+        self.plan: Any = None
+        self.plan_seconds: float = 0.0
+        self.index: operations.SkuIndex | None = None
+        self.what_if: Any = None
+        self.undo_stack = QUndoStack(self)
+        self._plan_task: Task | None = None
+        self._replan_timer = QTimer(self)
+        self._replan_timer.setSingleShot(True)
+        self._replan_timer.setInterval(250)
+        self._replan_timer.timeout.connect(self.replan)
+
+    # --- workspace -----------------------------------------------------------------------
+    def open(self, path: str | Path, *, replan: bool = True) -> None:
+        """Open (creating when new) a workspace file; raises WorkspaceError with a fix."""
+        from planner.store import open_workspace
+
+        db = open_workspace(path, create=True)
+        self.close()
+        self.path = Path(path).resolve()
+        self.db = db
+        self.data = None
+        self.plan = None
+        self.index = None
+        self.what_if = None
+        self.undo_stack.clear()
+        self.workspace_opened.emit(str(self.path))
+        self.data_changed.emit()
+        if replan and not self.is_empty():
+            self.replan()
+
+    def close(self) -> None:
+        if self._plan_task is not None:
+            self._plan_task.cancel()
+        if self.db is not None:
+            self.db.conn.close()
+            self.db = None
+
+    def is_empty(self) -> bool:
+        return self.db is None or operations.product_count(self.db) == 0
+
+    @property
+    def currency(self) -> str:
+        return str(self.settings().get("currency", "USD"))
+
+    def settings(self) -> dict[str, Any]:
+        from planner.store import load_settings
+
+        return load_settings(self.db) if self.db is not None else {}
+
+    def save_setting(self, key: str, value: Any) -> Any:
+        """Validate and store a workspace setting (SettingError on a bad value), then replan."""
+        from planner.store import save_setting
+
+        typed = save_setting(self.db, key, value)
+        self.settings_changed.emit()
+        self.schedule_replan()
+        return typed
+
+    # --- edits ---------------------------------------------------------------------------
+    def edited(self) -> None:
+        """Called after every write to the workspace: views re-read, the plan is redone."""
+        self.data_changed.emit()
+        self.schedule_replan()
+
+    # --- planning ------------------------------------------------------------------------
+    def set_as_of(self, as_of: dt.date) -> None:
+        if as_of != self.as_of:
+            self.as_of = as_of
+            self.schedule_replan()
+
+    def schedule_replan(self) -> None:
+        """Replan shortly (several quick edits make one replan)."""
+        if self.path is not None:
+            self._replan_timer.start()
+
+    @property
+    def planning(self) -> bool:
+        return self._plan_task is not None and not self._plan_task.done
+
+    def replan(self) -> Task | None:
+        """Recompute the plan in the background; a plan already running is abandoned."""
+        self._replan_timer.stop()
+        if self.path is None:
+            return None
+        if self._plan_task is not None and not self._plan_task.done:
+            self._plan_task.cancel()
+        path, as_of = self.path, self.as_of
+
+        def done(outcome: operations.PlanOutcome) -> None:
+            if path != self.path:
+                return  # the user opened another workspace meanwhile
+            self.data, self.plan, self.plan_seconds = outcome.data, outcome.plan, outcome.seconds
+            self.index = outcome.index
+            self.what_if = outcome.what_if
+            self.plan_ready.emit(outcome.plan)
+
+        def failed(exc: BaseException, details: str) -> None:
+            from planner.ui.errors import describe, show_error
+
+            self.plan_failed.emit(describe(exc))
+            show_error(None, "Replanning failed", exc, details)
+
+        self.plan_started.emit()
+        task = self.tasks.run(Operation(
+            title="Replanning", progress="status", on_success=done, on_failure=failed,
+            work=lambda progress: operations.compute_plan(path, as_of, progress)))
+        self._plan_task = task
+        return task

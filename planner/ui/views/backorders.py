@@ -1,0 +1,194 @@
+"""Backorders: the queue with projected ship dates, sources and flags; the customer update list."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from PySide6.QtCore import QModelIndex, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from planner.ui.models import Column, FrameTableModel
+from planner.ui.views.common import DANGER, WARNING, fit_columns, heading, make_table, search_box
+from planner.ui.workers import Operation, worker_db
+
+COLUMNS = [
+    Column("order_id", "Order"),
+    Column("customer", "Customer"),
+    Column("sku", "SKU"),
+    Column("quantity", "Qty", "int"),
+    Column("order_date", "Ordered", "date"),
+    Column("promised_date", "Promised", "date"),
+    Column("projected_ship_date", "Projected ship", "date",
+           "When known supply reaches this line (FIFO, priorities first)"),
+    Column("quoted_date", "Quote now", "date", "Projected date plus the promise buffer"),
+    Column("filled_from", "Filled from", tooltip="on hand, hold, or the PO that fills it"),
+    Column("days_waiting", "Waiting", "int", "Days since the order"),
+    Column("days_late", "Days late", "int", "Projected ship date minus promised date"),
+    Column("cancel_probability", "Cancel risk", "pct",
+           "Chance the customer cancels before it ships"),
+    Column("value", "Value", "money"),
+    Column("value_at_risk", "At risk", "money"),
+    Column("flag_reasons", "Flags"),
+]
+
+#: filter label -> column that must be true (None: everything; "attention": any alarm flag)
+FLAG_FILTERS = {
+    "All lines": None,
+    "Needs attention": "attention",
+    "Uncovered": "uncovered",
+    "Late": "late",
+    "Delay notice due": "notice_due",
+    "Update due": "update_due",
+    "Made to order": "made_to_order",
+}
+
+
+def write_updates(path: Path, plan: Any, target: str) -> int:
+    """Write the customer update list for a plan (remembering the dates quoted)."""
+    from planner.store.quotes import write_customer_updates
+
+    with worker_db(path) as db:
+        return write_customer_updates(db, plan, target)
+
+
+class BackordersView(QWidget):
+    """The open order lines, most urgent first."""
+
+    sku_requested = Signal(str)
+
+    def __init__(self, session: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 12, 16, 12)
+        top = QHBoxLayout()
+        top.addWidget(heading("Backorders"))
+        top.addStretch(1)
+        self.summary = QLabel("")
+        top.addWidget(self.summary)
+        self.export = QPushButton("Export customer update list…")
+        self.export.setObjectName("export_updates")
+        self.export.setToolTip("Customers who need a message now: delay notices, mid-wait "
+                               "updates, and quoted dates that changed since the last export")
+        self.export.clicked.connect(self.choose_export)
+        top.addWidget(self.export)
+        layout.addLayout(top)
+
+        filters = QHBoxLayout()
+        self.search = search_box("Search order, customer or SKU")
+        self.flag = QComboBox()
+        self.flag.setObjectName("flag_filter")
+        self.flag.addItems(list(FLAG_FILTERS))
+        filters.addWidget(self.search, 2)
+        filters.addWidget(QLabel("Show"))
+        filters.addWidget(self.flag)
+        filters.addStretch(1)
+        layout.addLayout(filters)
+
+        self.model = FrameTableModel(COLUMNS, self)
+        self.model.foreground = self._foreground
+        self.table, self.proxy = make_table(self.model, parent=self)
+        self.table.setObjectName("backorders_table")
+        self.table.setEditTriggers(self.table.EditTrigger.NoEditTriggers)
+        self.table.doubleClicked.connect(self._open)
+        layout.addWidget(self.table)
+        self.search.textChanged.connect(self.apply_filters)
+        self.flag.currentIndexChanged.connect(self.apply_filters)
+        session.plan_ready.connect(self.show_plan)
+        self._fitted = False
+
+    def show_plan(self, plan: Any) -> None:
+        lines = plan.backorder_lines.copy()
+        if len(lines):
+            lines["_search"] = (lines["order_id"].astype(str) + "\n"
+                                + lines["customer"].fillna("").astype(str) + "\n"
+                                + lines["sku"].astype(str)).str.lower()
+            lines = lines.sort_values(["projected_ship_date", "order_date"], na_position="first",
+                                      kind="stable")
+        else:
+            lines["_search"] = pd.Series(dtype=object)
+        self.model.currency = str(plan.settings.get("currency", "USD"))
+        self.model.set_frame(lines)
+        self.apply_filters()
+        if not self._fitted and len(lines):
+            fit_columns(self.table, max_width=240)
+            self._fitted = True
+
+    def _mask(self, frame: pd.DataFrame) -> np.ndarray | None:
+        if frame.empty:
+            return None
+        mask = np.ones(len(frame), dtype=bool)
+        text = self.search.text().strip().lower()
+        if text:
+            mask &= frame["_search"].str.contains(text, regex=False).to_numpy(bool)
+        flag = FLAG_FILTERS[self.flag.currentText()]
+        if flag == "attention":
+            attention = np.zeros(len(frame), dtype=bool)
+            for column in ("uncovered", "late", "notice_due", "update_due"):
+                if column in frame:
+                    attention |= frame[column].fillna(False).to_numpy(bool)
+            mask &= attention
+        elif flag is not None and flag in frame:
+            mask &= frame[flag].fillna(False).to_numpy(bool)
+        return mask
+
+    def apply_filters(self) -> None:
+        self.proxy.set_filter(self._mask)
+        frame = self.model.frame
+        shown = self.proxy.rowCount()
+        units = 0
+        if len(frame):
+            mask = self._mask(frame)
+            units = int(frame.loc[mask if mask is not None else slice(None), "quantity"].sum())
+        self.summary.setText(f"{shown:,} of {len(frame):,} lines · {units:,} units  ")
+
+    def _foreground(self, row: int, key: str) -> Any:
+        frame = self.model.frame
+        if key in ("projected_ship_date", "filled_from", "flag_reasons"):
+            if bool(frame.at[row, "uncovered"]):
+                return DANGER
+            if bool(frame.at[row, "late"]):
+                return WARNING
+        if key == "days_late" and (frame.at[row, "days_late"] or 0) > 0:
+            return WARNING
+        return None
+
+    def _open(self, index: QModelIndex) -> None:
+        if index.isValid():
+            row = self.proxy.source_frame_row(index.row())
+            self.sku_requested.emit(str(self.model.frame.at[row, "sku"]))
+
+    # --- export --------------------------------------------------------------------------
+    def choose_export(self) -> None:
+        if self.session.plan is None or self.session.path is None:
+            return
+        start = str(self.session.path.parent / f"customer-updates-{self.session.plan.as_of}.csv")
+        target, _ = QFileDialog.getSaveFileName(self, "Export customer update list", start,
+                                                "CSV (*.csv)")
+        if target:
+            self.export_updates(target)
+
+    def export_updates(self, target: str) -> Any:
+        """Write the customers who need a message now to a CSV file (in the background)."""
+        plan, path = self.session.plan, self.session.path
+
+        def done(count: int) -> None:
+            window = self.window()
+            if hasattr(window, "statusBar"):
+                window.statusBar().showMessage(
+                    f"{count} customers need a message; list written to {target}", 10000)
+
+        return self.session.tasks.run(Operation(
+            title="Writing the customer update list", cancellable=False, on_success=done,
+            work=lambda _progress: write_updates(path, plan, target)))

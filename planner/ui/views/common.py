@@ -1,0 +1,124 @@
+"""Small building blocks the views share: tables, KPI tiles, headings, filter bars."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QFont, QPalette
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFrame,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from planner.ui.models import FrameFilterProxy, FrameTableModel
+
+#: text colours that read on light and dark backgrounds
+WARNING = QColor("#d97706")
+DANGER = QColor("#dc2626")
+GOOD = QColor("#16a34a")
+
+
+def make_table(model: FrameTableModel, *, sortable: bool = True,
+               parent: QWidget | None = None) -> tuple[QTableView, FrameFilterProxy]:
+    """A read-only, row-selecting table over a model through a filter proxy."""
+    proxy = FrameFilterProxy(parent)
+    proxy.setSourceModel(model)
+    view = QTableView(parent)
+    view.setModel(proxy)
+    view.setSortingEnabled(sortable)
+    view.horizontalHeader().setSortIndicatorShown(sortable)
+    view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setAlternatingRowColors(True)
+    view.setWordWrap(False)
+    view.verticalHeader().setVisible(False)
+    view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 8)
+    view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+    header = view.horizontalHeader()
+    header.setHighlightSections(False)
+    header.setStretchLastSection(True)
+    header.setResizeContentsPrecision(200)
+    header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
+                         | QAbstractItemView.EditTrigger.EditKeyPressed
+                         | QAbstractItemView.EditTrigger.AnyKeyPressed)
+    return view, proxy
+
+
+def fit_columns(view: QTableView, *, max_width: int = 320) -> None:
+    """Size columns to their contents (sampled), never wider than ``max_width``."""
+    view.resizeColumnsToContents()
+    header = view.horizontalHeader()
+    for section in range(header.count()):
+        if header.sectionSize(section) > max_width:
+            header.resizeSection(section, max_width)
+
+
+def heading(text: str, *, size_delta: int = 3) -> QLabel:
+    label = QLabel(text)
+    font = QFont(label.font())
+    font.setPointSize(font.pointSize() + size_delta)
+    font.setBold(True)
+    label.setFont(font)
+    return label
+
+
+def note(text: str = "") -> QLabel:
+    """Secondary text (explanations, empty states) in the palette's muted colour."""
+    label = QLabel(text)
+    label.setWordWrap(True)
+    label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return label
+
+
+def search_box(placeholder: str) -> QLineEdit:
+    box = QLineEdit()
+    box.setPlaceholderText(placeholder)
+    box.setClearButtonEnabled(True)
+    box.setMinimumWidth(220)
+    return box
+
+
+class KpiTile(QFrame):
+    """One number with its label, drawn with the palette (looks right in dark mode)."""
+
+    def __init__(self, label: str, tooltip: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setAutoFillBackground(True)
+        self.setBackgroundRole(QPalette.ColorRole.Base)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 8, 12, 8)
+        layout.setSpacing(2)
+        self.value = QLabel("—")
+        font = QFont(self.value.font())
+        font.setPointSize(font.pointSize() + 7)
+        font.setBold(True)
+        self.value.setFont(font)
+        self.caption = QLabel(label)
+        self.caption.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self.caption.setWordWrap(True)
+        self.detail = QLabel("")
+        self.detail.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        layout.addWidget(self.value)
+        layout.addWidget(self.caption)
+        layout.addWidget(self.detail)
+        if tooltip:
+            self.setToolTip(tooltip)
+        self.setObjectName("kpi_" + label.lower().replace(" ", "_"))
+
+    def set_value(self, text: str, detail: str = "", *, alarm: bool = False) -> None:
+        self.value.setText(text)
+        self.detail.setText(detail)
+        self.detail.setVisible(bool(detail))
+        palette = self.value.palette()
+        colour = DANGER if alarm else self.palette().color(QPalette.ColorRole.Text)
+        palette.setColor(QPalette.ColorRole.WindowText, colour)
+        self.value.setPalette(palette)

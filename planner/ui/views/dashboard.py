@@ -1,0 +1,158 @@
+"""Dashboard: the plan's KPIs as tiles, the backorder book, PO arrivals and value at risk."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QHBoxLayout,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from planner.formatting import format_money, format_quantity
+from planner.ui.charts import ChartView, po_arrivals_figure, value_at_risk_figure
+from planner.ui.views.common import KpiTile, heading, note
+
+#: tile id, label, tooltip, page opened on click
+TILES = [
+    ("backorder_book", "Backorder book", "Open customer order lines not yet shipped", "backorders"),
+    ("value_at_risk", "Value at risk", "Expected revenue lost to cancellations while customers wait",
+     "backorders"),
+    ("uncovered", "Uncovered lines", "Backorder lines no known supply covers", "backorders"),
+    ("late", "Late lines", "Backorder lines projected to ship after their promised date",
+     "backorders"),
+    ("below_rop", "Below reorder point", "SKUs whose inventory position is at or below the "
+     "reorder point", "products"),
+    ("stockouts", "Stockouts within 30 days", "SKUs projected to run out within 30 days",
+     "products"),
+    ("inventory_value", "Inventory value", "On hand and on hold at unit cost", "products"),
+    ("suggested", "Suggested POs", "Purchase orders the plan suggests placing", "purchase_plan"),
+]
+
+
+class DashboardView(QWidget):
+    """KPI tiles and three charts; an empty workspace gets a way in (demo or import)."""
+
+    sku_requested = Signal(str)
+    page_requested = Signal(str)
+    demo_requested = Signal()
+
+    def __init__(self, session: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        outer.addWidget(scroll)
+        body = QWidget()
+        scroll.setWidget(body)
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(16, 12, 16, 12)
+        self.title = heading("Dashboard")
+        self.subtitle = note("")
+        layout.addWidget(self.title)
+        layout.addWidget(self.subtitle)
+
+        self.empty = QWidget()
+        empty_layout = QHBoxLayout(self.empty)
+        empty_layout.setContentsMargins(0, 8, 0, 8)
+        demo = QPushButton("Fill with demo data")
+        demo.setObjectName("fill_demo")
+        demo.clicked.connect(self.demo_requested.emit)
+        imp = QPushButton("Import your files…")
+        imp.clicked.connect(lambda: self.page_requested.emit("import"))
+        empty_layout.addWidget(demo)
+        empty_layout.addWidget(imp)
+        empty_layout.addStretch(1)
+        layout.addWidget(self.empty)
+
+        grid = QGridLayout()
+        grid.setSpacing(10)
+        self.tiles: dict[str, KpiTile] = {}
+        for i, (tile_id, label, tip, page) in enumerate(TILES):
+            tile = KpiTile(label, tip)
+            tile.setCursor(Qt.CursorShape.PointingHandCursor)
+            tile.mousePressEvent = lambda _e, p=page: self.page_requested.emit(p)  # type: ignore[method-assign]
+            self.tiles[tile_id] = tile
+            grid.addWidget(tile, i // 4, i % 4)
+        layout.addLayout(grid)
+
+        self.book_chart = ChartView(min_height=240)
+        layout.addWidget(self.book_chart, 3)
+        row = QHBoxLayout()
+        self.arrivals_chart = ChartView(min_height=220)
+        self.risk_chart = ChartView(min_height=220)
+        row.addWidget(self.arrivals_chart, 1)
+        row.addWidget(self.risk_chart, 1)
+        layout.addLayout(row, 2)
+        self.risk_chart.setToolTip("Click a bar to open the SKU")
+
+        session.plan_ready.connect(self.show_plan)
+        session.workspace_opened.connect(lambda _p: self._show_empty_state())
+        session.data_changed.connect(self._show_empty_state)
+        self._show_empty_state()
+
+    def _show_empty_state(self) -> None:
+        empty = self.session.db is not None and self.session.is_empty()
+        self.empty.setVisible(empty)
+        if self.session.db is None:
+            self.subtitle.setText("Open a workspace (File ▸ Open) or the demo workspace to start.")
+        elif empty:
+            self.subtitle.setText("This workspace is empty. Import your products, sales, stock and "
+                                  "purchase orders, or fill it with a demo business to try things.")
+
+    def show_plan(self, plan: Any) -> None:
+        """Fill the tiles and charts from a new plan."""
+        k = plan.kpis
+        currency = str(plan.settings.get("currency", "USD"))
+        self.subtitle.setText(f"Plan as of {plan.as_of.isoformat()} · {k.get('active_skus', 0)} "
+                              f"active SKUs · oldest backorder {k.get('oldest_backorder_days', 0)} days")
+        t = self.tiles
+        t["backorder_book"].set_value(
+            f"{format_quantity(k['backorder_units'])} units",
+            f"{format_money(k['backorder_value'], currency)} in {k.get('backorder_lines', 0)} lines")
+        t["value_at_risk"].set_value(format_money(k["backorder_value_at_risk"], currency),
+                                     "expected cancellations at the projected ship dates",
+                                     alarm=k["backorder_value_at_risk"] > 0)
+        t["uncovered"].set_value(format_quantity(k["uncovered_backorder_lines"]),
+                                 "no PO or stock covers them",
+                                 alarm=k["uncovered_backorder_lines"] > 0)
+        t["late"].set_value(format_quantity(k["late_backorder_lines"]),
+                            f"{k.get('notice_due_lines', 0)} delay notices due",
+                            alarm=k["late_backorder_lines"] > 0)
+        t["below_rop"].set_value(format_quantity(k["skus_below_reorder_point"]), "SKUs")
+        t["stockouts"].set_value(format_quantity(k["stockouts_within_30_days"]), "SKUs",
+                                 alarm=k["stockouts_within_30_days"] > 0)
+        t["inventory_value"].set_value(format_money(k["inventory_value"], currency),
+                                       f"{format_money(k.get('on_order_value', 0), currency)} on order")
+        total = sum(s.get("total_value", 0) for s in plan.purchase_suggestions)
+        t["suggested"].set_value(format_quantity(len(plan.purchase_suggestions)),
+                                 f"{format_money(total, currency)} to order")
+        self._draw_charts(plan, currency)
+
+    def _draw_charts(self, plan: Any, currency: str) -> None:
+        from planner.reports.charts import backorder_book_figure
+
+        self.book_chart.show_figure(backorder_book_figure(plan.book, currency=currency,
+                                                          figsize=(9.0, 2.6), fontsize=8))
+        self.arrivals_chart.show_figure(po_arrivals_figure(plan.open_po_lines, as_of=plan.as_of,
+                                                           currency=currency))
+        self.risk_chart.show_figure(value_at_risk_figure(plan.backorder_lines, currency=currency))
+        canvas = self.risk_chart.canvas
+        if canvas is not None:
+            canvas.mpl_connect("button_press_event", self._on_risk_click)
+
+    def _on_risk_click(self, event: Any) -> None:
+        if event.inaxes is None or event.ydata is None:
+            return
+        labels = [t.get_text() for t in event.inaxes.get_yticklabels()]
+        row = int(round(event.ydata))
+        if 0 <= row < len(labels) and labels[row]:
+            self.sku_requested.emit(labels[row].replace("\\$", "$"))

@@ -1,0 +1,160 @@
+"""Products: one row per SKU from the plan, with search, filters and sorting."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from PySide6.QtCore import QModelIndex, Signal
+from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from planner.ui.models import Column, FrameTableModel
+from planner.ui.views.common import DANGER, WARNING, fit_columns, heading, make_table, search_box
+
+COLUMNS = [
+    Column("sku", "SKU"),
+    Column("name", "Name"),
+    Column("supplier", "Supplier"),
+    Column("on_hand", "On hand", "int", "Sellable units in the building"),
+    Column("on_order", "On order", "int", "Open quantity on purchase orders"),
+    Column("backordered", "Backordered", "int", "Units on open customer order lines"),
+    Column("demand_per_day", "Demand/day", "float", "Forecast demand per day", decimals=2),
+    Column("days_of_cover", "Days of cover", "float",
+           "Days the sellable stock lasts after serving the backorders", decimals=0),
+    Column("safety_stock", "Safety stock", "float", decimals=0),
+    Column("reorder_point", "Reorder point", "float", decimals=0),
+    Column("stockout_date", "Stockout", "date", "Projected stockout date (none: not within horizon)"),
+    Column("order_by", "Order by", "date", "Order by this date to arrive in time"),
+    Column("suggested_order_qty", "Suggested qty", "int", "Suggested order quantity"),
+    Column("forecast_model", "Forecast"),
+]
+
+
+def product_rows(plan: Any) -> pd.DataFrame:
+    """The plan's SKU table plus what the filters need."""
+    table = plan.skus.copy()
+    lines = plan.backorder_lines
+    if len(lines) and "uncovered" in lines:
+        uncovered = lines[lines["uncovered"].astype(bool)].groupby("sku").size()
+        table["uncovered_lines"] = table["sku"].map(uncovered).fillna(0).astype(int)
+    else:
+        table["uncovered_lines"] = 0
+    table["_search"] = (table["sku"].astype(str) + "\n" + table["name"].fillna("").astype(str)
+                        + "\n" + table["supplier"].fillna("").astype(str)).str.lower()
+    return table
+
+
+class ProductsView(QWidget):
+    """The product table; double-click (or Enter) opens a SKU."""
+
+    sku_requested = Signal(str)
+
+    def __init__(self, session: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 12, 16, 12)
+        top = QHBoxLayout()
+        top.addWidget(heading("Products"))
+        top.addStretch(1)
+        self.count = QLabel("")
+        top.addWidget(self.count)
+        layout.addLayout(top)
+
+        filters = QHBoxLayout()
+        self.search = search_box("Search SKU, name or supplier (Ctrl+F)")
+        self.supplier = QComboBox()
+        self.supplier.setObjectName("supplier_filter")
+        self.supplier.setMinimumContentsLength(14)
+        self.below_rop = QCheckBox("Below reorder point")
+        self.backordered = QCheckBox("Backordered")
+        self.uncovered = QCheckBox("Uncovered")
+        self.uncovered.setToolTip("SKUs with backorder lines that no known supply covers")
+        self.made_to_order = QCheckBox("Made to order")
+        filters.addWidget(self.search, 2)
+        filters.addWidget(QLabel("Supplier"))
+        filters.addWidget(self.supplier, 1)
+        layout.addLayout(filters)
+        checks = QHBoxLayout()
+        for box in (self.below_rop, self.backordered, self.uncovered, self.made_to_order):
+            checks.addWidget(box)
+        checks.addStretch(1)
+        layout.addLayout(checks)
+
+        self.model = FrameTableModel(COLUMNS, self)
+        self.model.foreground = self._foreground
+        self.table, self.proxy = make_table(self.model, parent=self)
+        self.table.setObjectName("products_table")
+        self.table.setEditTriggers(self.table.EditTrigger.NoEditTriggers)
+        layout.addWidget(self.table)
+        self.table.doubleClicked.connect(self._open)
+        self.table.activated.connect(self._open)
+
+        self.search.textChanged.connect(self.apply_filters)
+        self.supplier.currentIndexChanged.connect(self.apply_filters)
+        for box in (self.below_rop, self.backordered, self.uncovered, self.made_to_order):
+            box.toggled.connect(self.apply_filters)
+        session.plan_ready.connect(self.show_plan)
+        self._fitted = False
+
+    def focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+    def show_plan(self, plan: Any) -> None:
+        self.model.currency = str(plan.settings.get("currency", "USD"))
+        rows = product_rows(plan)
+        current = self.supplier.currentText()
+        suppliers = sorted({str(s) for s in rows["supplier"].dropna()})
+        self.supplier.blockSignals(True)
+        self.supplier.clear()
+        self.supplier.addItem("All suppliers")
+        self.supplier.addItems(suppliers)
+        if current in suppliers:
+            self.supplier.setCurrentText(current)
+        self.supplier.blockSignals(False)
+        self.model.set_frame(rows)
+        self.apply_filters()
+        if not self._fitted and len(rows):
+            fit_columns(self.table, max_width=260)
+            self._fitted = True
+
+    def _mask(self, frame: pd.DataFrame) -> np.ndarray | None:
+        if frame.empty:
+            return None
+        mask = np.ones(len(frame), dtype=bool)
+        text = self.search.text().strip().lower()
+        if text:
+            mask &= frame["_search"].str.contains(text, regex=False).to_numpy(bool)
+        if self.supplier.currentIndex() > 0:
+            mask &= (frame["supplier"] == self.supplier.currentText()).to_numpy(bool)
+        if self.below_rop.isChecked():
+            mask &= frame["below_reorder_point"].to_numpy(bool)
+        if self.backordered.isChecked():
+            mask &= frame["backordered"].to_numpy() > 0
+        if self.uncovered.isChecked():
+            mask &= frame["uncovered_lines"].to_numpy() > 0
+        if self.made_to_order.isChecked():
+            mask &= frame["made_to_order"].to_numpy(bool)
+        return mask
+
+    def apply_filters(self) -> None:
+        """Re-filter the table from the search box, supplier and check boxes."""
+        self.proxy.set_filter(self._mask)
+        self.count.setText(f"{self.proxy.rowCount():,} of {self.model.rowCount():,} SKUs")
+
+    def _foreground(self, row: int, key: str) -> Any:
+        frame = self.model.frame
+        if key == "stockout_date" and pd.notna(frame.at[row, "stockout_date"]):
+            return DANGER
+        if key == "backordered" and frame.at[row, "uncovered_lines"] > 0:
+            return DANGER
+        if key in ("on_hand", "reorder_point") and bool(frame.at[row, "below_reorder_point"]):
+            return WARNING
+        return None
+
+    def _open(self, index: QModelIndex) -> None:
+        if index.isValid():
+            row = self.proxy.source_frame_row(index.row())
+            self.sku_requested.emit(str(self.model.frame.at[row, "sku"]))

@@ -1,0 +1,316 @@
+"""Purchase plan: suggested POs per supplier; edit quantities, see warnings, approve, export."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+from dataclasses import replace
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from planner.formatting import format_date, format_money
+from planner.ui.models import Column, FrameTableModel
+from planner.ui.views.common import DANGER, WARNING, fit_columns, heading, make_table, note
+
+COLUMNS = [
+    Column("sku", "SKU"),
+    Column("name", "Name"),
+    Column("supplier_sku", "Supplier item"),
+    Column("suggested", "Suggested", "int", "What the plan suggests"),
+    Column("quantity", "Order qty", "int", "Double-click to change", editable=True),
+    Column("moq", "MOQ", "int"),
+    Column("case_pack", "Case pack", "int"),
+    Column("unit_cost", "Unit cost", "money", decimals=2),
+    Column("value", "Value", "money"),
+    Column("clears_backorder_units", "Clears backorders", "int",
+           "Backordered units waiting for this line"),
+    Column("warning", "Check"),
+    Column("why", "Why"),
+]
+
+
+def line_warnings(quantity: np.ndarray, moq: np.ndarray, case_pack: np.ndarray,
+                  suggested: np.ndarray) -> list[str]:
+    """MOQ and case-pack problems of edited quantities, in words (never fixed silently)."""
+    out = []
+    for q, m, c, s in zip(quantity, moq, case_pack, suggested, strict=True):
+        notes = []
+        if q > 0 and m > 0 and q < m:
+            notes.append(f"below the MOQ of {int(m)}")
+        if q > 0 and c > 1 and q % c:
+            notes.append(f"not whole cases of {int(c)} ({q / c:.1f} cases)")
+        if q != s:
+            notes.append(f"changed from {int(s)}")
+        out.append("; ".join(notes))
+    return out
+
+
+class PurchasePlanView(QWidget):
+    """Suggested purchase orders, one per supplier and order date."""
+
+    sku_requested = Signal(str)
+    #: folder, supplier (None: all), the plan with the edited quantities
+    export_requested = Signal(str, object, object)
+
+    def __init__(self, session: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.suggestions: list[dict[str, Any]] = []
+        self.edits: dict[tuple[int, str], int] = {}
+        self.current = -1
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 12, 16, 12)
+        top = QHBoxLayout()
+        top.addWidget(heading("Purchase plan"))
+        top.addStretch(1)
+        self.total = QLabel("")
+        top.addWidget(self.total)
+        layout.addLayout(top)
+        layout.addWidget(note("Quantities are rounded to MOQ and case packs by the plan. When you "
+                              "change one, problems are shown in the Check column and left for "
+                              "you to decide. Approving creates open POs in the workspace "
+                              "(Edit ▸ Undo takes them back)."))
+
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.list = QListWidget()
+        self.list.setObjectName("suggestion_list")
+        self.list.setMinimumWidth(200)
+        self.list.currentRowChanged.connect(self._show_suggestion)
+        splitter.addWidget(self.list)
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(8, 0, 0, 0)
+        self.header = QLabel("")
+        self.header.setWordWrap(True)
+        self.header.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        right_layout.addWidget(self.header)
+        self.model = FrameTableModel(COLUMNS, self)
+        self.model.foreground = self._foreground
+        self.model.edited.connect(self._on_edit)
+        self.table, self.proxy = make_table(self.model, parent=self)
+        self.table.setObjectName("suggestion_lines")
+        self.table.doubleClicked.connect(self._maybe_open_sku)
+        right_layout.addWidget(self.table, 1)
+        buttons = QHBoxLayout()
+        self.approve = QPushButton("Approve this PO")
+        self.approve.setObjectName("approve_po")
+        self.approve.clicked.connect(lambda: self.approve_suggestions([self.current]))
+        self.approve_all = QPushButton("Approve all")
+        self.approve_all.clicked.connect(
+            lambda: self.approve_suggestions(list(range(len(self.suggestions)))))
+        self.reset = QPushButton("Reset quantities")
+        self.reset.clicked.connect(self._reset)
+        self.export = QPushButton("Export PDFs…")
+        self.export.setObjectName("export_pdfs")
+        self.export.clicked.connect(self._export)
+        for b in (self.approve, self.approve_all, self.reset):
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        buttons.addWidget(self.export)
+        right_layout.addLayout(buttons)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(1, 1)
+        layout.addWidget(splitter, 1)
+        session.plan_ready.connect(self.show_plan)
+        self._update_buttons()
+
+    # --- filling ---------------------------------------------------------------------------
+    def show_plan(self, plan: Any) -> None:
+        self.suggestions = list(plan.purchase_suggestions)
+        self.edits.clear()
+        self.model.currency = str(plan.settings.get("currency", "USD"))
+        previous = self.list.currentItem().text() if self.list.currentItem() else ""
+        self.list.blockSignals(True)
+        self.list.clear()
+        for s in self.suggestions:
+            item = QListWidgetItem(self._label(s))
+            item.setToolTip(f"Arrives {format_date(s.get('expected_arrival'))}")
+            self.list.addItem(item)
+        self.list.blockSignals(False)
+        total = sum(float(s.get("total_value", 0)) for s in self.suggestions)
+        self.total.setText(f"{len(self.suggestions)} suggested POs · "
+                           f"{format_money(total, self.model.currency)}")
+        if self.suggestions:
+            labels = [self.list.item(i).text() for i in range(self.list.count())]
+            row = labels.index(previous) if previous in labels else 0
+            self.list.setCurrentRow(row)
+            self._show_suggestion(row)
+        else:
+            self.current = -1
+            self.model.set_frame(pd.DataFrame())
+            self.header.setText("Nothing to order: every SKU is covered over the horizon.")
+        self._update_buttons()
+
+    def _label(self, s: dict[str, Any]) -> str:
+        return (f"{s['supplier'] or '(no supplier)'}\norder {format_date(s['order_date'])} · "
+                f"{len(s['lines'])} lines · {format_money(s['total_value'], self.model.currency)}")
+
+    def _show_suggestion(self, row: int) -> None:
+        self.current = row
+        if not 0 <= row < len(self.suggestions):
+            return
+        s = self.suggestions[row]
+        lines = pd.DataFrame(s["lines"])
+        products = self._products()
+        lines["suggested"] = lines["quantity"].astype(int)
+        lines["quantity"] = [self.edits.get((row, sku), q) for sku, q in
+                             zip(lines["sku"], lines["suggested"], strict=True)]
+        lines["moq"] = lines["sku"].map(products["moq"]).fillna(0).astype(int)
+        lines["case_pack"] = lines["sku"].map(products["case_pack"]).fillna(1).astype(int)
+        lines["why"] = lines["sku"].map(products["why"]).fillna("")
+        for column in ("supplier_sku", "clears_backorder_units", "rounding_note"):
+            if column not in lines:
+                lines[column] = None
+        self._recompute(lines)
+        self.model.set_frame(lines)
+        fit_columns(self.table, max_width=280)
+        self._show_header()
+
+    def _products(self) -> pd.DataFrame:
+        plan = self.session.plan
+        return plan.skus.set_index("sku") if plan is not None else pd.DataFrame(
+            columns=["moq", "case_pack", "why"])
+
+    def _recompute(self, lines: pd.DataFrame) -> None:
+        q = lines["quantity"].astype(int).to_numpy()
+        lines["value"] = q * lines["unit_cost"].astype(float).fillna(0).to_numpy()
+        lines["warning"] = line_warnings(q, lines["moq"].to_numpy(), lines["case_pack"].to_numpy(),
+                                         lines["suggested"].to_numpy())
+
+    def _show_header(self) -> None:
+        s = self.suggestions[self.current]
+        frame = self.model.frame
+        total = float(frame["value"].sum()) if len(frame) else 0.0
+        text = (f"<b>{s['supplier'] or '(no supplier)'}</b> · order by "
+                f"{format_date(s['order_date'])} · expected "
+                f"{format_date(s.get('expected_arrival'))} · "
+                f"<b>{format_money(total, self.model.currency)}</b>")
+        minimum = self._min_order_value(s["supplier"])
+        if minimum and total < minimum:
+            text += (f" · <span style='color:{DANGER.name()}'>below the supplier's minimum "
+                     f"order of {format_money(minimum, self.model.currency)}</span>")
+        self.header.setText(text)
+
+    def _min_order_value(self, supplier: str) -> float:
+        data = self.session.data
+        if data is None or supplier is None or data.suppliers.empty:
+            return 0.0
+        hits = data.suppliers.loc[data.suppliers["supplier"] == supplier, "min_order_value"]
+        value = hits.iloc[0] if len(hits) else None
+        return 0.0 if value is None or pd.isna(value) else float(value)
+
+    # --- editing ---------------------------------------------------------------------------
+    def _on_edit(self, frame_row: int, key: str, value: Any) -> None:
+        if key != "quantity":
+            return
+        try:
+            quantity = int(value)
+        except (TypeError, ValueError):
+            return
+        if quantity < 0:
+            return
+        frame = self.model.frame
+        sku = str(frame.at[frame_row, "sku"])
+        self.edits[(self.current, sku)] = quantity
+        frame.at[frame_row, "quantity"] = quantity
+        self._recompute(frame)
+        self.model.set_frame(frame)
+        self._show_header()
+
+    def set_quantity(self, sku: str, quantity: int) -> None:
+        """Change one line's order quantity of the PO shown (as a double-click edit would)."""
+        hits = np.flatnonzero(self.model.frame["sku"].astype(str).to_numpy() == sku)
+        if len(hits):
+            self._on_edit(int(hits[0]), "quantity", quantity)
+
+    def _reset(self) -> None:
+        self.edits = {k: v for k, v in self.edits.items() if k[0] != self.current}
+        self._show_suggestion(self.current)
+
+    def _foreground(self, row: int, key: str) -> Any:
+        if key in ("warning", "quantity"):
+            text = str(self.model.frame.at[row, "warning"])
+            if "MOQ" in text or "cases" in text:
+                return DANGER
+            if text:
+                return WARNING
+        return None
+
+    def edited_suggestions(self) -> list[dict[str, Any]]:
+        """The suggestions with the buyer's quantities."""
+        out = []
+        for i, s in enumerate(self.suggestions):
+            s = copy.deepcopy(s)
+            for line in s["lines"]:
+                q = self.edits.get((i, line["sku"]), line["quantity"])
+                line["quantity"] = int(q)
+                line["value"] = float(q) * float(line.get("unit_cost") or 0.0)
+            s["lines"] = [line for line in s["lines"] if line["quantity"] > 0]
+            s["total_value"] = sum(line["value"] for line in s["lines"])
+            out.append(s)
+        return out
+
+    def approve_suggestions(self, rows: list[int]) -> None:
+        """Create open POs for the given suggestions, as edited; undoable."""
+        from planner.ui.commands import ApprovedLine, ApprovedOrder, ApprovePurchaseOrders
+
+        plan = self.session.plan
+        if plan is None:
+            return
+        edited = self.edited_suggestions()
+        as_of = self.session.as_of
+        orders = []
+        for row in rows:
+            if not 0 <= row < len(edited):
+                continue
+            s = edited[row]
+            order_date = max(pd.Timestamp(s["order_date"]).date(), as_of)
+            arrival = pd.Timestamp(s["expected_arrival"]).date()
+            transit = arrival - pd.Timestamp(s["order_date"]).date()
+            dock = dt.timedelta(days=int(plan.settings.get("dock_to_stock_days", 0)))
+            expected = order_date + transit
+            if s.get("arrival_includes_dock_to_stock"):
+                expected -= dock
+            orders.append(ApprovedOrder(
+                supplier=s["supplier"], order_date=order_date, expected_date=expected,
+                lines=[ApprovedLine(line["sku"], int(line["quantity"]), line.get("unit_cost"))
+                       for line in s["lines"]]))
+        orders = [o for o in orders if o.lines]
+        if orders:
+            self.session.undo_stack.push(ApprovePurchaseOrders(self.session, orders))
+
+    def _export(self) -> None:
+        if self.session.plan is None:
+            return
+        start = str(self.session.path.parent) if self.session.path else ""
+        folder = QFileDialog.getExistingDirectory(self, "Export purchase-plan PDFs to", start)
+        if folder:
+            self.export_requested.emit(folder, None, self.edited_plan())
+
+    def edited_plan(self) -> Any:
+        """The plan with the buyer's quantities (what the PDFs should carry)."""
+        return replace(self.session.plan, purchase_suggestions=self.edited_suggestions())
+
+    def _maybe_open_sku(self, index: QModelIndex) -> None:
+        if index.isValid() and self.model.columns[index.column()].key != "quantity":
+            row = self.proxy.source_frame_row(index.row())
+            self.sku_requested.emit(str(self.model.frame.at[row, "sku"]))
+
+    def _update_buttons(self) -> None:
+        has = bool(self.suggestions)
+        for b in (self.approve, self.approve_all, self.reset, self.export):
+            b.setEnabled(has)

@@ -1,0 +1,186 @@
+"""Suppliers: contacts, stated and learned lead times, lateness, what is on order."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from planner.ui import operations
+from planner.ui.models import Column, FrameTableModel
+from planner.ui.views.common import DANGER, WARNING, fit_columns, heading, make_table, note
+from planner.ui.workers import Operation
+
+SUPPLIERS_SQL = """
+SELECT s.supplier, s.email, s.contact, s.currency, s.lead_time_days, s.lead_time_std_days,
+       s.min_order_value,
+       (SELECT count(*) FROM products p WHERE p.supplier = s.supplier AND p.active) AS products,
+       (SELECT count(*) FROM po_lines l JOIN purchase_orders h USING (po_number)
+         WHERE h.supplier = s.supplier AND l.status = 'open') AS open_lines,
+       (SELECT sum(max(l.quantity - l.received_quantity, 0)
+                   * COALESCE(l.unit_cost, p.unit_cost, 0))
+          FROM po_lines l JOIN purchase_orders h USING (po_number)
+          LEFT JOIN products p ON p.sku = l.sku
+         WHERE h.supplier = s.supplier AND l.status = 'open') AS open_value,
+       (SELECT count(*) FROM po_lines l JOIN purchase_orders h USING (po_number)
+         WHERE h.supplier = s.supplier AND l.received_date IS NOT NULL) AS received_lines_all,
+       (SELECT avg(julianday(l.received_date) - julianday(l.expected_date))
+          FROM po_lines l JOIN purchase_orders h USING (po_number)
+         WHERE h.supplier = s.supplier AND l.received_date IS NOT NULL) AS days_late_avg,
+       (SELECT avg(l.received_date > l.expected_date)
+          FROM po_lines l JOIN purchase_orders h USING (po_number)
+         WHERE h.supplier = s.supplier AND l.received_date IS NOT NULL) AS late_share
+FROM suppliers s ORDER BY s.supplier
+"""
+
+COLUMNS = [
+    Column("supplier", "Supplier"),
+    Column("email", "Email"),
+    Column("products", "Products", "int"),
+    Column("lead_time_days", "Lead time (stated)", "float", "Days, as the supplier states it",
+           decimals=0),
+    Column("lead_time_days_learned", "Lead time (learned)", "float",
+           "Days from order to receipt on received POs", decimals=0),
+    Column("days_late_avg", "Avg days late", "float",
+           "Received date minus expected date, averaged over received lines", decimals=1),
+    Column("late_share", "Late deliveries", "pct", "Share of received lines that came late"),
+    Column("received_lines_all", "Received lines", "int"),
+    Column("open_lines", "Open PO lines", "int"),
+    Column("open_value", "Open value", "money"),
+    Column("min_order_value", "Min order", "money"),
+]
+
+
+class SupplierDialog(QDialog):
+    """Edit the details Planner uses: email, stated lead time, minimum order value."""
+
+    def __init__(self, row: pd.Series, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(f"Supplier {row['supplier']}")
+        form = QFormLayout(self)
+        self.email = QLineEdit(str(row.get("email") or ""))
+        self.contact = QLineEdit(str(row.get("contact") or ""))
+        self.lead = QDoubleSpinBox()
+        self.lead.setRange(0, 730)
+        self.lead.setSuffix(" days")
+        self.lead.setSpecialValueText("not stated")
+        self.lead.setValue(0 if pd.isna(row.get("lead_time_days")) else float(row["lead_time_days"]))
+        self.lead_std = QDoubleSpinBox()
+        self.lead_std.setRange(0, 365)
+        self.lead_std.setSuffix(" days")
+        self.lead_std.setValue(0 if pd.isna(row.get("lead_time_std_days"))
+                               else float(row["lead_time_std_days"]))
+        self.min_order = QDoubleSpinBox()
+        self.min_order.setRange(0, 1e9)
+        self.min_order.setDecimals(2)
+        self.min_order.setValue(0 if pd.isna(row.get("min_order_value"))
+                                else float(row["min_order_value"]))
+        form.addRow("Email", self.email)
+        form.addRow("Contact", self.contact)
+        form.addRow("Lead time", self.lead)
+        form.addRow("Lead time spread (std)", self.lead_std)
+        form.addRow("Minimum order value", self.min_order)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def values(self) -> dict[str, Any]:
+        return {"email": self.email.text().strip() or None,
+                "contact": self.contact.text().strip() or None,
+                "lead_time_days": self.lead.value() or None,
+                "lead_time_std_days": self.lead_std.value() or None,
+                "min_order_value": self.min_order.value() or None}
+
+
+class SuppliersView(QWidget):
+    """One row per supplier; lateness from their received POs."""
+
+    def __init__(self, session: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 12, 16, 12)
+        top = QHBoxLayout()
+        top.addWidget(heading("Suppliers"))
+        top.addStretch(1)
+        self.edit_button = QPushButton("Edit supplier…")
+        self.edit_button.clicked.connect(self.edit_supplier)
+        top.addWidget(self.edit_button)
+        layout.addLayout(top)
+        layout.addWidget(note("Learned lead times come from received purchase orders; once a "
+                              "supplier has enough received lines the plan uses them instead of "
+                              "the stated lead time."))
+        self.model = FrameTableModel(COLUMNS, self)
+        self.model.foreground = self._foreground
+        self.table, self.proxy = make_table(self.model, parent=self)
+        self.table.setObjectName("suppliers_table")
+        self.table.setEditTriggers(self.table.EditTrigger.NoEditTriggers)
+        self.table.doubleClicked.connect(lambda _i: self.edit_supplier())
+        layout.addWidget(self.table)
+        self.count = QLabel("")
+        layout.addWidget(self.count)
+        session.data_changed.connect(self.reload)
+        session.plan_ready.connect(lambda _p: self._merge_plan())
+
+    def reload(self) -> None:
+        path = self.session.path
+        if path is None:
+            return
+        self.session.tasks.run(Operation(
+            title="Reading suppliers", progress="none",
+            work=lambda _p: operations.read_frame(path, SUPPLIERS_SQL), on_success=self._show))
+
+    def _show(self, frame: pd.DataFrame) -> None:
+        self._base = frame
+        self._merge_plan()
+
+    _base: pd.DataFrame | None = None
+
+    def _merge_plan(self) -> None:
+        if self._base is None:
+            return
+        frame = self._base.copy()
+        plan = self.session.plan
+        frame["lead_time_days_learned"] = float("nan")
+        if plan is not None and "lead_time_days_learned" in getattr(plan.suppliers, "columns", []):
+            learned = plan.suppliers.set_index("supplier")["lead_time_days_learned"]
+            frame["lead_time_days_learned"] = frame["supplier"].map(learned)
+        self.model.currency = self.session.currency
+        self.model.set_frame(frame)
+        fit_columns(self.table, max_width=260)
+        self.count.setText(f"{len(frame)} suppliers")
+
+    def _foreground(self, row: int, key: str) -> Any:
+        if key == "days_late_avg":
+            late = self.model.frame.at[row, "days_late_avg"]
+            if pd.notna(late) and late > 7:
+                return DANGER
+            if pd.notna(late) and late > 2:
+                return WARNING
+        return None
+
+    def edit_supplier(self) -> None:
+        from planner.ui.commands import EditSupplier
+
+        rows = self.table.selectionModel().selectedRows()
+        if not rows:
+            return
+        row = self.model.frame.iloc[self.proxy.source_frame_row(rows[0].row())]
+        dialog = SupplierDialog(row, self)
+        if dialog.exec():
+            self.session.undo_stack.push(EditSupplier(self.session, str(row["supplier"]),
+                                                      dialog.values()))

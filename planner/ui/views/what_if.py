@@ -1,0 +1,333 @@
+"""What-if: move a PO's date or change its quantities and see whose orders move, before committing.
+
+Recomputed in memory on every change (the engine's what-if re-projects only the PO's SKUs);
+Apply writes the changes as one undoable edit, Discard forgets them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from PySide6.QtCore import QDate, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QDateEdit,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from planner.formatting import format_money
+from planner.reports import charts as shared
+from planner.ui.charts import ChartView
+from planner.ui.models import Column, FrameTableModel
+from planner.ui.views.common import DANGER, GOOD, KpiTile, fit_columns, heading, make_table, note
+
+LINE_COLUMNS = [
+    Column("sku", "SKU"),
+    Column("name", "Name"),
+    Column("open_quantity", "Open qty", "int"),
+    Column("new_quantity", "New qty", "int", "Double-click to change the ordered quantity",
+           editable=True),
+    Column("expected_date", "Expected", "date"),
+    Column("new_expected_date", "New expected", "date"),
+]
+CUSTOMER_COLUMNS = [
+    Column("order_id", "Order"),
+    Column("customer", "Customer"),
+    Column("sku", "SKU"),
+    Column("quantity", "Qty", "int"),
+    Column("promised_date", "Promised", "date"),
+    Column("ship_before", "Ships (now)", "date"),
+    Column("ship_after", "Ships (what-if)", "date"),
+    Column("shift_days", "Moves by", "int", "Days later (+) or earlier (−)"),
+    Column("quoted_after", "Quote (what-if)", "date"),
+    Column("risk_before", "At risk (now)", "money"),
+    Column("risk_after", "At risk (what-if)", "money"),
+]
+
+
+def compare_lines(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
+    """Each open order line's ship date and value at risk before and after, moved lines first."""
+    keys = ["order_id", "sku"]
+    b = before.assign(_n=before.groupby(keys).cumcount())
+    a = after.assign(_n=after.groupby(keys).cumcount())
+    merged = b[keys + ["_n", "customer", "quantity", "promised_date", "projected_ship_date",
+                       "value_at_risk", "late", "uncovered"]].merge(
+        a[keys + ["_n", "projected_ship_date", "quoted_date", "value_at_risk", "late",
+                  "uncovered"]], on=keys + ["_n"], suffixes=("_before", "_after"), how="outer")
+    out = pd.DataFrame({
+        "order_id": merged["order_id"], "customer": merged["customer"], "sku": merged["sku"],
+        "quantity": merged["quantity"], "promised_date": merged["promised_date"],
+        "ship_before": merged["projected_ship_date_before"],
+        "ship_after": merged["projected_ship_date_after"],
+        "quoted_after": merged["quoted_date"],
+        "risk_before": merged["value_at_risk_before"], "risk_after": merged["value_at_risk_after"],
+        "late_after": merged["late_after"].fillna(False).astype(bool),
+        "uncovered_after": merged["uncovered_after"].fillna(False).astype(bool),
+    })
+    shift = (pd.to_datetime(out["ship_after"]) - pd.to_datetime(out["ship_before"])).dt.days
+    out["shift_days"] = shift
+    out["moved"] = (shift.fillna(0) != 0) | (out["ship_before"].isna() != out["ship_after"].isna())
+    return out.sort_values(["moved", "ship_after"], ascending=[False, True], na_position="last",
+                           kind="stable").reset_index(drop=True)
+
+
+def what_if_figure(sku: str, before: pd.Series | None, after: pd.Series | None,
+                   figsize: tuple[float, float] = (6.0, 2.4), fontsize: float = 7.5) -> Any:
+    """Projected stock of one SKU now and with the what-if (step lines on the same axes)."""
+    figure = shared._new_figure(figsize)
+    ax = figure.add_subplot()
+    shared._style_axes(ax, fontsize=fontsize)
+    for series, colour, label, style in ((before, shared.MUTED, "now", "--"),
+                                         (after, shared.STOCK, "what-if", "-")):
+        if series is not None and len(series):
+            ax.step(pd.to_datetime(series.index), series.to_numpy(float), where="post",
+                    color=colour, linestyle=style, linewidth=1.3, label=label)
+    ax.axhline(0, color=shared.MUTED, linewidth=0.6)
+    ax.set_title(shared.literal(f"{sku}: projected stock"), loc="left",
+                 **shared._text(fontsize + 1, fontweight="bold"))
+    ax.set_ylabel("units", **shared._text(fontsize))
+    ax.legend(loc="upper right", frameon=False, prop={"size": fontsize})
+    return figure
+
+
+class WhatIfView(QWidget):
+    """Try another date or quantity on one purchase order."""
+
+    back_requested = Signal()
+    #: emitted after every recompute (tests wait on it)
+    recomputed = Signal()
+
+    def __init__(self, session: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.po_number: str | None = None
+        self.focus_sku: str | None = None
+        self.lines = pd.DataFrame()
+        self.comparison = pd.DataFrame()
+        self._baseline: Any = None
+        self._after: Any = None
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 12, 16, 12)
+        top = QHBoxLayout()
+        back = QPushButton("← Back")
+        back.clicked.connect(self.back_requested.emit)
+        self.title = heading("What-if")
+        top.addWidget(back)
+        top.addWidget(self.title, 1)
+        self.discard_button = QPushButton("Discard")
+        self.apply_button = QPushButton("Apply to the workspace")
+        self.apply_button.setObjectName("apply_what_if")
+        self.discard_button.clicked.connect(self.discard)
+        self.apply_button.clicked.connect(self.apply)
+        top.addWidget(self.discard_button)
+        top.addWidget(self.apply_button)
+        layout.addLayout(top)
+        layout.addWidget(note("Nothing is saved until you apply. The projection below is "
+                              "recomputed for this PO's products as you change the date or "
+                              "quantities; Edit ▸ Undo takes an applied change back."))
+        controls = QHBoxLayout()
+        controls.addWidget(QLabel("Expected date for the whole PO"))
+        self.date = QDateEdit()
+        self.date.setObjectName("what_if_date")
+        self.date.setCalendarPopup(True)
+        self.date.setDisplayFormat("yyyy-MM-dd")
+        self.date.dateChanged.connect(self._date_changed)
+        controls.addWidget(self.date)
+        for label, days in (("−1 week", -7), ("+1 week", 7), ("+2 weeks", 14)):
+            button = QPushButton(label)
+            button.clicked.connect(lambda _=False, d=days: self.shift(d))
+            controls.addWidget(button)
+        controls.addStretch(1)
+        layout.addLayout(controls)
+
+        tiles = QHBoxLayout()
+        self.tiles = {key: KpiTile(label) for key, label in (
+            ("risk", "Value at risk (these SKUs)"), ("late", "Late lines"),
+            ("uncovered", "Uncovered lines"), ("moved", "Customers moved"))}
+        for tile in self.tiles.values():
+            tiles.addWidget(tile)
+        layout.addLayout(tiles)
+
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        upper = QSplitter(Qt.Orientation.Horizontal)
+        self.line_model = FrameTableModel(LINE_COLUMNS, self)
+        self.line_model.edited.connect(self._quantity_edited)
+        self.line_table, _ = make_table(self.line_model, parent=self)
+        self.line_table.setObjectName("what_if_lines")
+        upper.addWidget(self.line_table)
+        self.chart = ChartView(min_height=200)
+        upper.addWidget(self.chart)
+        upper.setStretchFactor(0, 1)
+        upper.setStretchFactor(1, 1)
+        splitter.addWidget(upper)
+        self.customer_model = FrameTableModel(CUSTOMER_COLUMNS, self)
+        self.customer_model.foreground = self._customer_colour
+        self.customer_table, _ = make_table(self.customer_model, parent=self)
+        self.customer_table.setObjectName("what_if_customers")
+        self.customer_table.setEditTriggers(self.customer_table.EditTrigger.NoEditTriggers)
+        splitter.addWidget(self.customer_table)
+        layout.addWidget(splitter, 1)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(80)
+        self._timer.timeout.connect(self.recompute)
+        session.plan_ready.connect(self._on_plan)
+
+    # --- starting --------------------------------------------------------------------------
+    def start(self, po_number: str, sku: str | None = None) -> None:
+        """Show a PO's open lines as they are now."""
+        self.po_number, self.focus_sku = po_number, sku
+        data, plan = self.session.data, self.session.plan
+        self.title.setText(f"What-if: {po_number}")
+        if data is None or plan is None or self.session.what_if is None:
+            self.lines = pd.DataFrame()
+            return
+        po = data.po_lines
+        lines = po[(po["po_number"].astype(str) == po_number) & (po["status"] == "open")].copy()
+        names = plan.skus.set_index("sku")["name"]
+        lines["name"] = lines["sku"].map(names)
+        lines["open_quantity"] = (lines["quantity"] - lines["received_quantity"]).clip(lower=0)
+        lines["new_quantity"] = lines["quantity"].astype(int)
+        lines["expected_date"] = pd.to_datetime(lines["expected_date"])
+        lines["new_expected_date"] = lines["expected_date"]
+        self.lines = lines.reset_index(drop=True)
+        skus = sorted(self.lines["sku"].astype(str).unique())
+        self._skus = skus
+        self._baseline = self.session.what_if.baseline(skus)
+        first = self.lines["expected_date"].min()
+        self.date.blockSignals(True)
+        self.date.setDate(QDate(pd.Timestamp(first).date()) if pd.notna(first)
+                          else QDate(self.session.as_of))
+        self.date.blockSignals(False)
+        self.line_model.set_frame(self.lines)
+        fit_columns(self.line_table)
+        self.recompute()
+
+    def _on_plan(self, _plan: Any) -> None:
+        if self.po_number is not None and self.isVisible() and not self.changed():
+            self.start(self.po_number, self.focus_sku)
+
+    # --- changing --------------------------------------------------------------------------
+    def _date_changed(self, date: QDate) -> None:
+        if self.lines.empty:
+            return
+        self.lines["new_expected_date"] = pd.Timestamp(date.toPython())
+        self.line_model.set_frame(self.lines)
+        self._timer.start()
+
+    def shift(self, days: int) -> None:
+        """Move the whole PO by some days from the date shown."""
+        self.date.setDate(self.date.date().addDays(days))
+
+    def set_expected_date(self, date: dt.date) -> None:
+        self.date.setDate(QDate(date))
+
+    def _quantity_edited(self, frame_row: int, key: str, value: Any) -> None:
+        try:
+            quantity = int(value)
+        except (TypeError, ValueError):
+            return
+        if quantity < 0:
+            return
+        self.lines.at[frame_row, "new_quantity"] = quantity
+        self.line_model.set_frame(self.lines)
+        self._timer.start()
+
+    def changes(self) -> list[Any]:
+        from planner.engine.whatif import POChange
+
+        out = []
+        for row in self.lines.itertuples(index=False):
+            date_changed = row.new_expected_date != row.expected_date
+            qty_changed = int(row.new_quantity) != int(row.quantity)
+            if date_changed or qty_changed:
+                out.append(POChange(
+                    po_number=str(row.po_number), sku=str(row.sku),
+                    new_expected_date=row.new_expected_date if date_changed else None,
+                    new_quantity=float(row.new_quantity) if qty_changed else None))
+        return out
+
+    def changed(self) -> bool:
+        return bool(len(self.lines)) and bool(self.changes())
+
+    def recompute(self) -> None:
+        """Re-project this PO's SKUs with the changes and show what moved."""
+        self._timer.stop()
+        if self.lines.empty or self._baseline is None:
+            return
+        changes = self.changes()
+        after = self.session.what_if.run(changes, self._skus) if changes else self._baseline
+        self._after = after
+        self.comparison = compare_lines(self._baseline.lines, after.lines)
+        self.customer_model.currency = self.session.currency
+        self.customer_model.set_frame(self.comparison)
+        self._fill_tiles()
+        sku = self.focus_sku if self.focus_sku in self._skus else self._skus[0]
+        before_stock = self._baseline.on_hand.loc[sku] if sku in self._baseline.on_hand.index else None
+        after_stock = after.on_hand.loc[sku] if sku in after.on_hand.index else None
+        self.chart.show_figure(what_if_figure(sku, before_stock, after_stock))
+        self.apply_button.setEnabled(bool(changes))
+        self.discard_button.setEnabled(bool(changes))
+        self.recomputed.emit()
+
+    def _fill_tiles(self) -> None:
+        b, a = self._baseline.lines, self._after.lines
+        currency = self.session.currency
+        risk_b, risk_a = float(b["value_at_risk"].sum()), float(a["value_at_risk"].sum())
+        self.tiles["risk"].set_value(format_money(risk_a, currency),
+                                     f"now {format_money(risk_b, currency)}",
+                                     alarm=risk_a > risk_b + 0.005)
+        for key, column in (("late", "late"), ("uncovered", "uncovered")):
+            nb, na = int(b[column].sum()), int(a[column].sum())
+            self.tiles[key].set_value(str(na), f"now {nb}", alarm=na > nb)
+        moved = int(self.comparison["moved"].sum()) if len(self.comparison) else 0
+        self.tiles["moved"].set_value(str(moved), "order lines with a new ship date")
+
+    def _customer_colour(self, row: int, key: str) -> Any:
+        if key not in ("ship_after", "shift_days", "risk_after"):
+            return None
+        shift = self.customer_model.frame.at[row, "shift_days"]
+        if pd.isna(shift):
+            return DANGER if bool(self.customer_model.frame.at[row, "uncovered_after"]) else None
+        return DANGER if shift > 0 else GOOD if shift < 0 else None
+
+    # --- committing ------------------------------------------------------------------------
+    def apply(self) -> None:
+        """Write the tried changes to the workspace as one undoable edit."""
+        from planner.ui.commands import ApplyWhatIf, LineEdit
+
+        edits = []
+        for row in self.lines.itertuples(index=False):
+            date_changed = row.new_expected_date != row.expected_date
+            qty_changed = int(row.new_quantity) != int(row.quantity)
+            if date_changed or qty_changed:
+                edits.append(LineEdit(
+                    str(row.po_number), str(row.sku),
+                    expected_date=pd.Timestamp(row.new_expected_date).date() if date_changed else None,
+                    quantity=int(row.new_quantity) if qty_changed else None))
+        if edits:
+            self.session.undo_stack.push(ApplyWhatIf(self.session, edits))
+            self.lines["expected_date"] = self.lines["new_expected_date"]
+            self.lines["quantity"] = self.lines["new_quantity"]
+            self.back_requested.emit()
+
+    def discard(self) -> None:
+        """Forget the tried changes."""
+        if self.po_number is not None:
+            self.start(self.po_number, self.focus_sku)
+
+    def moved_lines(self) -> pd.DataFrame:
+        """The customer lines whose ship date the what-if moves."""
+        if self.comparison.empty:
+            return self.comparison
+        return self.comparison[self.comparison["moved"].to_numpy(bool)]
+
+
+__all__ = ["WhatIfView", "compare_lines", "np"]

@@ -1,0 +1,70 @@
+"""UI fixtures: the real main window on real workspace files in temporary folders."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from PySide6.QtCore import QSettings
+
+from planner.store import open_workspace
+from planner.ui import errors
+
+DEMO_SKUS = 30
+DEMO_YEARS = 2.0
+
+
+@pytest.fixture(autouse=True)
+def isolated_app_state(tmp_path, monkeypatch):
+    """Window layout, recent files and the default workspace live in the test's folder."""
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "qt"))
+    monkeypatch.setenv("PLANNER_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setattr(errors, "modal_dialogs", False)
+    yield
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory):
+    """A small demo workspace written once per test run (copied for each test)."""
+    from planner.demo import write_demo
+
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    db = open_workspace(path)
+    write_demo(db, skus=DEMO_SKUS, years=DEMO_YEARS, seed=7)
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.conn.close()
+    return path
+
+
+@pytest.fixture
+def demo_path(demo_template, tmp_path):
+    """This test's own copy of the demo workspace."""
+    target = tmp_path / "demo.db"
+    shutil.copyfile(demo_template, target)
+    return target
+
+
+@pytest.fixture
+def window(qtbot):
+    """The main window, closed (and its workers stopped) after the test."""
+    from planner.ui.main_window import MainWindow
+
+    win = MainWindow()
+    qtbot.addWidget(win)
+    win.show()
+    yield win
+    win.tasks.shutdown()
+    win.session.close()
+
+
+@pytest.fixture
+def planned(window, demo_path, qtbot):
+    """The window on the demo workspace with its plan computed."""
+    with qtbot.waitSignal(window.session.plan_ready, timeout=60_000):
+        assert window.open_workspace(demo_path)
+    return window
+
+
+def wait_idle(qtbot, window, timeout: int = 30_000) -> None:
+    """Wait until no background work is running."""
+    qtbot.waitUntil(lambda: not window.tasks.busy, timeout=timeout)
