@@ -1,0 +1,319 @@
+"""Demand forecast per SKU: classify, borrow seasonality, backtest candidates, pick, spread.
+
+Weekly buckets (seven days ending on as_of) feed whole-array kernels; the chosen method per
+SKU is the one with the smallest error on the lead-time + review-period total over rolling
+origins of its own history. Daily rates, Monday-week totals with 80% intervals and a record of
+why each method was chosen come out. Manual overrides win within their dates.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+
+from planner.engine.forecasting import explain
+from planner.engine.forecasting.backtest import WEEKLY, Selection, select_and_forecast
+from planner.engine.forecasting.classify import PATTERNS, adi_cv2, classify_demand, pattern_codes
+from planner.engine.forecasting.history import (
+    bucket_positions,
+    day_number,
+    history_weekly_frame,
+    weekly_history,
+)
+from planner.engine.forecasting.seasonality import (
+    SOURCE_NONE,
+    weekday_shares,
+    yearly_profiles,
+)
+from planner.engine.forecasting.spread import count_interval, shrink_to_poisson
+
+__all__ = ["CatalogProfiles", "ForecastResult", "classify_demand", "forecast_demand"]
+
+NEW_ITEM_WEEKS = 8
+DEAD_AFTER_WEEKS = 26
+
+
+@dataclass
+class CatalogProfiles:
+    """Pooled patterns learnt from the whole catalog, reusable when forecasting a few SKUs."""
+
+    group_keys: list[object]
+    group_yearly: NDArray[np.float64]       # group x 52 week-of-year indices
+    group_has_own: NDArray[np.bool_]        # the group had SKUs with two full seasons
+    catalog_yearly: NDArray[np.float64]     # 52 indices
+    catalog_weekday: NDArray[np.float64]    # Mon..Sun shares
+
+
+@dataclass
+class ForecastResult:
+    """Per-SKU model record, daily and weekly forecasts, and weekly history for charts."""
+
+    models: pd.DataFrame
+    daily: pd.DataFrame
+    weekly: pd.DataFrame
+    history_weekly: pd.DataFrame
+    catalog_profiles: CatalogProfiles | None = field(default=None, repr=False)
+
+
+def forecast_demand(daily_demand: pd.DataFrame, *, as_of: dt.date, horizon_days: int,
+                    skus: Sequence[str], lead_time_days: pd.Series, review_period_days: int,
+                    groups: pd.Series | None = None, made_to_order: pd.Series | None = None,
+                    overrides: pd.DataFrame | None = None, first_sale: pd.Series | None = None,
+                    catalog_profiles: CatalogProfiles | None = None,
+                    history_weeks: int = 156) -> ForecastResult:
+    """Forecast each SKU's demand from its daily history (see the module docstring).
+
+    ``catalog_profiles`` (from an earlier result over the whole catalog) lets a call for a
+    few SKUs keep the group and catalog seasonality it would otherwise have to relearn.
+    """
+    sku_index = pd.Index(list(skus), name="sku")
+    n, t_len = len(sku_index), int(history_weeks)
+    hist = weekly_history(daily_demand, sku_index, as_of, t_len, first_sale)
+    window_days = _window_days(lead_time_days, sku_index, review_period_days)
+    lead_weeks = np.maximum(np.ceil(window_days / 7.0), 1).astype(np.int64)
+    n_days = int(max(horizon_days, 1, np.ceil(window_days.max()) if n else 1))
+    n_future = int(max(np.ceil(n_days / 7), lead_weeks.max() if n else 1)) + 1
+    positions = bucket_positions(as_of, t_len, n_future)
+
+    adi, cv2 = adi_cv2(hist.demand, hist.start)
+    patterns = pattern_codes(adi, cv2)
+    history_days = np.where(hist.first_sale_days_ago >= 0, hist.first_sale_days_ago + 1, 0)
+    young = history_days < 7 * NEW_ITEM_WEEKS
+    dead = ~young & (hist.last_sale_days_ago >= 7 * DEAD_AFTER_WEEKS)
+    modelled = ~young & ~dead
+
+    codes, group_keys, known = _group_codes(groups, sku_index, catalog_profiles)
+    fit = yearly_profiles(hist.demand, hist.start, positions[:t_len], 52, codes, len(group_keys),
+                          **known)
+    season = fit.profile[:, positions]
+
+    weekly_mean = np.zeros((n, n_future))
+    weekly_var = np.zeros((n, n_future))
+    lead_var = np.zeros(n)
+    sel = select_and_forecast(hist.demand[modelled], hist.start[modelled], lead_weeks[modelled],
+                              season[modelled], patterns[modelled], n_future, WEEKLY)
+    _spread_modelled(sel, hist.demand[modelled], hist.start[modelled], lead_weeks[modelled],
+                     modelled, weekly_mean, weekly_var, lead_var)
+    _spread_young(hist.demand, hist.start, history_days, season, t_len, lead_weeks,
+                  young & (history_days > 0), weekly_mean, weekly_var, lead_var)
+
+    if catalog_profiles is not None:
+        weekday_prior = catalog_profiles.catalog_weekday
+    else:
+        total = hist.weekday_units.sum(axis=0)
+        weekday_prior = (total + 1.0) / (total.sum() + 7.0)
+    shares = weekday_shares(hist.weekday_units, weekday_prior)
+    today = day_number(as_of)
+    day = np.arange(1, n_days + 1)
+    bucket = (day - 1) // 7
+    weekday = (today + day + 3) % 7
+    daily_mean = weekly_mean[:, bucket] * shares[:, weekday]
+    daily_var = weekly_var[:, bucket] * shares[:, weekday]
+    stat_sigma = np.sqrt(lead_var / (7.0 * lead_weeks))
+
+    override_days = np.zeros((n, n_days), dtype=bool)
+    override_sigma = np.full((n, n_days), np.nan)
+    if overrides is not None and len(overrides):
+        _apply_overrides(overrides, sku_index, as_of, daily_mean, daily_var, override_days,
+                         override_sigma, stat_sigma, _window_rate(daily_mean, window_days))
+
+    demand_per_day = _window_rate(daily_mean, window_days)
+    overridden_share = _window_rate(override_days.astype(float), window_days)
+    sigma_override = np.nan_to_num(_window_rate(np.nan_to_num(override_sigma**2), window_days)
+                                   / np.maximum(overridden_share, 1e-12))
+    demand_std = np.sqrt((1 - overridden_share) * stat_sigma**2
+                         + overridden_share * sigma_override)
+
+    sel_full = _expand(sel, modelled, n)
+    models = pd.DataFrame(index=sku_index)
+    labels = explain.model_labels(sel_full, modelled, young, dead, history_days,
+                                  fit.source != SOURCE_NONE, overridden_share)
+    models["forecast_model"] = labels
+    pattern_names = np.array(PATTERNS, dtype=object)[patterns]
+    pattern_names = np.where(young, "new", np.where(dead, "dead", pattern_names))
+    mto = _bool_series(made_to_order, sku_index)
+    models["demand_class"] = np.where(mto, "made_to_order", pattern_names)
+    models["demand_pattern"] = pattern_names
+    models["adi"] = adi
+    models["cv2"] = cv2
+    models["history_days"] = history_days.astype(np.int64)
+    models["demand_per_day"] = demand_per_day
+    models["demand_std_per_day"] = demand_std
+    models["backtest_mase"] = sel_full["mase"]
+    models["backtest_wape"] = sel_full["wape"]
+    models["backtest_origins"] = sel_full["origins"].astype(np.int64)
+    models["lead_time_weeks"] = lead_weeks
+    models["seasonality"] = explain.source_names(fit.source)
+    models["why_model"] = explain.why_sentences(
+        sel_full, modelled, young, dead, mto, history_days, lead_weeks, fit.source,
+        pattern_names, overridden_share, overrides, sku_index)
+
+    dates = pd.DatetimeIndex(pd.Timestamp(as_of) + pd.to_timedelta(day, unit="D"))
+    daily = pd.DataFrame(daily_mean[:, :horizon_days], index=sku_index,
+                         columns=dates[:horizon_days])
+    weekly = _monday_weeks(daily_mean[:, :horizon_days], daily_var[:, :horizon_days], sku_index,
+                           as_of)
+    history_frame = history_weekly_frame(hist, sku_index, as_of, t_len)
+    profiles = CatalogProfiles(list(group_keys), fit.group_profiles, fit.group_has_own,
+                               fit.catalog_profile, np.asarray(weekday_prior, dtype=float))
+    return ForecastResult(models, daily, weekly, history_frame, profiles)
+
+
+def _window_days(lead_time_days: pd.Series, skus: pd.Index, review_days: int) -> np.ndarray:
+    lead = pd.to_numeric(lead_time_days.reindex(skus), errors="coerce").to_numpy(dtype=float)
+    window = np.nan_to_num(lead, nan=0.0) + max(float(review_days), 0.0)
+    return np.where(window > 0, window, 7.0)
+
+
+def _window_rate(daily: np.ndarray, window_days: np.ndarray) -> np.ndarray:
+    """Average per day over the first window_days days (a fractional last day counts part)."""
+    n, n_days = daily.shape
+    cum = np.zeros((n, n_days + 1))
+    np.cumsum(daily, axis=1, out=cum[:, 1:])
+    whole = np.minimum(np.floor(window_days).astype(np.int64), n_days)
+    part = np.where(whole < n_days, window_days - whole, 0.0)
+    rows = np.arange(n)
+    total = cum[rows, whole] + part * daily[rows, np.minimum(whole, n_days - 1)]
+    return total / window_days
+
+
+def _group_codes(groups: pd.Series | None, skus: pd.Index,
+                 known: CatalogProfiles | None) -> tuple[np.ndarray, list[object], dict]:
+    values = (groups.reindex(skus) if groups is not None
+              else pd.Series(np.nan, index=skus, dtype=object))
+    if known is None:
+        codes, uniques = pd.factorize(values, use_na_sentinel=True)
+        return codes.astype(np.int64), list(uniques), {}
+    lookup = pd.Index(known.group_keys)
+    codes = lookup.get_indexer(values) if len(lookup) else np.full(len(skus), -1)
+    reuse = {"known_groups": known.group_yearly, "known_group_has_own": known.group_has_own,
+             "known_catalog": known.catalog_yearly}
+    return np.asarray(codes, dtype=np.int64), list(known.group_keys), reuse
+
+
+def _bool_series(values: pd.Series | None, skus: pd.Index) -> np.ndarray:
+    if values is None:
+        return np.zeros(len(skus), dtype=bool)
+    mapped = values.reindex(skus)
+    return mapped.fillna(False).astype(bool).to_numpy()
+
+
+def _spread_modelled(sel: Selection, y: np.ndarray, start: np.ndarray, lead_weeks: np.ndarray,
+                     modelled: np.ndarray, weekly_mean: np.ndarray, weekly_var: np.ndarray,
+                     lead_var: np.ndarray) -> None:
+    """Weekly variance from one-step backtest errors; lead-time variance from H-week errors."""
+    if not modelled.any():
+        return
+    t_len = y.shape[1]
+    recent_from = np.maximum(start, t_len - 52)
+    inside = np.arange(t_len)[None, :] >= recent_from[:, None]
+    recent_mean = np.where(inside, y, 0.0).sum(axis=1) / np.maximum(inside.sum(axis=1), 1)
+    alpha = np.array([c.level_alpha for c in WEEKLY.candidates])[sel.candidate]
+    one_step = shrink_to_poisson(sel.one_step_rmse**2, recent_mean,
+                                 sel.origins.astype(float))
+    steps = np.arange(sel.forecast.shape[1])[None, :]
+    growth = 1.0 + steps * alpha[:, None] ** 2
+    level_ratio = np.clip(sel.forecast / np.maximum(recent_mean[:, None], 1e-9), 0.25, 4.0)
+    weekly_mean[modelled] = sel.forecast
+    weekly_var[modelled] = one_step[:, None] * growth * level_ratio
+    rows = np.arange(len(lead_weeks))
+    cum = np.cumsum(sel.forecast, axis=1)
+    lead_total = cum[rows, lead_weeks - 1]
+    samples = sel.origins / np.maximum(lead_weeks, 1)
+    lead_var[modelled] = shrink_to_poisson(sel.rmse**2, lead_total, samples.astype(float))
+
+
+def _spread_young(y: np.ndarray, start: np.ndarray, history_days: np.ndarray,
+                  season: np.ndarray, t_len: int, lead_weeks: np.ndarray, young: np.ndarray,
+                  weekly_mean: np.ndarray, weekly_var: np.ndarray, lead_var: np.ndarray) -> None:
+    """A few weeks of sales: the average rate since the first sale, Poisson-like spread that
+    widens for the uncertainty of that average."""
+    if not young.any():
+        return
+    inside = np.arange(t_len)[None, :] >= start[young, None]
+    units = np.where(inside, y[young], 0.0).sum(axis=1)
+    seasons = np.where(inside, season[young, :t_len], 0.0).sum(axis=1)
+    weeks = np.maximum(inside.sum(axis=1), 1)
+    rate = units / history_days[young] * 7.0
+    base = rate / np.maximum(seasons / weeks, 1e-9)
+    mean = base[:, None] * season[young, t_len:]
+    per_week = np.where(inside, y[young], 0.0)
+    var_week = ((per_week - (units / weeks)[:, None]) ** 2 * inside).sum(axis=1) / weeks
+    dispersion = np.maximum(var_week / np.maximum(units / weeks, 1e-9), 1.0)
+    history_weeks = np.maximum(history_days[young] / 7.0, 1.0)
+    weekly_mean[young] = mean
+    weekly_var[young] = mean * dispersion[:, None] * (1.0 + 1.0 / history_weeks[:, None])
+    rows = np.arange(young.sum())
+    total = np.cumsum(mean, axis=1)[rows, lead_weeks[young] - 1]
+    lead_var[young] = total * dispersion * (1.0 + lead_weeks[young] / history_weeks)
+
+
+def _apply_overrides(overrides: pd.DataFrame, skus: pd.Index, as_of: dt.date,
+                     daily_mean: np.ndarray, daily_var: np.ndarray, days_mask: np.ndarray,
+                     sigma: np.ndarray, stat_sigma: np.ndarray, stat_rate: np.ndarray) -> None:
+    """Replace the statistical daily forecast by each override within its dates."""
+    n_days = daily_mean.shape[1]
+    rows = skus.get_indexer(overrides["sku"])
+    today = pd.Timestamp(as_of)
+    rate = pd.to_numeric(overrides["demand_per_day"], errors="coerce").to_numpy(dtype=float)
+    std = (pd.to_numeric(overrides["demand_std_per_day"], errors="coerce").to_numpy(dtype=float)
+           if "demand_std_per_day" in overrides else np.full(len(overrides), np.nan))
+    starts = pd.to_datetime(overrides.get("start_date", pd.Series(pd.NaT, index=overrides.index)))
+    ends = pd.to_datetime(overrides.get("end_date", pd.Series(pd.NaT, index=overrides.index)))
+    first = ((starts - today).dt.days.fillna(1).clip(lower=1)).to_numpy(dtype=np.int64)
+    last = ((ends - today).dt.days.fillna(n_days).clip(upper=n_days)).to_numpy(dtype=np.int64)
+    for i, r in enumerate(rows):
+        if r < 0 or not np.isfinite(rate[i]) or last[i] < first[i]:
+            continue
+        span = slice(first[i] - 1, last[i])
+        if np.isfinite(std[i]):
+            day_sigma = std[i]
+        elif stat_rate[r] > 0 and stat_sigma[r] > 0:
+            day_sigma = stat_sigma[r] * rate[i] / stat_rate[r]
+        else:
+            day_sigma = np.sqrt(max(rate[i], 0.0))
+        daily_mean[r, span] = max(rate[i], 0.0)
+        daily_var[r, span] = day_sigma**2
+        days_mask[r, span] = True
+        sigma[r, span] = day_sigma
+
+
+def _expand(sel: Selection, modelled: np.ndarray, n: int) -> dict[str, np.ndarray]:
+    out: dict[str, np.ndarray] = {}
+    for name in ("candidate", "origins", "runner_up", "candidates_tried"):
+        full = np.full(n, -1 if name in ("candidate", "runner_up") else 0, dtype=np.int64)
+        full[modelled] = getattr(sel, name)
+        out[name] = full
+    for name in ("mae", "mase", "wape", "runner_up_mae"):
+        full_f = np.full(n, np.nan)
+        full_f[modelled] = getattr(sel, name)
+        out[name] = full_f
+    return out
+
+
+def _monday_weeks(mean: np.ndarray, var: np.ndarray, skus: pd.Index,
+                  as_of: dt.date) -> pd.DataFrame:
+    """Sum the daily forecast into Monday weeks (the first and last may be partial)."""
+    n, n_days = mean.shape
+    first_day = day_number(as_of) + 1
+    lead_in = (first_day + 3) % 7
+    n_weeks = -(-(lead_in + n_days) // 7)
+    padded = np.zeros((2, n, n_weeks * 7))
+    padded[0, :, lead_in:lead_in + n_days] = mean
+    padded[1, :, lead_in:lead_in + n_days] = var
+    sums = padded.reshape(2, n, n_weeks, 7).sum(axis=3)
+    lower, upper = count_interval(sums[0], sums[1])
+    monday = np.datetime64(as_of, "D") + 1 - lead_in
+    week_start = (monday + np.arange(n_weeks) * 7).astype("datetime64[ns]")
+    return pd.DataFrame({
+        "sku": np.repeat(skus.to_numpy(), n_weeks),
+        "week_start": np.tile(week_start, n),
+        "forecast": sums[0].ravel(),
+        "lower": lower.ravel(),
+        "upper": upper.ravel(),
+    })

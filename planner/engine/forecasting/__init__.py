@@ -1,0 +1,1 @@
+"""Forecasting internals: history buckets, classification, seasonality, kernels, backtest."""
