@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from planner.engine.supply import as_day, format_days
+from planner.engine.supply import as_day, format_days, sorted_codes
 
 ORDER_COLUMNS = ["order_id", "customer", "lines", "lines_shippable_now", "ship_partial_now_date",
                  "ship_complete_date", "extra_shipments", "extra_shipping_cost", "value_waiting",
@@ -45,8 +45,7 @@ def multi_line_orders(lines: pd.DataFrame, *, as_of: Any, cancel_rate_per_day: f
                       split_shipment_cost: float) -> pd.DataFrame:
     """One row per order with two or more open lines: the split-or-hold choice and its cost."""
     as_of64 = np.datetime64(as_day(as_of), "ns")
-    all_codes, all_ids = pd.factorize(lines["order_id"].astype(str).to_numpy(dtype=object),
-                                      sort=True)
+    all_codes, all_ids = sorted_codes(lines["order_id"].to_numpy(dtype=object))
     multi = np.bincount(all_codes, minlength=len(all_ids))[all_codes] >= 2
     if not multi.any():
         return _NO_ORDERS.copy()

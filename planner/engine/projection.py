@@ -36,7 +36,12 @@ Per line (``Projection.lines``):
   order is at least 7 days old (younger orders were just quoted at order time);
 - a line that ships today gets its shipping confirmation, not a notice (``notice_due`` off);
 - made-to-order SKUs are expected to wait: ``uncovered`` is off and ``notice_due`` is only raised
-  when they pass an explicit promise (``late``); the mid-wait update still applies.
+  when they pass an explicit promise (``late``); the mid-wait update still applies;
+- a line with quantity 0 "ships" today with nothing filling it.
+
+The book (``Projection.book``) counts units and value still open at the end of each day: the
+existing queue (lines not yet shipped; uncovered lines stay in it) and projected new backorders
+(forecast demand not yet served, valued at the product price).
 """
 
 from __future__ import annotations
@@ -53,6 +58,7 @@ from planner.engine.supply import (
     as_day,
     date_values,
     horizon_dates,
+    sorted_codes,
     supply_days,
     text_values,
 )
@@ -124,8 +130,9 @@ def _product_lookup(products: pd.DataFrame | None, skus: pd.Index) -> tuple[np.n
     return price, made_to_order
 
 
-def _queue(backorders: pd.DataFrame, as_of64: np.datetime64) -> dict[str, np.ndarray]:
-    """Open order lines as arrays, in queue order within SKU (SKUs sorted)."""
+def _queue(backorders: pd.DataFrame, as_of64: np.datetime64,
+           skus: pd.Index) -> dict[str, np.ndarray]:
+    """Open order lines as arrays, in queue order within SKU (SKUs in ``skus`` order)."""
     order_date = date_values(backorders, "order_date")
     lines = {
         "order_id": text_values(backorders, "order_id"),
@@ -139,9 +146,9 @@ def _queue(backorders: pd.DataFrame, as_of64: np.datetime64) -> dict[str, np.nda
         "unit_price": _numbers(backorders, "unit_price"),
     }
     priority_key = np.where(np.isnan(lines["priority"]), np.inf, lines["priority"])
-    order = np.lexsort((np.arange(len(backorders)), pd.factorize(lines["order_id"], sort=True)[0],
+    order = np.lexsort((np.arange(len(backorders)), sorted_codes(lines["order_id"])[0],
                         lines["order_date"].astype(np.int64), priority_key,
-                        pd.factorize(lines["sku"], sort=True)[0]))
+                        skus.get_indexer(lines["sku"])))
     return {name: values[order] for name, values in lines.items()}
 
 
@@ -167,7 +174,7 @@ def _demand_matrix(demand_daily: pd.DataFrame | None, skus: pd.Index, as_of: pd.
 
 def _sku_universe(*groups: Any) -> pd.Index:
     found = np.concatenate([np.asarray(g, dtype=object) for g in groups])
-    return pd.Index(np.unique(found.astype(str)) if len(found) else found, name="sku")
+    return pd.Index(sorted_codes(found)[1], name="sku", dtype=object)
 
 
 def _day_matrix(rows: np.ndarray, days: np.ndarray, weights: np.ndarray, n_rows: int,
@@ -209,10 +216,11 @@ def project_backorders(*, as_of: Any, horizon_days: int, supply: pd.DataFrame,
     as_of = as_day(as_of)
     horizon = int(horizon_days)
     as_of64 = np.datetime64(as_of, "ns")
-    queue = _queue(backorders, as_of64)
-    skus = _sku_universe(products["sku"].astype(str) if products is not None and len(products)
-                         else [], queue["sku"], supply["sku"] if len(supply) else [],
-                         demand_daily.index if demand_daily is not None else [])
+    skus = _sku_universe(
+        text_values(products, "sku") if products is not None else [],
+        text_values(backorders, "sku"), text_values(supply, "sku"),
+        demand_daily.index.astype(str) if demand_daily is not None else [])
+    queue = _queue(backorders, as_of64, skus)
     n_skus = len(skus)
     ev = _supply_events(supply, skus.get_indexer, as_of)
     n_events = len(ev["sku"])
@@ -267,6 +275,8 @@ def project_backorders(*, as_of: Any, horizon_days: int, supply: pd.DataFrame,
     facts["flag_reasons"] = _flag_reasons(facts, covered)
     for name in ("days_until_ship", "days_late"):
         facts[name] = pd.arrays.IntegerArray(facts[name], facts[name + "_missing"])
+    if np.array_equal(line_qty, np.round(line_qty)):
+        facts["quantity"] = line_qty.astype(np.int64)  # whole units, as imported
     lines = pd.DataFrame({name: facts[name] for name in LINE_COLUMNS})
 
     # --- the book over time (open at end of day)

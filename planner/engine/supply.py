@@ -75,6 +75,17 @@ def text_values(frame: pd.DataFrame, column: str) -> np.ndarray:
     return values
 
 
+def sorted_codes(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Codes of text values numbered in sorted order, and the sorted distinct values."""
+    codes, uniques = pd.factorize(np.asarray(values, dtype=object))
+    uniques = np.asarray(uniques, dtype=object)
+    order = np.argsort(uniques.astype(str), kind="stable")  # fixed-width sort: fast
+    rank = np.empty(len(uniques), dtype=np.int64)
+    rank[order] = np.arange(len(uniques))
+    return np.where(codes >= 0, rank[np.maximum(codes, 0)] if len(rank) else -1, -1), \
+        uniques[order]  # missing values keep code -1
+
+
 def _sum_by(codes: np.ndarray, quantity: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Distinct codes (sorted) and the quantity summed per code."""
     unique, inverse = np.unique(codes, return_inverse=True)
@@ -202,8 +213,8 @@ def build_supply(inventory: pd.DataFrame, po_lines: pd.DataFrame, *, as_of: Any,
     if not parts:
         return pd.DataFrame({c: pd.Series(dtype=_EMPTY_DTYPES[c]) for c in SUPPLY_COLUMNS})
     columns = {key: np.concatenate([p[key] for p in parts]) for key in parts[0]}
-    day = (columns["date"] - as_of64) // _DAY  # NaT -> a huge negative number, masked below
     known = ~np.isnat(columns["date"])
+    day = (np.where(known, columns["date"], as_of64) - as_of64) // _DAY
     columns["day"] = np.where(known, day, -1).astype(np.int64)
     columns["beyond_horizon"] = known & (columns["day"] >= int(horizon_days))
     rank = np.array([*KIND_RANK.values(), len(KIND_RANK)])[
@@ -240,7 +251,8 @@ def supply_days(supply: pd.DataFrame, as_of: Any) -> np.ndarray:
     """Each event's day number from ``as_of`` (0 = as_of); -1 for events without a date."""
     dates = pd.to_datetime(supply["date"]).to_numpy(dtype="datetime64[ns]")
     known = ~np.isnat(dates)
-    day = (dates - np.datetime64(as_day(as_of), "ns")) // _DAY
+    as_of64 = np.datetime64(as_day(as_of), "ns")
+    day = (np.where(known, dates, as_of64) - as_of64) // _DAY
     return np.where(known, np.maximum(day, 0), -1).astype(np.int64)
 
 

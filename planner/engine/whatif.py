@@ -4,6 +4,10 @@ Nothing here reads or writes a workspace: the caller passes the frames it alread
 (``ProjectionInputs``) and gets a new ``Projection`` for the affected SKUs. For a GUI that
 recomputes while the user drags a date, build a ``WhatIfSession`` once: it indexes every frame by
 SKU so each recompute touches only that SKU's rows.
+
+The result covers the affected SKUs only: its book is their book (compare it with
+``WhatIfSession.baseline(skus)`` to show what a slip does), and its multi-line orders see only the
+lines of those SKUs.
 """
 
 from __future__ import annotations

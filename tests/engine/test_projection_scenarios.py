@@ -343,3 +343,14 @@ def test_an_empty_workspace_projects_nothing():
     assert len(projection.book) == 60 and (projection.book["total_units"] == 0).all()
     assert projection.on_hand.empty and projection.stockout_date.empty
     assert AS_OF.isoformat() == projection.book["date"].iloc[0].date().isoformat()
+
+
+def test_a_po_line_without_a_date_and_a_sku_nobody_sells_are_handled():
+    # PO-1 has no expected date: it is listed as supply but dates nothing. ZZZ is not in the
+    # catalogue and has no supply: uncovered, valued at 0.
+    projection = project(
+        pos=po_lines(("PO-1", "MUG", 5, None), ("PO-2", "MUG", 5, "2025-06-10")),
+        queue=backorders(("#1", "MUG", 2, "2025-05-01"), ("#2", "ZZZ", 1, "2025-05-01")))
+    assert ship_table(projection) == {"#1": ("2025-06-10", "PO-2"), "#2": (None, None)}
+    lines = projection.lines.set_index("order_id")
+    assert lines.loc["#2", "uncovered"] and lines.loc["#2", "value"] == 0
