@@ -52,6 +52,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from planner.engine.customer_updates import customer_updates
 from planner.engine.orders import multi_line_orders
 from planner.engine.supply import (
     KIND_RANK,
@@ -62,6 +63,8 @@ from planner.engine.supply import (
     supply_days,
     text_values,
 )
+
+__all__ = ["Projection", "project_backorders", "customer_updates", "LINE_COLUMNS", "BOOK_COLUMNS"]
 
 #: days without a promise after which a delay notice is owed (FTC Mail Order Rule)
 UNPROMISED_NOTICE_DAYS = 30

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 from backorder_frames import AS_OF, backorders, inventory, po_lines, products, project
 
-from planner.engine.customer_updates import customer_updates
+from planner.engine.projection import customer_updates
 
 
 def lines() -> pd.DataFrame:
