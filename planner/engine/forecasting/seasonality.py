@@ -1,8 +1,8 @@
 """Yearly seasonal indices (own, borrowed from the group, or the catalog) and weekday shares.
 
 Indices are multiplicative, one per position in the year (52 weeks or 12 months), average 1.
-They come from ratios to a centred yearly moving average, averaged per position, smoothed
-around the year and shrunk toward a prior (the group's profile for a SKU, the catalog's for a
+They come from ratios to a centred yearly moving average, averaged per position and shrunk
+toward a prior (the group's profile for a SKU, the catalog's for a
 group, flat for the catalog) by how much of the pattern stands out from the noise.
 """
 
@@ -20,6 +20,7 @@ SOURCE_NONE, SOURCE_OWN, SOURCE_GROUP, SOURCE_CATALOG = 0, 1, 2, 3
 SOURCE_NAMES = ("none", "own", "group", "catalog")
 MIN_INDEX = 0.1
 FLAT_TOLERANCE = 0.03
+SIGNIFICANCE = 2.0  # a pattern must stand out at twice the noise before it is believed
 
 
 @dataclass
@@ -57,54 +58,66 @@ def centered_moving_average(y: FloatArray, start: IntArray, season_length: int) 
     return out
 
 
-def _smoothing_kernel(season_length: int) -> FloatArray:
-    half = season_length // 40
-    kernel = np.concatenate([np.arange(1, half + 2), np.arange(half, 0, -1)]).astype(float)
-    return kernel / kernel.sum()
-
-
-def _smooth_circular(values: FloatArray, kernel: FloatArray) -> FloatArray:
-    half = kernel.size // 2
-    out = np.zeros_like(values)
-    for offset, weight in zip(range(-half, half + 1), kernel, strict=True):
-        out += weight * np.roll(values, offset, axis=1)
-    return out
-
-
 def profile_from_ratios(numerator: FloatArray, denominator: FloatArray, positions: IntArray,
                         season_length: int, prior: FloatArray) -> FloatArray:
     """Shrunk seasonal profile from demand / trend-level ratios (rows = series or pools).
 
-    Ratios are Σ numerator / Σ denominator per position; NaN or non-positive denominators are
-    ignored. Each row is shrunk toward its prior by signal / (signal + noise).
+    Ratios are numerator / denominator per period, averaged per position; NaN or non-positive
+    denominators are ignored. The noise of a ratio comes from week-to-week changes (half their
+    mean square), never below the Poisson noise 1 / level. Each row is shrunk toward its prior
+    by the share of its spread around the prior beyond twice the noise of the averages
+    (positive-part James-Stein), so a pattern must stand out before it is believed.
     """
-    g, _ = numerator.shape
+    g, t_len = numerator.shape
     m = season_length
     valid = np.isfinite(denominator) & (denominator > 0) & np.isfinite(numerator)
-    rows = np.broadcast_to(np.arange(g)[:, None], numerator.shape)[valid]
-    pos = np.broadcast_to(positions[None, :], numerator.shape)[valid]
-    ratio = numerator[valid] / denominator[valid]
-    flat = rows * m + pos
-    sums = np.bincount(flat, weights=ratio, minlength=g * m).reshape(g, m)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ratio = np.where(valid, numerator / denominator, np.nan)
+        poisson = np.where(valid, 1.0 / denominator, np.nan)
+    rows = np.broadcast_to(np.arange(g)[:, None], (g, t_len))[valid]
+    flat = rows * m + np.broadcast_to(positions[None, :], (g, t_len))[valid]
+    sums = np.bincount(flat, weights=ratio[valid], minlength=g * m).reshape(g, m)
     counts = np.bincount(flat, minlength=g * m).reshape(g, m).astype(float)
     raw = np.where(counts > 0, sums / np.maximum(counts, 1.0), prior)
-    kernel = _smoothing_kernel(m)
-    smooth = _smooth_circular(raw, kernel)
-    smooth /= smooth.mean(axis=1, keepdims=True)
-    residual = ratio - smooth[rows, pos]
-    resid_var = np.bincount(rows, weights=residual**2, minlength=g)
-    n_ratios = np.bincount(rows, minlength=g).astype(float)
-    resid_var = resid_var / np.maximum(n_ratios - 1.0, 1.0)
-    per_position = np.maximum(n_ratios / m, 1.0)
-    noise = resid_var * float((kernel**2).sum()) / per_position
-    deviation = smooth - prior
-    spread = (deviation**2).mean(axis=1)
-    signal = np.maximum(spread - noise, 0.0)
+    raw /= raw.mean(axis=1, keepdims=True)
+    n_ratios = counts.sum(axis=1)
+    noise_var = _ratio_noise(ratio, valid, denominator, n_ratios)
     with np.errstate(invalid="ignore", divide="ignore"):
-        weight = np.where(spread > 0, signal / (signal + noise), 0.0)
+        inverse_counts = np.where(counts > 0, 1.0 / np.maximum(counts, 1.0), 0.0).sum(axis=1)
+        noise = noise_var * inverse_counts / np.maximum((counts > 0).sum(axis=1), 1)
+    deviation = raw - prior
+    spread = (deviation**2).mean(axis=1)
+    signal = np.maximum(spread - SIGNIFICANCE * noise, 0.0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        weight = np.where(spread > 0, signal / spread, 0.0)
     weight = np.where(n_ratios >= m, weight, 0.0)
     shrunk = np.maximum(prior + weight[:, None] * deviation, MIN_INDEX)
     return shrunk / shrunk.mean(axis=1, keepdims=True)
+
+
+def _ratio_noise(ratio: FloatArray, valid: NDArray[np.bool_], level: FloatArray,
+                 n_ratios: FloatArray) -> FloatArray:
+    """Variance of one ratio's noise, per row.
+
+    From week-to-week changes (variance of a change = twice the noise): robustly (median
+    absolute change) so the seasonal ramps themselves do not count as noise; but plainly (mean
+    square) for sparse sellers, where most changes are zero. Never below Poisson's 1 / level.
+    """
+    change = np.diff(ratio, axis=1)
+    both = np.isfinite(change)
+    n_changes = both.sum(axis=1)
+    robust = np.full(ratio.shape[0], np.nan)
+    some = n_changes > 0
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean_square = np.where(both, change**2, 0.0).sum(axis=1) / n_changes / 2.0
+        if some.any():
+            known = np.where(both[some], change[some], np.nan)
+            spread = np.abs(known - np.nanmedian(known, axis=1)[:, None])
+            robust[some] = (1.4826 * np.nanmedian(spread, axis=1)) ** 2 / 2.0
+        sparse = (np.where(both, change == 0, False).sum(axis=1) / n_changes) > 0.25
+        poisson = np.where(valid, 1.0 / level, 0.0).sum(axis=1) / n_ratios
+    estimate = np.where(sparse, mean_square, robust)
+    return np.fmax(np.nan_to_num(estimate), np.nan_to_num(poisson))
 
 
 def _is_flat(profile: FloatArray) -> NDArray[np.bool_]:
