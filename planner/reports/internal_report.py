@@ -14,16 +14,16 @@ from reportlab.platypus import CondPageBreak, KeepTogether, Paragraph, Spacer, T
 
 from planner.formatting import (
     MISSING,
-    cost_decimals,
     format_amount,
     format_date,
     format_money,
     format_quantity,
 )
 from planner.reports.charts import backorder_book_figure, projected_stock_figure
-from planner.reports.fonts import BODY, clean_text
+from planner.reports.fonts import BODY, clean_text, markup
 from planner.reports.styles import (
     ACCENT,
+    ACCENT_LIGHT,
     INK,
     RULE,
     Styles,
@@ -133,7 +133,7 @@ def _clears_text(line: Mapping[str, Any]) -> str:
         return ""
     shown = ", ".join(ids[:MAX_ORDER_IDS])
     more = f" +{len(ids) - MAX_ORDER_IDS} more" if len(ids) > MAX_ORDER_IDS else ""
-    return f"{units:,} units: {shown}{more}"
+    return f"{units:,} {'unit' if units == 1 else 'units'}: {shown}{more}"
 
 
 def _why_by_sku(plan: Any) -> dict[str, str]:
@@ -145,20 +145,19 @@ def _why_by_sku(plan: Any) -> dict[str, str]:
 
 def _suggestion_detail(styles: Styles, suggestion: Mapping[str, Any], currency: str,
                        why_by_sku: Mapping[str, str], width: float) -> list[Any]:
+    """One suggested order line by line; its supplier band repeats on every page it spans."""
     widths = scaled_widths([19, 32, 10, 10, 22, 58, 28], width)
     lines = sorted(suggestion.get("lines", []), key=lambda x: -float(x.get("value") or 0))
-    head = [
-        para(suggestion.get("supplier"), styles.h2),
-        Paragraph(f"order by {format_date(suggestion.get('order_date'))} · arrives "
-                  f"{format_date(suggestion.get('expected_arrival'))} · {len(lines):,} lines · "
-                  f"{format_money(suggestion.get('total_value'), currency)}", styles.small),
-    ]
+    band = (f"<b>{markup(suggestion.get('supplier'))}</b> · order by "
+            f"{format_date(suggestion.get('order_date'))} · arrives "
+            f"{format_date(suggestion.get('expected_arrival'))} · {len(lines):,} lines · "
+            f"{format_money(suggestion.get('total_value'), currency)}")
     note = clean_text(suggestion.get("min_order_value_note")).strip()
     if note:
-        head.append(para(f"Minimum order value: {note}", styles.small))
-    rows: list[list[Any]] = [["SKU", "Name", "Qty", "Cases", f"Value ({currency})",
-                              "Why", "Clears backorders"]]
-    decimals = cost_decimals([x.get("value") for x in lines], currency)
+        band += f"<br/>Minimum order value: {markup(note)}"
+    rows: list[list[Any]] = [[Paragraph(band, styles.cell), "", "", "", "", "", ""],
+                             ["SKU", "Name", "Qty", "Cases", f"Value ({currency})", "Why",
+                              "Clears backorders"]]
     for x in lines:
         why = clean_text(x.get("reason") or why_by_sku.get(str(x.get("sku")), ""))
         rounding = clean_text(x.get("rounding_note")).strip()
@@ -170,13 +169,16 @@ def _suggestion_detail(styles: Styles, suggestion: Mapping[str, Any], currency: 
             wrap_cell(x.get("name"), styles.cell, widths[1], max_chars=160),
             format_quantity(x.get("quantity")),
             MISSING if cases is None or pd.isna(cases) else f"{float(cases):,.4g}",
-            format_amount(x.get("value"), currency) if decimals <= 4 else MISSING,
+            format_amount(x.get("value"), currency),
             wrap_cell(why, styles.cell_small, widths[5], max_chars=600),
             wrap_cell(_clears_text(x), styles.cell_small, widths[6]),
         ])
-    table = layout_table(rows, colWidths=widths, repeatRows=1, style=table_style(extra=[
-        ("ALIGN", (2, 0), (4, -1), "RIGHT"), ("FONT", (5, 1), (6, -1), BODY, 7, 8.5)]))
-    return [KeepTogether(head + [Spacer(1, 1.5 * mm)]), table, Spacer(1, 4 * mm)]
+    table = layout_table(rows, colWidths=widths, repeatRows=2, style=table_style(
+        header_rows=2, zebra_from=2, extra=[
+            ("SPAN", (0, 0), (-1, 0)), ("BACKGROUND", (0, 0), (-1, 0), ACCENT_LIGHT),
+            ("TOPPADDING", (0, 0), (-1, 0), 4), ("BOTTOMPADDING", (0, 0), (-1, 0), 4),
+            ("ALIGN", (2, 1), (4, -1), "RIGHT"), ("FONT", (5, 2), (6, -1), BODY, 7, 8.5)]))
+    return [CondPageBreak(35 * mm), table, Spacer(1, 5 * mm)]
 
 
 def _detail_suggestions(plan: Any) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:

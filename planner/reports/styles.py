@@ -113,12 +113,13 @@ def table_style(*, header_rows: int = 1, zebra_from: int = 1, numeric_from_col: 
         ("RIGHTPADDING", (0, 0), (-1, -1), 3),
         ("LINEBELOW", (0, header_rows), (-1, -1), 0.25, RULE),
     ]
-    if header_rows:
+    if header_rows:  # the last header row is the dark column-title band
+        head = header_rows - 1
         commands += [
-            ("BACKGROUND", (0, 0), (-1, header_rows - 1), ACCENT),
-            ("FONT", (0, 0), (-1, header_rows - 1), BOLD, 7.5, 9),
-            ("TEXTCOLOR", (0, 0), (-1, header_rows - 1), colors.white),
-            ("VALIGN", (0, 0), (-1, header_rows - 1), "BOTTOM"),
+            ("BACKGROUND", (0, head), (-1, head), ACCENT),
+            ("FONT", (0, head), (-1, head), BOLD, 7.5, 9),
+            ("TEXTCOLOR", (0, head), (-1, head), colors.white),
+            ("VALIGN", (0, head), (-1, head), "BOTTOM"),
         ]
     if zebra_from is not None:
         commands.append(("ROWBACKGROUNDS", (0, zebra_from), (-1, -1), [colors.white, ZEBRA]))

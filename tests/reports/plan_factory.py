@@ -139,8 +139,16 @@ def make_plan(*, n_skus: int = 25, as_of: dt.date = AS_OF, seed: int = 7,
     # --- the suggestions: per supplier, a few order dates; lines of that supplier's SKUs
     suggestions = []
     wanted = rng.random(n_skus) < suggestion_share
+    ids_by_sku = lines.groupby("sku")["order_id"].agg(list).to_dict() if len(lines) else {}
+    units_by_sku = lines.groupby("sku")["quantity"].sum().to_dict() if len(lines) else {}
+    by_supplier: dict[str, list[int]] = {}
+    for i in np.flatnonzero(wanted):
+        by_supplier.setdefault(supplier_of[i], []).append(int(i))
+    names = table["name"].tolist()
+    codes = table["supplier_sku"].tolist()
+    whys = table["why"].tolist()
     for s_index, supplier in enumerate(suppliers):
-        mine = [i for i in range(n_skus) if supplier_of[i] == supplier and wanted[i]]
+        mine = by_supplier.get(supplier, [])
         if not mine:
             continue
         for k in range(orders_per_supplier):
@@ -150,19 +158,17 @@ def make_plan(*, n_skus: int = 25, as_of: dt.date = AS_OF, seed: int = 7,
             for i in mine:
                 pack = int(case_pack[i])
                 quantity = int(pack * max(1, round((demand[i] * 28 + backordered[i]) / pack)))
-                clears = (lines.loc[lines["sku"] == skus[i], "order_id"].tolist()
-                          if k == 0 and len(lines) else [])
+                clears = ids_by_sku.get(skus[i], []) if k == 0 else []
                 s_lines.append({
                     "sku": skus[i], "quantity": quantity, "unit_cost": float(unit_cost[i]),
-                    "value": round(quantity * float(unit_cost[i]), 2), "name": table["name"][i],
-                    "supplier_sku": table["supplier_sku"][i], "case_pack": pack,
+                    "value": round(quantity * float(unit_cost[i]), 2), "name": names[i],
+                    "supplier_sku": codes[i], "case_pack": pack,
                     "cases": quantity / pack if pack > 1 else None,
                     "clears_backorders": clears,
-                    "clears_backorder_units": int(lines.loc[lines["order_id"].isin(clears),
-                                                            "quantity"].sum()) if clears else 0,
+                    "clears_backorder_units": units_by_sku.get(skus[i], 0) if clears else 0,
                     "rounding_note": (f"rounded up from {quantity - pack + 1} to {pack}-packs"
                                       if pack > 1 and i % 5 == 0 else ""),
-                    "reason": table["why"][i],
+                    "reason": whys[i],
                 })
             total = round(sum(line["value"] for line in s_lines), 2)
             suggestion = {"supplier": supplier, "order_date": order_date.date().isoformat(),

@@ -1,0 +1,119 @@
+"""Benchmark the PDFs: a 500-line supplier purchase plan and the internal report for 10,000 SKUs.
+
+Targets (issue 5): under 2 s and under 10 s. The plans are built by the report tests' factory
+(tests/reports/plan_factory.py, the engine's PlanResult shape) so the timings are of the PDF
+code alone. Run from the repository root:
+
+    python bench/bench_pdf.py [--repeat N] [--skus 10000] [--lines 500] [--render-docs]
+
+--render-docs also writes docs/images/supplier_plan.png and docs/images/internal_report.png
+(page 1 of each document, via pdftoppm from poppler-utils).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("MPLBACKEND", "Agg")
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "reports")]
+
+from plan_factory import (  # noqa: E402
+    PLAIN_SUPPLIER,
+    VIETNAMESE_SUPPLIER,
+    make_plan,
+)
+from pypdf import PdfReader  # noqa: E402
+
+from planner.reports.internal_report import build_internal_report  # noqa: E402
+from planner.reports.supplier_plan import build_supplier_plan  # noqa: E402
+
+
+def _supplier_pdf(plan, supplier: str, path: Path) -> Path:
+    info = plan.suppliers.set_index("supplier").loc[supplier].to_dict()
+    return build_supplier_plan(path, supplier=supplier,
+                               suggestions=[s for s in plan.purchase_suggestions
+                                            if s["supplier"] == supplier],
+                               supplier_info=info, as_of=plan.as_of, settings=plan.settings)
+
+
+def _best(times: list[float]) -> str:
+    return f"best {min(times):.2f} s, median {sorted(times)[len(times) // 2]:.2f} s"
+
+
+def _describe(path: Path) -> str:
+    pages = len(PdfReader(str(path)).pages)
+    return f"{pages} pages, {path.stat().st_size / 1024:,.0f} KiB"
+
+
+def bench_supplier_plan(lines: int, repeat: int, out: Path) -> None:
+    per_order = lines // 2
+    plan = make_plan(n_skus=per_order * 5, suggestion_share=1.0, orders_per_supplier=2)
+    count = sum(len(s["lines"]) for s in plan.purchase_suggestions
+                if s["supplier"] == PLAIN_SUPPLIER)
+    path = out / "supplier_plan_500.pdf"
+    _supplier_pdf(plan, PLAIN_SUPPLIER, path)  # warm-up: font registration, imports
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        _supplier_pdf(plan, PLAIN_SUPPLIER, path)
+        times.append(time.perf_counter() - start)
+    print(f"supplier plan, {count} lines: {_best(times)}; {_describe(path)}")
+
+
+def bench_internal_report(skus: int, repeat: int, out: Path) -> None:
+    start = time.perf_counter()
+    plan = make_plan(n_skus=skus, suggestion_share=0.6, orders_per_supplier=4)
+    made = time.perf_counter() - start
+    n_lines = sum(len(s["lines"]) for s in plan.purchase_suggestions)
+    path = out / "internal_report_10k.pdf"
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        build_internal_report(path, plan)
+        times.append(time.perf_counter() - start)
+    print(f"internal report, {skus:,} SKUs, {len(plan.backorder_lines):,} backorder lines, "
+          f"{len(plan.purchase_suggestions)} suggested orders with {n_lines:,} lines "
+          f"(plan built in {made:.1f} s, not counted): {_best(times)}; {_describe(path)}")
+
+
+def render_docs(out: Path) -> None:
+    """Page 1 of each document as a small PNG for the README and docs."""
+    if shutil.which("pdftoppm") is None:
+        sys.exit("pdftoppm not found: apt-get install poppler-utils")
+    plan = make_plan(n_skus=25)
+    images = ROOT / "docs" / "images"
+    images.mkdir(parents=True, exist_ok=True)
+    pdfs = {"supplier_plan": _supplier_pdf(plan, VIETNAMESE_SUPPLIER, out / "supplier.pdf"),
+            "internal_report": build_internal_report(out / "report.pdf", plan)}
+    for name, pdf in pdfs.items():
+        subprocess.run(["pdftoppm", "-png", "-r", "72", "-f", "1", "-l", "1", "-singlefile",
+                        str(pdf), str(images / name)], check=True)
+        png = images / f"{name}.png"
+        print(f"wrote {png.relative_to(ROOT)} ({png.stat().st_size / 1024:,.0f} KiB)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--skus", type=int, default=10_000)
+    parser.add_argument("--lines", type=int, default=500)
+    parser.add_argument("--render-docs", action="store_true")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp)
+        bench_supplier_plan(args.lines, args.repeat, out)
+        bench_internal_report(args.skus, args.repeat, out)
+        if args.render_docs:
+            render_docs(out)
+
+
+if __name__ == "__main__":
+    main()
