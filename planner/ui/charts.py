@@ -8,6 +8,7 @@ it to the platform palette (dark mode).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import matplotlib
@@ -17,8 +18,9 @@ from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
 from matplotlib.figure import Figure
 from matplotlib.text import Text
 from matplotlib.ticker import FuncFormatter
+from PySide6.QtCore import QEvent, QSize
 from PySide6.QtGui import QPalette
-from PySide6.QtWidgets import QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QSizePolicy, QVBoxLayout, QWidget
 
 from planner.formatting import format_amount
 from planner.reports import charts as shared
@@ -51,7 +53,8 @@ def _empty(ax, message: str, fontsize: float) -> None:
 def po_arrivals_figure(open_po_lines: pd.DataFrame, *, as_of: Any, currency: str = "USD",
                        weeks: int = 13, figsize: tuple[float, float] = (5.0, 2.6),
                        fontsize: float = 7.5) -> Figure:
-    """Value of open PO lines becoming sellable per week over the next ``weeks`` weeks."""
+    """Value (quantity x unit_cost) of open PO lines becoming sellable per week over the next
+    ``weeks`` weeks; overdue lines, assumed to arrive now, are stacked in red."""
     figure = shared._new_figure(figsize)
     ax = _axes(figure, fontsize)
     _title(ax, f"Upcoming PO arrivals (next {weeks} weeks)", fontsize)
@@ -64,7 +67,8 @@ def po_arrivals_figure(open_po_lines: pd.DataFrame, *, as_of: Any, currency: str
     lines = open_po_lines.copy()
     when = pd.to_datetime(lines["date"]).dt.normalize()
     lines["week"] = when - pd.to_timedelta(when.dt.weekday, unit="D")
-    cost = pd.to_numeric(lines.get("unit_cost", np.nan), errors="coerce").fillna(0.0)
+    cost = (pd.to_numeric(lines["unit_cost"], errors="coerce").fillna(0.0)
+            if "unit_cost" in lines else 0.0)
     lines["value"] = pd.to_numeric(lines["quantity"], errors="coerce").fillna(0) * cost
     weekly = lines.groupby("week")["value"].sum().reindex(buckets, fill_value=0.0)
     overdue = lines.get("overdue", pd.Series(False, index=lines.index)).fillna(False).astype(bool)
@@ -133,7 +137,9 @@ def sku_detail_figure(*, sku: str, history_weekly: pd.DataFrame, forecast_weekly
                        color=shared.EXISTING, linewidth=1.4, label="forecast")
     demand_ax.axvline(as_of_ts, color=shared.MUTED, linewidth=0.8, linestyle=":")
     demand_ax.set_ylabel("units / week", **shared._text(fontsize))
-    demand_ax.set_ylim(bottom=0)
+    peaks = [history["quantity"].max() if len(history) else 0,
+             forecast_weekly["upper"].max() if len(forecast_weekly) else 0]
+    demand_ax.set_ylim(0, max(float(np.nanmax(peaks)), 1.0) * 1.3)
     demand_ax.legend(loc="upper left", frameon=False, ncols=3, prop={"size": fontsize - 0.5})
 
     if projected_on_hand is not None and len(projected_on_hand):
@@ -164,6 +170,13 @@ def sku_detail_figure(*, sku: str, history_weekly: pd.DataFrame, forecast_weekly
     stock_ax.axvline(as_of_ts, color=shared.MUTED, linewidth=0.8, linestyle=":")
     stock_ax.axhline(0, color=shared.MUTED, linewidth=0.6)
     stock_ax.set_ylabel("units", **shared._text(fontsize))
+    tops = [1.0, safety_stock or 0.0, reorder_point or 0.0]
+    if projected_on_hand is not None and len(projected_on_hand):
+        tops.append(float(np.nanmax(projected_on_hand.to_numpy(float))))
+    if receipts is not None and len(receipts):
+        tops.append(float(receipts["quantity"].max()))
+    bottom = stock_ax.get_ylim()[0]
+    stock_ax.set_ylim(bottom, max(t for t in tops if np.isfinite(t)) * 1.35)
     stock_ax.legend(loc="upper left", frameon=False, ncols=3, prop={"size": fontsize - 0.5})
     _title(demand_ax, f"{sku}: demand and projected stock", fontsize)
     return figure
@@ -209,13 +222,14 @@ def apply_palette(figure: Figure, palette: QPalette) -> None:
 
 
 class ChartView(QWidget):
-    """A place for one matplotlib figure; ``show_figure`` swaps the figure in."""
+    """A place for one matplotlib figure, rebuilt when the palette changes (dark mode)."""
 
     def __init__(self, parent: QWidget | None = None, *, min_height: int = 220) -> None:
         super().__init__(parent)
         self._layout = QVBoxLayout(self)
         self._layout.setContentsMargins(0, 0, 0, 0)
         self.canvas: FigureCanvasQTAgg | None = None
+        self._factory: Callable[[], Figure] | None = None
         self.setMinimumHeight(min_height)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
 
@@ -223,15 +237,36 @@ class ChartView(QWidget):
     def figure(self) -> Figure | None:
         return self.canvas.figure if self.canvas is not None else None
 
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt name
+        # the figure's own size (inches x dpi) must not push the page into scrolling
+        return QSize(2 * self.minimumHeight(), self.minimumHeight())
+
+    def show_chart(self, factory: Callable[[], Figure]) -> None:
+        """Show the figure a builder makes (called again if the palette changes)."""
+        self._factory = factory
+        self._place(factory())
+
     def show_figure(self, figure: Figure) -> None:
-        """Show a new figure (recoloured for the current palette)."""
-        apply_palette(figure, self.palette())
+        """Show a ready-made figure (recoloured for the current palette)."""
+        self._factory = None
+        self._place(figure)
+
+    def _place(self, figure: Figure) -> None:
+        apply_palette(figure, QApplication.palette(self))
         if self.canvas is not None:
             self._layout.removeWidget(self.canvas)
-            self.canvas.setParent(None)
+            self.canvas.hide()
             self.canvas.deleteLater()
         self.canvas = FigureCanvasQTAgg(figure)
+        self.canvas.setParent(self)
         self.canvas.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.canvas.setMinimumSize(10, 10)
         self._layout.addWidget(self.canvas)
+        self.canvas.setGeometry(self.contentsRect())
+        self.canvas.show()
         self.canvas.draw_idle()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt name
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange and self._factory is not None:
+            self._place(self._factory())

@@ -64,6 +64,8 @@ class ApprovedLine:
     sku: str
     quantity: int
     unit_cost: float | None
+    #: when the line is due at the dock (None: the order's expected date)
+    expected_date: dt.date | None = None
 
 
 @dataclass
@@ -113,7 +115,8 @@ class ApprovePurchaseOrders(WorkspaceCommand):
             db.conn.executemany(
                 "INSERT INTO po_lines(po_number, sku, quantity, expected_date, received_quantity, "
                 "status, unit_cost) VALUES (?, ?, ?, ?, 0, 'open', ?)",
-                [(po_number, line.sku, int(line.quantity), order.expected_date.isoformat(),
+                [(po_number, line.sku, int(line.quantity),
+                  (line.expected_date or order.expected_date).isoformat(),
                   None if line.unit_cost is None or pd.isna(line.unit_cost) else float(line.unit_cost))
                  for line in lines])
 

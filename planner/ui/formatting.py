@@ -1,4 +1,5 @@
-"""How numbers, money and dates read on screen (one formatter of each)."""
+"""Cell text for the app's tables: money, units and dates come from ``planner.formatting``
+(the one formatter the PDFs use too); plain numbers, percentages and flags are table-only."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import Any
 
 import pandas as pd
 
-_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "CNY": "¥", "AUD": "A$", "CAD": "C$"}
+from planner.formatting import MISSING, format_amount, format_date, format_quantity
 
 
 def is_missing(value: Any) -> bool:
@@ -22,42 +23,31 @@ def is_missing(value: Any) -> bool:
 
 def units(value: Any) -> str:
     """Whole units with thousands separators: 1,240."""
-    if is_missing(value):
-        return ""
-    return f"{round(float(value)):,}"
+    return format_quantity(None if is_missing(value) else value)
 
 
-def number(value: Any, decimals: int = 1) -> str:
-    if is_missing(value):
-        return ""
-    if isinstance(value, float) and math.isinf(value):
-        return "∞"
-    return f"{float(value):,.{decimals}f}"
-
-
-def money(value: Any, currency: str = "USD", decimals: int = 0) -> str:
-    """$1,240 (or 1,240 EUR-style with the symbol when known)."""
-    if is_missing(value):
-        return ""
-    symbol = _SYMBOLS.get(currency.upper())
-    amount = float(value)
-    sign = "-" if amount < 0 else ""
-    text = f"{abs(amount):,.{decimals}f}"
-    return f"{sign}{symbol}{text}" if symbol else f"{sign}{text} {currency.upper()}"
+def money(value: Any, currency: str = "USD") -> str:
+    """An amount with the currency's decimals (the column header names the currency)."""
+    return format_amount(None if is_missing(value) else value, currency)
 
 
 def date(value: Any) -> str:
     """ISO date, the way the spec prints them."""
+    return format_date(None if is_missing(value) else value)
+
+
+def number(value: Any, decimals: int = 1) -> str:
     if is_missing(value):
-        return ""
-    if isinstance(value, str):
-        return value[:10]
-    return pd.Timestamp(value).date().isoformat()
+        return MISSING
+    if isinstance(value, float) and math.isinf(value):
+        return "∞"
+    text = f"{float(value):,.{decimals}f}"
+    return text[1:] if text.startswith("-") and not text.strip("-0.,") else text
 
 
 def percent(value: Any, decimals: int = 0) -> str:
     if is_missing(value):
-        return ""
+        return MISSING
     return f"{float(value) * 100:.{decimals}f}%"
 
 

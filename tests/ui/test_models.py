@@ -82,4 +82,5 @@ def test_cells_read_like_a_buyer_expects():
                                   "value": [1999.6], "stockout_date": [pd.Timestamp("2025-03-14")],
                                   "made_to_order": [True]}))
     row = [model.data(model.index(0, c)) for c in range(model.columnCount())]
-    assert row == ["A", "1,240", "2.35", "$2,000", "2025-03-14", "yes"]
+    assert row == ["A", "1,240", "2.35", "1,999.60", "2025-03-14", "yes"]
+    assert model.headerData(3, Qt.Orientation.Horizontal) == "Value (USD)"

@@ -8,6 +8,7 @@ the proxy reads row by row.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -42,7 +43,7 @@ class Column:
     #: text, int (units), float, money, date, bool, pct
     kind: str = "text"
     tooltip: str = ""
-    #: digits after the point; None: 1 for float, 0 for money and percentages
+    #: digits after the point; None: 1 for float, 0 for percentages (money: the currency's)
     decimals: int | None = None
     editable: bool = False
 
@@ -93,7 +94,7 @@ class FrameTableModel(QAbstractTableModel):
                 series = pd.Series([None] * n, dtype=object)
             if column.kind == "date":
                 parsed = pd.to_datetime(series, errors="coerce")
-                self._dates[i] = parsed.dt.strftime("%Y-%m-%d").fillna("").to_numpy(object)
+                self._dates[i] = parsed.dt.strftime("%Y-%m-%d").fillna(fmt.MISSING).to_numpy(object)
                 self._values.append(parsed.to_numpy())
             elif column.kind in _NUMERIC_KINDS:
                 self._values.append(pd.to_numeric(series, errors="coerce").to_numpy(float))
@@ -178,17 +179,29 @@ class FrameTableModel(QAbstractTableModel):
         if role == self.RowRole:
             return pos
         if role == Qt.ItemDataRole.ForegroundRole and self.foreground is not None:
-            colour = self.foreground(pos, column.key)
+            colour = self._safely(self.foreground, pos, column.key)
             return QBrush(colour) if colour is not None else None
         if role == Qt.ItemDataRole.ToolTipRole:
             if self.tooltip is not None:
-                tip = self.tooltip(pos, column.key)
+                tip = self._safely(self.tooltip, pos, column.key)
                 if tip:
                     return tip
             if column.kind == "text":
                 text = self._display(c, pos)
                 return text if len(text) > 40 else None
         return None
+
+    def _safely(self, hook: Callable[[int, str], Any], pos: int, key: str) -> Any:
+        """A view's colour or tooltip hook; a bug in one must not break painting the table."""
+        try:
+            return hook(pos, key)
+        except Exception as exc:  # noqa: BLE001 - reported once, then the cell is plain
+            if not self._hook_failed:
+                self._hook_failed = True
+                print(f"table {type(self).__name__}: {key}: {exc!r}", file=sys.stderr)
+            return None
+
+    _hook_failed = False
 
     def _display(self, c: int, pos: int) -> str:
         column = self.columns[c]
@@ -200,7 +213,7 @@ class FrameTableModel(QAbstractTableModel):
         if column.kind == "float":
             return fmt.number(value, 1 if column.decimals is None else column.decimals)
         if column.kind == "money":
-            return fmt.money(value, self.currency, column.decimals or 0)
+            return fmt.money(value, self.currency)
         if column.kind == "pct":
             return fmt.percent(value, column.decimals or 0)
         if column.kind == "bool":
@@ -213,7 +226,7 @@ class FrameTableModel(QAbstractTableModel):
             return None
         column = self.columns[section]
         if role == Qt.ItemDataRole.DisplayRole:
-            return column.header
+            return f"{column.header} ({self.currency})" if column.kind == "money" else column.header
         if role == Qt.ItemDataRole.ToolTipRole:
             return column.tooltip or None
         if role == Qt.ItemDataRole.TextAlignmentRole:

@@ -156,12 +156,14 @@ class BackordersView(QWidget):
     def _foreground(self, row: int, key: str) -> Any:
         frame = self.model.frame
         if key in ("projected_ship_date", "filled_from", "flag_reasons"):
-            if bool(frame.at[row, "uncovered"]):
+            if frame.at[row, "uncovered"] is True or frame.at[row, "uncovered"] == 1:
                 return DANGER
-            if bool(frame.at[row, "late"]):
+            if frame.at[row, "late"] is True or frame.at[row, "late"] == 1:
                 return WARNING
-        if key == "days_late" and (frame.at[row, "days_late"] or 0) > 0:
-            return WARNING
+        if key == "days_late":
+            late = frame.at[row, "days_late"]
+            if pd.notna(late) and late > 0:
+                return WARNING
         return None
 
     def _open(self, index: QModelIndex) -> None:

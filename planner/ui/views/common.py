@@ -30,9 +30,10 @@ def make_table(model: FrameTableModel, *, sortable: bool = True,
     proxy.setSourceModel(model)
     view = QTableView(parent)
     view.setModel(proxy)
+    # no sort until the user clicks a header: rows keep the order they were given in
+    view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
     view.setSortingEnabled(sortable)
     view.horizontalHeader().setSortIndicatorShown(sortable)
-    view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     view.setAlternatingRowColors(True)

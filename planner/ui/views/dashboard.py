@@ -84,11 +84,11 @@ class DashboardView(QWidget):
             grid.addWidget(tile, i // 4, i % 4)
         layout.addLayout(grid)
 
-        self.book_chart = ChartView(min_height=240)
+        self.book_chart = ChartView(min_height=200)
         layout.addWidget(self.book_chart, 3)
         row = QHBoxLayout()
-        self.arrivals_chart = ChartView(min_height=220)
-        self.risk_chart = ChartView(min_height=220)
+        self.arrivals_chart = ChartView(min_height=190)
+        self.risk_chart = ChartView(min_height=190)
         row.addWidget(self.arrivals_chart, 1)
         row.addWidget(self.risk_chart, 1)
         layout.addLayout(row, 2)
@@ -140,11 +140,14 @@ class DashboardView(QWidget):
     def _draw_charts(self, plan: Any, currency: str) -> None:
         from planner.reports.charts import backorder_book_figure
 
-        self.book_chart.show_figure(backorder_book_figure(plan.book, currency=currency,
-                                                          figsize=(9.0, 2.6), fontsize=8))
-        self.arrivals_chart.show_figure(po_arrivals_figure(plan.open_po_lines, as_of=plan.as_of,
-                                                           currency=currency))
-        self.risk_chart.show_figure(value_at_risk_figure(plan.backorder_lines, currency=currency))
+        self.book_chart.show_chart(lambda: backorder_book_figure(
+            plan.book, currency=currency, figsize=(9.0, 2.6), fontsize=8))
+        arrivals = plan.open_po_lines.copy()
+        arrivals["unit_cost"] = arrivals["sku"].map(plan.skus.set_index("sku")["unit_cost"])
+        self.arrivals_chart.show_chart(lambda: po_arrivals_figure(arrivals, as_of=plan.as_of,
+                                                                  currency=currency))
+        self.risk_chart.show_chart(lambda: value_at_risk_figure(plan.backorder_lines,
+                                                                currency=currency))
         canvas = self.risk_chart.canvas
         if canvas is not None:
             canvas.mpl_connect("button_press_event", self._on_risk_click)

@@ -20,14 +20,13 @@ COLUMNS = [
     Column("on_order", "On order", "int", "Open quantity on purchase orders"),
     Column("backordered", "Backordered", "int", "Units on open customer order lines"),
     Column("demand_per_day", "Demand/day", "float", "Forecast demand per day", decimals=2),
-    Column("days_of_cover", "Days of cover", "float",
+    Column("days_of_cover", "Cover (days)", "float",
            "Days the sellable stock lasts after serving the backorders", decimals=0),
     Column("safety_stock", "Safety stock", "float", decimals=0),
-    Column("reorder_point", "Reorder point", "float", decimals=0),
+    Column("reorder_point", "Reorder pt", "float", "Reorder point", decimals=0),
     Column("stockout_date", "Stockout", "date", "Projected stockout date (none: not within horizon)"),
     Column("order_by", "Order by", "date", "Order by this date to arrive in time"),
-    Column("suggested_order_qty", "Suggested qty", "int", "Suggested order quantity"),
-    Column("forecast_model", "Forecast"),
+    Column("suggested_order_qty", "Suggest", "int", "Suggested order quantity"),
 ]
 
 
@@ -117,7 +116,7 @@ class ProductsView(QWidget):
         self.model.set_frame(rows)
         self.apply_filters()
         if not self._fitted and len(rows):
-            fit_columns(self.table, max_width=260)
+            fit_columns(self.table, max_width=200)
             self._fitted = True
 
     def _mask(self, frame: pd.DataFrame) -> np.ndarray | None:

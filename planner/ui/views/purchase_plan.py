@@ -14,15 +14,15 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QLabel,
-    QListWidget,
-    QListWidgetItem,
     QPushButton,
     QSplitter,
+    QTreeWidget,
+    QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
-from planner.formatting import format_date, format_money
+from planner.formatting import format_amount, format_date, format_money
 from planner.ui.models import Column, FrameTableModel
 from planner.ui.views.common import DANGER, WARNING, fit_columns, heading, make_table, note
 
@@ -70,6 +70,7 @@ class PurchasePlanView(QWidget):
         super().__init__(parent)
         self.session = session
         self.suggestions: list[dict[str, Any]] = []
+        self._items: list[Any] = []
         self.edits: dict[tuple[int, str], int] = {}
         self.current = -1
         layout = QVBoxLayout(self)
@@ -86,11 +87,14 @@ class PurchasePlanView(QWidget):
                               "(Edit ▸ Undo takes them back)."))
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.list = QListWidget()
-        self.list.setObjectName("suggestion_list")
-        self.list.setMinimumWidth(200)
-        self.list.currentRowChanged.connect(self._show_suggestion)
-        splitter.addWidget(self.list)
+        self.tree = QTreeWidget()
+        self.tree.setObjectName("suggestion_tree")
+        self.tree.setHeaderLabels(["Supplier / order date", "Lines", "Value"])
+        self.tree.setRootIsDecorated(True)
+        self.tree.setUniformRowHeights(True)
+        self.tree.setMinimumWidth(240)
+        self.tree.currentItemChanged.connect(self._on_tree_item)
+        splitter.addWidget(self.tree)
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(8, 0, 0, 0)
@@ -133,31 +137,77 @@ class PurchasePlanView(QWidget):
         self.suggestions = list(plan.purchase_suggestions)
         self.edits.clear()
         self.model.currency = str(plan.settings.get("currency", "USD"))
-        previous = self.list.currentItem().text() if self.list.currentItem() else ""
-        self.list.blockSignals(True)
-        self.list.clear()
-        for s in self.suggestions:
-            item = QListWidgetItem(self._label(s))
-            item.setToolTip(f"Arrives {format_date(s.get('expected_arrival'))}")
-            self.list.addItem(item)
-        self.list.blockSignals(False)
+        previous = self.current_key()
+        self.tree.blockSignals(True)
+        self.tree.clear()
+        self._items: list[QTreeWidgetItem] = []
+        groups: dict[str, QTreeWidgetItem] = {}
+        currency = self.model.currency
+        for i, s in enumerate(self.suggestions):
+            supplier = str(s["supplier"] or "(no supplier)")
+            parent = groups.get(supplier)
+            if parent is None:
+                parent = QTreeWidgetItem(self.tree, [supplier, "", ""])
+                parent.setData(0, Qt.ItemDataRole.UserRole, -1)
+                parent.setFirstColumnSpanned(False)
+                groups[supplier] = parent
+            item = QTreeWidgetItem(parent, [f"order {format_date(s['order_date'])}",
+                                            str(len(s["lines"])),
+                                            format_amount(s["total_value"], currency)])
+            item.setData(0, Qt.ItemDataRole.UserRole, i)
+            item.setToolTip(0, f"Arrives {format_date(s.get('expected_arrival'))}")
+            item.setTextAlignment(1, Qt.AlignmentFlag.AlignRight)
+            item.setTextAlignment(2, Qt.AlignmentFlag.AlignRight)
+            self._items.append(item)
+        for supplier, parent in groups.items():
+            children = [parent.child(k) for k in range(parent.childCount())]
+            value = sum(float(self.suggestions[c.data(0, Qt.ItemDataRole.UserRole)]["total_value"])
+                        for c in children)
+            parent.setText(1, str(len(children)))
+            parent.setText(2, format_amount(value, currency))
+            parent.setTextAlignment(1, Qt.AlignmentFlag.AlignRight)
+            parent.setTextAlignment(2, Qt.AlignmentFlag.AlignRight)
+            parent.setToolTip(0, f"{supplier}: {len(children)} suggested POs over the horizon")
+        self.tree.expandAll()
+        for column in range(3):
+            self.tree.resizeColumnToContents(column)
+        self.tree.blockSignals(False)
         total = sum(float(s.get("total_value", 0)) for s in self.suggestions)
-        self.total.setText(f"{len(self.suggestions)} suggested POs · "
-                           f"{format_money(total, self.model.currency)}")
+        self.total.setText(f"{len(self.suggestions)} suggested POs from {len(groups)} suppliers · "
+                           f"{format_money(total, currency)}")
         if self.suggestions:
-            labels = [self.list.item(i).text() for i in range(self.list.count())]
-            row = labels.index(previous) if previous in labels else 0
-            self.list.setCurrentRow(row)
-            self._show_suggestion(row)
+            keys = [self._key(s) for s in self.suggestions]
+            row = keys.index(previous) if previous in keys else 0
+            self.select(row)
         else:
             self.current = -1
             self.model.set_frame(pd.DataFrame())
             self.header.setText("Nothing to order: every SKU is covered over the horizon.")
         self._update_buttons()
 
-    def _label(self, s: dict[str, Any]) -> str:
-        return (f"{s['supplier'] or '(no supplier)'}\norder {format_date(s['order_date'])} · "
-                f"{len(s['lines'])} lines · {format_money(s['total_value'], self.model.currency)}")
+    @staticmethod
+    def _key(s: dict[str, Any]) -> tuple[str, str]:
+        return (str(s["supplier"]), str(s["order_date"]))
+
+    def current_key(self) -> tuple[str, str] | None:
+        if 0 <= self.current < len(self.suggestions):
+            return self._key(self.suggestions[self.current])
+        return None
+
+    def select(self, row: int) -> None:
+        """Show one suggested PO (its row in the plan's suggestion list)."""
+        if 0 <= row < len(self._items):
+            self.tree.setCurrentItem(self._items[row])
+            self._show_suggestion(row)
+
+    def _on_tree_item(self, item: QTreeWidgetItem | None, _previous: Any) -> None:
+        if item is None:
+            return
+        row = item.data(0, Qt.ItemDataRole.UserRole)
+        if row is not None and row < 0 and item.childCount():
+            row = item.child(0).data(0, Qt.ItemDataRole.UserRole)
+        if row is not None and row >= 0 and row != self.current:
+            self._show_suggestion(int(row))
 
     def _show_suggestion(self, row: int) -> None:
         self.current = row
@@ -177,7 +227,7 @@ class PurchasePlanView(QWidget):
                 lines[column] = None
         self._recompute(lines)
         self.model.set_frame(lines)
-        fit_columns(self.table, max_width=280)
+        fit_columns(self.table, max_width=220)
         self._show_header()
 
     def _products(self) -> pd.DataFrame:
@@ -274,21 +324,23 @@ class PurchasePlanView(QWidget):
         edited = self.edited_suggestions()
         as_of = self.session.as_of
         orders = []
+        dock = dt.timedelta(days=int(plan.settings.get("dock_to_stock_days", 0)))
         for row in rows:
             if not 0 <= row < len(edited):
                 continue
             s = edited[row]
-            order_date = max(pd.Timestamp(s["order_date"]).date(), as_of)
-            arrival = pd.Timestamp(s["expected_arrival"]).date()
-            transit = arrival - pd.Timestamp(s["order_date"]).date()
-            dock = dt.timedelta(days=int(plan.settings.get("dock_to_stock_days", 0)))
-            expected = order_date + transit
-            if s.get("arrival_includes_dock_to_stock"):
-                expected -= dock
-            orders.append(ApprovedOrder(
-                supplier=s["supplier"], order_date=order_date, expected_date=expected,
-                lines=[ApprovedLine(line["sku"], int(line["quantity"]), line.get("unit_cost"))
-                       for line in s["lines"]]))
+            suggested_on = pd.Timestamp(s["order_date"]).date()
+
+            def due(arrival: Any, suggested_on: dt.date = suggested_on) -> dt.date:
+                # approving places the order today: same lead time, minus dock-to-stock
+                # (the plan's arrival is when stock becomes sellable)
+                return as_of + (pd.Timestamp(arrival).date() - suggested_on) - dock
+
+            lines = [ApprovedLine(line["sku"], int(line["quantity"]), line.get("unit_cost"),
+                                  due(line.get("expected_arrival") or s["expected_arrival"]))
+                     for line in s["lines"]]
+            orders.append(ApprovedOrder(supplier=s["supplier"], order_date=as_of,
+                                        expected_date=due(s["expected_arrival"]), lines=lines))
         orders = [o for o in orders if o.lines]
         if orders:
             self.session.undo_stack.push(ApprovePurchaseOrders(self.session, orders))

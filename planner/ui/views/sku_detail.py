@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QTabWidget,
     QVBoxLayout,
@@ -83,12 +84,19 @@ class SkuDetailView(QWidget):
         layout.addWidget(self.subtitle)
 
         splitter = QSplitter(Qt.Orientation.Vertical)
-        upper = QSplitter(Qt.Orientation.Horizontal)
+        upper = QWidget()
+        upper_row = QHBoxLayout(upper)
+        upper_row.setContentsMargins(0, 0, 0, 0)
         self.chart = ChartView(min_height=300)
-        upper.addWidget(self.chart)
-        upper.addWidget(self._facts_panel())
-        upper.setStretchFactor(0, 3)
-        upper.setStretchFactor(1, 1)
+        self.chart.setMinimumWidth(480)
+        upper_row.addWidget(self.chart, 1)
+        facts = QScrollArea()
+        facts.setWidgetResizable(True)
+        facts.setFrameShape(QScrollArea.Shape.NoFrame)
+        facts.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        facts.setWidget(self._facts_panel())
+        facts.setFixedWidth(380)
+        upper_row.addWidget(facts)
         splitter.addWidget(upper)
 
         tabs = QTabWidget()
@@ -110,7 +118,6 @@ class SkuDetailView(QWidget):
 
     def _facts_panel(self) -> QWidget:
         panel = QWidget()
-        panel.setMinimumWidth(300)
         column = QVBoxLayout(panel)
         column.setContentsMargins(8, 0, 0, 0)
         facts = QGroupBox("Numbers")
@@ -199,13 +206,14 @@ class SkuDetailView(QWidget):
         on_hand = (plan.projected_on_hand.loc[sku] if sku in plan.projected_on_hand.index else None)
         new_bo = (plan.projected_new_backorders.loc[sku]
                   if sku in plan.projected_new_backorders.index else None)
-        self.chart.show_figure(sku_detail_figure(
+        self.chart.show_chart(lambda: sku_detail_figure(
             sku=sku, history_weekly=index.rows("history_weekly", sku),
             forecast_weekly=index.rows("forecast_weekly", sku), projected_on_hand=on_hand,
             projected_backorders=new_bo, receipts=receipts,
             safety_stock=float(row["safety_stock"]), reorder_point=float(row["reorder_point"]),
             as_of=plan.as_of))
-        self.po_model.set_frame(index.rows("po_lines", sku))
+        self.po_model.set_frame(index.rows("po_lines", sku).sort_values(
+            "expected_date", ascending=False, kind="stable"))
         self.bo_model.currency = str(plan.settings.get("currency", "USD"))
         self.bo_model.set_frame(index.rows("backorder_lines", sku))
         self.tabs.setTabText(0, f"Backorders ({self.bo_model.rowCount()})")

@@ -47,8 +47,8 @@ CUSTOMER_COLUMNS = [
     Column("ship_after", "Ships (what-if)", "date"),
     Column("shift_days", "Moves by", "int", "Days later (+) or earlier (−)"),
     Column("quoted_after", "Quote (what-if)", "date"),
-    Column("risk_before", "At risk (now)", "money"),
-    Column("risk_after", "At risk (what-if)", "money"),
+    Column("risk_before", "Risk now", "money", "Value at risk of cancellation now"),
+    Column("risk_after", "Risk what-if", "money", "Value at risk with the what-if"),
 ]
 
 
@@ -78,21 +78,23 @@ def compare_lines(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
                            kind="stable").reset_index(drop=True)
 
 
-def what_if_figure(sku: str, before: pd.Series | None, after: pd.Series | None,
+def what_if_figure(before: pd.DataFrame, after: pd.DataFrame, *, title: str, until: Any = None,
                    figsize: tuple[float, float] = (6.0, 2.4), fontsize: float = 7.5) -> Any:
-    """Projected stock of one SKU now and with the what-if (step lines on the same axes)."""
+    """Units on today's open customer orders still waiting, day by day, for the PO's SKUs: now
+    (dashed) and with the what-if (solid), from two projections' backorder books."""
     figure = shared._new_figure(figsize)
     ax = figure.add_subplot()
     shared._style_axes(ax, fontsize=fontsize)
-    for series, colour, label, style in ((before, shared.MUTED, "now", "--"),
-                                         (after, shared.STOCK, "what-if", "-")):
-        if series is not None and len(series):
-            ax.step(pd.to_datetime(series.index), series.to_numpy(float), where="post",
-                    color=colour, linestyle=style, linewidth=1.3, label=label)
-    ax.axhline(0, color=shared.MUTED, linewidth=0.6)
-    ax.set_title(shared.literal(f"{sku}: projected stock"), loc="left",
-                 **shared._text(fontsize + 1, fontweight="bold"))
-    ax.set_ylabel("units", **shared._text(fontsize))
+    for book, colour, label, style in ((before, shared.MUTED, "now", "--"),
+                                       (after, shared.EXISTING, "what-if", "-")):
+        if book is not None and len(book):
+            if until is not None:
+                book = book[pd.to_datetime(book["date"]) <= pd.Timestamp(until)]
+            ax.step(pd.to_datetime(book["date"]), book["existing_units"].to_numpy(float),
+                    where="post", color=colour, linestyle=style, linewidth=1.4, label=label)
+    ax.set_ylim(bottom=0)
+    ax.set_title(shared.literal(title), loc="left", **shared._text(fontsize + 1, fontweight="bold"))
+    ax.set_ylabel("units still waiting", **shared._text(fontsize))
     ax.legend(loc="upper right", frameon=False, prop={"size": fontsize})
     return figure
 
@@ -112,6 +114,7 @@ class WhatIfView(QWidget):
         self.lines = pd.DataFrame()
         self.comparison = pd.DataFrame()
         self._baseline: Any = None
+        self._fitted = False
         self._after: Any = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 12)
@@ -156,16 +159,17 @@ class WhatIfView(QWidget):
         layout.addLayout(tiles)
 
         splitter = QSplitter(Qt.Orientation.Vertical)
-        upper = QSplitter(Qt.Orientation.Horizontal)
+        upper = QWidget()
+        upper_row = QHBoxLayout(upper)
+        upper_row.setContentsMargins(0, 0, 0, 0)
         self.line_model = FrameTableModel(LINE_COLUMNS, self)
         self.line_model.edited.connect(self._quantity_edited)
         self.line_table, _ = make_table(self.line_model, parent=self)
         self.line_table.setObjectName("what_if_lines")
-        upper.addWidget(self.line_table)
+        upper_row.addWidget(self.line_table, 3)
         self.chart = ChartView(min_height=200)
-        upper.addWidget(self.chart)
-        upper.setStretchFactor(0, 1)
-        upper.setStretchFactor(1, 1)
+        self.chart.setMinimumWidth(380)
+        upper_row.addWidget(self.chart, 2)
         splitter.addWidget(upper)
         self.customer_model = FrameTableModel(CUSTOMER_COLUMNS, self)
         self.customer_model.foreground = self._customer_colour
@@ -207,7 +211,7 @@ class WhatIfView(QWidget):
                           else QDate(self.session.as_of))
         self.date.blockSignals(False)
         self.line_model.set_frame(self.lines)
-        fit_columns(self.line_table)
+        fit_columns(self.line_table, max_width=170)
         self.recompute()
 
     def _on_plan(self, _plan: Any) -> None:
@@ -268,11 +272,17 @@ class WhatIfView(QWidget):
         self.comparison = compare_lines(self._baseline.lines, after.lines)
         self.customer_model.currency = self.session.currency
         self.customer_model.set_frame(self.comparison)
+        if not self._fitted:
+            fit_columns(self.customer_table, max_width=200)
+            self._fitted = True
         self._fill_tiles()
-        sku = self.focus_sku if self.focus_sku in self._skus else self._skus[0]
-        before_stock = self._baseline.on_hand.loc[sku] if sku in self._baseline.on_hand.index else None
-        after_stock = after.on_hand.loc[sku] if sku in after.on_hand.index else None
-        self.chart.show_figure(what_if_figure(sku, before_stock, after_stock))
+        before_book, after_book = self._baseline.book, after.book
+        title = f"Today's backorders for {self.po_number}'s SKUs, still waiting"
+        last = max(pd.Timestamp(self.lines["new_expected_date"].max()),
+                   pd.Timestamp(self.lines["expected_date"].max()))
+        until = last + pd.Timedelta(days=42)
+        self.chart.show_chart(lambda: what_if_figure(before_book, after_book, title=title,
+                                                     until=until))
         self.apply_button.setEnabled(bool(changes))
         self.discard_button.setEnabled(bool(changes))
         self.recomputed.emit()

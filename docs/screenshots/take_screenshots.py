@@ -1,0 +1,170 @@
+"""Take the screenshots in docs/screenshots/ from a fresh demo workspace.
+
+    python docs/screenshots/take_screenshots.py [--out DIR] [--skus N] [--as-of YYYY-MM-DD]
+
+Runs headless (Qt's offscreen platform), writes one small PNG per view (palette-quantised to
+keep each under ~150 KB) plus a dark-mode dashboard.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from PySide6.QtCore import QEventLoop, QSettings, QTimer  # noqa: E402
+from PySide6.QtGui import QColor, QImage, QPalette  # noqa: E402
+from PySide6.QtWidgets import QWidget  # noqa: E402
+
+WIDTH, HEIGHT = 1280, 800
+
+
+def spin(ms: int) -> None:
+    loop = QEventLoop()
+    QTimer.singleShot(ms, loop.quit)
+    loop.exec()
+
+
+def wait_for(condition, timeout_s: float = 120) -> None:
+    waited = 0.0
+    while not condition():
+        spin(50)
+        waited += 0.05
+        if waited > timeout_s:
+            raise TimeoutError("the app did not get there in time")
+
+
+def save(widget: QWidget, path: Path) -> None:
+    """Grab a widget and write a palette-quantised PNG."""
+    from PIL import Image
+
+    spin(300)
+    image = widget.grab().toImage().convertToFormat(QImage.Format.Format_RGB888)
+    raw = Image.frombuffer("RGB", (image.width(), image.height()), bytes(image.constBits()),
+                           "raw", "RGB", image.bytesPerLine())
+    raw.quantize(colors=128, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE).save(
+        path, optimize=True)
+    print(f"{path.name}: {path.stat().st_size // 1024} KB")
+
+
+def dark_palette() -> QPalette:
+    p = QPalette()
+    colours = {
+        QPalette.ColorRole.Window: "#202124", QPalette.ColorRole.WindowText: "#e8eaed",
+        QPalette.ColorRole.Base: "#2b2c30", QPalette.ColorRole.AlternateBase: "#323338",
+        QPalette.ColorRole.Text: "#e8eaed", QPalette.ColorRole.Button: "#303134",
+        QPalette.ColorRole.ButtonText: "#e8eaed", QPalette.ColorRole.Highlight: "#3b82f6",
+        QPalette.ColorRole.HighlightedText: "#ffffff", QPalette.ColorRole.PlaceholderText: "#9aa0a6",
+        QPalette.ColorRole.ToolTipBase: "#303134", QPalette.ColorRole.ToolTipText: "#e8eaed",
+        QPalette.ColorRole.Mid: "#5f6368", QPalette.ColorRole.Light: "#3c4043",
+        QPalette.ColorRole.Dark: "#17181a", QPalette.ColorRole.Midlight: "#35363a",
+    }
+    for role, colour in colours.items():
+        p.setColor(role, QColor(colour))
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", default=str(Path(__file__).resolve().parent))
+    parser.add_argument("--skus", type=int, default=60)
+    parser.add_argument("--as-of", type=dt.date.fromisoformat, default=None)
+    args = parser.parse_args(argv)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    scratch = Path(tempfile.mkdtemp(prefix="planner-shots-"))
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(scratch / "qt"))
+    os.environ["PLANNER_DATA_DIR"] = str(scratch / "data")
+
+    from planner.demo import write_demo
+    from planner.store import open_workspace
+    from planner.ui import errors
+    from planner.ui.app import application
+    from planner.ui.main_window import MainWindow
+
+    errors.modal_dialogs = False
+    as_of = args.as_of or dt.date.today()
+    workspace = scratch / "demo.db"
+    db = open_workspace(workspace)
+    write_demo(db, skus=args.skus, seed=7, as_of=as_of)
+    db.conn.close()
+
+    app = application()
+    app.setStyle("Fusion")
+    window = MainWindow()
+    window.session.as_of = as_of
+    window.as_of_edit.setDate(as_of)
+    window.resize(WIDTH, HEIGHT)
+    window.show()
+    window.open_workspace(workspace)
+    wait_for(lambda: window.session.plan is not None and not window.tasks.busy)
+    session = window.session
+    plan = session.plan
+
+    window.show_page("dashboard")
+    save(window, out / "dashboard.png")
+    window.show_page("products")
+    save(window, out / "products.png")
+
+    lines = plan.backorder_lines
+    open_po = plan.open_po_lines
+    candidates = [s for s in lines["sku"].unique() if s in set(open_po["sku"])]
+    sku = candidates[0] if candidates else str(plan.skus["sku"].iloc[0])
+    window.open_sku(sku)
+    save(window, out / "sku_detail.png")
+
+    window.show_page("backorders")
+    save(window, out / "backorders.png")
+    window.show_page("purchase_plan")
+    save(window, out / "purchase_plan.png")
+    window.show_page("purchase_orders")
+    wait_for(lambda: not window.tasks.busy)
+    save(window, out / "purchase_orders.png")
+    window.show_page("suppliers")
+    wait_for(lambda: not window.tasks.busy)
+    save(window, out / "suppliers.png")
+
+    filled = lines.dropna(subset=["projected_ship_date"])
+    filled = filled[~filled["filled_from"].isin(["on_hand", "hold"])]
+    po_number = str(filled["filled_from"].iloc[0]) if len(filled) else str(open_po["po_number"].iloc[0])
+    po_sku = str(filled["sku"].iloc[0]) if len(filled) else ""
+    window.open_what_if(po_number, po_sku)
+    window.pages["what_if"].shift(14)
+    spin(300)
+    save(window, out / "what_if.png")
+
+    bad = scratch / "products-with-mistakes.csv"
+    bad.write_text("sku,name,unit_cost,moq,made_to_order\nNW-NEW-1,New mug,abc,10,false\n"
+                   "NW-NEW-2,Another mug,4.50,-5,maybe\n,Nameless,3.00,1,false\n",
+                   encoding="utf-8")
+    window.show_page("import")
+    window.pages["import"].add_files([str(bad)])
+    wait_for(lambda: not window.tasks.busy)
+    window.pages["import"].run_import()
+    wait_for(lambda: not window.tasks.busy)
+    save(window, out / "import_errors.png")
+
+    from planner.ui.views.settings_dialog import SettingsDialog
+
+    dialog = SettingsDialog(session, window)
+    dialog.show()
+    save(dialog, out / "settings.png")
+    dialog.close()
+
+    app.setPalette(dark_palette())
+    window.show_page("dashboard")
+    window.pages["dashboard"].show_plan(plan)
+    save(window, out / "dashboard_dark.png")
+    window.close()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
