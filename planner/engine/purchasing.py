@@ -1,0 +1,478 @@
+"""Time-phased purchase suggestions: when to order, how much, and one sentence why.
+
+For each SKU the projected inventory position is walked day by day over the horizon (day 0 is
+``as_of``):
+
+    position(k) = on hand + held stock + all open PO units − backlog
+                  − forecast demand on days 1..k + suggested orders already placed
+
+On each review day (0, R, 2R, ...; every day when R = 0) the buyer orders when the position
+expected at the next review, position(k) − forecast over days k+1..k+R, is at or below the
+reorder point; the order brings the position up to the order-up-to level (rounded to whole
+units), then is rounded up to the MOQ and to whole case packs. It arrives lead time +
+dock-to-stock days later. Made-to-order SKUs order exactly what the backlog lacks (no safety
+stock, no forecast) on day 0; inactive SKUs never order.
+
+Lines are grouped into one suggested PO per supplier and order date. Minimum order value rule
+(pull forward): when a supplier's PO is below its minimum, the supplier's next suggested PO is
+pulled forward and merged into it, repeatedly, until the minimum is met; arrivals only get
+earlier, so no SKU is left short by it. A PO that stays below the minimum with nothing left to
+pull forward is kept and its note says by how much it falls short.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from planner.engine.supply import format_day
+
+LINE_COLUMNS = ["sku", "supplier", "order_date", "expected_arrival", "quantity", "unit_cost",
+                "value", "raw_quantity", "rounding_note", "reason"]
+BY_SKU_COLUMNS = ["order_by", "suggested_order_qty", "expected_arrival", "inventory_position",
+                  "stockout_date_after_orders", "stockout_date", "days_of_cover",
+                  "orders_in_horizon", "why"]
+
+_DAY = np.timedelta64(1, "D")
+
+
+@dataclass
+class PurchasePlan:
+    """Suggested order lines, the per-SKU summary and one suggested PO per supplier and date."""
+
+    lines: pd.DataFrame
+    by_sku: pd.DataFrame
+    suggestions: list[dict] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------- small helpers
+
+def _column(frame: pd.DataFrame, name: str, default: Any, dtype: Any = float) -> np.ndarray:
+    if name not in frame.columns:
+        return np.full(len(frame), default, dtype=dtype)
+    values = frame[name]
+    if dtype is bool:
+        return values.fillna(default).astype(bool).to_numpy()
+    if dtype is float:
+        return pd.to_numeric(values, errors="coerce").fillna(default).to_numpy(dtype=float)
+    return values.fillna(default).astype(str).to_numpy()
+
+
+def _units(value: float) -> str:
+    return f"{value:,.0f}"
+
+
+def _rate(per_day: float) -> str:
+    if per_day >= 10:
+        return f"{per_day:,.0f}"
+    if per_day >= 1:
+        return f"{per_day:.1f}"
+    return f"{per_day:.2g}"
+
+
+def round_order_quantity(raw: np.ndarray, moq: np.ndarray,
+                         case_pack: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Round whole-unit quantities up to the MOQ, then up to whole case packs; say what changed."""
+    raw = np.asarray(raw, dtype=float)
+    moq = np.nan_to_num(np.asarray(moq, dtype=float))
+    case = np.maximum(np.nan_to_num(np.asarray(case_pack, dtype=float), nan=1.0), 1.0)
+    lifted = np.maximum(raw, moq)
+    quantity = np.ceil(lifted / case - 1e-9) * case
+    by_moq = lifted > raw
+    by_case = quantity > lifted
+    code = by_moq.astype(int) * 2 + by_case.astype(int)
+    texts = {0: "", 1: "case {c}", 2: "MOQ {m}", 3: "MOQ {m}, case {c}"}
+    cache: dict[tuple[int, float, float], str] = {}
+    notes = np.full(raw.shape, "", dtype=object)
+    idx = np.flatnonzero(code)
+    notes[idx] = [
+        cache.get(key) or cache.setdefault(key, texts[key[0]].format(m=_units(key[1]),
+                                                                     c=_units(key[2])))
+        for key in zip(code[idx].tolist(), moq[idx].tolist(), case[idx].tolist(), strict=True)]
+    return quantity, notes
+
+
+# ---------------------------------------------------------------- the walk
+
+@dataclass
+class _Orders:
+    sku_index: np.ndarray
+    day: np.ndarray
+    raw: np.ndarray
+    quantity: np.ndarray
+    note: np.ndarray
+    position: np.ndarray      # position on the order day before ordering
+    lookahead: np.ndarray     # forecast from the order day to the next review
+    made_to_order: np.ndarray
+
+
+def _walk(*, horizon: int, review: int, ip_now: np.ndarray, cum_forecast: np.ndarray,
+          demand_per_day: np.ndarray, reorder_point: np.ndarray, order_up_to: np.ndarray,
+          ordering: np.ndarray, moq: np.ndarray, case: np.ndarray) -> _Orders:
+    """Place orders on review days, whole-array over SKUs."""
+    placed = np.zeros(ip_now.size)
+    parts: list[tuple[np.ndarray, ...]] = []
+    last = horizon - 1
+    for k in range(0, horizon, review or 1):
+        position = ip_now - cum_forecast[:, k] + placed
+        if review:
+            ahead = k + review
+            lookahead = (cum_forecast[:, min(ahead, last)] - cum_forecast[:, k]
+                         + demand_per_day * max(ahead - last, 0))
+        else:
+            lookahead = np.zeros(ip_now.size)
+        raw = np.floor(order_up_to - position + 0.5)
+        trigger = ordering & (position - lookahead <= reorder_point + 1e-9) & (raw >= 1)
+        if not trigger.any():
+            continue
+        idx = np.flatnonzero(trigger)
+        quantity, notes = round_order_quantity(raw[idx], moq[idx], case[idx])
+        placed[idx] += quantity
+        parts.append((idx, np.full(idx.size, k), raw[idx], quantity, notes, position[idx],
+                      lookahead[idx], np.zeros(idx.size, dtype=bool)))
+    return _concat(parts)
+
+
+def _concat(parts: list[tuple[np.ndarray, ...]]) -> _Orders:
+    if not parts:
+        empty = np.zeros(0)
+        return _Orders(empty.astype(int), empty.astype(int), empty, empty,
+                       empty.astype(object), empty, empty, empty.astype(bool))
+    columns = [np.concatenate(column) for column in zip(*parts, strict=True)]
+    return _Orders(*columns)
+
+
+def _made_to_order(ip_now: np.ndarray, mto: np.ndarray, moq: np.ndarray,
+                   case: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Day-0 orders for exactly what the backlog lacks."""
+    raw = np.ceil(np.maximum(-ip_now, 0.0) - 1e-9)
+    idx = np.flatnonzero(mto & (raw >= 1))
+    quantity, notes = round_order_quantity(raw[idx], moq[idx], case[idx])
+    return (idx, np.zeros(idx.size, dtype=int), raw[idx], quantity, notes, ip_now[idx],
+            np.zeros(idx.size), np.ones(idx.size, dtype=bool))
+
+
+# ---------------------------------------------------------------- minimum order value
+
+def _pull_forward(lines: pd.DataFrame, minimums: pd.Series) -> tuple[pd.DataFrame, dict]:
+    """Merge a supplier's next PO into one below its minimum value; notes per (supplier, date)."""
+    notes: dict[tuple[str, pd.Timestamp], str] = {}
+    if lines.empty:
+        return lines, notes
+    totals = lines.groupby(["supplier", "order_date"], sort=True)["value"].sum()
+    target_date: dict[tuple[str, pd.Timestamp], pd.Timestamp] = {}
+    for supplier, group in totals.groupby(level=0, sort=False):
+        minimum = float(minimums.get(supplier, 0.0) or 0.0)
+        dates = [date for _, date in group.index]
+        values = list(group.to_numpy())
+        i = 0
+        while i < len(dates):
+            head, total, pulled = dates[i], values[i], []
+            target_date[(supplier, head)] = head
+            j = i + 1
+            while minimum > 0 and total < minimum - 1e-9 and j < len(dates):
+                target_date[(supplier, dates[j])] = head
+                total += values[j]
+                pulled.append(dates[j])
+                j += 1
+            notes[(supplier, head)] = _minimum_note(minimum, total, pulled)
+            i = j
+    mapping = pd.Series(list(target_date.values()),
+                        index=pd.MultiIndex.from_tuples(list(target_date.keys())))
+    wanted = pd.MultiIndex.from_arrays([lines["supplier"], lines["order_date"]])
+    new_date = pd.Series(pd.to_datetime(mapping.reindex(wanted).to_numpy()), index=lines.index)
+    lines = lines.copy()
+    lines["expected_arrival"] = lines["expected_arrival"] + (new_date - lines["order_date"])
+    lines["order_date"] = new_date
+    return lines, notes
+
+
+def _minimum_note(minimum: float, total: float, pulled: list[pd.Timestamp]) -> str:
+    if minimum <= 0:
+        return ""
+    text = f"minimum order value {minimum:,.2f}"
+    if pulled:
+        dates = ", ".join(d.date().isoformat() for d in pulled)
+        text = f"pulled forward the suggested order(s) of {dates} to reach the {text}"
+    if total < minimum - 1e-9:
+        return (f"{text}: still below it by {minimum - total:,.2f}, with no later suggested "
+                "order to pull forward (add units or ask the supplier)")
+    return text if pulled else f"meets the {text}"
+
+
+def _group_starts(*keys: np.ndarray) -> np.ndarray:
+    """Start positions of runs of equal keys in sorted arrays."""
+    change = np.zeros(keys[0].size, dtype=bool)
+    if keys[0].size:
+        change[0] = True
+    for key in keys:
+        change[1:] |= key[1:] != key[:-1]
+    return np.flatnonzero(change)
+
+
+def _combine_same_sku(lines: pd.DataFrame, start: pd.Timestamp) -> pd.DataFrame:
+    """One line per SKU per suggested PO; say which orders were pulled forward into it."""
+    if lines.empty:
+        return lines[LINE_COLUMNS]
+    lines = lines.sort_values(["supplier", "order_date", "sku", "planned_date"], kind="stable")
+    supplier, sku = lines["supplier"].to_numpy(), lines["sku"].to_numpy()
+    order_date = lines["order_date"].to_numpy()
+    starts = _group_starts(supplier, order_date, sku)
+    group = np.cumsum(np.isin(np.arange(len(lines)), starts)) - 1
+    planned = lines["planned_date"].to_numpy()
+    moved = planned != order_date
+    labels = np.full(len(lines), "", dtype=object)
+    labels[moved] = [format_day(d, start) + ", " for d in planned[moved]]
+    pulled = np.array([text[:-2] for text in np.add.reduceat(labels, starts)], dtype=object)
+    notes = lines["rounding_note"].replace("", np.nan).groupby(group).first().fillna("")
+    reason = lines["reason"].to_numpy()[starts].astype(object)
+    has_pulled = pulled != ""
+    reason[has_pulled] = [f"{r}; includes the order of {d} pulled forward to reach the minimum "
+                          "order value" for r, d in zip(reason[has_pulled], pulled[has_pulled],
+                                                        strict=True)]
+
+    def total(column: str) -> np.ndarray:
+        return np.add.reduceat(lines[column].to_numpy(float), starts)
+
+    arrival = np.minimum.reduceat(lines["expected_arrival"].to_numpy("datetime64[ns]")
+                                  .astype(np.int64), starts).astype("datetime64[ns]")
+    return pd.DataFrame({
+        "sku": sku[starts], "supplier": supplier[starts], "order_date": order_date[starts],
+        "expected_arrival": arrival, "quantity": total("quantity"),
+        "unit_cost": lines["unit_cost"].to_numpy(float)[starts], "value": total("value"),
+        "raw_quantity": total("raw_quantity"), "rounding_note": notes.to_numpy(dtype=object),
+        "reason": reason,
+    })[LINE_COLUMNS]
+
+
+# ---------------------------------------------------------------- main entry
+
+def suggest_purchases(*, as_of: dt.date, horizon_days: int, review_period_days: int,
+                      dock_to_stock_days: int, skus: pd.DataFrame, supply_daily: np.ndarray,
+                      backlog_units: np.ndarray, demand_daily: np.ndarray,
+                      suppliers: pd.DataFrame | None = None,
+                      po_notes: list[str] | None = None) -> PurchasePlan:
+    """Time-phased purchase suggestions over the horizon for SKUs in ``skus`` order."""
+    horizon, dock = int(horizon_days), int(dock_to_stock_days)
+    review = max(int(review_period_days), 0)
+    n = len(skus)
+    supply = np.asarray(supply_daily, dtype=float).reshape(n, horizon)
+    demand = np.asarray(demand_daily, dtype=float).reshape(n, horizon)
+    backlog = np.nan_to_num(np.asarray(backlog_units, dtype=float).reshape(n))
+    start = pd.Timestamp(as_of).normalize()
+
+    sku = _column(skus, "sku", "", str)
+    supplier = _column(skus, "supplier", "", str)
+    unit_cost = _column(skus, "unit_cost", 0.0)
+    moq = _column(skus, "moq", 0.0)
+    case = np.maximum(_column(skus, "case_pack", 1.0), 1.0)
+    lead = np.maximum(np.round(_column(skus, "lead_time_days", 0.0)), 0).astype(int)
+    reorder_point = _column(skus, "reorder_point", 0.0)
+    order_up_to = np.maximum(_column(skus, "order_up_to", 0.0), reorder_point)
+    mto = _column(skus, "made_to_order", False, bool)
+    active = _column(skus, "active", True, bool)
+    per_day = np.maximum(_column(skus, "demand_per_day", 0.0), 0.0)
+
+    cum_forecast = np.cumsum(demand, axis=1)
+    ip_now = supply.sum(axis=1) - backlog
+    walk = _walk(horizon=horizon, review=review, ip_now=ip_now, cum_forecast=cum_forecast,
+                 demand_per_day=per_day, reorder_point=reorder_point, order_up_to=order_up_to,
+                 ordering=active & ~mto, moq=moq, case=case)
+    mto_orders = _made_to_order(ip_now, active & mto, moq, case)
+    orders = _concat([tuple(getattr(walk, f) for f in walk.__dataclass_fields__), mto_orders])
+
+    i = orders.sku_index
+    order_date = start + pd.to_timedelta(orders.day, unit="D")
+    lines = pd.DataFrame({
+        "sku": sku[i], "supplier": supplier[i], "order_date": order_date,
+        "expected_arrival": order_date + pd.to_timedelta(lead[i] + dock, unit="D"),
+        "quantity": orders.quantity, "unit_cost": unit_cost[i],
+        "value": orders.quantity * unit_cost[i], "raw_quantity": orders.raw,
+        "rounding_note": orders.note,
+        "reason": np.where(orders.made_to_order, "made to order: backlog", "reorder"),
+    })[LINE_COLUMNS]
+    minimums = (suppliers.set_index("supplier")["min_order_value"].astype(float)
+                if suppliers is not None and len(suppliers) and "min_order_value" in suppliers
+                else pd.Series(dtype=float))
+    lines["planned_date"] = lines["order_date"]
+    lines, minimum_notes = _pull_forward(lines, minimums.fillna(0.0))
+    lines = _combine_same_sku(lines, start)
+    lines = lines.sort_values(["supplier", "order_date", "sku"], kind="stable")
+    lines = lines.reset_index(drop=True)
+
+    by_sku = _summaries(lines=lines, sku=sku, start=start, horizon=horizon, supply=supply,
+                        demand=demand, backlog=backlog, ip_now=ip_now, per_day=per_day)
+    by_sku["why"] = _explain(
+        orders=orders, by_sku=by_sku, sku=sku, supply=supply, backlog=backlog,
+        ip_now=ip_now, cum_forecast=cum_forecast, per_day=per_day, lead=lead, dock=dock,
+        review=review, reorder_point=reorder_point, order_up_to=order_up_to, mto=mto,
+        active=active, start=start, po_notes=po_notes)
+    return PurchasePlan(lines=lines, by_sku=by_sku[BY_SKU_COLUMNS],
+                        suggestions=_suggestions(lines, minimum_notes))
+
+
+def _first_negative_day(net: np.ndarray) -> np.ndarray:
+    negative = net < -1e-9
+    return np.where(negative.any(axis=1), negative.argmax(axis=1), -1)
+
+
+def _summaries(*, lines: pd.DataFrame, sku: np.ndarray, start: pd.Timestamp, horizon: int,
+               supply: np.ndarray, demand: np.ndarray, backlog: np.ndarray, ip_now: np.ndarray,
+               per_day: np.ndarray) -> pd.DataFrame:
+    n = sku.size
+    row = pd.Index(sku).get_indexer(lines["sku"])
+    arrival_day = ((lines["expected_arrival"] - start) / pd.Timedelta(days=1)).to_numpy(int)
+    inside = (row >= 0) & (arrival_day < horizon)
+    arrivals = np.bincount(row[inside] * horizon + np.maximum(arrival_day[inside], 0),
+                           weights=lines["quantity"].to_numpy(float)[inside],
+                           minlength=n * horizon).reshape(n, horizon)
+    stock_path = np.cumsum(supply - demand, axis=1) - backlog[:, None]
+    dates = start + pd.to_timedelta(np.arange(horizon), unit="D")
+
+    def day_to_date(day: np.ndarray) -> pd.DatetimeIndex:
+        return pd.DatetimeIndex(np.where(day >= 0, dates[np.maximum(day, 0)], pd.NaT))
+
+    first = lines.drop_duplicates("sku").set_index("sku")
+    counts = lines.groupby("sku").size()
+    usable_now = np.maximum(supply[:, 0] - backlog, 0.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        cover = np.where(per_day > 0, usable_now / per_day, np.nan)
+    index = pd.Index(sku, name="sku")
+    frame = pd.DataFrame({
+        "order_by": first["order_date"].reindex(index).to_numpy(),
+        "suggested_order_qty": first["quantity"].reindex(index).fillna(0.0).to_numpy(),
+        "expected_arrival": first["expected_arrival"].reindex(index).to_numpy(),
+        "inventory_position": ip_now,
+        "stockout_date_after_orders": day_to_date(_first_negative_day(
+            stock_path + np.cumsum(arrivals, axis=1))),
+        "stockout_date": day_to_date(_first_negative_day(stock_path)),
+        "days_of_cover": cover,
+        "orders_in_horizon": counts.reindex(index).fillna(0).to_numpy(int),
+    }, index=index)
+    return frame
+
+
+# ---------------------------------------------------------------- explanations
+
+def _stock_words(supply: np.ndarray, backlog: np.ndarray, day_label: list[str],
+                 po_notes: list[str] | None) -> list[str]:
+    """"on hand 40, 120 on PO-1043 due 14 Mar, 65 backordered" per SKU."""
+    later = supply[:, 1:].sum(axis=1)
+    first_in = np.argmax(supply[:, 1:] > 0, axis=1) + 1
+    notes = list(po_notes) if po_notes is not None else []
+    words = []
+    for i in range(supply.shape[0]):
+        parts = [f"on hand {_units(supply[i, 0])}"]
+        note = notes[i] if i < len(notes) else ""
+        if note:
+            parts.append(note)
+        elif later[i] > 0:
+            parts.append(f"{_units(later[i])} incoming from {day_label[first_in[i]]}")
+        if backlog[i] > 0:
+            parts.append(f"{_units(backlog[i])} backordered")
+        words.append(", ".join(parts))
+    return words
+
+
+def _explain(*, orders: _Orders, by_sku: pd.DataFrame, sku: np.ndarray, supply: np.ndarray,
+             backlog: np.ndarray, ip_now: np.ndarray, cum_forecast: np.ndarray,
+             per_day: np.ndarray, lead: np.ndarray, dock: int, review: int,
+             reorder_point: np.ndarray, order_up_to: np.ndarray, mto: np.ndarray,
+             active: np.ndarray, start: pd.Timestamp, po_notes: list[str] | None) -> list[str]:
+    """One sentence per SKU that a buyer can check by hand."""
+    horizon = cum_forecast.shape[1]
+    day_label = [format_day(start + pd.Timedelta(days=k), start) for k in range(horizon)]
+    first_order = np.full(sku.size, -1)
+    ordered, first_at = np.unique(orders.sku_index, return_index=True)
+    first_order[ordered] = first_at
+    stock_words = _stock_words(supply, backlog, day_label, po_notes)
+    count = by_sku["orders_in_horizon"].to_numpy()
+    first_qty = by_sku["suggested_order_qty"].to_numpy(float)
+    first_day = ((by_sku["order_by"] - start) / pd.Timedelta(days=1)).fillna(-1).to_numpy(int)
+    end_position = ip_now - cum_forecast[:, -1]
+    why = []
+    for i in range(sku.size):
+        stock, j = stock_words[i], int(first_order[i])
+        position_now = f"position {_units(ip_now[i])}"
+        if not active[i]:
+            why.append(f"inactive: no orders suggested ({stock})")
+        elif mto[i]:
+            why.append(f"made to order: {stock} → {position_now} already covers the backlog;"
+                       " nothing to order" if j < 0 else
+                       f"made to order: {stock} → {position_now}, so order "
+                       f"{_units(orders.raw[j])} for the backlog only (no safety stock)"
+                       f"{_rounded(orders, j)}")
+        elif j < 0 and per_day[i] <= 0 and ip_now[i] >= 0:
+            why.append(f"no demand forecast and nothing owed ({stock}): nothing to order")
+        else:
+            timing = (f"{_rate(per_day[i])}/day over {lead[i]} days lead time + {dock} "
+                      f"dock-to-stock" + (f" + {review} review" if review else "")
+                      + f" → reorder point {_units(reorder_point[i])}, order-up-to "
+                      f"{_units(order_up_to[i])}")
+            if j < 0:
+                why.append(f"{stock} → {position_now}; {timing}; the position stays above the "
+                           f"reorder point through the horizon ({_units(end_position[i])} on "
+                           f"{day_label[-1]})")
+            else:
+                why.append(_order_sentence(orders, j, stock, position_now, timing, day_label,
+                                           cum_forecast[i], order_up_to[i], review, count[i],
+                                           first_qty[i], first_day[i]))
+    return why
+
+
+def _order_sentence(orders: _Orders, j: int, stock: str, position_now: str, timing: str,
+                    day_label: list[str], cum_forecast: np.ndarray, order_up_to: float,
+                    review: int, count: int, first_qty: float, first_day: int) -> str:
+    day = int(orders.day[j])
+    position = orders.position[j]
+    when = (f", falling to {_units(position)} by {day_label[day]} after "
+            f"{_units(cum_forecast[day])} forecast demand" if day > 0 else "")
+    ahead = orders.lookahead[j]
+    trigger = (f" ({_units(position - ahead)} after the {_units(ahead)} expected before the "
+               "next review)" if review and ahead > 0 else "")
+    more = count - 1
+    tail = f"; {more} more order{'s' if more > 1 else ''} later in the horizon" if more > 0 else ""
+    if first_qty != orders.quantity[j] or first_day != day:
+        tail += (f"; with later orders pulled forward to reach the supplier's minimum order "
+                 f"value: order {_units(first_qty)} on {day_label[first_day]}")
+    return (f"{stock} → {position_now}{when}{trigger}; {timing}; {_units(order_up_to)} − "
+            f"{_units(position)} → order {_units(orders.raw[j])}{_rounded(orders, j)} on "
+            f"{day_label[day]}{tail}")
+
+
+def _rounded(orders: _Orders, j: int) -> str:
+    if orders.quantity[j] == orders.raw[j]:
+        return ""
+    return f", rounded up to {_units(orders.quantity[j])} ({orders.note[j]})"
+
+
+# ---------------------------------------------------------------- supplier POs
+
+def _suggestions(lines: pd.DataFrame, notes: dict) -> list[dict]:
+    """One dict per supplier and order date (lines are sorted by supplier, date, SKU)."""
+    if lines.empty:
+        return []
+    supplier, order_date = lines["supplier"].to_numpy(), lines["order_date"].to_numpy()
+    starts = _group_starts(supplier, order_date)
+    ends = np.append(starts[1:], len(lines))
+    arrival = lines["expected_arrival"].dt.strftime("%Y-%m-%d").tolist()
+    sku, quantity = lines["sku"].tolist(), lines["quantity"].tolist()
+    unit_cost, value = lines["unit_cost"].tolist(), lines["value"].tolist()
+    dates = pd.DatetimeIndex(order_date[starts])
+    out = []
+    for start, end, day in zip(starts.tolist(), ends.tolist(), dates, strict=True):
+        out.append({
+            "supplier": supplier[start],
+            "order_date": day.date().isoformat(),
+            "expected_arrival": max(arrival[start:end]),
+            "total_value": float(sum(value[start:end])),
+            "lines": [{"sku": sku[k], "quantity": quantity[k], "unit_cost": unit_cost[k],
+                       "value": value[k], "expected_arrival": arrival[k]}
+                      for k in range(start, end)],
+            "min_order_value_note": notes.get((supplier[start], day), ""),
+        })
+    return out
