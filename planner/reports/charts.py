@@ -72,40 +72,52 @@ def _text(fontsize: float, **kw) -> dict:
     return {"fontfamily": FONT_FAMILY, "fontsize": fontsize, "color": INK, **kw}
 
 
-def backorder_book_figure(book: pd.DataFrame, *, currency: str = "USD",
-                          figsize: tuple[float, float] = (7.2, 2.6),
-                          fontsize: float = 7.5) -> Figure:
-    """The backorder book over time: existing queue and projected new backorders (units, stacked)
-    and their total value, from a frame with date, existing_units, new_units, total_value."""
-    figure = _new_figure(figsize)
-    ax = figure.add_subplot()
+def _book_panel(ax, dates, layers, colours, labels, value, *, currency: str,
+                fontsize: float, title: str) -> list:
     _style_axes(ax, fontsize=fontsize)
-    dates = pd.to_datetime(book["date"]) if len(book) else pd.DatetimeIndex([])
-    existing = np.asarray(book.get("existing_units", []), dtype=float)
-    new = np.asarray(book.get("new_units", np.zeros(len(book))), dtype=float)
-    ax.stackplot(dates, existing, new, colors=[EXISTING, NEW], alpha=0.85,
-                 labels=["open orders today", "projected new backorders"], linewidth=0)
-    ax.set_ylabel("units", **_text(fontsize))
+    ax.stackplot(dates, *layers, colors=colours, alpha=0.85, labels=labels, linewidth=0)
     ax.set_ylim(bottom=0)
-    ax.set_title("Backorder book over time (existing POs only, no new orders)",
-                 loc="left", **_text(fontsize + 1))
-    value_ax = ax.twinx()
-    if len(book) and "total_value" in book:
-        value_ax.plot(dates, np.asarray(book["total_value"], dtype=float), color=VALUE,
-                      linewidth=1.4, label=f"value ({literal(currency)})")
-    value_ax.set_ylim(bottom=0)
-    value_ax.yaxis.set_major_formatter(
-        FuncFormatter(lambda v, _pos: format_amount(v, currency).split(".")[0]))
-    value_ax.tick_params(colors=VALUE, labelsize=fontsize, length=2)
+    ax.set_ylabel("units", **_text(fontsize))
+    ax.set_title(title, loc="left", **_text(fontsize + 0.5))
+    twin = ax.twinx()
+    twin.plot(dates, value, color=VALUE, linewidth=1.3, label=f"value ({literal(currency)})")
+    twin.set_ylim(bottom=0)
+    twin.yaxis.set_major_formatter(
+        FuncFormatter(lambda v, _pos: format_amount(v, currency, decimals=0)))
+    twin.tick_params(colors=VALUE, labelsize=fontsize, length=2)
     for side in ("top", "left", "bottom"):
-        value_ax.spines[side].set_visible(False)
-    value_ax.spines["right"].set_color(VALUE)
-    value_ax.set_ylabel(f"value ({literal(currency)})", **_text(fontsize, color=VALUE))
-    handles = ax.get_legend_handles_labels()[0] + value_ax.get_legend_handles_labels()[0]
-    labels = ax.get_legend_handles_labels()[1] + value_ax.get_legend_handles_labels()[1]
-    if handles:
-        figure.legend(handles, labels, loc="outside lower center", ncols=3, frameon=False,
-                      prop={"family": FONT_FAMILY, "size": fontsize})
+        twin.spines[side].set_visible(False)
+    twin.spines["right"].set_color(VALUE)
+    return [*ax.get_legend_handles_labels()[0], *twin.get_legend_handles_labels()[0]]
+
+
+def backorder_book_figure(book: pd.DataFrame, *, currency: str = "USD",
+                          figsize: tuple[float, float] = (7.4, 2.6),
+                          fontsize: float = 7.0) -> Figure:
+    """The backorder book over time, from a frame with date, existing_units, existing_value,
+    new_units, new_value: today's open orders draining as POs arrive (left) and, if nothing more
+    is ordered, the projected new backorders on top (right). Units as areas, value as a line."""
+    figure = _new_figure(figsize)
+    left, right = figure.subplots(1, 2)
+    dates = pd.to_datetime(book["date"]) if len(book) else pd.DatetimeIndex([])
+
+    def column(name: str) -> np.ndarray:
+        return np.asarray(book[name], dtype=float) if name in book else np.zeros(len(book))
+
+    existing, new = column("existing_units"), column("new_units")
+    existing_value = column("existing_value")
+    total_value = (column("total_value") if "total_value" in book
+                   else existing_value + column("new_value"))
+    handles = _book_panel(left, dates, [existing], [EXISTING], ["open orders today"],
+                          existing_value, currency=currency, fontsize=fontsize,
+                          title="Today's backorders as POs arrive")
+    more = _book_panel(right, dates, [existing, new], [EXISTING, NEW],
+                       ["open orders today", "projected new backorders"], total_value,
+                       currency=currency, fontsize=fontsize,
+                       title="If nothing more is ordered")
+    legend = {h.get_label(): h for h in [*handles, *more]}
+    figure.legend(list(legend.values()), list(legend), loc="outside lower center", ncols=3,
+                  frameon=False, prop={"family": FONT_FAMILY, "size": fontsize})
     return figure
 
 

@@ -27,7 +27,6 @@ from planner.reports.styles import (
     INK,
     RULE,
     Styles,
-    cell,
     figure_image,
     layout_table,
     make_document,
@@ -136,6 +135,15 @@ def _clears_text(line: Mapping[str, Any]) -> str:
     return f"{units:,} {'unit' if units == 1 else 'units'}: {shown}{more}"
 
 
+def _line_why(line: Mapping[str, Any], why_by_sku: Mapping[str, str]) -> str:
+    """The SKU's why sentence, plus the line's own reason when it says more than "reorder"."""
+    why = clean_text(why_by_sku.get(str(line.get("sku")), "")).strip()
+    reason = clean_text(line.get("reason")).strip()
+    if reason and reason != "reorder" and reason not in why:
+        why = f"{why}\n{reason[:1].upper()}{reason[1:]}" if why else reason
+    return why
+
+
 def _why_by_sku(plan: Any) -> dict[str, str]:
     skus = plan.skus
     if skus is None or skus.empty or "why" not in skus:
@@ -146,7 +154,7 @@ def _why_by_sku(plan: Any) -> dict[str, str]:
 def _suggestion_detail(styles: Styles, suggestion: Mapping[str, Any], currency: str,
                        why_by_sku: Mapping[str, str], width: float) -> list[Any]:
     """One suggested order line by line; its supplier band repeats on every page it spans."""
-    widths = scaled_widths([19, 32, 10, 10, 22, 58, 28], width)
+    widths = scaled_widths([24, 31, 10, 10, 21, 56, 27], width)
     lines = sorted(suggestion.get("lines", []), key=lambda x: -float(x.get("value") or 0))
     band = (f"<b>{markup(suggestion.get('supplier'))}</b> · order by "
             f"{format_date(suggestion.get('order_date'))} · arrives "
@@ -159,13 +167,13 @@ def _suggestion_detail(styles: Styles, suggestion: Mapping[str, Any], currency: 
                              ["SKU", "Name", "Qty", "Cases", f"Value ({currency})", "Why",
                               "Clears backorders"]]
     for x in lines:
-        why = clean_text(x.get("reason") or why_by_sku.get(str(x.get("sku")), ""))
+        why = _line_why(x, why_by_sku)
         rounding = clean_text(x.get("rounding_note")).strip()
-        if rounding:
+        if rounding and rounding not in why:
             why = f"{why}\nRounding: {rounding}" if why else f"Rounding: {rounding}"
         cases = x.get("cases")
         rows.append([
-            cell(x.get("sku"), styles.cell, fits_chars=12),
+            wrap_cell(x.get("sku"), styles.cell, widths[0], max_chars=60),
             wrap_cell(x.get("name"), styles.cell, widths[1], max_chars=160),
             format_quantity(x.get("quantity")),
             MISSING if cases is None or pd.isna(cases) else f"{float(cases):,.4g}",
@@ -238,14 +246,14 @@ def _exceptions(styles: Styles, plan: Any, currency: str, width: float) -> list[
             return pd.Series(False, index=lines.index)
         return lines[column].fillna(False).astype(bool)
 
-    order_widths = scaled_widths([16, 20, 40, 10, 17, 17, 20, 40], width)
+    order_widths = scaled_widths([25, 25, 32, 8, 17, 17, 19, 35], width)
 
     def order_rows(frame: pd.DataFrame, last: str) -> list[list[Any]]:
         rows = []
         for r in frame.to_dict(orient="records"):
             rows.append([
-                cell(r.get("order_id"), styles.cell, fits_chars=10),
-                cell(r.get("sku"), styles.cell, fits_chars=12),
+                wrap_cell(r.get("order_id"), styles.cell, order_widths[0], max_chars=40),
+                wrap_cell(r.get("sku"), styles.cell, order_widths[1], max_chars=60),
                 wrap_cell(r.get("customer") or "", styles.cell, order_widths[2], max_chars=120),
                 format_quantity(r.get("quantity")), format_date(r.get("order_date")),
                 format_date(r.get("promised_date")), format_amount(r.get("value"), currency),
@@ -281,7 +289,7 @@ def _exceptions(styles: Styles, plan: Any, currency: str, width: float) -> list[
                    "late backorder lines", extra)
 
     overdue = _overdue_pos(plan)
-    po_widths = scaled_widths([22, 22, 50, 14, 20, 16, 36], width)
+    po_widths = scaled_widths([26, 26, 46, 14, 18, 14, 24], width)
 
     def po_rows(frame: pd.DataFrame) -> list[list[Any]]:
         rows = []
@@ -289,8 +297,9 @@ def _exceptions(styles: Styles, plan: Any, currency: str, width: float) -> list[
             expected = pd.to_datetime(r.get("expected_date"), errors="coerce")
             days = (pd.Timestamp(plan.as_of) - expected).days if pd.notna(expected) else None
             qty = r.get("quantity", r.get("open_quantity"))
-            rows.append([cell(r.get("po_number") or r.get("source"), styles.cell, fits_chars=12),
-                         cell(r.get("sku"), styles.cell, fits_chars=12),
+            rows.append([wrap_cell(r.get("po_number") or r.get("source"), styles.cell,
+                                   po_widths[0], max_chars=40),
+                         wrap_cell(r.get("sku"), styles.cell, po_widths[1], max_chars=60),
                          wrap_cell(r.get("supplier") or "", styles.cell, po_widths[2],
                                    max_chars=120),
                          format_quantity(qty), format_date(expected),
@@ -307,26 +316,74 @@ def _exceptions(styles: Styles, plan: Any, currency: str, width: float) -> list[
                     "Assumed sellable"], po_widths, "overdue PO lines",
                    [("ALIGN", (3, 0), (3, -1), "RIGHT"), ("ALIGN", (5, 0), (5, -1), "RIGHT")])
 
-    excess = [{"supplier": s.get("supplier"), "order_date": s.get("order_date"), **x}
-              for s in plan.purchase_suggestions for x in s.get("lines", [])
-              if clean_text(x.get("rounding_note")).strip()]
-    ex_frame = pd.DataFrame(excess)
-    ex_widths = scaled_widths([40, 20, 17, 13, 70], width)
-
-    def excess_rows(frame: pd.DataFrame) -> list[list[Any]]:
-        return [[wrap_cell(r.get("supplier"), styles.cell, ex_widths[0], max_chars=120),
-                 cell(r.get("sku"), styles.cell, fits_chars=12), format_date(r.get("order_date")),
-                 format_quantity(r.get("quantity")),
-                 wrap_cell(r.get("rounding_note"), styles.cell_small, ex_widths[4])]
-                for r in frame.to_dict(orient="records")]
-
-    out += [Paragraph(f"MOQ and case-pack excess ({len(ex_frame):,}): ordered more than needed",
-                      styles.h2)]
-    out += _capped(styles, ex_frame, excess_rows,
-                   ["Supplier", "SKU", "Order by", "Qty", "Rounding"], ex_widths,
-                   "rounded lines", [("ALIGN", (3, 0), (3, -1), "RIGHT"),
-                                     ("FONT", (4, 1), (4, -1), BODY, 7, 8.5)])
+    out += _rounding_excess(styles, plan, width)
     return out
+
+
+def _rounding_excess(styles: Styles, plan: Any, width: float) -> list[Any]:
+    """Lines that MOQ or case-pack rounding made bigger than needed, largest excess value first.
+
+    Uses each line's raw_quantity (what the plan needed before rounding) when the plan carries it;
+    without it, lists the rounded lines of the orders to sign off now."""
+    info = _supplier_info(plan)
+    rows = []
+    have_raw = any("raw_quantity" in x for s in plan.purchase_suggestions
+                   for x in s.get("lines", []))
+    now = {id(s) for s in _detail_suggestions(plan)[0]}
+    for s in plan.purchase_suggestions:
+        currency = plan_currency(info.get(str(s.get("supplier"))), plan.settings)
+        for x in s.get("lines", []):
+            note = clean_text(x.get("rounding_note")).strip()
+            quantity = float(x.get("quantity") or 0)
+            raw = _number(x.get("raw_quantity"))
+            if have_raw:
+                if raw is None or quantity - raw < 0.5:
+                    continue
+            elif not note or id(s) not in now:
+                continue
+            excess = quantity - raw if raw is not None else None
+            unit_cost = _number(x.get("unit_cost")) or 0.0
+            rows.append({"supplier": s.get("supplier"), "sku": x.get("sku"),
+                         "order_date": s.get("order_date"), "needed": raw, "quantity": quantity,
+                         "excess": excess, "currency": currency,
+                         "excess_value": excess * unit_cost if excess is not None else None,
+                         "note": note})
+    frame = pd.DataFrame(rows)
+    if not frame.empty:
+        frame = frame.sort_values(["excess_value", "order_date"], ascending=[False, True],
+                                  kind="stable", na_position="last")
+    if have_raw:
+        widths = scaled_widths([36, 24, 17, 13, 13, 12, 22, 31], width)
+        header = ["Supplier", "SKU", "Order by", "Needed", "Ordered", "Excess", "Excess value",
+                  "Rule"]
+        title = (f"MOQ and case-pack excess ({len(frame):,}): lines rounded up beyond what "
+                 "the plan needs")
+    else:
+        widths = scaled_widths([40, 26, 18, 14, 50], width)
+        header = ["Supplier", "SKU", "Order by", "Ordered", "Rounded up by"]
+        title = (f"MOQ and case-pack rounding ({len(frame):,}) in the orders to sign off now "
+                 "(the plan does not say how many units were needed)")
+
+    def build(shown: pd.DataFrame) -> list[list[Any]]:
+        out = []
+        for r in shown.to_dict(orient="records"):
+            row = [wrap_cell(r["supplier"], styles.cell, widths[0], max_chars=120),
+                   wrap_cell(r["sku"], styles.cell, widths[1], max_chars=60),
+                   format_date(r["order_date"])]
+            if have_raw:
+                row += [format_quantity(r["needed"]), format_quantity(r["quantity"]),
+                        format_quantity(r["excess"]),
+                        format_money(r["excess_value"], r["currency"])]
+            else:
+                row += [format_quantity(r["quantity"])]
+            out.append(row + [wrap_cell(r["note"], styles.cell_small, widths[-1])])
+        return out
+
+    last_number = len(header) - 2
+    return [Paragraph(title, styles.h2),
+            *_capped(styles, frame, build, header, widths, "rounded lines",
+                     [("ALIGN", (3, 0), (last_number, -1), "RIGHT"),
+                      ("FONT", (-1, 1), (-1, -1), BODY, 7, 8.5)])]
 
 
 def top_skus(plan: Any, n: int = TOP_SKUS) -> list[str]:

@@ -92,14 +92,6 @@ def para(value: object, style: ParagraphStyle, *, max_chars: int | None = None) 
     return Paragraph(markup(value, max_chars=max_chars), style)
 
 
-def cell(value: object, style: ParagraphStyle, *, fits_chars: int) -> str | Paragraph:
-    """A table cell: a plain string when short and in the body font (fast), else a Paragraph."""
-    text = clean_text(value)
-    if len(text) <= fits_chars and "\n" not in text and not needs_paragraph(text):
-        return text
-    return para(text, style)
-
-
 def table_style(*, header_rows: int = 1, zebra_from: int = 1, numeric_from_col: int | None = None,
                 extra: list[tuple] | None = None) -> TableStyle:
     """The house table look: dark header, hairline rules, zebra rows, numbers right-aligned."""

@@ -44,7 +44,6 @@ from planner.reports.styles import (
     MUTED,
     RULE,
     Styles,
-    cell,
     layout_table,
     make_document,
     numbered_canvas,
@@ -104,7 +103,8 @@ def _lines_frame(suggestions: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
                 "name": line.get("name"), "quantity": quantity, "unit_cost": unit_cost,
                 "value": float(value), "case_pack": line.get("case_pack"),
                 "cases": line.get("cases"),
-                "deliver_by": pd.Timestamp(suggestion.get("expected_arrival")),
+                "deliver_by": pd.Timestamp(line.get("expected_arrival")
+                                           or suggestion.get("expected_arrival")),
                 "order_date": pd.Timestamp(suggestion.get("order_date")),
             })
     frame = pd.DataFrame(rows, columns=["sku", "supplier_sku", "name", "quantity", "unit_cost",
@@ -196,7 +196,7 @@ def _schedule(frame: pd.DataFrame, currency: str, width: float) -> Table:
                      format_amount(group["value"].sum(), currency)])
     rows.append(["Overall", "", f"{len(frame):,}", format_quantity(frame["quantity"].sum()),
                  format_money(frame["value"].sum(), currency)])
-    widths = scaled_widths([28, 40, 12, 18, 30], width)
+    widths = scaled_widths([32, 36, 12, 18, 30], width)
     return layout_table(rows, colWidths=widths, repeatRows=1, hAlign="LEFT", style=table_style(
         numeric_from_col=2,
         extra=[("FONT", (0, -1), (-1, -1), BOLD, 8, 10),
@@ -252,9 +252,10 @@ def _item_cell(styles: Styles, sku: Any, supplier_sku: Any, width: float) -> Any
     """Our SKU, and the supplier's own item code underneath when we know it."""
     code = clean_text(supplier_sku).strip()
     if not code:
-        return cell(sku, styles.cell_bold, fits_chars=14)
-    return Paragraph(f"<b>{markup(sku)}</b><br/><font size=\"7\" color=\"#616e7c\">"
-                     f"Your code: {markup(code)}</font>", styles.cell)
+        return wrap_cell(sku, styles.cell_bold, width, max_chars=60)
+    return Paragraph(f"<b>{markup(sku, max_chars=60)}</b><br/><font size=\"7\" "
+                     f"color=\"#616e7c\">Your code: {markup(code, max_chars=60)}</font>",
+                     styles.cell)
 
 
 def _sign_off(styles: Styles, settings: Mapping[str, Any], supplier: str, width: float) -> Table:

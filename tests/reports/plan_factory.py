@@ -157,6 +157,7 @@ def make_plan(*, n_skus: int = 25, as_of: dt.date = AS_OF, seed: int = 7,
             s_lines = []
             for i in mine:
                 pack = int(case_pack[i])
+                rounded = pack > 1 and i % 5 == 0
                 quantity = int(pack * max(1, round((demand[i] * 28 + backordered[i]) / pack)))
                 clears = ids_by_sku.get(skus[i], []) if k == 0 else []
                 s_lines.append({
@@ -166,8 +167,8 @@ def make_plan(*, n_skus: int = 25, as_of: dt.date = AS_OF, seed: int = 7,
                     "cases": quantity / pack if pack > 1 else None,
                     "clears_backorders": clears,
                     "clears_backorder_units": units_by_sku.get(skus[i], 0) if clears else 0,
-                    "rounding_note": (f"rounded up from {quantity - pack + 1} to {pack}-packs"
-                                      if pack > 1 and i % 5 == 0 else ""),
+                    "raw_quantity": float(quantity - pack + 1 if rounded else quantity),
+                    "rounding_note": f"case {pack}" if rounded else "",
                     "reason": whys[i],
                 })
             total = round(sum(line["value"] for line in s_lines), 2)

@@ -17,15 +17,19 @@ def _png(figure: Figure) -> bytes:
     return buffer.getvalue()
 
 
-def test_the_book_chart_stacks_todays_queue_and_new_backorders(plan):
+def test_the_book_chart_shows_todays_queue_and_what_happens_without_orders(plan):
     figure = backorder_book_figure(plan.book, currency="EUR")
-    units, value = figure.axes
-    stacked = units.collections
+    today, if_nothing, today_value, if_nothing_value = figure.axes
+    [queue] = today.collections
+    assert queue.get_paths()[0].vertices[:, 1].max() == plan.book["existing_units"].max()
+    stacked = if_nothing.collections
     assert len(stacked) == 2  # open orders today, projected new backorders
     top = stacked[1].get_paths()[0].vertices[:, 1].max()
     assert top == (plan.book["existing_units"] + plan.book["new_units"]).max()
-    assert value.get_ylabel() == "value (EUR)"
-    assert np.allclose(value.lines[0].get_ydata(), plan.book["total_value"])
+    assert np.allclose(today_value.lines[0].get_ydata(), plan.book["existing_value"])
+    assert np.allclose(if_nothing_value.lines[0].get_ydata(), plan.book["total_value"])
+    labels = [text.get_text() for text in figure.legends[0].get_texts()]
+    assert labels == ["open orders today", "value (EUR)", "projected new backorders"]
     assert _png(figure).startswith(b"\x89PNG")
 
 

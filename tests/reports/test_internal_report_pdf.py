@@ -46,7 +46,7 @@ def test_every_suggested_order_is_listed_and_the_next_ones_in_detail(plan, expor
         assert squash(line["reason"]) in squashed  # each line's why
         for order_id in line["clears_backorders"]:
             assert order_id in text  # the backorders the line clears
-    assert "Rounding: rounded up from" in text
+    assert "Rounding: case 6" in text
 
 
 def test_exceptions_list_uncovered_late_overdue_and_rounding(plan, exported):
@@ -61,8 +61,31 @@ def test_exceptions_list_uncovered_late_overdue_and_rounding(plan, exported):
     for number in po.loc[po["overdue"], "po_number"]:
         assert number in text
     assert "Overdue PO lines (4)" in text
-    assert "MOQ and case-pack excess" in text
     assert squash("raised to the supplier's minimum of USD 500") in squash(text)
+
+
+def test_rounding_excess_counts_units_beyond_what_the_plan_needs(plan, exported):
+    text = _text(exported["report"])
+    section = text[text.index("MOQ and case-pack excess"):text.index("Projected stock of")]
+    rounded = [(s, x) for s in plan.purchase_suggestions for x in s["lines"]
+               if x["quantity"] > x["raw_quantity"]]
+    assert f"MOQ and case-pack excess ({len(rounded)})" in section
+    s, x = max(rounded, key=lambda sx: (sx[1]["quantity"] - sx[1]["raw_quantity"])
+               * sx[1]["unit_cost"])
+    excess = x["quantity"] - x["raw_quantity"]
+    first_row = section.split("Rule\n", 1)[1].split("\n")
+    assert x["sku"] in first_row[:3]
+    assert format_money(excess * x["unit_cost"], "USD") in section
+
+
+def test_without_raw_quantities_the_rounded_lines_of_the_next_orders_are_listed(tmp_path):
+    plan = make_plan(n_skus=12)
+    for s in plan.purchase_suggestions:
+        for x in s["lines"]:
+            del x["raw_quantity"]
+    text = _text(build_internal_report(tmp_path / "r.pdf", plan))
+    assert "MOQ and case-pack rounding (" in text
+    assert squash("the plan does not say how many units were needed") in squash(text)
 
 
 def test_charts_are_drawn_for_the_book_and_the_top_skus(plan, exported):
