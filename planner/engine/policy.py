@@ -219,11 +219,15 @@ def _demand_moments(d: np.ndarray, var_d: np.ndarray, lead: np.ndarray, lead_std
         mean_cycle=first_mean + d * rest, var_cycle=first_var + rest * var_d + lead_var)
 
 
-def _normal_levels(demand: _Demand, target: np.ndarray, fill: np.ndarray, q: np.ndarray,
-                   given_q: bool) -> np.ndarray:
-    """Protection levels from normal lead-time demand."""
+def _normal_cycle_level(demand: _Demand, target: np.ndarray) -> np.ndarray:
+    """Cycle-service protection level from normal lead-time demand."""
+    return demand.mean_cycle + stats.norm.ppf(target) * np.sqrt(demand.var_cycle)
+
+
+def _normal_fill_level(demand: _Demand, target: np.ndarray, q: np.ndarray,
+                       given_q: bool) -> np.ndarray:
+    """Fill-rate protection level from normal lead-time demand (normal loss function)."""
     std = np.sqrt(demand.var)
-    cycle = demand.mean_cycle + stats.norm.ppf(target) * np.sqrt(demand.var_cycle)
 
     def shortage(x: np.ndarray) -> np.ndarray:
         carried = (_expected_shortage_normal(x + q, demand.mean, std) if given_q
@@ -231,14 +235,19 @@ def _normal_levels(demand: _Demand, target: np.ndarray, fill: np.ndarray, q: np.
                                                   np.sqrt(demand.var_before)))
         return _expected_shortage_normal(x, demand.mean, std) - carried
 
-    filled = _bisect_level(shortage, (1.0 - target) * q, demand.mean - 6 * std,
-                           demand.mean + 8 * std + 1, integer=False)
-    return np.where(fill, filled, cycle)
+    return _bisect_level(shortage, (1.0 - target) * q, demand.mean - 6 * std,
+                         demand.mean + 8 * std + 1, integer=False)
 
 
-def _count_levels(demand: _Demand, target: np.ndarray, fill: np.ndarray, q: np.ndarray,
-                  given_q: bool) -> np.ndarray:
-    """Integer protection levels from a moment-fitted negative binomial or Poisson."""
+def _count_cycle_level(demand: _Demand, target: np.ndarray) -> np.ndarray:
+    """Cycle-service protection level from a moment-fitted negative binomial or Poisson."""
+    return _count_quantile(target, demand.mean_cycle,
+                           np.maximum(demand.var_cycle, demand.mean_cycle))
+
+
+def _count_fill_level(demand: _Demand, target: np.ndarray, q: np.ndarray,
+                      given_q: bool) -> np.ndarray:
+    """Smallest whole-unit level meeting the fill rate, by the discrete loss function."""
     m, v = demand.mean, demand.var
 
     def shortage(x: np.ndarray) -> np.ndarray:
@@ -249,10 +258,7 @@ def _count_levels(demand: _Demand, target: np.ndarray, fill: np.ndarray, q: np.n
         return _expected_shortage_count(x, m, v) - carried
 
     top = _count_quantile(np.full(m.size, 1 - 1e-7), m, v) + 1
-    filled = _bisect_level(shortage, (1.0 - target) * q, np.zeros(m.size), top, integer=True)
-    cycle = _count_quantile(target, demand.mean_cycle,
-                            np.maximum(demand.var_cycle, demand.mean_cycle))
-    return np.where(fill, filled, cycle)
+    return _bisect_level(shortage, (1.0 - target) * q, np.zeros(m.size), top, integer=True)
 
 
 def _take(demand: _Demand, idx: np.ndarray) -> _Demand:
@@ -304,10 +310,15 @@ def inventory_policy(*, demand_per_day: Any, demand_std_per_day: Any, lead_time_
                | np.isnan(std_d)) & (d > 0)
     normal = (d > 0) & ~counted
     level = np.zeros(n)
-    for mask, levels in ((normal, _normal_levels), (counted, _count_levels)):
-        if mask.any():
-            idx = np.flatnonzero(mask)
-            level[idx] = levels(_take(demand, idx), target[idx], fill[idx], q[idx], given_q)
+    for mask, cycle_level, fill_level in ((normal, _normal_cycle_level, _normal_fill_level),
+                                          (counted, _count_cycle_level, _count_fill_level)):
+        for by_fill in (False, True):
+            idx = np.flatnonzero(mask & (fill == by_fill))
+            if idx.size == 0:
+                continue
+            part = _take(demand, idx)
+            level[idx] = (fill_level(part, target[idx], q[idx], given_q) if by_fill
+                          else cycle_level(part, target[idx]))
 
     std_p = np.sqrt(demand.var)
     safety = np.where(d > 0, np.maximum(level - demand.mean, 0.0), 0.0)
