@@ -246,7 +246,7 @@ def _exceptions(styles: Styles, plan: Any, currency: str, width: float) -> list[
             return pd.Series(False, index=lines.index)
         return lines[column].fillna(False).astype(bool)
 
-    order_widths = scaled_widths([25, 25, 32, 8, 17, 17, 19, 35], width)
+    order_widths = scaled_widths([29, 25, 30, 8, 17, 17, 19, 33], width)
 
     def order_rows(frame: pd.DataFrame, last: str) -> list[list[Any]]:
         rows = []

@@ -206,7 +206,7 @@ def _schedule(frame: pd.DataFrame, currency: str, width: float) -> Table:
 
 def _lines_table(styles: Styles, frame: pd.DataFrame, currency: str, width: float) -> Table:
     """Every line, grouped by requested delivery date with a subtotal after each group."""
-    widths = scaled_widths([7, 30, 52, 14, 20, 18, 22, 18], width)
+    widths = scaled_widths([6, 34, 49, 13, 19, 18, 22, 18], width)
     decimals = cost_decimals(frame["unit_cost"], currency)
     rows: list[list[Any]] = [["#", "Item", "Description", "Qty", "Cases\n× pack",
                               f"Unit cost\n({currency})", f"Line total\n({currency})",
