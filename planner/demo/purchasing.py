@@ -105,6 +105,39 @@ def _po_numbers(lines: pd.DataFrame, start: pd.Timestamp) -> pd.DataFrame:
     return heads
 
 
+def _make_one_overdue(lines: pd.DataFrame, ordinary: pd.Series,
+                      as_of_day: int) -> tuple[int, int] | None:
+    """The latest PO of the slowest supplier that was due lately has not arrived: overdue."""
+    supplier_lead = SUPPLIERS["lead_time_days"].to_numpy()[lines["supplier_idx"]]
+    due = lines["order_day"] + supplier_lead
+    due_lately = ordinary & (due < as_of_day - 2) & (due > as_of_day - 30)
+    for supplier in (SAIGON, GUANGZHOU, PORTO):
+        candidates = lines[due_lately & (lines["supplier_idx"] == supplier)]
+        if len(candidates):
+            order_day = int(candidates["order_day"].max())
+            late = ordinary & (lines["supplier_idx"] == supplier) & (
+                lines["order_day"] == order_day)
+            lines.loc[late, "arrival_day"] = as_of_day + 9
+            return supplier, order_day
+    return None
+
+
+def _mark_partial_and_cancelled(lines: pd.DataFrame, received: pd.Series,
+                                as_of_day: int) -> None:
+    """The latest Porto receipt came in part; a year ago one kettle-maker line was cancelled."""
+    for supplier in (PORTO, GUANGZHOU, SAIGON):
+        got = lines[received & (lines["supplier_idx"] == supplier)]
+        if len(got):
+            latest = got[got["arrival_day"] == got["arrival_day"].max()]
+            lines.loc[latest["quantity"].idxmax(), "partial"] = True
+            break
+    for supplier in (GUANGZHOU, SAIGON, PORTO):
+        got = lines[received & (lines["supplier_idx"] == supplier) & ~lines["partial"]]
+        if len(got):
+            lines.loc[(got["order_day"] - (as_of_day - 365)).abs().idxmin(), "cancelled"] = True
+            break
+
+
 def build_purchase_orders(catalog: pd.DataFrame, units: np.ndarray, dates: pd.DatetimeIndex,
                           backorder_units: pd.Series, made_to_order_due: int,
                           rng: np.random.Generator) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -125,33 +158,9 @@ def build_purchase_orders(catalog: pd.DataFrame, units: np.ndarray, dates: pd.Da
     lines = lines[~drop].reset_index(drop=True)
     ordinary = ~story_zero[lines["sku_idx"]]
 
-    # One PO from the slowest supplier is overdue: its expected date passed, nothing arrived.
-    supplier_lead = SUPPLIERS["lead_time_days"].to_numpy()[lines["supplier_idx"]]
-    due_past = ((lines["order_day"] + supplier_lead < as_of_day - 2) & ordinary
-                & (lines["order_day"] + supplier_lead > as_of_day - 30))
-    for supplier in (SAIGON, GUANGZHOU, PORTO):
-        candidates = lines[due_past & (lines["supplier_idx"] == supplier)]
-        if len(candidates):
-            overdue = (lines["supplier_idx"] == supplier) & (
-                lines["order_day"] == candidates["order_day"].max())
-            lines.loc[overdue, "arrival_day"] = as_of_day + 9
-            break
-    overdue_key = (supplier, int(candidates["order_day"].max())) if len(candidates) else None
-
+    overdue_key = _make_one_overdue(lines, ordinary, as_of_day)
     received = (lines["arrival_day"] <= as_of_day) & ordinary
-    # The latest Porto receipt came in part: the rest is still open.
-    for supplier in (PORTO, GUANGZHOU, SAIGON):
-        got = lines[received & (lines["supplier_idx"] == supplier)]
-        if len(got):
-            latest = got[got["arrival_day"] == got["arrival_day"].max()]
-            lines.loc[latest["quantity"].idxmax(), "partial"] = True
-            break
-    # A year ago one kettle-maker line was cancelled.
-    for supplier in (GUANGZHOU, SAIGON, PORTO):
-        got = lines[received & (lines["supplier_idx"] == supplier) & ~lines["partial"]]
-        if len(got):
-            lines.loc[(got["order_day"] - (as_of_day - 365)).abs().idxmin(), "cancelled"] = True
-            break
+    _mark_partial_and_cancelled(lines, received, as_of_day)
 
     story = []
     case = catalog["case_pack"].to_numpy()
