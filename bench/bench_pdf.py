@@ -7,7 +7,7 @@ code alone. Run from the repository root:
     python bench/bench_pdf.py [--repeat N] [--skus 10000] [--lines 500] [--render-docs]
 
 --render-docs also writes docs/images/supplier_plan.png and docs/images/internal_report.png
-(page 1 of each document, via pdftoppm from poppler-utils).
+(page 1 of each document, via pdftoppm from poppler-utils); --docs-only skips the timings.
 """
 
 from __future__ import annotations
@@ -26,8 +26,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "reports")]
 
 from plan_factory import (  # noqa: E402
+    CHINESE_SUPPLIER,
+    HOSTILE_NAME,
+    LONG_DESCRIPTION,
     PLAIN_SUPPLIER,
-    VIETNAMESE_SUPPLIER,
     make_plan,
 )
 from pypdf import PdfReader  # noqa: E402
@@ -84,17 +86,41 @@ def bench_internal_report(skus: int, repeat: int, out: Path) -> None:
           f"(plan built in {made:.1f} s, not counted): {_best(times)}; {_describe(path)}")
 
 
+def _docs_plan():
+    """The report tests' plan with presentable names (the hostile ones are for the tests)."""
+    plan = make_plan(n_skus=25, settings={
+        "company_name": "Northwind Outdoor Co.",
+        "purchase_terms": "Prices FOB Shenzhen unless agreed otherwise. Please confirm quantities "
+                          "and delivery dates within 5 working days; no partial shipments "
+                          "without approval. Net 30 from receipt."})
+    tidy = {HOSTILE_NAME: "Bamboo cutlery set, 4 pieces", LONG_DESCRIPTION:
+            "Insulated bottle 750 ml, double wall, powder coated, leak-proof lid"}
+    for suggestion in plan.purchase_suggestions:
+        for line in suggestion["lines"]:
+            line["name"] = tidy.get(line["name"], line["name"])
+    return plan
+
+
 def render_docs(out: Path) -> None:
-    """Page 1 of each document as a small PNG for the README and docs."""
+    """Page 1 of each document as a small PNG for the README and docs: the supplier plan of the
+    Chinese supplier (CJK glyphs) and the internal report of the demo workspace."""
     if shutil.which("pdftoppm") is None:
         sys.exit("pdftoppm not found: apt-get install poppler-utils")
-    plan = make_plan(n_skus=25)
+    import datetime as dt
+
+    from planner.demo import write_demo
+    from planner.planning import load_planning_data, run_plan
+    from planner.store import open_workspace
+
+    db = open_workspace(out / "demo.db", create=True)
+    write_demo(db, skus=60, seed=7, as_of=dt.date(2025, 3, 3))
+    demo = run_plan(load_planning_data(db, dt.date(2025, 3, 3)))
     images = ROOT / "docs" / "images"
     images.mkdir(parents=True, exist_ok=True)
-    pdfs = {"supplier_plan": _supplier_pdf(plan, VIETNAMESE_SUPPLIER, out / "supplier.pdf"),
-            "internal_report": build_internal_report(out / "report.pdf", plan)}
+    pdfs = {"supplier_plan": _supplier_pdf(_docs_plan(), CHINESE_SUPPLIER, out / "supplier.pdf"),
+            "internal_report": build_internal_report(out / "report.pdf", demo)}
     for name, pdf in pdfs.items():
-        subprocess.run(["pdftoppm", "-png", "-r", "72", "-f", "1", "-l", "1", "-singlefile",
+        subprocess.run(["pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "1", "-singlefile",
                         str(pdf), str(images / name)], check=True)
         png = images / f"{name}.png"
         print(f"wrote {png.relative_to(ROOT)} ({png.stat().st_size / 1024:,.0f} KiB)")
@@ -106,12 +132,14 @@ def main() -> None:
     parser.add_argument("--skus", type=int, default=10_000)
     parser.add_argument("--lines", type=int, default=500)
     parser.add_argument("--render-docs", action="store_true")
+    parser.add_argument("--docs-only", action="store_true")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp)
-        bench_supplier_plan(args.lines, args.repeat, out)
-        bench_internal_report(args.skus, args.repeat, out)
-        if args.render_docs:
+        if not args.docs_only:
+            bench_supplier_plan(args.lines, args.repeat, out)
+            bench_internal_report(args.skus, args.repeat, out)
+        if args.render_docs or args.docs_only:
             render_docs(out)
 
 
