@@ -110,6 +110,13 @@ class Session(QObject):
     def planning(self) -> bool:
         return self._plan_task is not None and not self._plan_task.done
 
+    def show_outcome(self, outcome: operations.PlanOutcome) -> None:
+        """Make a computed plan the current one and tell the views."""
+        self.data, self.plan, self.plan_seconds = outcome.data, outcome.plan, outcome.seconds
+        self.index = outcome.index
+        self.what_if = outcome.what_if
+        self.plan_ready.emit(outcome.plan)
+
     def replan(self) -> Task | None:
         """Recompute the plan in the background; a plan already running is abandoned."""
         self._replan_timer.stop()
@@ -120,12 +127,8 @@ class Session(QObject):
         path, as_of = self.path, self.as_of
 
         def done(outcome: operations.PlanOutcome) -> None:
-            if path != self.path:
-                return  # the user opened another workspace meanwhile
-            self.data, self.plan, self.plan_seconds = outcome.data, outcome.plan, outcome.seconds
-            self.index = outcome.index
-            self.what_if = outcome.what_if
-            self.plan_ready.emit(outcome.plan)
+            if path == self.path:  # else the user opened another workspace meanwhile
+                self.show_outcome(outcome)
 
         def failed(exc: BaseException, details: str) -> None:
             from planner.ui.errors import describe, show_error

@@ -53,18 +53,38 @@ def window(qtbot):
     qtbot.addWidget(win)
     win.show()
     yield win
+    from planner.ui.charts import chart_tasks
+
+    chart_tasks().shutdown()
     win.tasks.shutdown()
     win.session.close()
 
 
+@pytest.fixture(scope="session")
+def demo_outcome(demo_template):
+    """The demo's plan, computed once per run by the app's own worker function."""
+    import datetime as dt
+
+    from planner.ui.operations import compute_plan
+
+    return compute_plan(demo_template, dt.date.today(), lambda _f, _w: None)
+
+
 @pytest.fixture
-def planned(window, demo_path, qtbot):
-    """The window on the demo workspace with its plan computed."""
-    with qtbot.waitSignal(window.session.plan_ready, timeout=60_000):
-        assert window.open_workspace(demo_path)
+def planned(window, demo_path, demo_outcome, qtbot):
+    """The window on this test's copy of the demo, showing the demo's plan.
+
+    The plan is computed once per run (the same data); edits in a test replan for real.
+    """
+    window.session.open(demo_path, replan=False)
+    window.show_page("products")  # the dashboard's charts are drawn only by the tests about them
+    window.session.show_outcome(demo_outcome)
+    wait_idle(qtbot, window)
     return window
 
 
 def wait_idle(qtbot, window, timeout: int = 30_000) -> None:
-    """Wait until no background work is running."""
-    qtbot.waitUntil(lambda: not window.tasks.busy, timeout=timeout)
+    """Wait until no background work (plans, reads, charts) is running."""
+    from planner.ui.charts import chart_tasks
+
+    qtbot.waitUntil(lambda: not window.tasks.busy and not chart_tasks().busy, timeout=timeout)

@@ -1,9 +1,10 @@
 """A read-mostly table model over a pandas frame, fast at tens of thousands of rows.
 
 Values are held as one numpy array per column and formatted only for the cells on screen.
-Sorting is a numpy argsort in the source model (a Python ``lessThan`` per comparison would take
-seconds at 10,000 rows); filtering is a boolean mask computed over the whole frame at once, which
-the proxy reads row by row.
+Sorting and filtering are whole-array numpy operations in the source model: a Python
+``lessThan`` per comparison, or a Python ``filterAcceptsRow`` per row, costs seconds at tens of
+thousands of rows. The sort/filter proxy views see forwards both to the source model, so it
+maps rows one to one in C++.
 """
 
 from __future__ import annotations
@@ -64,7 +65,10 @@ class FrameTableModel(QAbstractTableModel):
         self.frame = pd.DataFrame(columns=[c.key for c in self.columns])
         self._values: list[np.ndarray] = []
         self._dates: dict[int, np.ndarray] = {}
-        self._order = np.arange(0)
+        self._order = np.arange(0)  # frame positions of the rows shown, in display order
+        self._sorted = np.arange(0)  # every frame position in sort order
+        self._mask: np.ndarray | None = None  # per frame position: shown?
+        self._mask_fn: Callable[[pd.DataFrame], np.ndarray | None] | None = None
         self._sort: tuple[int, Qt.SortOrder] | None = None
         #: optional: (frame row, column key) -> colour for the text (warnings, flags)
         self.foreground: Callable[[int, str], QColor | None] | None = None
@@ -75,12 +79,29 @@ class FrameTableModel(QAbstractTableModel):
 
     # --- data in -------------------------------------------------------------------------
     def set_frame(self, frame: pd.DataFrame) -> None:
-        """Replace every row (the current sort is kept)."""
+        """Replace every row (the current sort and filter are kept)."""
         self.beginResetModel()
         self._load(frame.reset_index(drop=True))
-        if self._sort is not None:
-            self._order = self._sorted_order(*self._sort)
+        self._sorted = (self._sorted_order(*self._sort) if self._sort is not None
+                        else np.arange(len(self.frame)))
+        self._compute_mask()
+        self._apply()
         self.endResetModel()
+
+    def set_filter(self, mask_fn: Callable[[pd.DataFrame], np.ndarray | None] | None) -> None:
+        """Show only the frame rows where ``mask_fn(frame)`` is true (None: every row)."""
+        self.beginResetModel()
+        self._mask_fn = mask_fn
+        self._compute_mask()
+        self._apply()
+        self.endResetModel()
+
+    def _compute_mask(self) -> None:
+        mask = self._mask_fn(self.frame) if self._mask_fn is not None and len(self.frame) else None
+        self._mask = None if mask is None else np.asarray(mask, dtype=bool)
+
+    def _apply(self) -> None:
+        self._order = self._sorted if self._mask is None else self._sorted[self._mask[self._sorted]]
 
     def _load(self, frame: pd.DataFrame) -> None:
         self.frame = frame
@@ -101,6 +122,7 @@ class FrameTableModel(QAbstractTableModel):
             else:
                 self._values.append(series.to_numpy(object))
         self._order = np.arange(n)
+        self._sorted = np.arange(n)
 
     def set_value(self, frame_row: int, key: str, value: Any) -> None:
         """Change one cell in place (after an accepted edit) and repaint it."""
@@ -129,9 +151,14 @@ class FrameTableModel(QAbstractTableModel):
         """Position in ``frame`` of the row shown at ``model_row``."""
         return int(self._order[model_row])
 
-    def model_row(self, frame_row: int) -> int:
-        """The model row showing a frame position."""
-        return int(np.flatnonzero(self._order == frame_row)[0])
+    def model_row(self, frame_row: int) -> int | None:
+        """The model row showing a frame position (None when filtered out)."""
+        where = np.flatnonzero(self._order == frame_row)
+        return int(where[0]) if len(where) else None
+
+    def text(self, model_row: int, column: int) -> str:
+        """What a cell shows."""
+        return self._display(column, int(self._order[model_row]))
 
     def row(self, model_row: int) -> pd.Series:
         return self.frame.iloc[self.frame_row(model_row)]
@@ -252,18 +279,16 @@ class FrameTableModel(QAbstractTableModel):
         if not 0 <= column < len(self.columns):
             return
         self._sort = (column, order)
-        new_order = self._sorted_order(column, order)
         self.layoutAboutToBeChanged.emit()
-        old_to_new = np.empty(len(new_order), dtype=np.int64)
-        # model row of each frame position, before and after
-        old_row_of_pos = np.empty_like(old_to_new)
-        old_row_of_pos[self._order] = np.arange(len(self._order))
-        new_row_of_pos = np.empty_like(old_to_new)
-        new_row_of_pos[new_order] = np.arange(len(new_order))
-        old_to_new[old_row_of_pos] = new_row_of_pos
+        old_order = self._order
+        self._sorted = self._sorted_order(column, order)
+        self._apply()
+        # the same rows in a new order: move the persistent indexes (selection, current row)
+        new_row_of_pos = np.full(len(self.frame), -1, dtype=np.int64)
+        new_row_of_pos[self._order] = np.arange(len(self._order))
         persistent = self.persistentIndexList()
-        self._order = new_order
-        moved = [self.index(int(old_to_new[i.row()]), i.column()) for i in persistent]
+        moved = [self.index(int(new_row_of_pos[old_order[i.row()]]), i.column())
+                 if 0 <= i.row() < len(old_order) else QModelIndex() for i in persistent]
         self.changePersistentIndexList(persistent, moved)
         self.layoutChanged.emit()
 
@@ -278,13 +303,7 @@ class FrameTableModel(QAbstractTableModel):
 
 
 class FrameFilterProxy(QSortFilterProxyModel):
-    """Filters rows with a mask computed over the whole frame; hands sorting to the source model."""
-
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._mask_fn: Callable[[pd.DataFrame], np.ndarray | None] | None = None
-        self._mask: np.ndarray | None = None
-        self._mask_frame: pd.DataFrame | None = None
+    """The proxy views use: sorting and filtering are forwarded to the frame model (numpy)."""
 
     def source(self) -> FrameTableModel:
         model = self.sourceModel()
@@ -293,27 +312,7 @@ class FrameFilterProxy(QSortFilterProxyModel):
 
     def set_filter(self, mask_fn: Callable[[pd.DataFrame], np.ndarray | None] | None) -> None:
         """Show only the frame rows where ``mask_fn(frame)`` is true (None shows every row)."""
-        self.beginFilterChange()
-        self._mask_fn = mask_fn
-        self._mask_frame = None
-        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
-
-    def _current_mask(self) -> np.ndarray | None:
-        source = self.source()
-        if self._mask_frame is not source.frame:
-            self._mask_frame = source.frame
-            mask = self._mask_fn(source.frame) if self._mask_fn is not None else None
-            self._mask = None if mask is None else np.asarray(mask, dtype=bool)
-        return self._mask
-
-    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
-        mask = self._current_mask()
-        if mask is None:
-            return True
-        source = self.source()
-        if not 0 <= source_row < len(mask):
-            return True
-        return bool(mask[source.frame_row(source_row)])
+        self.source().set_filter(mask_fn)
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         self.source().sort(column, order)

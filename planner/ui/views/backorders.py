@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from planner.ui.models import Column, FrameTableModel
-from planner.ui.views.common import DANGER, WARNING, fit_columns, heading, make_table, search_box
+from planner.ui.views.common import DANGER, WARNING, PlanPage, fit_columns, heading, make_table, search_box
 from planner.ui.workers import Operation, worker_db
 
 COLUMNS = [
@@ -62,14 +62,13 @@ def write_updates(path: Path, plan: Any, target: str) -> int:
         return write_customer_updates(db, plan, target)
 
 
-class BackordersView(QWidget):
+class BackordersView(PlanPage):
     """The open order lines, most urgent first."""
 
     sku_requested = Signal(str)
 
     def __init__(self, session: Any, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.session = session
+        super().__init__(session, parent)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 12)
         top = QHBoxLayout()
@@ -105,7 +104,6 @@ class BackordersView(QWidget):
         layout.addWidget(self.table)
         self.search.textChanged.connect(self.apply_filters)
         self.flag.currentIndexChanged.connect(self.apply_filters)
-        session.plan_ready.connect(self.show_plan)
         self._fitted = False
 
     def show_plan(self, plan: Any) -> None:

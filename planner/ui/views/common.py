@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import (
@@ -52,13 +55,29 @@ def make_table(model: FrameTableModel, *, sortable: bool = True,
     return view, proxy
 
 
-def fit_columns(view: QTableView, *, max_width: int = 320) -> None:
-    """Size columns to their contents (sampled), never wider than ``max_width``."""
-    view.resizeColumnsToContents()
+def fit_columns(view: QTableView, *, max_width: int = 320, sample: int = 60) -> None:
+    """Size columns to their header and a sample of their cells, never wider than ``max_width``.
+
+    Measures text with the font metrics over an even sample of rows (Qt's own
+    resizeColumnsToContents asks the model for every role of hundreds of cells).
+    """
+    proxy = view.model()
+    model = proxy.sourceModel() if isinstance(proxy, FrameFilterProxy) else proxy
+    if not isinstance(model, FrameTableModel):
+        view.resizeColumnsToContents()
+        return
+    rows = model.rowCount()
+    picks = sorted(set(np.linspace(0, rows - 1, min(rows, sample)).astype(int))) if rows else []
+    body = view.fontMetrics()
     header = view.horizontalHeader()
-    for section in range(header.count()):
-        if header.sectionSize(section) > max_width:
-            header.resizeSection(section, max_width)
+    head = header.fontMetrics()
+    padding = 18
+    for c in range(len(model.columns)):
+        title = str(model.headerData(c, Qt.Orientation.Horizontal) or "")
+        width = head.horizontalAdvance(title) + padding + 12
+        for r in picks:
+            width = max(width, body.horizontalAdvance(model.text(r, c)) + padding)
+        header.resizeSection(c, min(width, max_width))
 
 
 def heading(text: str, *, size_delta: int = 3) -> QLabel:
@@ -123,3 +142,30 @@ class KpiTile(QFrame):
         colour = DANGER if alarm else self.palette().color(QPalette.ColorRole.Text)
         palette.setColor(QPalette.ColorRole.WindowText, colour)
         self.value.setPalette(palette)
+
+
+class PlanPage(QWidget):
+    """A page showing the plan: refreshed at once when on screen, else the next time it is shown
+    (so a replan updates one page, not all of them, on the GUI thread)."""
+
+    def __init__(self, session: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self._shown_plan: Any = None
+        session.plan_ready.connect(self._plan_ready)
+
+    def _plan_ready(self, _plan: Any) -> None:
+        if self.isVisible():
+            self.refresh()
+
+    def on_shown(self) -> None:
+        if self.session.plan is not None and self.session.plan is not self._shown_plan:
+            self.refresh()
+
+    def refresh(self) -> None:
+        """Show the session's current plan."""
+        self._shown_plan = self.session.plan
+        self.show_plan(self.session.plan)
+
+    def show_plan(self, plan: Any) -> None:
+        raise NotImplementedError

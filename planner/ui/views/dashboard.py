@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 
 from planner.formatting import format_money, format_quantity
 from planner.ui.charts import ChartView, po_arrivals_figure, value_at_risk_figure
-from planner.ui.views.common import KpiTile, heading, note
+from planner.ui.views.common import KpiTile, PlanPage, heading, note
 
 #: tile id, label, tooltip, page opened on click
 TILES = [
@@ -35,7 +35,7 @@ TILES = [
 ]
 
 
-class DashboardView(QWidget):
+class DashboardView(PlanPage):
     """KPI tiles and three charts; an empty workspace gets a way in (demo or import)."""
 
     sku_requested = Signal(str)
@@ -43,8 +43,7 @@ class DashboardView(QWidget):
     demo_requested = Signal()
 
     def __init__(self, session: Any, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.session = session
+        super().__init__(session, parent)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         scroll = QScrollArea()
@@ -93,8 +92,8 @@ class DashboardView(QWidget):
         row.addWidget(self.risk_chart, 1)
         layout.addLayout(row, 2)
         self.risk_chart.setToolTip("Click a bar to open the SKU")
+        self.risk_chart.clicked.connect(self._on_risk_click)
 
-        session.plan_ready.connect(self.show_plan)
         session.workspace_opened.connect(lambda _p: self._show_empty_state())
         session.data_changed.connect(self._show_empty_state)
         self._show_empty_state()
@@ -148,14 +147,12 @@ class DashboardView(QWidget):
                                                                   currency=currency))
         self.risk_chart.show_chart(lambda: value_at_risk_figure(plan.backorder_lines,
                                                                 currency=currency))
-        canvas = self.risk_chart.canvas
-        if canvas is not None:
-            canvas.mpl_connect("button_press_event", self._on_risk_click)
 
-    def _on_risk_click(self, event: Any) -> None:
-        if event.inaxes is None or event.ydata is None:
+    def _on_risk_click(self, axes: int, _x: float, y: float) -> None:
+        figure = self.risk_chart.figure
+        if figure is None:
             return
-        labels = [t.get_text() for t in event.inaxes.get_yticklabels()]
-        row = int(round(event.ydata))
+        labels = [t.get_text() for t in figure.axes[axes].get_yticklabels()]
+        row = int(round(y))
         if 0 <= row < len(labels) and labels[row]:
             self.sku_requested.emit(labels[row].replace("\\$", "$"))

@@ -10,7 +10,7 @@ from PySide6.QtCore import QModelIndex, Signal
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from planner.ui.models import Column, FrameTableModel
-from planner.ui.views.common import DANGER, WARNING, fit_columns, heading, make_table, search_box
+from planner.ui.views.common import DANGER, WARNING, PlanPage, fit_columns, heading, make_table, search_box
 
 COLUMNS = [
     Column("sku", "SKU"),
@@ -44,14 +44,13 @@ def product_rows(plan: Any) -> pd.DataFrame:
     return table
 
 
-class ProductsView(QWidget):
+class ProductsView(PlanPage):
     """The product table; double-click (or Enter) opens a SKU."""
 
     sku_requested = Signal(str)
 
     def __init__(self, session: Any, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.session = session
+        super().__init__(session, parent)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 12)
         top = QHBoxLayout()
@@ -94,7 +93,6 @@ class ProductsView(QWidget):
         self.supplier.currentIndexChanged.connect(self.apply_filters)
         for box in (self.below_rop, self.backordered, self.uncovered, self.made_to_order):
             box.toggled.connect(self.apply_filters)
-        session.plan_ready.connect(self.show_plan)
         self._fitted = False
 
     def focus_search(self) -> None:
@@ -141,7 +139,7 @@ class ProductsView(QWidget):
     def apply_filters(self) -> None:
         """Re-filter the table from the search box, supplier and check boxes."""
         self.proxy.set_filter(self._mask)
-        self.count.setText(f"{self.proxy.rowCount():,} of {self.model.rowCount():,} SKUs")
+        self.count.setText(f"{self.proxy.rowCount():,} of {len(self.model.frame):,} SKUs")
 
     def _foreground(self, row: int, key: str) -> Any:
         frame = self.model.frame

@@ -139,9 +139,15 @@ class PurchaseOrdersView(QWidget):
         self.what_if_button.clicked.connect(self._what_if)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
         session.data_changed.connect(self.reload)
-        session.plan_ready.connect(lambda _p: self._merge_plan())
+        session.plan_ready.connect(lambda _p: self.isVisible() and self._merge_plan())
         self._fitted = False
         self._update_buttons()
+
+    def on_shown(self) -> None:
+        if self._merged_plan is not self.session.plan:
+            self._merge_plan()
+
+    _merged_plan: Any = None
 
     def reload(self) -> None:
         """Read the PO lines again (in the background)."""
@@ -162,7 +168,10 @@ class PurchaseOrdersView(QWidget):
                             + frame["sku"].astype(str) + "\n" + frame["name"].fillna("")).str.lower()
         self.model.currency = self.session.currency
         self.model.set_frame(frame)
-        self._merge_plan()
+        if self.isVisible():
+            self._merge_plan()
+        else:
+            self._merged_plan = None
         self.apply_filters()
         if not self._fitted and len(frame):
             fit_columns(self.table, max_width=240)
@@ -170,14 +179,16 @@ class PurchaseOrdersView(QWidget):
         self.loaded.emit()
 
     def _merge_plan(self) -> None:
+        self._merged_plan = self.session.plan
         plan = self.session.plan
         frame = self.model.frame
         if plan is None or frame.empty or "customers_waiting" not in frame:
             return
         lines = plan.backorder_lines
-        counts = lines.groupby(["filled_from", "sku"]).size() if len(lines) else pd.Series(dtype=int)
-        keys = list(zip(frame["po_number"], frame["sku"], strict=True))
-        frame["customers_waiting"] = [int(counts.get(k, 0)) for k in keys]
+        counts = (lines.groupby(["filled_from", "sku"]).size().rename("_waiting")
+                  if len(lines) else pd.Series(dtype=int, name="_waiting"))
+        joined = frame.merge(counts, how="left", left_on=["po_number", "sku"], right_index=True)
+        frame["customers_waiting"] = joined["_waiting"].fillna(0).astype(int).to_numpy()
         self.model.set_frame(frame)
 
     def _mask(self, frame: pd.DataFrame) -> np.ndarray | None:
@@ -222,8 +233,10 @@ class PurchaseOrdersView(QWidget):
                               & (frame["sku"] == sku).to_numpy())
         if not len(hits):
             return False
-        source = self.model.index(self.model.model_row(int(hits[0])), 0)
-        index = self.proxy.mapFromSource(source)
+        row = self.model.model_row(int(hits[0]))
+        if row is None:
+            return False
+        index = self.proxy.mapFromSource(self.model.index(row, 0))
         if not index.isValid():
             return False
         self.table.selectRow(index.row())

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from planner.formatting import format_amount, format_date, format_money
 from planner.ui.models import Column, FrameTableModel
-from planner.ui.views.common import DANGER, WARNING, fit_columns, heading, make_table, note
+from planner.ui.views.common import DANGER, WARNING, PlanPage, fit_columns, heading, make_table, note
 
 COLUMNS = [
     Column("sku", "SKU"),
@@ -59,7 +59,7 @@ def line_warnings(quantity: np.ndarray, moq: np.ndarray, case_pack: np.ndarray,
     return out
 
 
-class PurchasePlanView(QWidget):
+class PurchasePlanView(PlanPage):
     """Suggested purchase orders, one per supplier and order date."""
 
     sku_requested = Signal(str)
@@ -67,8 +67,7 @@ class PurchasePlanView(QWidget):
     export_requested = Signal(str, object, object)
 
     def __init__(self, session: Any, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.session = session
+        super().__init__(session, parent)
         self.suggestions: list[dict[str, Any]] = []
         self._items: list[Any] = []
         self.edits: dict[tuple[int, str], int] = {}
@@ -129,7 +128,6 @@ class PurchasePlanView(QWidget):
         splitter.addWidget(right)
         splitter.setStretchFactor(1, 1)
         layout.addWidget(splitter, 1)
-        session.plan_ready.connect(self.show_plan)
         self._update_buttons()
 
     # --- filling ---------------------------------------------------------------------------

@@ -134,7 +134,13 @@ class SuppliersView(QWidget):
         self.count = QLabel("")
         layout.addWidget(self.count)
         session.data_changed.connect(self.reload)
-        session.plan_ready.connect(lambda _p: self._merge_plan())
+        session.plan_ready.connect(lambda _p: self.isVisible() and self._merge_plan())
+
+    def on_shown(self) -> None:
+        if self._merged_plan is not self.session.plan:
+            self._merge_plan()
+
+    _merged_plan: Any = None
 
     def reload(self) -> None:
         path = self.session.path
@@ -151,6 +157,7 @@ class SuppliersView(QWidget):
     _base: pd.DataFrame | None = None
 
     def _merge_plan(self) -> None:
+        self._merged_plan = self.session.plan
         if self._base is None:
             return
         frame = self._base.copy()
