@@ -381,6 +381,7 @@ def _enrich_suggestions(suggestions: list[dict[str, Any]], lines: pd.DataFrame,
                                | (queue["projected_ship_date"] > arrival))]
             enriched_lines.append({
                 **line, **extra,
+                "quantity": int(round(float(line["quantity"]))),
                 "name": p.at[sku, "name"] if sku in p.index else None,
                 "supplier_sku": p.at[sku, "supplier_sku"] if sku in p.index else None,
                 "case_pack": case_pack,
