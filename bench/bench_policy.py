@@ -129,6 +129,16 @@ def bench_simulation(replications: int) -> None:
                f"Target {level:.2f}, lead time per 28-day period (the test's process)")
     _table(sim.run_cases(sim.CASES, replications=replications, share_known=False),
            "Target 0.95, share of demand days guessed from the moments (not given)")
+    _table(sim.run_cases(sim.CASES, replications=replications,
+                         policy_options={"demand_class": None, "count_below_mean_units": 0.0,
+                                         "demand_days_share": [1.0]}),
+           "Target 0.95, ablation: normal lead-time demand for every class and no "
+           "conditioning on the demand that triggered the order (what the policy would be "
+           "without its count-data and cycle corrections)")
+    _table(sim.run_cases(sim.CASES, replications=replications,
+                         policy_options={"demand_days_share": [1.0]}),
+           "Target 0.95, ablation: count data kept, cycle not conditioned on the triggering "
+           "demand")
     for model, words in (("per_order_in_order", "a fresh lead time per order, delivered in order"),
                          ("per_order", "a fresh lead time per order, orders may overtake")):
         _table(sim.run_cases(sim.CASES, replications=replications, lead_model=model),

@@ -24,7 +24,7 @@ def _sku(**values):
 
 def _plan(rows, *, supply=None, backlog=None, demand=None, review=7, dock=2, suppliers=None,
           po_notes=None, horizon=HORIZON):
-    skus = pd.DataFrame(rows)
+    skus = pd.DataFrame(rows, columns=list(_sku()))
     n = len(skus)
     if demand is None:
         demand = np.repeat(skus["demand_per_day"].to_numpy(float)[:, None], horizon, axis=1)
@@ -232,3 +232,9 @@ def test_seasonal_forecast_drives_the_timing():
     # day 28: position 300, but days 31-35 bring 5 × 30 = 150 -> 150 <= 200 -> order 400 - 300
     assert plan.lines["order_date"].iloc[0] == pd.Timestamp("2024-03-29")
     assert plan.lines["quantity"].iloc[0] == 100
+
+
+def test_an_empty_catalog_gives_an_empty_plan():
+    plan = _plan([], horizon=14)
+    assert plan.lines.empty and plan.by_sku.empty and plan.suggestions == []
+    assert list(plan.lines.columns)[:4] == ["sku", "supplier", "order_date", "expected_arrival"]

@@ -173,15 +173,18 @@ def exact_level(case: Case) -> int:
     return int(np.argmax(shortage <= allowed + 1e-12))
 
 
-def our_policy(case: Case, *, share_known: bool = True) -> tuple[float, float, str]:
+def our_policy(case: Case, *, share_known: bool = True,
+               policy_options: dict | None = None) -> tuple[float, float, str]:
     """Reorder point, order-up-to level and distribution from the engine for a case."""
     lead_mean, lead_std = case.lead.moments()
-    table = inventory_policy(
+    options = dict(
         demand_per_day=[case.demand.per_day], demand_std_per_day=[np.sqrt(case.demand.var_per_day)],
         lead_time_days=[lead_mean], lead_time_std_days=[lead_std],
         review_period_days=case.review_days, service_level=case.service_level,
         service_level_type=case.service_level_type, demand_class=[case.demand.name],
         demand_days_share=[case.demand.demand_days_share] if share_known else None)
+    options.update(policy_options or {})
+    table = inventory_policy(**options)
     return (float(table["reorder_point"].iloc[0]), float(table["order_up_to"].iloc[0]),
             str(table["distribution"].iloc[0]))
 
@@ -297,9 +300,11 @@ CASES = [Case(demand, LEAD, review, kind)
 
 
 def run_cases(cases: list[Case], *, replications: int, years: float = 1.0, seed: int = 7,
-              lead_model: str = "per_period", share_known: bool = True) -> list[dict]:
-    """Our policy and the exact one for each case, simulated side by side."""
-    ours = [our_policy(c, share_known=share_known) for c in cases]
+              lead_model: str = "per_period", share_known: bool = True,
+              policy_options: dict | None = None) -> list[dict]:
+    """Our policy (``policy_options`` override its arguments) and the exact one, side by side."""
+    ours = [our_policy(c, share_known=share_known, policy_options=policy_options)
+            for c in cases]
     exact = [exact_level(c) for c in cases]
     policies = [(s, big_s) for s, big_s, _ in ours]
     policies += [(x - c.demand.per_day * c.review_days, float(x)) for c, x in zip(cases, exact,
