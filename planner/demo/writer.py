@@ -59,6 +59,8 @@ def generate_demo(*, skus: int = 60, years: float = 2.5, seed: int = 7,
         raise ValueError(f"years must be from 1 to 10 (got {years})")
     report = progress or (lambda fraction, message: None)
     as_of = as_of or dt.date.today()
+    if isinstance(as_of, dt.datetime):
+        as_of = as_of.date()
     days = int(round(years * 365.25))
     dates = pd.date_range(end=pd.Timestamp(as_of), periods=days, freq="D")
     report(0.02, "catalogue")
