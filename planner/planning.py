@@ -195,7 +195,7 @@ def run_plan(data: PlanningData, *, realistic: bool = False, progress: Progress 
     from planner.engine.policy import inventory_policy
     from planner.engine.projection import project_backorders
     from planner.engine.purchasing import suggest_purchases
-    from planner.engine.supply import build_supply, supply_matrix
+    from planner.engine.supply import build_supply
 
     settings = data.settings
     as_of = data.as_of
@@ -241,7 +241,9 @@ def run_plan(data: PlanningData, *, realistic: bool = False, progress: Progress 
     demand_std = models["demand_std_per_day"].to_numpy(float)
     policy = inventory_policy(
         demand_per_day=demand_per_day, demand_std_per_day=demand_std,
-        lead_time_days=by_sku["lead_time_days"].to_numpy(float),
+        # stock is sellable only after dock-to-stock: it is part of the replenishment lead time
+        lead_time_days=by_sku["lead_time_days"].to_numpy(float) + dock,
+        demand_days_share=demand_days_share(data.daily_demand, skus, as_of),
         lead_time_std_days=by_sku["lead_time_std_days"].to_numpy(float),
         review_period_days=review, service_level=by_sku["service_level"].to_numpy(float),
         service_level_type=str(settings["service_level_type"]),
@@ -269,7 +271,7 @@ def run_plan(data: PlanningData, *, realistic: bool = False, progress: Progress 
     purchase = suggest_purchases(
         as_of=as_of, horizon_days=horizon, review_period_days=review, dock_to_stock_days=dock,
         skus=plan_skus,
-        supply_daily=supply_matrix(supply, skus, as_of=as_of, horizon_days=horizon),
+        supply_daily=_supply_with_late_pos(supply, skus, as_of, horizon),
         backlog_units=backordered.to_numpy(float),
         demand_daily=_shift_to_day0(forecast.daily, skus, as_of, horizon),
         suppliers=data.suppliers, po_notes=po_notes)
@@ -289,6 +291,34 @@ def run_plan(data: PlanningData, *, realistic: bool = False, progress: Progress 
         projected_new_backorders=projection.new_backorders,
         purchase_suggestions=suggestions, open_po_lines=open_po, suppliers=suppliers,
         orders=projection.orders, kpis=kpis)
+
+
+def demand_days_share(daily_demand: pd.DataFrame, skus: list[str], as_of: dt.date,
+                      window_days: int = 365) -> np.ndarray:
+    """Share of days with any demand over the last year (or since the first sale), per SKU."""
+    end = pd.Timestamp(as_of)
+    recent = daily_demand[(daily_demand["date"] > end - pd.Timedelta(days=window_days))
+                          & (daily_demand["quantity"] > 0)]
+    grouped = recent.groupby("sku")["date"]
+    days_with_demand = grouped.count().reindex(skus)
+    first = grouped.min().reindex(skus)
+    span = ((end - first) / pd.Timedelta(days=1) + 1).clip(upper=window_days)
+    return (days_with_demand / span).to_numpy(float)
+
+
+def _supply_with_late_pos(supply: pd.DataFrame, skus: list[str], as_of: dt.date,
+                          horizon: int) -> np.ndarray:
+    """Supply per day over the horizon; open POs landing after it count on its last day, so
+    they stay in the inventory position (they are on order now)."""
+    from planner.engine.supply import supply_matrix
+
+    matrix = supply_matrix(supply, skus, as_of=as_of, horizon_days=horizon)
+    if "beyond_horizon" in supply.columns:
+        late = supply[supply["beyond_horizon"].fillna(False).astype(bool)]
+        if len(late):
+            per_sku = late.groupby("sku")["quantity"].sum().reindex(skus).fillna(0.0)
+            matrix[:, -1] += per_sku.to_numpy(float)
+    return matrix
 
 
 def _po_notes(open_supply: pd.DataFrame, skus: list[str]) -> list[str]:
