@@ -352,8 +352,9 @@ def test_exported_csvs_import_into_an_equal_workspace(demo, tmp_path):
                     "ORDER BY 1, 2",
         "backorders": "SELECT order_id, sku, quantity, order_date, promised_date, unit_price, "
                       "priority, customer FROM backorders ORDER BY 1, 2",
-        "sales": "SELECT count(*), sum(quantity), sum(unit_price * quantity), min(date), "
-                 "max(date) FROM sales",
+        "sales": "SELECT date, sku, quantity, order_id, unit_price, channel FROM sales "
+                 "ORDER BY order_id, sku, date",
+        "forecast_overrides": "SELECT * FROM forecast_overrides ORDER BY sku",
         "daily_demand": "SELECT sku, date, quantity FROM daily_demand ORDER BY 1, 2",
     }
     for name, sql in queries.items():
