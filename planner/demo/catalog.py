@@ -19,7 +19,7 @@ SUPPLIERS = pd.DataFrame(
          "Linh Tran", "Lot 14, Song Than Industrial Park, Binh Duong, Vietnam"),
         ("Guangzhou Brewware Ltd.", "sales@gzbrewware.cn", 45.0, 6.0, 3000.0, "USD",
          "Kevin Zhao", "88 Shiji Road, Panyu District, Guangzhou, China"),
-        ("Tecelagem do Porto, Lda.", "encomendas@tecelagemporto.pt", 25.0, 3.0, 1500.0, "EUR",
+        ("Tecelagem do Porto, Lda.", "encomendas@tecelagemporto.pt", 25.0, 3.0, 1500.0, "USD",
          "Ana Ferreira", "Rua do Almada 120, 4050-031 Porto, Portugal"),
         ("Cascade Coffee Roasters", "wholesale@cascaderoasters.com", 10.0, 2.0, 250.0, "USD",
          "Sam Ortiz", "1450 SE Water Ave, Portland, OR 97214, USA"),
