@@ -26,9 +26,11 @@ from planner.reports.styles import (
     ACCENT_LIGHT,
     INK,
     RULE,
+    SectionMarker,
     Styles,
     figure_image,
     layout_table,
+    long_table,
     make_document,
     numbered_canvas,
     page_furniture,
@@ -121,7 +123,7 @@ def _overview(styles: Styles, plan: Any, info: Mapping[str, Mapping[str, Any]],
             format_quantity(sum(int(x.get("clears_backorder_units") or 0) for x in lines)),
             wrap_cell(s.get("min_order_value_note") or "", styles.cell_small, widths[7]),
         ])
-    return layout_table(rows, colWidths=widths, repeatRows=1, style=table_style(extra=[
+    return long_table(rows, colWidths=widths, repeatRows=1, style=table_style(extra=[
         ("ALIGN", (3, 0), (6, -1), "RIGHT"), ("FONT", (7, 1), (7, -1), BODY, 7, 8.5)]))
 
 
@@ -153,18 +155,17 @@ def _why_by_sku(plan: Any) -> dict[str, str]:
 
 def _suggestion_detail(styles: Styles, suggestion: Mapping[str, Any], currency: str,
                        why_by_sku: Mapping[str, str], width: float) -> list[Any]:
-    """One suggested order line by line; its supplier band repeats on every page it spans."""
+    """One suggested order line by line; pages it continues on name it in their header."""
     widths = scaled_widths([24, 31, 10, 10, 21, 56, 27], width)
     lines = sorted(suggestion.get("lines", []), key=lambda x: -float(x.get("value") or 0))
-    band = (f"<b>{markup(suggestion.get('supplier'))}</b> · order by "
+    band = (f"<b>{markup(suggestion.get('supplier'), max_chars=200)}</b> · order by "
             f"{format_date(suggestion.get('order_date'))} · arrives "
             f"{format_date(suggestion.get('expected_arrival'))} · {len(lines):,} lines · "
             f"{format_money(suggestion.get('total_value'), currency)}")
     note = clean_text(suggestion.get("min_order_value_note")).strip()
     if note:
-        band += f"<br/>Minimum order value: {markup(note)}"
-    rows: list[list[Any]] = [[Paragraph(band, styles.cell), "", "", "", "", "", ""],
-                             ["SKU", "Name", "Qty", "Cases", f"Value ({currency})", "Why",
+        band += f"<br/>Minimum order value: {markup(note, max_chars=400)}"
+    rows: list[list[Any]] = [["SKU", "Name", "Qty", "Cases", f"Value ({currency})", "Why",
                               "Clears backorders"]]
     for x in lines:
         why = _line_why(x, why_by_sku)
@@ -179,14 +180,16 @@ def _suggestion_detail(styles: Styles, suggestion: Mapping[str, Any], currency: 
             MISSING if cases is None or pd.isna(cases) else f"{float(cases):,.4g}",
             format_amount(x.get("value"), currency),
             wrap_cell(why, styles.cell_small, widths[5], max_chars=600),
-            wrap_cell(_clears_text(x), styles.cell_small, widths[6]),
+            wrap_cell(_clears_text(x), styles.cell_small, widths[6], max_chars=300),
         ])
-    table = layout_table(rows, colWidths=widths, repeatRows=2, style=table_style(
-        header_rows=2, zebra_from=2, extra=[
-            ("SPAN", (0, 0), (-1, 0)), ("BACKGROUND", (0, 0), (-1, 0), ACCENT_LIGHT),
-            ("TOPPADDING", (0, 0), (-1, 0), 4), ("BOTTOMPADDING", (0, 0), (-1, 0), 4),
-            ("ALIGN", (2, 1), (4, -1), "RIGHT"), ("FONT", (5, 2), (6, -1), BODY, 7, 8.5)]))
-    return [CondPageBreak(35 * mm), table, Spacer(1, 5 * mm)]
+    table = long_table(rows, colWidths=widths, repeatRows=1, style=table_style(extra=[
+        ("ALIGN", (2, 0), (4, -1), "RIGHT"), ("FONT", (5, 1), (6, -1), BODY, 7, 8.5)]))
+    banner = layout_table([[Paragraph(band, styles.cell)]], colWidths=[width], style=[
+        ("BACKGROUND", (0, 0), (-1, -1), ACCENT_LIGHT), ("TOPPADDING", (0, 0), (-1, -1), 4),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 4)])
+    section = (f"{clean_text(suggestion.get('supplier'))[:80]}, order by "
+               f"{format_date(suggestion.get('order_date'))} (continued)")
+    return [CondPageBreak(35 * mm), SectionMarker(section), banner, table, Spacer(1, 5 * mm)]
 
 
 def _detail_suggestions(plan: Any) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
@@ -228,7 +231,7 @@ def _capped(styles: Styles, frame: pd.DataFrame, build_rows, header: list[str],
         return [Paragraph(f"No {what}.", styles.body), Spacer(1, 2 * mm)]
     shown = frame.head(MAX_EXCEPTION_ROWS)
     rows = [header] + build_rows(shown)
-    out: list[Any] = [layout_table(rows, colWidths=widths, repeatRows=1,
+    out: list[Any] = [long_table(rows, colWidths=widths, repeatRows=1,
                             style=table_style(extra=extra))]
     if len(frame) > len(shown):
         out.append(Paragraph(f"… and {len(frame) - len(shown):,} more {what} not shown here "
@@ -239,7 +242,8 @@ def _capped(styles: Styles, frame: pd.DataFrame, build_rows, header: list[str],
 
 def _exceptions(styles: Styles, plan: Any, currency: str, width: float) -> list[Any]:
     lines = _frame(plan, "backorder_lines")
-    out: list[Any] = [CondPageBreak(50 * mm), Paragraph("Exceptions", styles.h1)]
+    out: list[Any] = [CondPageBreak(50 * mm), SectionMarker("Exceptions"),
+                      Paragraph("Exceptions", styles.h1)]
 
     def flag(column: str) -> pd.Series:
         if lines.empty or column not in lines:
@@ -437,7 +441,8 @@ def _stock_charts(styles: Styles, plan: Any, width: float) -> list[Any]:
     grid = layout_table(rows, colWidths=[width / 2] * 2, style=[
         ("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
         ("RIGHTPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 3 * mm)])
-    return [CondPageBreak(70 * mm), Paragraph("Projected stock of the top SKUs", styles.h1),
+    return [CondPageBreak(70 * mm), SectionMarker("Projected stock"),
+            Paragraph("Projected stock of the top SKUs", styles.h1),
             Paragraph("Stock at the end of each day with the open POs and no new orders; "
                       "triangles mark PO receipts (up) and suggested receipts (down).",
                       styles.small), Spacer(1, 2 * mm), grid]
@@ -485,7 +490,8 @@ def build_internal_report(path: Path | str, plan: Any, *,
     why = _why_by_sku(plan)
 
     story: list[Any] = [
-        layout_table([[[Paragraph("Plan report", styles.title), para(company, styles.company)],
+        layout_table([[[Paragraph("Plan report", styles.title),
+                        para(company, styles.company, max_chars=200)],
                  [Paragraph("INTERNAL — not for suppliers", styles.label_right),
                   Paragraph(f"As of {as_of_text}", styles.h2_right)]]],
               colWidths=[width - 60 * mm, 60 * mm],
@@ -500,7 +506,8 @@ def build_internal_report(path: Path | str, plan: Any, *,
     if not book.empty:
         story.append(figure_image(backorder_book_figure(book, currency=currency,
                                                         figsize=(7.4, 2.5)), width, dpi=150))
-    story += [CondPageBreak(40 * mm), Paragraph("Suggested orders", styles.h1)]
+    story += [CondPageBreak(40 * mm), SectionMarker("Suggested orders"),
+              Paragraph("Suggested orders", styles.h1)]
     if plan.purchase_suggestions:
         story += [Paragraph(f"{len(plan.purchase_suggestions):,} orders from "
                             f"{len({str(s.get('supplier')) for s in plan.purchase_suggestions}):,}"

@@ -16,6 +16,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
+    Flowable,
     Frame,
     Image,
     PageTemplate,
@@ -128,6 +129,25 @@ def layout_table(rows: list[list[Any]], *, style: list[tuple] | TableStyle | Non
     return Table(rows, style=[("FONT", (0, 0), (-1, -1), BODY, 8, 10), *commands], **kwargs)
 
 
+def long_table(rows: list[list[Any]], *, colWidths: list[float],  # noqa: N803
+               style: list[tuple] | TableStyle | None = None, repeatRows: int = 1,  # noqa: N803
+               **kwargs: Any) -> Table:
+    """A table of any length that splits over pages in linear time.
+
+    reportlab re-measures every remaining row at each page split (quadratic in the row count);
+    measuring once and passing the row heights avoids that. Long tables must not use SPAN
+    (reportlab recomputes spans at every split too)."""
+    table = layout_table(rows, colWidths=colWidths, style=style, repeatRows=repeatRows, **kwargs)
+    if len(rows) <= 60:
+        return table
+    table.wrap(sum(colWidths), 1e12)
+    heights = getattr(table, "_rowHeights", None)  # measured by wrap; private but long-stable
+    if not heights or len(heights) != len(rows) or None in heights:
+        return table
+    return layout_table(rows, colWidths=colWidths, style=style, repeatRows=repeatRows,
+                        rowHeights=list(heights), **kwargs)
+
+
 def scaled_widths(fractions: list[float], total_width: float) -> list[float]:
     """Column widths from relative weights, filling the frame width."""
     scale = total_width / sum(fractions)
@@ -189,6 +209,24 @@ def numbered_canvas(draw_footer: Callable[[Canvas, int, int], None]) -> type[Can
     return NumberedCanvas
 
 
+SECTION_ATTRIBUTE = "_planner_section"
+
+
+class SectionMarker(Flowable):
+    """Invisible: names the section the running header shows on the pages that follow."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = clean_text(text)
+        self.width = self.height = 0
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        return 0, 0
+
+    def draw(self) -> None:
+        setattr(self.canv, SECTION_ATTRIBUTE, self.text)
+
+
 def page_furniture(size: tuple[float, float], *, header_left: str, header_right: str,
                    footer_left: str) -> tuple[Callable, Callable]:
     """The running header of pages after the first, and the footer with "Page x of y"."""
@@ -198,7 +236,9 @@ def page_furniture(size: tuple[float, float], *, header_left: str, header_right:
         canvas.saveState()
         top = height - MARGIN + 1 * mm
         canvas.setFillColor(MUTED)
-        draw_text(canvas, MARGIN, top, fit_width(header_left, 7.5, width - 2 * MARGIN - 50 * mm),
+        section = getattr(canvas, SECTION_ATTRIBUTE, "")
+        left = section or header_left  # the footer names the document on every page
+        draw_text(canvas, MARGIN, top, fit_width(left, 7.5, width - 2 * MARGIN - 50 * mm),
                   size=7.5)
         draw_text(canvas, width - MARGIN, top, header_right, size=7.5, align="right")
         canvas.setStrokeColor(RULE)
@@ -231,9 +271,10 @@ def figure_image(figure: Any, width: float, *, dpi: int = 150) -> Image:
 
 
 def wrap_cell(value: object, style: ParagraphStyle, width: float, *,
-              max_chars: int | None = None) -> str | Paragraph:
+              max_chars: int | None = 600) -> str | Paragraph:
     """A wrapping table cell: pre-split plain lines when the body font can set it (fast), else a
-    Paragraph. The table must set the column's FONT to the style's font, size and leading."""
+    Paragraph. The table must set the column's FONT to the style's font, size and leading.
+    Text is cut at max_chars so that no row can outgrow a page."""
     text = clean_text(value)
     if max_chars is not None and len(text) > max_chars:
         text = text[: max_chars - 1].rstrip() + "…"

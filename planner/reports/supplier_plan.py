@@ -45,6 +45,7 @@ from planner.reports.styles import (
     RULE,
     Styles,
     layout_table,
+    long_table,
     make_document,
     numbered_canvas,
     page_furniture,
@@ -57,6 +58,9 @@ from planner.reports.styles import (
 
 #: descriptions longer than this are cut with an ellipsis (a row must fit on one page)
 MAX_DESCRIPTION_CHARS = 1200
+#: names (company, supplier, contact) and address blocks are cut at these lengths
+MAX_NAME_CHARS = 200
+MAX_BLOCK_CHARS = 600
 LOGO_MAX_WIDTH = 50 * mm
 LOGO_MAX_HEIGHT = 18 * mm
 
@@ -136,10 +140,10 @@ def _header(styles: Styles, settings: Mapping[str, Any], reference: str, as_of: 
         left += [logo, Spacer(1, 2 * mm)]
     company = clean_text(settings.get("company_name")).strip()
     if company:
-        left.append(para(company, styles.company))
+        left.append(para(company, styles.company, max_chars=MAX_NAME_CHARS))
     address = clean_text(settings.get("company_address")).strip()
     if address:
-        left.append(para(address, styles.small))
+        left.append(para(address, styles.small, max_chars=MAX_BLOCK_CHARS))
     meta = [("Reference", reference), ("Plan date", format_date(as_of)),
             ("Currency", currency), ("Lines", f"{len(frame):,}"),
             ("Deliveries", f"{frame['deliver_by'].nunique():,}")]
@@ -163,17 +167,18 @@ def _header(styles: Styles, settings: Mapping[str, Any], reference: str, as_of: 
 
 def _parties(styles: Styles, settings: Mapping[str, Any], supplier: str,
              info: Mapping[str, Any], width: float) -> Table:
-    supplier_block: list[Any] = [Paragraph("SUPPLIER", styles.label), para(supplier, styles.h2)]
+    supplier_block: list[Any] = [Paragraph("SUPPLIER", styles.label),
+                                 para(supplier, styles.h2, max_chars=MAX_NAME_CHARS)]
     for key in ("contact", "email", "address"):
         text = clean_text(info.get(key)).strip()
         if text:
-            supplier_block.append(para(text, styles.body))
+            supplier_block.append(para(text, styles.body, max_chars=MAX_BLOCK_CHARS))
     buyer_block: list[Any] = [Paragraph("BUYER / DELIVER TO", styles.label)]
     company = clean_text(settings.get("company_name")).strip()
-    buyer_block.append(para(company or "—", styles.h2))
+    buyer_block.append(para(company or "—", styles.h2, max_chars=MAX_NAME_CHARS))
     address = clean_text(settings.get("company_address")).strip()
     if address:
-        buyer_block.append(para(address, styles.body))
+        buyer_block.append(para(address, styles.body, max_chars=MAX_BLOCK_CHARS))
     half = (width - 6 * mm) / 2
     return layout_table([[supplier_block, "", buyer_block]], colWidths=[half, 6 * mm, half],
                  style=[("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -230,14 +235,13 @@ def _lines_table(styles: Styles, frame: pd.DataFrame, currency: str, width: floa
                      format_quantity(group["quantity"].sum()), "", "",
                      format_amount(group["value"].sum(), currency), ""])
         r = len(rows) - 1
-        extra += [("SPAN", (0, r), (2, r)), ("FONT", (0, r), (-1, r), BOLD, 8, 10),
+        extra += [("FONT", (0, r), (-1, r), BOLD, 8, 10),
                   ("BACKGROUND", (0, r), (-1, r), ACCENT_LIGHT), ("ALIGN", (0, r), (0, r), "LEFT"),
                   ("TEXTCOLOR", (0, r), (0, r), INK)]
     rows.append([f"Total: {len(frame):,} lines", "", "", format_quantity(frame["quantity"].sum()),
                  "", "", format_money(frame["value"].sum(), currency), ""])
     r = len(rows) - 1
-    extra += [("SPAN", (0, r), (2, r)), ("SPAN", (6, r), (7, r)),
-              ("FONT", (0, r), (-1, r), BOLD, 8.5, 11), ("ALIGN", (0, r), (0, r), "LEFT"),
+    extra += [("FONT", (0, r), (-1, r), BOLD, 8.5, 11), ("ALIGN", (0, r), (0, r), "LEFT"),
               ("TEXTCOLOR", (0, r), (0, r), INK),
               ("LINEABOVE", (0, r), (-1, r), 1, ACCENT),
               ("BACKGROUND", (0, r), (-1, r), ACCENT_LIGHT)]
@@ -245,7 +249,9 @@ def _lines_table(styles: Styles, frame: pd.DataFrame, currency: str, width: floa
                                ("FONT", (1, 1), (1, -1), BOLD, 8, 10),
                                ("ALIGN", (0, 1), (0, -1), "RIGHT"),
                                ("TEXTCOLOR", (0, 1), (0, -1), MUTED), *extra])
-    return layout_table(rows, colWidths=widths, repeatRows=1, style=style)
+    # subtotal labels and the grand total are short ASCII strings drawn across the empty cells
+    # beside them (no SPAN: spans make page splits quadratic)
+    return long_table(rows, colWidths=widths, repeatRows=1, style=style)
 
 
 def _item_cell(styles: Styles, sku: Any, supplier_sku: Any, width: float) -> Any:
@@ -262,7 +268,8 @@ def _sign_off(styles: Styles, settings: Mapping[str, Any], supplier: str, width:
     company = clean_text(settings.get("company_name")).strip() or "the buyer"
 
     def block(title: str, who: str) -> list[Any]:
-        return [Paragraph(title, styles.label), para(who, styles.body), Spacer(1, 9 * mm),
+        return [Paragraph(title, styles.label), para(who, styles.body, max_chars=MAX_NAME_CHARS),
+                Spacer(1, 9 * mm),
                 layout_table([["Name", "Signature", "Date"]],
                       colWidths=[(width / 2 - 8 * mm) * f for f in (0.4, 0.4, 0.2)],
                       style=[("LINEABOVE", (0, 0), (-1, 0), 0.5, MUTED),

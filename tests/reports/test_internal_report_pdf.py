@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 from conftest import pdf_pages, squash
 from plan_factory import (
     CHINESE_SUPPLIER,
@@ -109,7 +110,7 @@ def test_page_numbers_and_running_header(exported):
     for number, text in enumerate(pages, start=1):
         assert f"Page {number} of {len(pages)}" in text
     for text in pages[1:]:
-        assert "Plan report as of 2025-03-03" in text
+        assert "INTERNAL — not for suppliers" in text
 
 
 def test_long_exception_lists_are_capped_with_a_count(tmp_path):
@@ -144,3 +145,13 @@ def test_the_supplier_plan_never_shows_what_the_report_does(plan, exported):
     reason = next_order["lines"][0]["reason"]
     assert squash(reason) in squash(report_text)
     assert squash(reason) not in squash(supplier_text)
+
+
+@pytest.mark.slow
+def test_an_order_that_runs_over_pages_is_named_in_their_header(tmp_path):
+    plan = make_plan(n_skus=150)
+    pages = pdf_pages(build_internal_report(tmp_path / "r.pdf", plan))
+    continued = [p for p in pages if f"{PLAIN_SUPPLIER}, order by 2025-03-03 (continued)" in p]
+    assert continued
+    for text in continued:
+        assert "SKU\nName\nQty" in text  # the column titles repeat too

@@ -215,3 +215,4 @@ def test_an_unknown_supplier_is_refused_with_the_known_names(plan, tmp_path):
     with pytest.raises(UnknownSupplierError, match="Acme Widgets Ltd"):
         export_pdfs(plan, tmp_path, supplier="Nobody Ltd")
     assert not list(tmp_path.glob("*.pdf"))
+
