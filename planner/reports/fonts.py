@@ -53,15 +53,32 @@ class FontSet:
         self.body_chars = body_chars
         self.cjk_font = cjk_font
         self.cjk_chars = cjk_chars
+        fallback = (sorted(cjk_chars - body_chars) if cjk_chars is not None
+                    else [c for c in range(0x2E80, 0x10000) if c not in body_chars])
+        #: one regex class of every character the CJK font draws instead of the body font
+        self.fallback_run = re.compile(f"[{_ranges(fallback)}]+")
 
     def needs_fallback(self, char: str) -> bool:
         """True when the body font lacks the character and the CJK font should draw it."""
-        code = ord(char)
-        if code in self.body_chars:
-            return False
-        if self.cjk_chars is None:
-            return code >= 0x2E80
-        return code in self.cjk_chars
+        return self.fallback_run.match(char) is not None
+
+
+def _ranges(codes: list[int]) -> str:
+    """A regex character class body for sorted code points, as ranges."""
+    parts = []
+    start = previous = None
+    for code in codes:
+        if start is None:
+            start = previous = code
+        elif code == previous + 1:
+            previous = code
+        else:
+            parts.append((start, previous))
+            start = previous = code
+    if start is not None:
+        parts.append((start, previous))
+    return "".join(re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}"
+                   for a, b in parts)
 
 
 def clean_text(value: object) -> str:
@@ -75,26 +92,32 @@ def clean_text(value: object) -> str:
 
 
 def runs(text: str) -> Iterator[tuple[bool, str]]:
-    """Split text into (is_fallback, chunk) runs by which font has the glyphs."""
+    """Split text into (is_fallback, chunk) runs by which font has the glyphs; spaces between
+    two CJK runs stay with them."""
     if not text:
         return
     if text.isascii():
         yield False, text
         return
-    fonts = register_fonts()
-    start = 0
-    current = fonts.needs_fallback(text[0])
-    for i, char in enumerate(text):
-        flag = current if char == " " else fonts.needs_fallback(char)
-        if flag != current:
-            yield current, text[start:i]
-            start, current = i, flag
-    yield current, text[start:]
+    pattern = register_fonts().fallback_run
+    position = 0
+    for match in pattern.finditer(text):
+        start, end = match.span()
+        while end < len(text) and text[end] == " " and pattern.match(text, end + 1):
+            end = pattern.match(text, end + 1).end()  # "深圳 华强" is one run
+        if start < position:
+            continue
+        if start > position:
+            yield False, text[position:start]
+        yield True, text[start:end]
+        position = end
+    if position < len(text):
+        yield False, text[position:]
 
 
 def needs_paragraph(text: str) -> bool:
     """True when a table cell cannot be a plain string: it holds glyphs the body font lacks."""
-    return not text.isascii() and any(flag for flag, _ in runs(text))
+    return not text.isascii() and register_fonts().fallback_run.search(text) is not None
 
 
 def markup(value: object, *, max_chars: int | None = None) -> str:

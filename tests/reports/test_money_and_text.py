@@ -60,8 +60,9 @@ def test_markup_escapes_everything_and_marks_cjk_runs():
 
 
 def test_text_runs_split_by_script():
-    assert list(runs("Đồng Nai 深圳市 Ltd")) == [(False, "Đồng Nai "), (True, "深圳市 "),
-                                                (False, "Ltd")]
+    assert list(runs("Đồng Nai 深圳市 Ltd")) == [(False, "Đồng Nai "), (True, "深圳市"),
+                                                (False, " Ltd")]
+    assert list(runs("深圳 华强 x")) == [(True, "深圳 华强"), (False, " x")]
     assert not needs_paragraph("Северный Ветер Đồng Nai")
     assert needs_paragraph("华强")
 
