@@ -8,8 +8,8 @@ from planner.engine.forecast import classify_demand
 from planner.engine.forecasting.methods import (
     croston_forecast,
     holt_states,
-    ses_levels,
     sba_forecast,
+    ses_levels,
     tsb_forecast,
 )
 

@@ -60,6 +60,9 @@ class MethodGrid:
     damped_penalty: float = 1.03
     trend_penalty: float = 1.06
     seasonal_naive_penalty: float = 1.05
+    sparse_default: str = "tsb:α=0.1, β=0.1"
+    regular_default: str = "ses:α=0.2"
+    sparse_default_margin: float = 0.2
     candidates: tuple[Candidate, ...] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -97,11 +100,13 @@ WEEKLY = MethodGrid()
 
 
 def default_candidate(grid: MethodGrid, pattern: int) -> int:
-    """The method used when a SKU is too young to backtest: SES α=0.2, or SBA α=0.1."""
+    """The method a SKU gets when it is too young to backtest: TSB (α=0.1, β=0.1) for sparse
+    demand, SES α=0.2 for regular demand. For sparse demand, other methods must also beat it
+    by ``sparse_default_margin`` on the SKU's own backtest."""
+    wanted = grid.sparse_default if pattern in SPORADIC else grid.regular_default
+    family, detail = wanted.split(":")
     for i, c in enumerate(grid.candidates):
-        if pattern in SPORADIC and c.family == "sba" and c.detail == "α=0.1":
-            return i
-        if pattern in REGULAR and c.family == "ses" and c.detail == "α=0.2":
+        if c.family == family and c.detail == detail:
             return i
     return 0
 
@@ -267,9 +272,12 @@ def _select_chunk(y_rows: FloatArray, start: IntArray, lead: IntArray, season_ro
     penalty = np.array([cand.penalty for cand in cands])[:, None]
     score = np.where(allowed & np.isfinite(mae), mae * penalty, np.inf)
     pick = np.arange(c)
+    # Sparse sellers give noisy backtests: keep their default unless clearly beaten.
+    defaults = np.array([default_candidate(grid, p) for p in range(4)])[patterns]
+    sparse = np.isin(patterns, SPORADIC)
+    score[defaults[sparse], pick[sparse]] /= 1.0 + grid.sparse_default_margin
     chosen = np.argmin(score, axis=0)
     tested = np.isfinite(score[chosen, pick]) & (n_valid > 0)
-    defaults = np.array([default_candidate(grid, p) for p in range(4)])[patterns]
     chosen = np.where(tested, chosen, defaults)
 
     names = np.array([cand.name for cand in cands], dtype=object)

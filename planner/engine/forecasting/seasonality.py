@@ -63,8 +63,7 @@ def profile_from_ratios(numerator: FloatArray, denominator: FloatArray, position
     """Shrunk seasonal profile from demand / trend-level ratios (rows = series or pools).
 
     Ratios are numerator / denominator per period, averaged per position; NaN or non-positive
-    denominators are ignored. The noise of a ratio comes from week-to-week changes (half their
-    mean square), never below the Poisson noise 1 / level. Each row is shrunk toward its prior
+    denominators are ignored. Each row is shrunk toward its prior
     by the share of its spread around the prior beyond twice the noise of the averages
     (positive-part James-Stein), so a pattern must stand out before it is believed.
     """
@@ -73,7 +72,6 @@ def profile_from_ratios(numerator: FloatArray, denominator: FloatArray, position
     valid = np.isfinite(denominator) & (denominator > 0) & np.isfinite(numerator)
     with np.errstate(invalid="ignore", divide="ignore"):
         ratio = np.where(valid, numerator / denominator, np.nan)
-        poisson = np.where(valid, 1.0 / denominator, np.nan)
     rows = np.broadcast_to(np.arange(g)[:, None], (g, t_len))[valid]
     flat = rows * m + np.broadcast_to(positions[None, :], (g, t_len))[valid]
     sums = np.bincount(flat, weights=ratio[valid], minlength=g * m).reshape(g, m)
@@ -81,7 +79,7 @@ def profile_from_ratios(numerator: FloatArray, denominator: FloatArray, position
     raw = np.where(counts > 0, sums / np.maximum(counts, 1.0), prior)
     raw /= raw.mean(axis=1, keepdims=True)
     n_ratios = counts.sum(axis=1)
-    noise_var = _ratio_noise(ratio, valid, denominator, n_ratios)
+    noise_var = _ratio_noise(ratio, valid, denominator, raw, counts, positions)
     with np.errstate(invalid="ignore", divide="ignore"):
         inverse_counts = np.where(counts > 0, 1.0 / np.maximum(counts, 1.0), 0.0).sum(axis=1)
         noise = noise_var * inverse_counts / np.maximum((counts > 0).sum(axis=1), 1)
@@ -96,28 +94,23 @@ def profile_from_ratios(numerator: FloatArray, denominator: FloatArray, position
 
 
 def _ratio_noise(ratio: FloatArray, valid: NDArray[np.bool_], level: FloatArray,
-                 n_ratios: FloatArray) -> FloatArray:
-    """Variance of one ratio's noise, per row.
-
-    From week-to-week changes (variance of a change = twice the noise): robustly (median
-    absolute change) so the seasonal ramps themselves do not count as noise; but plainly (mean
-    square) for sparse sellers, where most changes are zero. Never below Poisson's 1 / level.
-    """
-    change = np.diff(ratio, axis=1)
-    both = np.isfinite(change)
-    n_changes = both.sum(axis=1)
-    robust = np.full(ratio.shape[0], np.nan)
-    some = n_changes > 0
+                 raw: FloatArray, counts: FloatArray, positions: IntArray) -> FloatArray:
+    """Variance of one ratio's noise, per row: the mean square of the ratios around a smooth
+    version of the profile (a five-position moving average around the year, so ramps toward
+    a peak are signal, not noise), corrected for each ratio's share in its own smooth value;
+    never below Poisson's 1 / level."""
+    g, m = raw.shape
+    kernel = np.array([1.0, 2.0, 1.0]) / 4.0
+    smooth = sum(w * np.roll(raw, shift, axis=1)
+                 for w, shift in zip(kernel, range(-1, 2), strict=True))
+    residual = np.where(valid, ratio - smooth[:, positions], 0.0)
+    n_ratios = valid.sum(axis=1)
+    per_position = np.maximum(n_ratios / m, 1.0)
+    own_share = np.clip(1.0 - (2.0 * kernel[1] - (kernel**2).sum()) / per_position, 0.2, 1.0)
     with np.errstate(invalid="ignore", divide="ignore"):
-        mean_square = np.where(both, change**2, 0.0).sum(axis=1) / n_changes / 2.0
-        if some.any():
-            known = np.where(both[some], change[some], np.nan)
-            spread = np.abs(known - np.nanmedian(known, axis=1)[:, None])
-            robust[some] = (1.4826 * np.nanmedian(spread, axis=1)) ** 2 / 2.0
-        sparse = (np.where(both, change == 0, False).sum(axis=1) / n_changes) > 0.25
+        mean_square = (residual**2).sum(axis=1) / n_ratios / own_share
         poisson = np.where(valid, 1.0 / level, 0.0).sum(axis=1) / n_ratios
-    estimate = np.where(sparse, mean_square, robust)
-    return np.fmax(np.nan_to_num(estimate), np.nan_to_num(poisson))
+    return np.fmax(np.nan_to_num(mean_square), np.nan_to_num(poisson))
 
 
 def _is_flat(profile: FloatArray) -> NDArray[np.bool_]:
