@@ -198,7 +198,7 @@ def open_workspace(path: str | os.PathLike[str], *, create: bool = True, read_on
             raise WorkspaceReadOnly(f"{path} is read-only for you; open it read-only to look at "
                                     "it, or copy it somewhere you can write")
     _make_folder(path.parent)
-    release, first_open = _take_lock(path) if lock else (None, True)
+    release, first_open = _take_lock(path, exists) if lock else (None, True)
     created = False
     conn: WorkspaceConnection | None = None
     try:
@@ -237,7 +237,7 @@ def open_workspace(path: str | os.PathLike[str], *, create: bool = True, read_on
     return db
 
 
-def _take_lock(path: Path) -> tuple[Callable[[], None], bool]:
+def _take_lock(path: Path, exists: bool) -> tuple[Callable[[], None], bool]:
     first_open = not locking.holds_lock(path)
     try:
         release, _stale = locking.acquire(path, program="Planner")
@@ -247,11 +247,14 @@ def _take_lock(path: Path) -> tuple[Callable[[], None], bool]:
             f"{path} is open for writing in {who}; close it there first, or open it read-only "
             "to look at it without changes", exc.holder) from None
     except OSError as exc:
-        raise _folder_error(path, exc) from None
+        raise _folder_error(path, exc, exists=exists) from None
     return release, first_open
 
 
-def _folder_error(path: Path, exc: OSError) -> WorkspaceError:
+def _folder_error(path: Path, exc: OSError, *, exists: bool = True) -> WorkspaceError:
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS) and not exists:
+        return WorkspaceError(f"cannot create {path}: folder {path.parent} is not writable "
+                              f"({describe_environment_error(exc)}); choose a folder you can write")
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
         return WorkspaceReadOnly(
             f"cannot write in folder {path.parent} ({describe_environment_error(exc)}); Planner "
@@ -277,7 +280,7 @@ def _create_file(path: Path) -> bool:
     except FileExistsError:
         return False
     except OSError as exc:
-        raise _folder_error(path, exc) from None
+        raise _folder_error(path, exc, exists=False) from None
     os.close(fd)
     return True
 
