@@ -149,21 +149,36 @@ def fill_with_demo(path: str | Path, skus: int, progress: ProgressFn,
 def import_into(path: str | Path, files: list[str], progress: ProgressFn,
                 kind: str | None = None, date_format: str | None = None) -> list[Any]:
     """Import files into the workspace (all or nothing per the importers' rules)."""
+    import getpass
+
     from planner.store.importers import import_files
 
-    progress(0.05, f"importing {len(files)} file(s)")
+    progress(0.02, f"checking {len(files)} file(s)")
     with worker_db(path) as db:
-        return import_files(db, [Path(f) for f in files], kind=kind, date_format=date_format)
+        return import_files(db, [Path(f) for f in files], kind=kind, date_format=date_format,
+                            user=getpass.getuser(),
+                            progress=lambda f: progress(0.02 + 0.96 * f, "importing"))
 
 
-def preview(files: list[str]) -> list[Any]:
-    """What each file looks like to the importer (kind, columns, first rows)."""
+@dataclass
+class FilePreview:
+    """The importer's view of a file: its kind (None: not recognised), first rows, problems."""
+
+    kind: str | None
+    rows: pd.DataFrame
+    problems: list[Any]
+
+
+def preview(files: list[str], kind: str | None = None,
+            date_format: str | None = None) -> list[FilePreview | Exception]:
+    """What each file looks like to the importer; a file that cannot be read gives its error."""
     from planner.store.importers import preview_file
 
-    out = []
+    out: list[FilePreview | Exception] = []
     for f in files:
         try:
-            out.append(preview_file(Path(f)))
+            found, rows, problems = preview_file(Path(f), kind=kind, date_format=date_format)
+            out.append(FilePreview(found, rows, list(problems)))
         except Exception as exc:  # noqa: BLE001 - a preview problem is shown next to the file
             out.append(exc)
     return out

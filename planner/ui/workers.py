@@ -75,7 +75,10 @@ class _Runnable(QRunnable):
     def _progress(self, fraction: float, text: str) -> None:
         if self._cancel.is_set():
             raise Cancelled()
-        self._emitter.progressed.emit(float(fraction), str(text))
+        try:
+            self._emitter.progressed.emit(float(fraction), str(text))
+        except RuntimeError:
+            raise Cancelled() from None
 
     def run(self) -> None:
         try:
@@ -83,11 +86,17 @@ class _Runnable(QRunnable):
                 raise Cancelled()
             result = self._work(self._progress)
         except Cancelled:
-            self._emitter.cancelled.emit()
+            self._emit(self._emitter.cancelled)
         except BaseException as exc:  # noqa: BLE001 - every failure goes back to the GUI thread
-            self._emitter.failed.emit(exc, traceback.format_exc())
+            self._emit(self._emitter.failed, exc, traceback.format_exc())
         else:
-            self._emitter.succeeded.emit(result)
+            self._emit(self._emitter.succeeded, result)
+
+    def _emit(self, signal: Any, *args: Any) -> None:
+        try:
+            signal.emit(*args)
+        except RuntimeError:
+            pass  # the app is closing and its objects are gone: nobody is waiting for this
 
 
 class Task(QObject):

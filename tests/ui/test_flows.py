@@ -263,3 +263,47 @@ def test_backorder_filters_show_only_flagged_lines(planned):
     assert view.proxy.rowCount() == int(lines["uncovered"].sum())
     view.flag.setCurrentText("All lines")
     assert view.proxy.rowCount() == len(lines)
+
+
+def _counts(window):
+    return {t: _db_rows(window, f"SELECT count(*) FROM [{t}]")[0][0]
+            for t in ("products", "sales", "inventory", "po_lines", "backorders")}
+
+
+def test_a_bad_import_lists_every_problem_and_writes_nothing(planned, qtbot, tmp_path):
+    bad = tmp_path / "products.csv"
+    bad.write_text("sku,name,unit_cost,moq,made_to_order\n"
+                   "NW-NEW-1,New mug,abc,10,false\n"
+                   "NW-NEW-2,Another mug,4.50,-5,maybe\n"
+                   ",Nameless,3.00,1,false\n", encoding="utf-8")
+    before = _counts(planned)
+    planned.show_page("import")
+    view = planned.pages["import"]
+    view.add_files([str(bad)])
+    wait_idle(qtbot, planned)
+    with qtbot.waitSignal(view.finished, timeout=30_000) as result:
+        view.import_button.click()
+    assert result.args == [False]
+    problems = view.problem_model.frame
+    found = {(int(r), c) for r, c in zip(problems["row"], problems["column"], strict=True)}
+    assert {(2, "unit_cost"), (3, "moq"), (3, "made_to_order"), (4, "sku")} <= found
+    assert view.results.currentWidget() is view.problem_table
+    assert "Nothing was imported" in view.result_label.text()
+    assert _counts(planned) == before
+
+
+def test_a_good_import_shows_a_summary_and_replans(planned, qtbot, tmp_path):
+    good = tmp_path / "new-products.csv"
+    good.write_text("sku,name,unit_cost,unit_price\nNW-NEW-1,New mug,4.00,12.00\n"
+                    "NW-NEW-2,Another mug,4.50,14.00\n", encoding="utf-8")
+    planned.show_page("import")
+    view = planned.pages["import"]
+    view.add_files([str(good)])
+    wait_idle(qtbot, planned)
+    with qtbot.waitSignal(planned.session.plan_ready, timeout=60_000):
+        view.import_button.click()
+    summary = view.summary_model.frame
+    assert summary.loc[0, "kind"] == "products" and summary.loc[0, "inserted"] == 2
+    assert _db_rows(planned, "SELECT name FROM products WHERE sku = 'NW-NEW-2'") == [
+        ("Another mug",)]
+    assert "NW-NEW-2" in set(planned.session.plan.skus["sku"])

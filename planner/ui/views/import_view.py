@@ -153,6 +153,7 @@ class ImportView(QWidget):
         self.kind = QComboBox()
         self.kind.addItem("detect from the header")
         self.kind.addItems(KINDS)
+        self.kind.currentIndexChanged.connect(lambda _i: self.files and self._preview())
         options.addWidget(self.kind)
         options.addWidget(QLabel("Date format"))
         self.date_format = QLineEdit()
@@ -220,10 +221,15 @@ class ImportView(QWidget):
         self.file_list.addItems([Path(f).name for f in self.files])
         self.result_label.setText("")
         self._update_buttons()
+        self._preview()
+
+    def _preview(self) -> None:
         files_now = list(self.files)
+        kind = self.kind.currentText() if self.kind.currentIndex() > 0 else None
+        date_format = self.date_format.text().strip() or None
         self.session.tasks.run(Operation(
             title="Reading the files", progress="none",
-            work=lambda _p: operations.preview(files_now),
+            work=lambda _p: operations.preview(files_now, kind, date_format),
             on_success=lambda previews: self._got_previews(files_now, previews)))
 
     def _got_previews(self, files: list[str], previews: list[Any]) -> None:
@@ -236,8 +242,11 @@ class ImportView(QWidget):
                 item.setText(f"{Path(files[i]).name} — cannot read")
                 item.setForeground(DANGER)
             else:
-                kind = getattr(p, "kind", None) or "unknown kind"
-                item.setText(f"{Path(files[i]).name} — {kind}")
+                kind = p.kind or "kind not recognised"
+                flag = f", {len(p.problems)} problem(s) in the first rows" if p.problems else ""
+                item.setText(f"{Path(files[i]).name} — {kind}{flag}")
+                if p.problems or not p.kind:
+                    item.setForeground(DANGER)
         self.file_list.setCurrentRow(0)
         self._show_preview(0)
 
@@ -252,24 +261,16 @@ class ImportView(QWidget):
             self.preview_model.columns = []
             self.preview_model.set_frame(pd.DataFrame())
             return
-        frame = getattr(p, "rows", None)
-        if frame is None:
-            frame = getattr(p, "frame", None)
-        if not isinstance(frame, pd.DataFrame):
-            frame = pd.DataFrame(frame or [])
+        frame = p.rows.drop(columns=[c for c in p.rows.columns if str(c).startswith("_")])
         self.preview_model.columns = [Column(str(c), str(c)) for c in frame.columns]
-        self.preview_model.set_frame(frame.astype(str).head(50))
+        self.preview_model.set_frame(frame.astype(object).where(frame.notna(), None).astype(str)
+                                     .replace({"None": "", "NaT": "", "nan": ""}))
         fit_columns(self.preview_table, max_width=200)
-        parts = [f"Kind: {getattr(p, 'kind', None) or 'not recognised'}"]
-        unknown = getattr(p, "unknown_columns", None)
-        if unknown:
-            parts.append("ignored columns: " + ", ".join(map(str, unknown)))
-        missing = getattr(p, "missing_columns", None)
-        if missing:
-            parts.append("missing required columns: " + ", ".join(map(str, missing)))
-        total = getattr(p, "rows_total", None) or getattr(p, "row_count", None)
-        if total is not None:
-            parts.append(f"{total} rows")
+        parts = [f"Kind: {p.kind or 'not recognised (choose it above)'}",
+                 f"first {len(frame)} rows as they will be read"]
+        if p.problems:
+            parts.append(f"{len(p.problems)} problem(s) already: "
+                         + "; ".join(str(x) for x in p.problems[:3]))
         self.preview_label.setText(" · ".join(parts))
 
     def clear(self) -> None:
