@@ -67,12 +67,18 @@ def run_app(path: str | None = None, *, demo: bool = False, smoke_test: bool = F
         target = choose_workspace(path, demo=demo)
     window = MainWindow()
     window.show()
-    if not window.open_workspace(target):
-        return 0 if not smoke_test else 1
-    if (demo or smoke_test) and window.session.is_empty():
-        window.fill_demo(skus=SMOKE_TEST_SKUS if smoke_test else 60)
+    if demo or smoke_test:
+        def fill_when_empty(_path: str) -> None:
+            window.session.workspace_opened.disconnect(fill_when_empty)
+            if window.session.is_empty():
+                window.fill_demo(skus=SMOKE_TEST_SKUS if smoke_test else 60)
+
+        window.session.workspace_opened.connect(fill_when_empty)
     if smoke_test:
+        window.session.open_failed.connect(lambda message: app.exit(1))
         SmokeTest(app, window).start()
+    if not window.open_workspace(target):
+        return 1 if smoke_test else 0
     return app.exec()
 
 
@@ -91,8 +97,7 @@ class SmokeTest:
         session.plan_ready.connect(self._planned)
         session.plan_failed.connect(lambda message: self._fail(f"replan failed: {message}"))
         QTimer.singleShot(SMOKE_TEST_TIMEOUT_S * 1000, lambda: self._fail("timed out"))
-        if not session.planning and session.plan is None and not self.window.tasks.busy:
-            session.replan()
+
 
     def _planned(self, plan: Any) -> None:
         print(f"smoke test: window up, plan of {len(plan.skus)} SKUs in "

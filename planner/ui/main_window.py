@@ -69,6 +69,9 @@ class MainWindow(QMainWindow):
         self.session.plan_started.connect(lambda: self.plan_status.setText("Replanning…"))
         self.session.plan_failed.connect(lambda msg: self.plan_status.setText("Plan failed"))
         self.session.settings_changed.connect(self._show_settings_in_toolbar)
+        self.session.opening.connect(lambda p: self.workspace_label.setText(f"Opening {p}…"))
+        self.session.open_failed.connect(lambda _m: self.workspace_label.setText(
+            str(self.session.path) if self.session.path else "No workspace"))
         self._update_enabled()
         self._restore_layout()
 
@@ -272,17 +275,18 @@ class MainWindow(QMainWindow):
         self.show_page("what_if")
 
     # --- workspace -----------------------------------------------------------------------
-    def open_workspace(self, path: str | Path) -> bool:
-        """Open a workspace file; a problem is explained in a dialog."""
+    def open_workspace(self, path: str | Path, *, background: bool = True) -> bool:
+        """Open a workspace file (checked in the background unless ``background`` is False);
+        a problem is explained in a dialog. False when it could not be opened at once."""
         try:
-            self.session.open(path)
+            self.session.open(path, background=background)
         except Exception as exc:  # noqa: BLE001 - every failure is shown to the user
             show_error(self, "Cannot open the workspace", exc)
             return False
-        paths.remember_workspace(path)
         return True
 
     def _on_workspace_opened(self, path: str) -> None:
+        paths.remember_workspace(path)
         self.setWindowTitle(f"{Path(path).name} — Planner")
         self.workspace_label.setText(path)
         self.plan_status.setText("")
@@ -370,9 +374,16 @@ class MainWindow(QMainWindow):
             self.open_workspace(target)
 
     def on_open_demo(self) -> None:
-        target = paths.data_dir() / "demo.db"
-        if self.open_workspace(target) and self.session.is_empty():
-            self.fill_demo()
+        target = (paths.data_dir() / "demo.db").resolve()
+
+        def fill_when_open(path: str) -> None:
+            self.session.workspace_opened.disconnect(fill_when_open)
+            if Path(path) == target and self.session.is_empty():
+                self.fill_demo()
+
+        self.session.workspace_opened.connect(fill_when_open)
+        if not self.open_workspace(target):
+            self.session.workspace_opened.disconnect(fill_when_open)
 
     def on_import_files(self) -> None:
         self.show_page("import")

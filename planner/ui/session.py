@@ -16,7 +16,9 @@ from planner.ui.workers import Operation, Task, TaskManager
 class Session(QObject):
     """One open workspace: a GUI-thread connection for small edits, the plan, undo history."""
 
+    opening = Signal(str)
     workspace_opened = Signal(str)
+    open_failed = Signal(str)
     #: the workspace's rows changed (an edit, an import, the demo): store-backed views re-read
     data_changed = Signal()
     plan_started = Signal()
@@ -43,13 +45,46 @@ class Session(QObject):
         self._replan_timer.timeout.connect(self.replan)
 
     # --- workspace -----------------------------------------------------------------------
-    def open(self, path: str | Path, *, replan: bool = True) -> None:
-        """Open (creating when new) a workspace file; raises WorkspaceError with a fix."""
+    def open(self, path: str | Path, *, replan: bool = True, background: bool = True) -> Task | None:
+        """Open (creating when new) a workspace file.
+
+        In the background (the default) the file's integrity check, and any migration with its
+        backup, run on a worker: seconds for a large workspace. Errors go to ``open_failed`` and
+        a dialog. ``background=False`` opens at once and raises WorkspaceError.
+        """
         from planner.store import open_workspace
 
-        db = open_workspace(path, create=True)
+        target = Path(path).resolve()
+        if not background:
+            self._opened(target, open_workspace(target, create=True), replan)
+            return None
+        self.opening.emit(str(target))
+
+        def work(progress: Any) -> None:
+            progress(0.1, "checking the file")
+            open_workspace(target, create=True).conn.close()
+
+        def done(_result: Any) -> None:
+            try:
+                db = open_workspace(target, create=True, check=False)  # checked just now
+            except Exception as exc:  # noqa: BLE001 - shown to the user
+                failed(exc, "")
+                return
+            self._opened(target, db, replan)
+
+        def failed(exc: BaseException, details: str) -> None:
+            from planner.ui.errors import describe, show_error
+
+            self.open_failed.emit(describe(exc))
+            show_error(None, "Cannot open the workspace", exc, details)
+
+        return self.tasks.run(Operation(title=f"Opening {target.name}", progress="status",
+                                        cancellable=False, work=work, on_success=done,
+                                        on_failure=failed))
+
+    def _opened(self, path: Path, db: Any, replan: bool) -> None:
         self.close()
-        self.path = Path(path).resolve()
+        self.path = path
         self.db = db
         self.data = None
         self.plan = None

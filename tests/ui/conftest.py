@@ -76,11 +76,17 @@ def planned(window, demo_path, demo_outcome, qtbot):
 
     The plan is computed once per run (the same data); edits in a test replan for real.
     """
-    window.session.open(demo_path, replan=False)
+    window.session.open(demo_path, replan=False, background=False)
     window.show_page("products")  # the dashboard's charts are drawn only by the tests about them
     window.session.show_outcome(demo_outcome)
     wait_idle(qtbot, window)
     return window
+
+
+def open_and_wait(qtbot, window, path, timeout: int = 30_000) -> None:
+    """Open a workspace the way the app does (checked in the background) and wait for it."""
+    with qtbot.waitSignal(window.session.workspace_opened, timeout=timeout):
+        assert window.open_workspace(path)
 
 
 def wait_idle(qtbot, window, timeout: int = 30_000) -> None:

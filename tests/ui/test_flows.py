@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from PySide6.QtCore import QDate, Qt
 
-from tests.ui.conftest import DEMO_SKUS, DEMO_YEARS, wait_idle
+from tests.ui.conftest import DEMO_SKUS, DEMO_YEARS, open_and_wait, wait_idle
 
 
 def _db_rows(window, sql, params=()):
@@ -16,7 +16,7 @@ def _db_rows(window, sql, params=()):
 
 
 def test_opening_the_demo_fills_an_empty_workspace_and_plans_it(window, tmp_path, qtbot):
-    assert window.open_workspace(tmp_path / "fresh.db")
+    open_and_wait(qtbot, window, tmp_path / "fresh.db")
     assert window.pages["dashboard"].empty.isVisible()
     with qtbot.waitSignal(window.session.plan_ready, timeout=90_000):
         window.fill_demo(skus=DEMO_SKUS, years=DEMO_YEARS)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from planner.ui import paths
 from planner.ui.main_window import PAGES, MainWindow
-from tests.ui.conftest import wait_idle
+from tests.ui.conftest import open_and_wait, wait_idle
 
 
 def test_every_page_is_reachable_from_the_navigation(window):
@@ -26,7 +26,7 @@ def test_menus_hold_the_file_edit_and_help_actions(window):
 
 
 def test_a_new_empty_workspace_offers_the_demo_and_import(window, tmp_path, qtbot):
-    assert window.open_workspace(tmp_path / "new.db")
+    open_and_wait(qtbot, window, tmp_path / "new.db")
     dashboard = window.pages["dashboard"]
     assert window.current_page() == "dashboard"
     assert dashboard.empty.isVisible()
@@ -39,7 +39,7 @@ def test_window_layout_and_last_workspace_are_remembered(qtbot, tmp_path):
     first.show()
     first.resize(first.width(), first.minimumSizeHint().height() + 23)
     height = first.height()
-    assert first.open_workspace(tmp_path / "kept.db")
+    open_and_wait(qtbot, first, tmp_path / "kept.db")
     first.show_page("suppliers")
     wait_idle(qtbot, first)
     first.close()
@@ -54,6 +54,8 @@ def test_window_layout_and_last_workspace_are_remembered(qtbot, tmp_path):
 def test_a_file_that_is_not_a_workspace_is_explained_and_left_alone(window, tmp_path, qtbot):
     junk = tmp_path / "notes.db"
     junk.write_bytes(b"this is not sqlite" * 100)
-    assert not window.open_workspace(junk)
+    with qtbot.waitSignal(window.session.open_failed, timeout=10_000) as failure:
+        window.open_workspace(junk)
+    assert "not" in failure.args[0].lower()
     assert junk.read_bytes() == b"this is not sqlite" * 100
     assert window.session.db is None
