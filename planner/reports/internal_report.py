@@ -166,7 +166,7 @@ def _suggestion_detail(styles: Styles, suggestion: Mapping[str, Any], currency: 
     if note:
         band += f"<br/>Minimum order value: {markup(note, max_chars=400)}"
     rows: list[list[Any]] = [["SKU", "Name", "Qty", "Cases", f"Value ({currency})", "Why",
-                              "Clears backorders"]]
+                              "Clears\nbackorders"]]
     for x in lines:
         why = _line_why(x, why_by_sku)
         rounding = clean_text(x.get("rounding_note")).strip()
@@ -409,8 +409,8 @@ def top_skus(plan: Any, n: int = TOP_SKUS) -> list[str]:
     return [k for k in ranked if k in projected.index][:n]
 
 
-def _stock_charts(styles: Styles, plan: Any, width: float) -> list[Any]:
-    chosen = top_skus(plan)
+def _stock_charts(styles: Styles, plan: Any, width: float, count: int) -> list[Any]:
+    chosen = top_skus(plan, count) if count > 0 else []
     if not chosen:
         return []
     projected = plan.projected_on_hand
@@ -468,8 +468,10 @@ def _settings_line(settings: Mapping[str, Any]) -> str:
 
 
 def build_internal_report(path: Path | str, plan: Any, *,
-                          settings: Mapping[str, Any] | None = None) -> Path:
-    """Write the internal plan report for a PlanResult to path and return the path."""
+                          settings: Mapping[str, Any] | None = None,
+                          stock_charts: int = TOP_SKUS) -> Path:
+    """Write the internal plan report for a PlanResult to path and return the path;
+    stock_charts is how many top SKUs get a projected-stock chart."""
     settings = dict(plan.settings) | dict(settings or {})
     styles = Styles()
     currency = str(settings.get("currency") or "USD")
@@ -526,7 +528,7 @@ def build_internal_report(path: Path | str, plan: Any, *,
     else:
         story.append(Paragraph("No purchases are suggested within the horizon.", styles.body))
     story += _exceptions(styles, plan, currency, width)
-    story += _stock_charts(styles, plan, width)
+    story += _stock_charts(styles, plan, width, stock_charts)
     story += [Spacer(1, 6 * mm), KeepTogether(_approval(styles, width))]
     doc.build(story, canvasmaker=numbered_canvas(footer))
     return Path(path)

@@ -84,7 +84,7 @@ def test_without_raw_quantities_the_rounded_lines_of_the_next_orders_are_listed(
     for s in plan.purchase_suggestions:
         for x in s["lines"]:
             del x["raw_quantity"]
-    text = _text(build_internal_report(tmp_path / "r.pdf", plan))
+    text = _text(build_internal_report(tmp_path / "r.pdf", plan, stock_charts=0))
     assert "MOQ and case-pack rounding (" in text
     assert squash("the plan does not say how many units were needed") in squash(text)
 
@@ -120,7 +120,7 @@ def test_long_exception_lists_are_capped_with_a_count(tmp_path):
     many["order_id"] = [f"#U{i}" for i in range(len(many))]
     many["uncovered"], many["late"] = True, False
     plan.backorder_lines = many
-    text = _text(build_internal_report(tmp_path / "r.pdf", plan))
+    text = _text(build_internal_report(tmp_path / "r.pdf", plan, stock_charts=0))
     assert "#U0" in text and f"#U{MAX_EXCEPTION_ROWS - 1}\n" in text
     assert f"#U{MAX_EXCEPTION_ROWS}\n" not in text
     assert "… and 30 more uncovered backorder lines" in text
@@ -130,7 +130,7 @@ def test_a_plan_with_nothing_to_do_still_reports(tmp_path):
     plan = make_plan(n_skus=6, suggestion_share=0.0, settings={"page_size": "Letter"})
     plan.backorder_lines = plan.backorder_lines.iloc[0:0]
     plan.open_po_lines = plan.open_po_lines.iloc[0:0]
-    path = build_internal_report(tmp_path / "quiet.pdf", plan)
+    path = build_internal_report(tmp_path / "quiet.pdf", plan, stock_charts=1)
     text = _text(path)
     assert "No purchases are suggested within the horizon." in text
     assert "No uncovered backorder lines." in text and "No overdue PO lines." in text
@@ -150,7 +150,7 @@ def test_the_supplier_plan_never_shows_what_the_report_does(plan, exported):
 @pytest.mark.slow
 def test_an_order_that_runs_over_pages_is_named_in_their_header(tmp_path):
     plan = make_plan(n_skus=150)
-    pages = pdf_pages(build_internal_report(tmp_path / "r.pdf", plan))
+    pages = pdf_pages(build_internal_report(tmp_path / "r.pdf", plan, stock_charts=0))
     continued = [p for p in pages if f"{PLAIN_SUPPLIER}, order by 2025-03-03 (continued)" in p]
     assert continued
     for text in continued:
