@@ -241,14 +241,12 @@ def cmd_export_pdf(args: argparse.Namespace) -> int:
     from planner.reports.export import export_pdfs
 
     _, plan = _plan(args)
-    if args.supplier and args.supplier not in {s["supplier"] for s in plan.purchase_suggestions}:
-        known = sorted({str(s) for s in plan.skus["supplier"].dropna().unique()})
-        if args.supplier not in known:
-            raise CliError(f"no supplier named {args.supplier!r}; suppliers: {', '.join(known)}")
     out = Path(args.out)
     try:
         out.mkdir(parents=True, exist_ok=True)
         paths = export_pdfs(plan, out, supplier=args.supplier)
+    except ValueError as exc:  # an unknown supplier: the message lists the known ones
+        raise CliError(str(exc)) from None
     except OSError as exc:
         raise CliError(f"cannot write PDFs to {out}: {exc.strerror or exc}") from None
     for path in paths:

@@ -8,7 +8,10 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def neutralise_cell(value: object) -> object:
-    """Prefix text that a spreadsheet would run as a formula with an apostrophe."""
+    """Prefix text that a spreadsheet would run as a formula with an apostrophe; line breaks
+    inside a cell become LF so the CSV writer quotes the cell."""
+    if isinstance(value, str) and "\r" in value:
+        value = value.replace("\r\n", "\n").replace("\r", "\n")
     if isinstance(value, str) and value.startswith(_FORMULA_START):
         try:
             float(value)

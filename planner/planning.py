@@ -404,7 +404,8 @@ def _enrich_suggestions(suggestions: list[dict[str, Any]], lines: pd.DataFrame,
                 if isinstance(row, pd.DataFrame):
                     row = row.iloc[0]
                 extra = {"rounding_note": row.get("rounding_note", ""),
-                         "reason": row.get("reason", "")}
+                         "reason": row.get("reason", ""),
+                         "raw_quantity": float(row.get("raw_quantity", np.nan))}
             case_pack = int(p.at[sku, "case_pack"]) if sku in p.index else 1
             waiting = queue[(queue["sku"] == sku)
                             & (queue["projected_ship_date"].isna()
