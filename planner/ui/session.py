@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -10,7 +12,22 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoStack
 
 from planner.ui import operations
+from planner.ui.plan_worker import PlanProcessUnavailable, plan_process
 from planner.ui.workers import Operation, Task, TaskManager
+
+#: Plans are computed in a child process (see planner.ui.plan_worker); set
+#: PLANNER_PLAN_IN_THREAD=1 to compute them on a worker thread of this process instead.
+PLAN_IN_PROCESS = os.environ.get("PLANNER_PLAN_IN_THREAD", "") in ("", "0")
+
+
+def compute_plan(path: Path, as_of: dt.date, progress: Any) -> operations.PlanOutcome:
+    """A plan for the workspace, from the planning process (or this thread as a fallback)."""
+    if PLAN_IN_PROCESS:
+        try:
+            return plan_process().compute(path, as_of, progress)
+        except PlanProcessUnavailable as exc:
+            print(f"planning on a thread: {exc}", file=sys.stderr)
+    return operations.compute_plan(path, as_of, progress)
 
 
 class Session(QObject):
@@ -95,6 +112,8 @@ class Session(QObject):
         self.data_changed.emit()
         if replan and not self.is_empty():
             self.replan()
+        elif PLAN_IN_PROCESS:
+            plan_process().warm_up()
 
     def close(self) -> None:
         if self._plan_task is not None:
@@ -174,6 +193,6 @@ class Session(QObject):
         self.plan_started.emit()
         task = self.tasks.run(Operation(
             title="Replanning", progress="status", on_success=done, on_failure=failed,
-            work=lambda progress: operations.compute_plan(path, as_of, progress)))
+            work=lambda progress: compute_plan(path, as_of, progress)))
         self._plan_task = task
         return task

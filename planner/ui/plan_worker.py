@@ -1,0 +1,296 @@
+"""Computing a plan for the app, with no Qt: in a worker thread or in a separate process.
+
+The app computes plans in a child process (``PlanProcess``): the engine's pandas work holds
+Python's GIL for up to a second at a time, which would freeze the window if it ran on a thread
+of the GUI's own interpreter. The child sends back a compact outcome (no daily history, big
+string columns as categories, per-SKU frames sorted by SKU), so unpickling it is mostly memory
+copies.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import sys
+import threading
+import time
+import traceback
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+ProgressFn = Callable[[float, str], None]
+
+
+class SkuIndex:
+    """A SKU's rows of the plan's long frames without a scan: each frame sorted by SKU once, rows
+    found by binary search."""
+
+    FRAMES = ("history_weekly", "forecast_weekly", "backorder_lines", "open_po_lines")
+
+    def __init__(self, plan: Any, po_lines: pd.DataFrame | None = None) -> None:
+        self._frames: dict[str, pd.DataFrame] = {}
+        self._keys: dict[str, np.ndarray] = {}
+        sources = {name: getattr(plan, name, None) for name in self.FRAMES}
+        sources["po_lines"] = po_lines
+        for name, frame in sources.items():
+            if frame is None or "sku" not in getattr(frame, "columns", []):
+                continue
+            keys = frame["sku"].astype(str).to_numpy()
+            order = np.argsort(keys, kind="stable")
+            self._frames[name] = frame.iloc[order].reset_index(drop=True)
+            self._keys[name] = keys[order].astype(str)
+
+    def rows(self, name: str, sku: str) -> pd.DataFrame:
+        """One SKU's rows of a frame, in their original order (empty when none)."""
+        frame = self._frames.get(name)
+        if frame is None:
+            return pd.DataFrame()
+        keys = self._keys[name]
+        first, last = np.searchsorted(keys, str(sku), "left"), np.searchsorted(keys, str(sku), "right")
+        return frame.iloc[first:last]
+
+
+@dataclass
+class PlanOutcome:
+    """A plan and the frames it was computed from (what-if reuses the frames)."""
+
+    data: Any  # planner.planning.PlanningData
+    plan: Any  # planner.planning.PlanResult
+    seconds: float
+    index: SkuIndex | None = None
+    what_if: Any = None  # planner.engine.whatif.WhatIfSession
+
+
+def daily_from_weekly(forecast_weekly: pd.DataFrame, as_of: dt.date,
+                      horizon_days: int) -> pd.DataFrame:
+    """A SKU x date demand matrix from the weekly forecast (each week spread evenly over its days).
+
+    Used only when the plan does not carry its daily forecast.
+    """
+    if forecast_weekly.empty:
+        return pd.DataFrame()
+    wide = forecast_weekly.pivot_table(index="sku", columns="week_start", values="forecast",
+                                       aggfunc="sum").fillna(0.0)
+    starts = pd.DatetimeIndex(pd.to_datetime(wide.columns))
+    values = np.repeat(wide.to_numpy(float) / 7.0, 7, axis=1)
+    dates = (np.repeat(starts.to_numpy("datetime64[D]"), 7)
+             + np.tile(np.arange(7), len(starts)).astype("timedelta64[D]"))
+    frame = pd.DataFrame(values, index=wide.index.astype(str), columns=pd.DatetimeIndex(dates))
+    first, last = pd.Timestamp(as_of) + pd.Timedelta(days=1), pd.Timestamp(as_of) + pd.Timedelta(
+        days=horizon_days - 1)
+    return frame.loc[:, (frame.columns >= first) & (frame.columns <= last)]
+
+
+def what_if_session(data: Any, plan: Any) -> Any:
+    """The projection inputs behind a plan, indexed by SKU for fast what-ifs on PO lines."""
+    from planner.engine.whatif import ProjectionInputs, WhatIfSession
+
+    settings = plan.settings
+    horizon = int(settings["horizon_days"])
+    demand = getattr(plan, "demand_daily", None)
+    if demand is None:
+        demand = daily_from_weekly(plan.forecast_weekly, plan.as_of, horizon)
+    products = plan.skus[["sku", "unit_price", "made_to_order"]]
+    active = set(products["sku"].astype(str))
+    backorders = data.backorders[data.backorders["sku"].astype(str).isin(active)]
+    inputs = ProjectionInputs(
+        as_of=plan.as_of, horizon_days=horizon, inventory=data.inventory, po_lines=data.po_lines,
+        backorders=backorders, products=products, demand_daily=demand,
+        dock_to_stock_days=int(settings["dock_to_stock_days"]),
+        hold_release_days=int(settings["hold_release_days"]),
+        cancel_rate_per_day=float(settings["cancel_rate_per_day"]),
+        promise_buffer_days=int(settings["promise_buffer_days"]),
+        split_shipment_cost=float(settings.get("split_shipment_cost", 14.0)))
+    return WhatIfSession(inputs)
+
+
+def compute_plan(path: str | Path, as_of: dt.date, progress: ProgressFn, *,
+                 compact: bool = False) -> PlanOutcome:
+    """Load the workspace's frames and run the full plan (here, on this thread).
+
+    ``compact`` makes the outcome cheap to send to another process (see ``compact_plan``).
+    """
+    from planner.planning import load_planning_data, run_plan
+    from planner.store import open_workspace
+
+    start = time.perf_counter()
+    progress(0.0, "reading the workspace")
+    db = open_workspace(path, read_only=True, check=False)
+    try:
+        data = load_planning_data(db, as_of)
+    finally:
+        db.conn.close()
+    plan = run_plan(data, progress=lambda f, what: progress(0.05 + 0.9 * f, what))
+    progress(0.97, "indexing the plan")
+    session = what_if_session(data, plan)
+    if compact:
+        compact_plan(plan)
+        data = replace(data, daily_demand=data.daily_demand.iloc[0:0])
+    index = SkuIndex(plan, data.po_lines)
+    return PlanOutcome(data=data, plan=plan, seconds=time.perf_counter() - start, index=index,
+                       what_if=session)
+
+
+def compact_plan(plan: Any) -> None:
+    """Big string columns as categories: unpickling them is then a memory copy, not a million
+    string objects made while holding the GIL."""
+    for name in ("history_weekly", "forecast_weekly"):
+        frame = getattr(plan, name)
+        if len(frame) and not isinstance(frame["sku"].dtype, pd.CategoricalDtype):
+            setattr(plan, name, frame.assign(sku=frame["sku"].astype("category")))
+
+
+# --- the planning process ----------------------------------------------------------------------
+def serve(conn: Any) -> None:
+    """The child process: compute plans for (path, as_of) requests until told to stop."""
+    import planner.planning  # noqa: F401 - warm up: the first plan should not pay for imports
+    from planner.engine import forecast, projection, purchasing  # noqa: F401
+
+    conn.send(("ready",))
+    while True:
+        try:
+            request = conn.recv()
+        except (EOFError, OSError):
+            return
+        if request is None:
+            return
+        path, as_of = request
+        try:
+            outcome = compute_plan(path, as_of, lambda f, w: conn.send(("progress", f, w)),
+                                   compact=True)
+            conn.send(("done", outcome))
+        except BaseException as exc:  # noqa: BLE001 - every failure goes back to the app
+            details = traceback.format_exc()
+            try:
+                conn.send(("error", exc, details))
+            except Exception:  # noqa: BLE001 - an exception that does not pickle
+                conn.send(("error", RuntimeError(f"{type(exc).__name__}: {exc}"), details))
+
+
+@contextlib.contextmanager
+def _main_module_hidden() -> Iterator[None]:
+    """Start children without re-running the parent's main script in them.
+
+    A spawned child normally imports the parent's ``__main__`` (a script, ``python -m planner``,
+    pytest...); the planning process needs only this module, and a main script without the
+    ``if __name__ == "__main__"`` guard would start the app again. A frozen app still needs
+    ``multiprocessing.freeze_support()`` at the top of its entry point.
+    """
+    main = sys.modules.get("__main__")
+    saved = {name: getattr(main, name) for name in ("__spec__", "__file__") if hasattr(main, name)}
+    try:
+        if main is not None:
+            main.__spec__ = None
+            if hasattr(main, "__file__"):
+                del main.__file__
+        yield
+    finally:
+        for name, value in saved.items():
+            setattr(main, name, value)
+
+
+class PlanProcessUnavailable(RuntimeError):
+    """The planning process could not be started (the caller plans on a thread instead)."""
+
+
+class PlanProcess:
+    """A child Python process that computes plans; started on first use, killed on cancel.
+
+    ``compute`` is called from a worker thread and blocks it (not the GUI thread) until the plan
+    arrives; ``progress`` is called about five times a second and may raise to cancel, which
+    kills the child (a fresh one is started for the next plan).
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._process: Any = None
+        self._conn: Any = None
+
+    def warm_up(self) -> None:
+        """Start the child now so the first plan does not wait for its imports."""
+        with self._lock:
+            self._ensure()
+
+    def _ensure(self) -> None:
+        if self._process is not None and self._process.is_alive():
+            return
+        import multiprocessing
+
+        try:
+            context = multiprocessing.get_context("spawn")
+            parent, child = context.Pipe()
+            process = context.Process(target=serve, args=(child,), name="planner-plans",
+                                      daemon=True)
+            with _main_module_hidden():
+                process.start()
+        except (OSError, RuntimeError, ValueError) as exc:
+            raise PlanProcessUnavailable(f"cannot start the planning process: {exc}") from exc
+        child.close()
+        self._process, self._conn = process, parent
+
+    def compute(self, path: str | Path, as_of: dt.date, progress: ProgressFn) -> PlanOutcome:
+        with self._lock:
+            self._ensure()
+            fraction, what = 0.0, "starting the planning process"
+            self._conn.send((str(path), as_of))
+            while True:
+                try:
+                    progress(fraction, what)
+                except BaseException:
+                    self._kill()
+                    raise
+                if not self._conn.poll(0.2):
+                    if not self._process.is_alive():
+                        self._kill()
+                        raise RuntimeError("the planning process stopped unexpectedly")
+                    continue
+                message = self._conn.recv()
+                if message[0] == "ready":
+                    what = "reading the workspace"
+                elif message[0] == "progress":
+                    fraction, what = message[1], message[2]
+                elif message[0] == "done":
+                    return message[1]
+                elif message[0] == "error":
+                    exc, details = message[1], message[2]
+                    exc.planner_details = details  # the child's traceback, for the dialog
+                    raise exc
+
+    def _kill(self) -> None:
+        if self._process is not None:
+            self._process.kill()
+            self._process.join(5)
+        if self._conn is not None:
+            self._conn.close()
+        self._process, self._conn = None, None
+
+    def stop(self) -> None:
+        """End the child (at exit)."""
+        with self._lock:
+            if self._conn is not None:
+                try:
+                    self._conn.send(None)
+                except OSError:
+                    pass
+            if self._process is not None:
+                self._process.join(2)
+            self._kill()
+
+
+_plan_process: PlanProcess | None = None
+
+
+def plan_process() -> PlanProcess:
+    """The app's one planning process."""
+    global _plan_process
+    if _plan_process is None:
+        import atexit
+
+        _plan_process = PlanProcess()
+        atexit.register(_plan_process.stop)
+    return _plan_process
