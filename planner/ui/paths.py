@@ -23,6 +23,16 @@ def data_dir() -> Path:
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
 
 
+def cache_dir() -> Path:
+    """Where the app keeps copies it can recompute (the last plan of each workspace)."""
+    override = os.environ.get(DATA_DIR_ENV)
+    if override:
+        return Path(override) / "cache"
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))
+
+
 def default_workspace_path() -> Path:
     """The workspace a new user starts with when no path is given."""
     return data_dir() / "workspace.db"

@@ -145,6 +145,56 @@ def compact_plan(plan: Any) -> None:
             setattr(plan, name, frame.assign(sku=frame["sku"].astype("category")))
 
 
+# --- the last plan, kept on disk ---------------------------------------------------------------
+CACHE_FORMAT = 1
+
+
+def cache_file(cache_dir: Path, workspace: str | Path) -> Path:
+    """Where the last plan of a workspace is kept."""
+    import hashlib
+
+    key = hashlib.sha1(str(Path(workspace).resolve()).encode("utf-8")).hexdigest()[:20]
+    return cache_dir / f"plan-{key}.pickle"
+
+
+def save_cached(cache_dir: Path, workspace: str | Path, as_of: dt.date,
+                outcome: PlanOutcome) -> None:
+    """Keep a plan so the next start shows it at once (while it is recomputed)."""
+    import os
+    import pickle
+
+    target = cache_file(cache_dir, workspace)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_suffix(".tmp")
+    with open(temporary, "wb") as out:
+        os.chmod(temporary, 0o600)
+        pickle.dump({"format": CACHE_FORMAT, "workspace": str(Path(workspace).resolve()),
+                     "as_of": as_of, "saved": dt.datetime.now(), "outcome": outcome},
+                    out, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(temporary, target)
+
+
+def load_cached(cache_dir: Path, workspace: str | Path,
+                as_of: dt.date) -> tuple[PlanOutcome, dt.datetime] | None:
+    """The kept plan of a workspace for this as-of date, with when it was computed; None when
+    there is none (or it cannot be read: it is only a copy)."""
+    import pickle
+
+    source = cache_file(cache_dir, workspace)
+    if not source.exists():
+        return None
+    try:
+        with open(source, "rb") as handle:
+            kept = pickle.load(handle)
+    except Exception:  # noqa: BLE001 - a damaged or old copy is ignored
+        return None
+    if (not isinstance(kept, dict) or kept.get("format") != CACHE_FORMAT
+            or kept.get("workspace") != str(Path(workspace).resolve())
+            or kept.get("as_of") != as_of):
+        return None
+    return kept["outcome"], kept["saved"]
+
+
 # --- the planning process ----------------------------------------------------------------------
 def serve(conn: Any) -> None:
     """The child process: compute plans for (path, as_of) requests until told to stop."""
@@ -159,11 +209,16 @@ def serve(conn: Any) -> None:
             return
         if request is None:
             return
-        path, as_of = request
+        path, as_of, cache_dir = request
         try:
             outcome = compute_plan(path, as_of, lambda f, w: conn.send(("progress", f, w)),
                                    compact=True)
             conn.send(("done", outcome))
+            if cache_dir is not None:
+                try:
+                    save_cached(Path(cache_dir), path, as_of, outcome)
+                except OSError:
+                    pass  # only a copy: the next start recomputes
         except BaseException as exc:  # noqa: BLE001 - every failure goes back to the app
             details = traceback.format_exc()
             try:
@@ -233,11 +288,13 @@ class PlanProcess:
         child.close()
         self._process, self._conn = process, parent
 
-    def compute(self, path: str | Path, as_of: dt.date, progress: ProgressFn) -> PlanOutcome:
+    def compute(self, path: str | Path, as_of: dt.date, progress: ProgressFn,
+                cache_dir: Path | None = None) -> PlanOutcome:
+        """A plan, computed in the child; with ``cache_dir`` the child also keeps a copy there."""
         with self._lock:
             self._ensure()
             fraction, what = 0.0, "starting the planning process"
-            self._conn.send((str(path), as_of))
+            self._conn.send((str(path), as_of, None if cache_dir is None else str(cache_dir)))
             while True:
                 try:
                     progress(fraction, what)

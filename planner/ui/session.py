@@ -11,7 +11,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoStack
 
-from planner.ui import operations
+from planner.ui import operations, paths
 from planner.ui.plan_worker import PlanProcessUnavailable, plan_process
 from planner.ui.workers import Operation, Task, TaskManager
 
@@ -24,7 +24,7 @@ def compute_plan(path: Path, as_of: dt.date, progress: Any) -> operations.PlanOu
     """A plan for the workspace, from the planning process (or this thread as a fallback)."""
     if PLAN_IN_PROCESS:
         try:
-            return plan_process().compute(path, as_of, progress)
+            return plan_process().compute(path, as_of, progress, cache_dir=paths.cache_dir())
         except PlanProcessUnavailable as exc:
             print(f"planning on a thread: {exc}", file=sys.stderr)
     return operations.compute_plan(path, as_of, progress)
@@ -112,9 +112,26 @@ class Session(QObject):
         self.data_changed.emit()
         if replan and not self.is_empty():
             self.replan()
+            self._show_kept_plan()
         elif PLAN_IN_PROCESS:
             plan_process().warm_up()
 
+    def _show_kept_plan(self) -> None:
+        """Show the plan kept from last time while the new one is computed."""
+        from planner.ui.plan_worker import load_cached
+
+        path, as_of = self.path, self.as_of
+
+        def done(kept: Any) -> None:
+            if kept is None or path != self.path or self.plan is not None:
+                return  # nothing kept, another workspace, or the fresh plan was quicker
+            outcome, saved = kept
+            self.kept_plan_time = saved
+            self.show_outcome(outcome)
+
+        self.tasks.run(Operation(title="Reading the last plan", progress="none", on_success=done,
+                                 on_failure=lambda _e, _d: None,
+                                 work=lambda _p: load_cached(paths.cache_dir(), path, as_of)))
     def close(self) -> None:
         if self._plan_task is not None:
             self._plan_task.cancel()
@@ -164,8 +181,13 @@ class Session(QObject):
     def planning(self) -> bool:
         return self._plan_task is not None and not self._plan_task.done
 
-    def show_outcome(self, outcome: operations.PlanOutcome) -> None:
+    #: when the plan on screen was computed, if it is the kept copy from an earlier session
+    kept_plan_time: dt.datetime | None = None
+
+    def show_outcome(self, outcome: operations.PlanOutcome, *, fresh: bool = False) -> None:
         """Make a computed plan the current one and tell the views."""
+        if fresh:
+            self.kept_plan_time = None
         self.data, self.plan, self.plan_seconds = outcome.data, outcome.plan, outcome.seconds
         self.index = outcome.index
         self.what_if = outcome.what_if
@@ -182,7 +204,7 @@ class Session(QObject):
 
         def done(outcome: operations.PlanOutcome) -> None:
             if path == self.path:  # else the user opened another workspace meanwhile
-                self.show_outcome(outcome)
+                self.show_outcome(outcome, fresh=True)
 
         def failed(exc: BaseException, details: str) -> None:
             from planner.ui.errors import describe, show_error

@@ -207,7 +207,9 @@ def test_exporting_pdfs_writes_the_supplier_plans_and_report(planned, qtbot, tmp
     with qtbot.waitSignal(planned.pdfs_exported, timeout=60_000) as signal:
         planned.export_pdfs(str(tmp_path / "pdfs"))
     files = signal.args[0]
-    assert files and all(f.endswith(".pdf") for f in files)
+    suppliers = {s["supplier"] for s in planned.session.plan.purchase_suggestions}
+    assert len(files) == len(suppliers) + 1  # one per supplier and the internal report
+    assert all(f.endswith(".pdf") for f in files)
     supplier = planned.session.plan.purchase_suggestions[0]["supplier"]
     texts = [" ".join(p.extract_text() for p in PdfReader(f).pages) for f in files]
     assert any(supplier in t for t in texts)
@@ -307,3 +309,30 @@ def test_a_good_import_shows_a_summary_and_replans(planned, qtbot, tmp_path):
     assert _db_rows(planned, "SELECT name FROM products WHERE sku = 'NW-NEW-2'") == [
         ("Another mug",)]
     assert "NW-NEW-2" in set(planned.session.plan.skus["sku"])
+
+
+def test_the_last_plan_is_shown_at_once_next_time_while_replanning(qtbot, demo_path):
+    from planner.ui import paths
+    from planner.ui.main_window import MainWindow
+    from planner.ui.plan_worker import cache_file
+
+    first = MainWindow()
+    qtbot.addWidget(first)
+    with qtbot.waitSignal(first.session.plan_ready, timeout=90_000):
+        first.open_workspace(demo_path)
+    qtbot.waitUntil(lambda: cache_file(paths.cache_dir(), demo_path).exists(), timeout=30_000)
+    fresh = first.session.plan
+    first.close()
+
+    second = MainWindow()
+    qtbot.addWidget(second)
+    with qtbot.waitSignal(second.session.plan_ready, timeout=30_000):
+        second.open_workspace(demo_path)
+    assert second.session.kept_plan_time is not None
+    assert "last plan" in second.plan_status.text()
+    assert second.session.plan.kpis == fresh.kpis
+    with qtbot.waitSignal(second.session.plan_ready, timeout=90_000):
+        pass
+    assert second.session.kept_plan_time is None
+    wait_idle(qtbot, second)
+    second.close()

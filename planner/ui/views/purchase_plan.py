@@ -353,6 +353,8 @@ class PurchasePlanView(PlanPage):
 
     def edited_plan(self) -> Any:
         """The plan with the buyer's quantities (what the PDFs should carry)."""
+        if self._shown_plan is not self.session.plan:
+            return self.session.plan  # this page has not shown it yet: nothing was edited
         return replace(self.session.plan, purchase_suggestions=self.edited_suggestions())
 
     def _maybe_open_sku(self, index: QModelIndex) -> None:
