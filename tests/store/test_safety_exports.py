@@ -36,14 +36,14 @@ def test_formula_like_text_is_prefixed_with_an_apostrophe(text):
     assert neutralise_cell(text) == "'" + text
 
 
-@pytest.mark.parametrize("value", ["-3", "+5", "-0.25", "1e3", "plain text", "", "a=b", 7, -2.5,
-                                   None])
 def test_a_cell_starting_with_a_carriage_return_becomes_a_quoted_line_break():
     assert neutralise_cell("\r=1+1") == "\n=1+1"
     assert excel_rows(safe_csv_frame(pd.DataFrame({"a": ["\r=1+1"]})).to_csv(
         index=False, lineterminator="\n")) == [["a"], ["\n=1+1"]]
 
 
+@pytest.mark.parametrize("value", ["-3", "+5", "-0.25", "1e3", "plain text", "", "a=b", 7, -2.5,
+                                   None])
 def test_numbers_and_ordinary_text_are_left_alone(value):
     assert neutralise_cell(value) == value
 
