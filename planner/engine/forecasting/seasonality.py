@@ -20,6 +20,7 @@ SOURCE_NONE, SOURCE_OWN, SOURCE_GROUP, SOURCE_CATALOG = 0, 1, 2, 3
 SOURCE_NAMES = ("none", "own", "group", "catalog")
 MIN_INDEX = 0.1
 FLAT_TOLERANCE = 0.03
+SMOOTHING = np.array([1.0, 2.0, 1.0]) / 4.0  # weights of a position and its two neighbours
 SIGNIFICANCE = 2.0  # a pattern must stand out at twice the noise before it is believed
 
 
@@ -63,9 +64,11 @@ def profile_from_ratios(numerator: FloatArray, denominator: FloatArray, position
     """Shrunk seasonal profile from demand / trend-level ratios (rows = series or pools).
 
     Ratios are numerator / denominator per period, averaged per position; NaN or non-positive
-    denominators are ignored. Each row is shrunk toward its prior
-    by the share of its spread around the prior beyond twice the noise of the averages
-    (positive-part James-Stein), so a pattern must stand out before it is believed.
+    denominators are ignored; weekly averages are lightly smoothed around the year (a week
+    with its two neighbours, 1-2-1). A row's pattern is believed only where its spread around the
+    prior exceeds twice the noise of the averages; then each position is shrunk toward the
+    prior by its own James-Stein weight 1 - noise / deviation², which keeps a clear peak and
+    flattens the small wiggles that are mostly noise; otherwise the prior is kept.
     """
     g, t_len = numerator.shape
     m = season_length
@@ -83,34 +86,60 @@ def profile_from_ratios(numerator: FloatArray, denominator: FloatArray, position
     with np.errstate(invalid="ignore", divide="ignore"):
         inverse_counts = np.where(counts > 0, 1.0 / np.maximum(counts, 1.0), 0.0).sum(axis=1)
         noise = noise_var * inverse_counts / np.maximum((counts > 0).sum(axis=1), 1)
+    if m >= 26:  # neighbouring weeks share a season (months do not): smoothing halves noise
+        raw = _smooth_around_year(raw)
+        noise = noise * float((SMOOTHING**2).sum())
     deviation = raw - prior
     spread = (deviation**2).mean(axis=1)
-    signal = np.maximum(spread - SIGNIFICANCE * noise, 0.0)
+    believed = (spread > SIGNIFICANCE * noise) & (n_ratios >= m)
     with np.errstate(invalid="ignore", divide="ignore"):
-        weight = np.where(spread > 0, signal / spread, 0.0)
-    weight = np.where(n_ratios >= m, weight, 0.0)
-    shrunk = np.maximum(prior + weight[:, None] * deviation, MIN_INDEX)
+        weight = np.clip(1.0 - noise[:, None] / deviation**2, 0.0, 1.0)
+    weight = np.where(believed[:, None], np.nan_to_num(weight), 0.0)
+    shrunk = np.maximum(prior + weight * deviation, MIN_INDEX)
     return shrunk / shrunk.mean(axis=1, keepdims=True)
+
+
+def _smooth_around_year(values: FloatArray) -> FloatArray:
+    return sum(w * np.roll(values, shift, axis=1)
+               for w, shift in zip(SMOOTHING, (-1, 0, 1), strict=True))
 
 
 def _ratio_noise(ratio: FloatArray, valid: NDArray[np.bool_], level: FloatArray,
                  raw: FloatArray, counts: FloatArray, positions: IntArray) -> FloatArray:
-    """Variance of one ratio's noise, per row: the mean square of the ratios around a smooth
-    version of the profile (a five-position moving average around the year, so ramps toward
-    a peak are signal, not noise), corrected for each ratio's share in its own smooth value;
-    never below Poisson's 1 / level."""
+    """Variance of one ratio's noise, per row, never below Poisson's 1 / level.
+
+    With repeated seasons (half the positions seen twice or more): the spread of the ratios
+    of the same position in different years, which a sharp but stable peak does not inflate.
+    Otherwise: the mean square of the ratios around a lightly smoothed profile (ramps toward a
+    peak are signal, not noise), corrected for each ratio's share in its own smooth value.
+    """
     g, m = raw.shape
-    kernel = np.array([1.0, 2.0, 1.0]) / 4.0
-    smooth = sum(w * np.roll(raw, shift, axis=1)
-                 for w, shift in zip(kernel, range(-1, 2), strict=True))
+    rows = np.broadcast_to(np.arange(g)[:, None], ratio.shape)[valid]
+    flat = rows * m + np.broadcast_to(positions[None, :], ratio.shape)[valid]
+    squares = np.bincount(flat, weights=ratio[valid] ** 2, minlength=g * m).reshape(g, m)
+    within = np.where(counts >= 2, squares - counts * raw_means(ratio, valid, flat, g, m) ** 2,
+                      0.0).sum(axis=1)
+    repeats = np.maximum(counts - 1, 0).sum(axis=1)
+    kernel = SMOOTHING
+    smooth = _smooth_around_year(raw)
     residual = np.where(valid, ratio - smooth[:, positions], 0.0)
     n_ratios = valid.sum(axis=1)
     per_position = np.maximum(n_ratios / m, 1.0)
     own_share = np.clip(1.0 - (2.0 * kernel[1] - (kernel**2).sum()) / per_position, 0.2, 1.0)
     with np.errstate(invalid="ignore", divide="ignore"):
-        mean_square = (residual**2).sum(axis=1) / n_ratios / own_share
+        around_smooth = (residual**2).sum(axis=1) / n_ratios / own_share
+        year_over_year = within / repeats
         poisson = np.where(valid, 1.0 / level, 0.0).sum(axis=1) / n_ratios
-    return np.fmax(np.nan_to_num(mean_square), np.nan_to_num(poisson))
+    estimate = np.where(repeats >= m / 2, year_over_year, around_smooth)
+    return np.fmax(np.nan_to_num(estimate), np.nan_to_num(poisson))
+
+
+def raw_means(ratio: FloatArray, valid: NDArray[np.bool_], flat: IntArray, g: int,
+              m: int) -> FloatArray:
+    """Plain mean ratio per row and position (before any normalising)."""
+    sums = np.bincount(flat, weights=ratio[valid], minlength=g * m).reshape(g, m)
+    counts = np.bincount(flat, minlength=g * m).reshape(g, m)
+    return np.where(counts > 0, sums / np.maximum(counts, 1), 0.0)
 
 
 def _is_flat(profile: FloatArray) -> NDArray[np.bool_]:
