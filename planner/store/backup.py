@@ -355,6 +355,13 @@ def rotate_backups(workspace: str | os.PathLike[str],
     backups = list_backups(workspace)
     kept = {b.path for b in plan_rotation(backups, policy)}
     removed = []
+    folder = backup_folder(workspace)
+    if folder.is_dir():  # copies a crash interrupted an hour or more ago
+        hour_ago = dt.datetime.now().timestamp() - 3600
+        for partial in folder.glob("*.partial"):
+            with contextlib.suppress(OSError):
+                if partial.stat().st_mtime < hour_ago:
+                    partial.unlink()
     for backup in backups:
         if backup.path not in kept:
             _remove(backup.path, _note_path(backup.path))

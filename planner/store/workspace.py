@@ -73,6 +73,8 @@ class WorkspaceConnection(sqlite3.Connection):
 
     workspace_path: Path | None = None
     read_only_reason: str | None = None
+    #: Who held the lock left behind when this writer opened (a Planner that crashed), if any.
+    stale_lock: locking.LockHolder | None = None
     _release_lock: Callable[[], None] | None = None
 
     def close(self) -> None:
@@ -100,6 +102,12 @@ def workspace_file(db: Database) -> Path | None:
         if name == "main":
             return Path(file) if file else None
     return None
+
+
+def stale_lock(db: Database) -> locking.LockHolder | None:
+    """The holder of a lock left behind by a Planner that did not close (crashed), which this
+    writer cleared on opening; None normally. The workspace passed its integrity check."""
+    return getattr(db.conn, "stale_lock", None)
 
 
 def read_only_reason(db: Database) -> str | None:
@@ -198,7 +206,7 @@ def open_workspace(path: str | os.PathLike[str], *, create: bool = True, read_on
             raise WorkspaceReadOnly(f"{path} is read-only for you; open it read-only to look at "
                                     "it, or copy it somewhere you can write")
     _make_folder(path.parent)
-    release, first_open = _take_lock(path, exists) if lock else (None, True)
+    release, first_open, stale = _take_lock(path, exists) if lock else (None, True, None)
     created = False
     conn: WorkspaceConnection | None = None
     try:
@@ -206,6 +214,7 @@ def open_workspace(path: str | os.PathLike[str], *, create: bool = True, read_on
             created = _create_file(path)
         conn = _connect(path)
         conn.workspace_path = path
+        conn.stale_lock = stale
         db = Database(conn)
         _check_planner_file(db, path, new=not exists)
         version = schema_version(db)
@@ -237,10 +246,11 @@ def open_workspace(path: str | os.PathLike[str], *, create: bool = True, read_on
     return db
 
 
-def _take_lock(path: Path, exists: bool) -> tuple[Callable[[], None], bool]:
+def _take_lock(path: Path, exists: bool
+               ) -> tuple[Callable[[], None], bool, locking.LockHolder | None]:
     first_open = not locking.holds_lock(path)
     try:
-        release, _stale = locking.acquire(path, program="Planner")
+        release, stale = locking.acquire(path, program="Planner")
     except locking.LockHeld as exc:
         who = exc.holder.describe() if exc.holder else "another program"
         raise WorkspaceLocked(
@@ -248,7 +258,7 @@ def _take_lock(path: Path, exists: bool) -> tuple[Callable[[], None], bool]:
             "to look at it without changes", exc.holder) from None
     except OSError as exc:
         raise _folder_error(path, exc, exists=exists) from None
-    return release, first_open
+    return release, first_open, stale
 
 
 def _folder_error(path: Path, exc: OSError, *, exists: bool = True) -> WorkspaceError:

@@ -22,6 +22,7 @@ from planner.store.backup import (
     BackupInfo,
     RotationPolicy,
     backup_folder,
+    backup_if_due,
     before_write,
     create_backup,
     list_backups,
@@ -126,6 +127,17 @@ def test_before_write_backs_up_only_when_needed(tmp_path, demo_path):
     second = before_write(db, reason="import po.csv")
     assert second is not None and second.path != first.path
     assert before_write(db, reason="x", within_minutes=0) is not None
+    db.conn.close()
+
+
+def test_the_scheduled_backup_runs_when_due_and_the_workspace_changed(demo_path):
+    db = open_workspace(demo_path)
+    first = backup_if_due(db, every_minutes=60)
+    assert first is not None and first.reason == "scheduled"
+    assert backup_if_due(db, every_minutes=60) is None  # not due yet
+    assert backup_if_due(db, every_minutes=0) is None  # due, but nothing changed
+    db.execute("UPDATE products SET name = 'Renamed' WHERE rowid = 1")
+    assert backup_if_due(db, every_minutes=0) is not None
     db.conn.close()
 
 

@@ -18,7 +18,7 @@ import pytest
 
 from planner.store import open_workspace
 from planner.store.lock import current_holder, lock_path_for, read_holder
-from planner.store.workspace import WorkspaceLocked, read_only_reason
+from planner.store.workspace import WorkspaceLocked, read_only_reason, stale_lock
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -34,7 +34,7 @@ _WRITER = textwrap.dedent("""
 _SECOND = textwrap.dedent("""
     import json, sys
     from planner.store import open_workspace
-    from planner.store.workspace import WorkspaceLocked, read_only_reason
+    from planner.store.workspace import WorkspaceLocked, read_only_reason, stale_lock
     out = {}
     try:
         open_workspace(sys.argv[1])
@@ -89,6 +89,7 @@ def test_a_lock_left_by_a_killed_writer_is_cleared(workspace_path):
     assert current_holder(workspace_path) is None  # ... and recognised as stale
 
     db = open_workspace(workspace_path)
+    assert stale_lock(db).pid == holder.pid  # the app can say: Planner did not close last time
     assert db.execute("SELECT sku FROM products").fetchall() == [("FROM-CHILD",)]
     assert read_holder(lock_path_for(workspace_path)).pid == os.getpid()
     db.conn.close()
@@ -108,6 +109,7 @@ def test_a_lock_file_naming_a_dead_process_does_not_block(workspace_path):
 
 def test_opening_twice_in_one_process_shares_the_lock(workspace_path):
     first = open_workspace(workspace_path)
+    assert stale_lock(first) is None
     second = open_workspace(workspace_path)
     first.conn.close()
     assert lock_path_for(workspace_path).exists()
