@@ -1,0 +1,224 @@
+"""What each import kind does to the workspace (spec.md's key / replace rules)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from sqlite_utils import Database
+
+from planner.store.importers import shopify
+from planner.store.importers.loading import ParsedFile
+from planner.store.importers.writers import (
+    Counts,
+    ensure_products,
+    ensure_suppliers,
+    remove_missing,
+    remove_order_lines,
+    upsert,
+    write_sales,
+)
+
+Progress = Callable[[float], None] | None
+
+
+@dataclass
+class Run:
+    """State shared by the files of one import: snapshot keys and SKUs whose sales changed."""
+
+    snapshot_keys: dict[str, list[pd.DataFrame]] = field(default_factory=dict)
+    snapshots: set[str] = field(default_factory=set)
+    changed_skus: set[str] = field(default_factory=set)
+    #: The sales table was empty before this import: every stored line is this import's.
+    sales_were_empty: bool = False
+
+
+@dataclass
+class Outcome:
+    """What writing one file did."""
+
+    counts: Counts
+    notes: list[str] = field(default_factory=list)
+    skipped_reasons: dict[str, int] = field(default_factory=dict)
+
+
+def _listing(items: list[str], limit: int = 10) -> str:
+    shown = ", ".join(items[:limit])
+    return shown + (f" and {len(items) - limit} more" if len(items) > limit else "")
+
+
+def _stub_notes(products: list[str], suppliers: list[str] = ()) -> list[str]:
+    notes = []
+    if products:
+        notes.append(f"created {len(products)} product stubs (sku only) for unknown SKUs: "
+                     + _listing(products))
+    if suppliers:
+        notes.append(f"created {len(suppliers)} supplier stubs for unknown suppliers: "
+                     + _listing(list(suppliers)))
+    return notes
+
+
+def _columns(parsed: ParsedFile, wanted: list[str]) -> pd.DataFrame:
+    """The file's columns among ``wanted`` (in that order)."""
+    return parsed.frame[[c for c in wanted if c in parsed.frame]].copy()
+
+
+def _all_columns(parsed: ParsedFile, wanted: list[str]) -> pd.DataFrame:
+    """Every column in ``wanted``; ones the file lacks are empty (snapshots set everything)."""
+    frame = parsed.frame.reindex(columns=wanted)
+    return frame.astype({c: object for c in wanted if c not in parsed.frame})
+
+
+def products(db: Database, parsed: ParsedFile, run: Run, progress: Progress) -> Outcome:
+    """Upsert by sku; columns absent from the file keep their stored values."""
+    frame = _columns(parsed, parsed.kind.column_names)
+    for column, default in (("made_to_order", False), ("active", True)):
+        if column in frame:
+            frame[column] = frame[column].fillna(default)
+    suppliers = ensure_suppliers(db, frame["supplier"].dropna()) if "supplier" in frame else []
+    counts = upsert(db, "products", frame, ["sku"], progress=progress)
+    return Outcome(counts, _stub_notes([], suppliers))
+
+
+def suppliers(db: Database, parsed: ParsedFile, run: Run, progress: Progress) -> Outcome:
+    """Upsert by supplier."""
+    frame = _columns(parsed, parsed.kind.column_names)
+    return Outcome(upsert(db, "suppliers", frame, ["supplier"], progress=progress))
+
+
+def sales(db: Database, parsed: ParsedFile, run: Run, progress: Progress) -> Outcome:
+    """Order lines at order date; see writers.write_sales for the key / replace rule."""
+    order = parsed.sort_order("sku", "date")
+    frame = _columns(parsed, ["date", "sku", "quantity", "order_id", "unit_price", "channel"])
+    parsed.frame = parsed.frame.iloc[:0]  # the sorted copy below is the one kept in memory
+    frame = frame.iloc[order].reset_index(drop=True)
+    stubs = ensure_products(db, parsed.keys["sku"].uniques)
+    parsed.keys.clear()
+    counts, changed = write_sales(db, frame, progress, presorted=True)
+    run.changed_skus |= changed
+    notes = _stub_notes(stubs)
+    if counts.removed:
+        notes.append(f"removed {counts.removed} stored lines without order_id in the file's "
+                     "date range that the file no longer has")
+    return Outcome(counts, notes)
+
+
+def inventory(db: Database, parsed: ParsedFile, run: Run, progress: Progress) -> Outcome:
+    """A snapshot: rows are upserted by (sku, location); rows not in it go at the end."""
+    frame = _all_columns(parsed, ["sku", "location", "on_hand", "on_hold", "hold_release_date"])
+    frame["location"] = frame["location"].fillna("")
+    frame["on_hold"] = frame["on_hold"].fillna(0)
+    return _stock(db, frame, run, progress, {})
+
+
+def _stock(db: Database, frame: pd.DataFrame, run: Run, progress: Progress,
+           names: dict[str, str]) -> Outcome:
+    stubs = ensure_products(db, pd.unique(frame["sku"]), names)
+    counts = upsert(db, "inventory", frame, ["sku", "location"], progress=progress)
+    run.snapshots.add("inventory")
+    run.snapshot_keys.setdefault("inventory", []).append(frame[["sku", "location"]])
+    return Outcome(counts, _stub_notes(stubs))
+
+
+def purchase_orders(db: Database, parsed: ParsedFile, run: Run, progress: Progress) -> Outcome:
+    """PO lines upserted by (po_number, sku); the PO itself holds supplier and order date."""
+    frame = parsed.frame
+    supplier_stubs = (ensure_suppliers(db, frame["supplier"].dropna())
+                      if "supplier" in frame else [])
+    stubs = ensure_products(db, pd.unique(frame["sku"]))
+    header = frame.groupby("po_number", sort=False).agg(
+        **{c: (c, "first") for c in ("supplier", "order_date") if c in frame}).reset_index()
+    head = upsert(db, "purchase_orders", header, ["po_number"],
+                  keep_when_empty=["supplier", "order_date"])
+    lines = _columns(parsed, ["po_number", "sku", "quantity", "expected_date",
+                              "received_quantity", "received_date", "status", "unit_cost"])
+    if "received_quantity" in lines:
+        lines["received_quantity"] = lines["received_quantity"].fillna(0)
+    if "status" in lines:
+        received = (lines.get("received_quantity", pd.Series(0, index=lines.index)).fillna(0)
+                    >= lines["quantity"]) & (lines["quantity"] > 0)
+        lines["status"] = lines["status"].where(lines["status"].notna(),
+                                                np.where(received, "received", "open"))
+    counts = upsert(db, "po_lines", lines, ["po_number", "sku"], progress=progress)
+    notes = _stub_notes(stubs, supplier_stubs)
+    if head.inserted:
+        notes.append(f"{head.inserted} new purchase orders")
+    return Outcome(counts, notes)
+
+
+def backorders(db: Database, parsed: ParsedFile, run: Run, progress: Progress) -> Outcome:
+    """A snapshot of the open order lines: upserted by (order_id, sku); the rest go at the end."""
+    frame = _all_columns(parsed, parsed.kind.column_names)
+    zero = (frame["quantity"] == 0).to_numpy(dtype=bool)
+    frame = frame[~zero]
+    stubs = ensure_products(db, pd.unique(frame["sku"]))
+    counts = upsert(db, "backorders", frame, ["order_id", "sku"], progress=progress)
+    run.snapshots.add("backorders")
+    run.snapshot_keys.setdefault("backorders", []).append(frame[["order_id", "sku"]])
+    skipped = {"open order lines with quantity 0 (nothing owed)": int(zero.sum())}
+    return Outcome(counts, _stub_notes(stubs), {k: v for k, v in skipped.items() if v})
+
+
+def forecast_overrides(db: Database, parsed: ParsedFile, run: Run, progress: Progress) -> Outcome:
+    """Upsert by sku."""
+    frame = _columns(parsed, parsed.kind.column_names)
+    stubs = ensure_products(db, pd.unique(frame["sku"]))
+    return Outcome(upsert(db, "forecast_overrides", frame, ["sku"], progress=progress),
+                   _stub_notes(stubs))
+
+
+def shopify_orders(db: Database, parsed: ParsedFile, run: Run, progress: Progress) -> Outcome:
+    """Sales and open order lines of the orders in the file; other orders are left alone."""
+    orders = shopify.order_lines(parsed)
+    stubs = ensure_products(db, pd.concat([orders.sales["sku"], orders.backorders["sku"]]),
+                            orders.product_names)
+    counts, changed = write_sales(db, orders.sales, progress)
+    removed, removed_skus = remove_order_lines(
+        db, "sales", orders.order_ids, orders.sales[["order_id", "sku", "date"]],
+        where="channel = 'shopify'")
+    counts.removed += removed
+    if removed:
+        changed |= removed_skus
+    run.changed_skus |= changed
+    waiting = upsert(db, "backorders", orders.backorders, ["order_id", "sku"])
+    gone, _ = remove_order_lines(db, "backorders", orders.order_ids,
+                                 orders.backorders[["order_id", "sku"]])
+    run.snapshot_keys.setdefault("backorders", []).append(orders.backorders[["order_id", "sku"]])
+    notes = _stub_notes(stubs) + orders.notes
+    notes.append(f"open order lines (backorders): {len(orders.backorders)} in the file, "
+                 f"{waiting.inserted} new, {waiting.updated} updated, {gone} no longer open")
+    if removed:
+        notes.append(f"removed {removed} stored lines of these orders that the file no longer has")
+    return Outcome(counts, notes, orders.skipped_reasons)
+
+
+def shopify_inventory(db: Database, parsed: ParsedFile, run: Run, progress: Progress) -> Outcome:
+    """Stock per SKU summed over locations; a snapshot that replaces the inventory."""
+    stock = shopify.stock_levels(parsed)
+    frame = stock.inventory.assign(hold_release_date=None)
+    outcome = _stock(db, frame, run, progress, stock.product_names)
+    outcome.notes += stock.notes
+    return outcome
+
+
+APPLY: dict[str, Callable[[Database, ParsedFile, Run, Progress], Outcome]] = {
+    "products": products, "suppliers": suppliers, "sales": sales, "inventory": inventory,
+    "purchase_orders": purchase_orders, "backorders": backorders,
+    "forecast_overrides": forecast_overrides, "shopify_orders": shopify_orders,
+    "shopify_inventory": shopify_inventory,
+}
+
+#: Files are written in this order within one import, so referenced rows exist first.
+WRITE_ORDER = ["suppliers", "products", "forecast_overrides", "purchase_orders", "inventory",
+               "shopify_inventory", "sales", "shopify_orders", "backorders"]
+
+
+def finish_snapshots(db: Database, run: Run) -> dict[str, int]:
+    """Delete rows of snapshot tables that no file of this import had; rows removed per table."""
+    removed = {}
+    for table in sorted(run.snapshots):
+        keep = pd.concat(run.snapshot_keys[table], ignore_index=True).drop_duplicates()
+        removed[table] = remove_missing(db, table, keep)
+    return removed

@@ -1,0 +1,157 @@
+"""Importing files into a workspace: check every file, then write them all in one transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import pandas as pd
+from sqlite_utils import Database
+
+from planner.store.demand import rebuild_daily_demand
+from planner.store.importers.applying import APPLY, WRITE_ORDER, Run, finish_snapshots
+from planner.store.importers.kinds import get_kind
+from planner.store.importers.loading import ParsedFile, load_file
+from planner.store.importers.problems import ImportRejected, Problem
+from planner.store.importers.writers import sales_table_empty
+
+#: Page cache while writing an import (KiB, negative as SQLite wants): big enough for the
+#: indexes of a multi-million-line sales table.
+_IMPORT_CACHE_KIB = 256 * 1024
+
+
+@dataclass
+class ImportSummary:
+    """What importing one file did."""
+
+    file: str
+    kind: str
+    rows_read: int = 0
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    skipped: int = 0
+    skipped_reasons: dict[str, int] = field(default_factory=dict)
+    unknown_columns: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def _scaled(progress: Callable[[float], None] | None, start: float,
+            span: float) -> Callable[[float], None] | None:
+    if progress is None:
+        return None
+    return lambda fraction: progress(min(1.0, start + span * max(0.0, min(fraction, 1.0))))
+
+
+def _labels(paths: Sequence[Path]) -> list[str]:
+    """File names as problems show them; the full path where two files share a name."""
+    names = [p.name for p in paths]
+    return [str(p) if names.count(p.name) > 1 else p.name for p in paths]
+
+
+def check_files(paths: Sequence[str | Path], *, kind: str | None = None,
+                date_format: str | None = None,
+                progress: Callable[[float], None] | None = None) -> list[ParsedFile]:
+    """Read and check every file; ImportRejected listing every problem of every file."""
+    if kind is not None:
+        get_kind(kind)  # an unknown kind name is a usage error (KindError), not a file problem
+    files = [Path(p) for p in paths]
+    sizes = [max(p.stat().st_size, 1) if p.is_file() else 1 for p in files]
+    total = float(sum(sizes)) or 1.0
+    parsed, done = [], 0.0
+    for path, label, size in zip(files, _labels(files), sizes, strict=True):
+        parsed.append(load_file(path, kind=kind, date_format=date_format, label=label,
+                                progress=_scaled(progress, done / total, size / total)))
+        done += size
+    problems = [p for f in parsed for p in f.problems]
+    if problems:
+        raise ImportRejected(problems)
+    return parsed
+
+
+def import_files(db: Database, paths: Sequence[str | Path], *, kind: str | None = None,
+                 date_format: str | None = None, user: str | None = None,
+                 progress: Callable[[float], None] | None = None) -> list[ImportSummary]:
+    """Import CSV / XLSX files: all are checked first and, if any has a problem, ImportRejected
+    lists every problem and nothing is written; otherwise all are written in one transaction,
+    with an import_log row per file. Returns one summary per file, in the order given."""
+    parsed = check_files(paths, kind=kind, date_format=date_format,
+                         progress=_scaled(progress, 0.0, 0.5))
+    order = sorted(range(len(parsed)), key=lambda i: WRITE_ORDER.index(parsed[i].kind.name))
+    weights = [max(len(f.frame), 1) for f in parsed]
+    total = float(sum(weights))
+    summaries: dict[int, ImportSummary] = {}
+    run = Run(sales_were_empty=sales_table_empty(db))
+    cache = db.execute("PRAGMA cache_size").fetchone()[0]
+    db.execute(f"PRAGMA cache_size = {-_IMPORT_CACHE_KIB}")
+    try:
+        with db.atomic():
+            done = 0.0
+            for i in order:
+                file = parsed[i]
+                step = _scaled(progress, 0.5 + 0.45 * done / total, 0.45 * weights[i] / total)
+                summaries[i] = _write(db, file, run, step)
+                done += weights[i]
+            _finish(db, run, parsed, summaries)
+            for i in order:
+                _log(db, parsed[i], summaries[i], user)
+    except sqlite3.Error as exc:
+        raise ImportRejected([Problem(", ".join(f.label for f in parsed), None, None, None,
+                                      f"the workspace refused the data ({exc}); nothing was "
+                                      "imported")]) from exc
+    finally:
+        db.execute(f"PRAGMA cache_size = {cache}")
+    if progress:
+        progress(1.0)
+    return [summaries[i] for i in range(len(parsed))]
+
+
+def _write(db: Database, file: ParsedFile, run: Run,
+           progress: Callable[[float], None] | None) -> ImportSummary:
+    outcome = APPLY[file.kind.name](db, file, run, progress)
+    skipped = dict(file.skipped_reasons) | outcome.skipped_reasons
+    return ImportSummary(
+        file=file.label, kind=file.kind.name, rows_read=file.rows_read,
+        inserted=outcome.counts.inserted, updated=outcome.counts.updated,
+        unchanged=outcome.counts.unchanged, skipped=sum(skipped.values()),
+        skipped_reasons=skipped, unknown_columns=list(file.unknown_columns),
+        notes=file.notes + outcome.notes)
+
+
+def _finish(db: Database, run: Run, parsed: list[ParsedFile],
+            summaries: dict[int, ImportSummary]) -> None:
+    """Snapshot replaces, then daily demand totals for every SKU whose sales changed."""
+    removed = finish_snapshots(db, run)
+    snapshot_kinds = {"inventory": ("inventory", "shopify_inventory"),
+                      "backorders": ("backorders",)}
+    for table, count in removed.items():
+        last = max(i for i, f in enumerate(parsed) if f.kind.name in snapshot_kinds[table])
+        if count:
+            summaries[last].notes.append(
+                f"removed {count} {table} rows that were not in this snapshot")
+    if run.changed_skus:
+        # Into an empty sales table every SKU with sales changed: one pass over all is faster.
+        rebuild_daily_demand(db, None if run.sales_were_empty else sorted(run.changed_skus))
+
+
+def _log(db: Database, file: ParsedFile, summary: ImportSummary, user: str | None) -> None:
+    db.execute(
+        "INSERT INTO import_log (at, user, kind, file, rows_read, inserted, updated, skipped, "
+        "summary) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [dt.datetime.now().isoformat(timespec="seconds"), user, summary.kind,
+         str(file.path.resolve()), summary.rows_read, summary.inserted, summary.updated,
+         summary.skipped, json.dumps(asdict(summary))])
+
+
+def preview_file(path: str | Path, *, kind: str | None = None, date_format: str | None = None,
+                 rows: int = 20) -> tuple[str | None, pd.DataFrame, list[Problem]]:
+    """The detected kind (None when it cannot be told), the first ``rows`` rows as parsed (with
+    their spreadsheet ``row``) and the problems found in them; writes nothing."""
+    parsed = load_file(path, kind=kind, date_format=date_format, nrows=rows)
+    known = not any(p.row is None and p.column is None for p in parsed.problems)
+    frame = parsed.frame.head(rows).rename(columns={"_row": "row"})
+    return (parsed.kind.name if known else None), frame, list(parsed.problems)

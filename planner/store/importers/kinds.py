@@ -1,0 +1,167 @@
+"""The import kinds of spec.md: their columns, and telling a file's kind from its header."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of an import kind. ``type`` names a parser in parsing.py."""
+
+    name: str
+    type: str
+    required: bool = False
+
+
+@dataclass(frozen=True)
+class Kind:
+    """An import kind: its columns, the key that identifies a row, and known-but-unused columns."""
+
+    name: str
+    columns: tuple[Column, ...]
+    key: tuple[str, ...] = ()
+    description: str = ""
+    ignored: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def required(self) -> list[str]:
+        return [c.name for c in self.columns if c.required]
+
+    @property
+    def column_names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+    def column(self, name: str) -> Column:
+        return next(c for c in self.columns if c.name == name)
+
+
+def normalize_header(name: object) -> str:
+    """Header text as matched: case-insensitive, surrounding spaces ignored, inner spaces as '_'."""
+    text = "" if name is None else str(name)
+    text = text.replace("\ufeff", "").strip().lower()
+    return re.sub(r"[\s\-]+", "_", text)
+
+
+def _c(name: str, type_: str, required: bool = False) -> Column:
+    return Column(name, type_, required)
+
+
+SHOPIFY_ORDER_COLUMNS = [
+    "Name", "Email", "Financial Status", "Paid at", "Fulfillment Status", "Fulfilled at",
+    "Accepts Marketing", "Currency", "Subtotal", "Shipping", "Taxes", "Total", "Discount Code",
+    "Discount Amount", "Shipping Method", "Created at", "Lineitem quantity", "Lineitem name",
+    "Lineitem price", "Lineitem compare at price", "Lineitem sku", "Lineitem requires shipping",
+    "Lineitem taxable", "Lineitem fulfillment status", "Billing Name", "Billing Street",
+    "Billing Address1", "Billing Address2", "Billing Company", "Billing City", "Billing Zip",
+    "Billing Province", "Billing Country", "Billing Phone", "Shipping Name", "Shipping Street",
+    "Shipping Address1", "Shipping Address2", "Shipping Company", "Shipping City", "Shipping Zip",
+    "Shipping Province", "Shipping Country", "Shipping Phone", "Notes", "Note Attributes",
+    "Cancelled at", "Payment Method", "Payment Reference", "Refunded Amount", "Vendor",
+    "Outstanding Balance", "Employee", "Location", "Device ID", "Id", "Tags", "Risk Level",
+    "Source", "Lineitem discount", "Tax 1 Name", "Tax 1 Value", "Tax 2 Name", "Tax 2 Value",
+    "Tax 3 Name", "Tax 3 Value", "Tax 4 Name", "Tax 4 Value", "Tax 5 Name", "Tax 5 Value",
+    "Phone", "Receipt Number", "Duties", "Billing Province Name", "Shipping Province Name",
+    "Payment ID", "Payment Terms Name", "Next Payment Due At", "Payment References",
+]
+
+SHOPIFY_INVENTORY_COLUMNS = [
+    "Handle", "Title", "Option1 Name", "Option1 Value", "Option2 Name", "Option2 Value",
+    "Option3 Name", "Option3 Value", "SKU", "HS Code", "COO", "Location", "Incoming",
+    "Unavailable", "Committed", "Available", "On hand",
+]
+
+_KINDS = [
+    Kind("products", (
+        _c("sku", "key", True), _c("name", "text"), _c("supplier", "key"),
+        _c("supplier_sku", "key"), _c("unit_cost", "money"), _c("unit_price", "money"),
+        _c("lead_time_days", "number"), _c("lead_time_std_days", "number"), _c("moq", "units"),
+        _c("case_pack", "pack"), _c("service_level", "fraction"), _c("made_to_order", "bool"),
+        _c("active", "bool"),
+    ), key=("sku",), description="your catalogue: one row per SKU"),
+    Kind("suppliers", (
+        _c("supplier", "key", True), _c("email", "text"), _c("lead_time_days", "number"),
+        _c("lead_time_std_days", "number"), _c("min_order_value", "money"),
+        _c("currency", "currency"), _c("contact", "text"), _c("address", "text"),
+    ), key=("supplier",), description="one row per supplier"),
+    Kind("sales", (
+        _c("date", "date", True), _c("sku", "key", True), _c("quantity", "units", True),
+        _c("order_id", "key"), _c("unit_price", "money"), _c("channel", "text"),
+    ), key=("order_id", "sku", "date"), description="customer order lines at order date"),
+    Kind("inventory", (
+        _c("sku", "key", True), _c("on_hand", "units", True), _c("on_hold", "units"),
+        _c("hold_release_date", "date"), _c("location", "text"),
+    ), key=("sku", "location"), description="a stock snapshot: replaces the previous one"),
+    Kind("purchase_orders", (
+        _c("po_number", "key", True), _c("sku", "key", True), _c("quantity", "units", True),
+        _c("expected_date", "date", True), _c("supplier", "key"), _c("order_date", "date"),
+        _c("received_quantity", "units"), _c("received_date", "date"),
+        _c("status", "status"), _c("unit_cost", "money"),
+    ), key=("po_number", "sku"), description="purchase order lines"),
+    Kind("backorders", (
+        _c("order_id", "key", True), _c("sku", "key", True), _c("quantity", "units", True),
+        _c("order_date", "date", True), _c("promised_date", "date"), _c("unit_price", "money"),
+        _c("priority", "signed"), _c("customer", "text"),
+    ), key=("order_id", "sku"), description="open customer order lines: replaces the open set"),
+    Kind("forecast_overrides", (
+        _c("sku", "key", True), _c("demand_per_day", "number", True),
+        _c("demand_std_per_day", "number"), _c("start_date", "date"), _c("end_date", "date"),
+    ), key=("sku",), description="manual demand rates per SKU"),
+    Kind("shopify_orders", (
+        _c("name", "key", True), _c("created_at", "date", True),
+        _c("lineitem_quantity", "units", True), _c("lineitem_name", "text", True),
+        _c("lineitem_sku", "key"), _c("lineitem_price", "money"),
+        _c("lineitem_requires_shipping", "bool"), _c("lineitem_fulfillment_status", "text"),
+        _c("fulfillment_status", "text"), _c("financial_status", "text"),
+        _c("cancelled_at", "text"), _c("billing_name", "text"), _c("email", "text"),
+    ), description="Shopify Admin > Orders > Export",
+        ignored=frozenset(normalize_header(c) for c in SHOPIFY_ORDER_COLUMNS)),
+    Kind("shopify_inventory", (
+        _c("handle", "text", True), _c("title", "text"), _c("option1_value", "text"),
+        _c("option2_value", "text"), _c("option3_value", "text"), _c("sku", "key", True),
+        _c("location", "text"), _c("unavailable", "count"), _c("committed", "count"),
+        _c("available", "count", True), _c("on_hand", "count"),
+    ), description="Shopify Admin > Products > Inventory > Export",
+        ignored=frozenset(normalize_header(c) for c in SHOPIFY_INVENTORY_COLUMNS)),
+]
+
+#: Every import kind by name, in the order files are written within one import.
+KINDS: dict[str, Kind] = {k.name: k for k in _KINDS}
+
+
+class KindError(ValueError):
+    """A file whose kind cannot be told from its header (or a kind name that does not exist)."""
+
+
+def _describe(kinds: Iterable[Kind]) -> str:
+    return "; ".join(f"{k.name} needs {', '.join(k.required)}" for k in kinds)
+
+
+def detect_kind(columns: Iterable[object]) -> str:
+    """The kind whose columns best match a header; KindError naming the candidates if unclear."""
+    header = {normalize_header(c) for c in columns} - {""}
+    scored = []
+    for kind in _KINDS:
+        if set(kind.required) <= header:
+            matched = len(header & (set(kind.column_names) | kind.ignored))
+            scored.append((matched, len(kind.required), kind))
+    if not scored:
+        raise KindError("cannot tell what kind of file this is from its header ("
+                        + ", ".join(sorted(header)) + "). The kinds and their required columns: "
+                        + _describe(_KINDS) + ". Rename the header or give --kind.")
+    scored.sort(key=lambda s: (s[0], s[1]), reverse=True)
+    best = [s for s in scored if s[:2] == scored[0][:2]]
+    if len(best) > 1:
+        raise KindError("the header fits several kinds equally well: "
+                        + _describe(s[2] for s in best) + ". Give --kind to choose one.")
+    return scored[0][2].name
+
+
+def get_kind(name: str) -> Kind:
+    """The kind called ``name``; KindError listing the kinds when there is none."""
+    kind = KINDS.get(normalize_header(name))
+    if kind is None:
+        raise KindError(f"unknown kind {name!r}; the kinds are: {', '.join(KINDS)}")
+    return kind

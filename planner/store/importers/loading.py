@@ -1,0 +1,372 @@
+"""Turning one file into typed columns of its kind, collecting every problem on the way.
+
+Each column is factorized once (its distinct values and, per row, which one it holds); parsing and
+validation run on the distinct values and are spread back to rows with numpy, so a file of
+millions of order lines costs a few whole-array passes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from planner.store.importers import parsing
+from planner.store.importers.kinds import Kind, KindError, detect_kind, get_kind, normalize_header
+from planner.store.importers.problems import ProblemList
+from planner.store.importers.reading import FileHeader, UnreadableFile, read_header, read_rows
+
+_NUMBER_TYPES = {"units", "pack", "count", "money", "number", "fraction", "signed"}
+_MAX_UNITS = 1e12
+
+
+@dataclass
+class Cells:
+    """One column: per row the index of its distinct value (-1 when empty), and those values."""
+
+    codes: np.ndarray
+    uniques: np.ndarray
+
+    def take(self, per_unique: np.ndarray, empty: object = None) -> np.ndarray:
+        """Per-row values from values given per distinct value."""
+        per_unique = np.asarray(per_unique)
+        if per_unique.dtype.kind == "f":
+            padded = np.append(per_unique, np.nan if empty is None else empty)
+        else:
+            padded = np.append(per_unique.astype(object), np.array([empty], dtype=object))
+        return padded[self.codes]
+
+    def rows_where(self, bad_unique: np.ndarray) -> np.ndarray:
+        """Row positions whose value is one of the flagged distinct values."""
+        if not bad_unique.any():
+            return np.zeros(0, dtype=np.int64)
+        flagged = np.append(bad_unique, False)
+        return np.flatnonzero(flagged[self.codes])
+
+
+_UNTIDY = re.compile(r"(?:^|\x00)(?:\s|\x00|$)|\s(?:\x00|$)")
+
+
+def _all_tidy(uniques: np.ndarray) -> bool:
+    """True when no value is blank or has surrounding spaces (one C-speed regex search)."""
+    try:
+        return _UNTIDY.search("\x00".join(uniques)) is None
+    except TypeError:
+        return False
+
+
+def factorize_cells(values: np.ndarray) -> Cells:
+    """Distinct stripped values of a text column; blank cells become empty (-1)."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    if _all_tidy(uniques):
+        return Cells(codes=codes, uniques=np.asarray(uniques, dtype=object))
+    original = pd.Series(uniques, dtype=object)
+    stripped = original.str.strip()
+    blank = (stripped == "").to_numpy()
+    canon_codes, canon = pd.factorize(stripped.where(~blank, None).to_numpy(dtype=object))
+    remap = np.append(canon_codes, -1).astype(np.intp)
+    return Cells(codes=remap[codes], uniques=np.asarray(canon, dtype=object))
+
+
+def _canonical(col: Cells, per_unique: np.ndarray) -> Cells:
+    """The column keyed by parsed value (two spellings of one date become one key)."""
+    canon_codes, canon = pd.factorize(np.asarray(per_unique, dtype=object))
+    remap = np.append(canon_codes, -1).astype(np.intp)
+    return Cells(codes=remap[col.codes], uniques=np.asarray(canon, dtype=object))
+
+
+@dataclass
+class ParsedFile:
+    """A file read and checked against its kind: typed columns (with ``_row``) and problems."""
+
+    path: Path
+    label: str
+    kind: Kind
+    frame: pd.DataFrame
+    present: list[str]
+    unknown_columns: list[str]
+    problems: ProblemList
+    notes: list[str] = field(default_factory=list)
+    skipped_reasons: dict[str, int] = field(default_factory=dict)
+    keys: dict[str, Cells] = field(default_factory=dict)
+    rows_read: int = 0
+
+    def sort_order(self, *names: str) -> np.ndarray:
+        """Row positions ordered by the given key columns (by their parsed values)."""
+        ranks = []
+        for name in reversed(names):
+            col = self.keys[name]
+            rank = np.argsort(np.argsort(col.uniques.astype(str), kind="stable"))
+            ranks.append(np.append(rank, -1)[col.codes])
+        return np.lexsort(ranks)
+
+
+def load_file(path: str | Path, *, kind: str | None = None, date_format: str | None = None,
+              nrows: int | None = None, label: str | None = None,
+              progress: Callable[[float], None] | None = None) -> ParsedFile:
+    """Read, parse and validate one file; problems are collected, never raised."""
+    path = Path(path)
+    label = label or path.name
+    problems = ProblemList(label)
+    chosen = get_kind(kind) if kind else None
+    try:
+        head = read_header(path)
+    except UnreadableFile as exc:
+        problems.add(None, None, None, str(exc))
+        return _empty(path, label, chosen, problems)
+    if chosen is None:
+        try:
+            chosen = get_kind(detect_kind(head.header))
+        except KindError as exc:
+            problems.add(None, None, None, str(exc))
+            return _empty(path, label, chosen, problems)
+    present, unknown = _check_header(head, chosen, problems)
+    if problems:
+        return _empty(path, label, chosen, problems, unknown)
+    try:
+        raw = read_rows(head, set(present), nrows=nrows, progress=progress)
+    except UnreadableFile as exc:
+        problems.add(None, None, None, str(exc))
+        return _empty(path, label, chosen, problems, unknown)
+    cells = {name: factorize_cells(raw.columns[name]) for name in present}
+    if chosen.name == "shopify_orders":
+        from planner.store.importers.shopify import carry_order_columns
+
+        cells = carry_order_columns(cells)
+    rows = raw.rows
+    if cells:
+        filled = np.logical_or.reduce([c.codes >= 0 for c in cells.values()])
+        if not filled.all():
+            rows = rows[filled]
+            cells = {n: Cells(c.codes[filled], c.uniques) for n, c in cells.items()}
+    del raw
+    keys: dict[str, Cells] = {}
+    frame = _parse_columns(chosen, present, cells, rows, head, date_format, problems, keys)
+    parsed = ParsedFile(path, label, chosen, frame, present, unknown, problems,
+                        notes=list(head.notes), keys=keys, rows_read=len(frame))
+    _check_rows(parsed)
+    problems.sort(key=lambda p: (p.row is not None, p.row or 0))
+    return parsed
+
+
+def _empty(path: Path, label: str, kind: Kind | None, problems: ProblemList,
+           unknown: list[str] | None = None) -> ParsedFile:
+    from planner.store.importers.kinds import KINDS
+
+    kind = kind or next(iter(KINDS.values()))
+    return ParsedFile(path, label, kind, pd.DataFrame({"_row": np.zeros(0, dtype=np.int64)}),
+                      [], unknown or [], problems)
+
+
+def _check_header(head: FileHeader, kind: Kind,
+                  problems: ProblemList) -> tuple[list[str], list[str]]:
+    """(kind columns present, unknown header names); missing or repeated columns are problems."""
+    seen: dict[str, int] = {}
+    unknown: list[str] = []
+    known = set(kind.column_names) | kind.ignored
+    for position, name in enumerate(head.header, start=1):
+        key = normalize_header(name)
+        if not key:
+            continue
+        if key in seen and key in kind.column_names:
+            problems.add(None, key, None,
+                         f"the column appears twice (columns {seen[key]} and {position}); "
+                         "keep one of them")
+        seen.setdefault(key, position)
+        if key not in known and name.strip() not in unknown:
+            unknown.append(name.strip())
+    missing = [c for c in kind.required if c not in seen]
+    for name in missing:
+        found = ", ".join(h for h in head.header if h)
+        problems.add(None, name, None,
+                     f"the required column is missing; {kind.name} files need the columns "
+                     f"{', '.join(kind.required)} (found: {found})")
+    return [c for c in kind.column_names if c in seen], unknown
+
+
+# ---------------------------------------------------------------------------------------------
+# Columns
+
+def _parse_columns(kind: Kind, present: list[str], cells: dict[str, Cells], rows: np.ndarray,
+                   head: FileHeader, date_format: str | None,
+                   problems: ProblemList, keys: dict[str, Cells]) -> pd.DataFrame:
+    types = {c.name: c.type for c in kind.columns}
+    numeric = [pd.Series(cells[n].uniques) for n in present if types[n] in _NUMBER_TYPES]
+    decimal = parsing.decide_decimal(numeric, head.delimiter)
+    dates = [n for n in present if types[n] == "date"]
+    order = None if date_format else parsing.decide_date_order(
+        pd.Series(cells[n].uniques) for n in dates)
+    data: dict[str, object] = {"_row": rows}
+    for name in present:
+        column = kind.column(name)
+        col = cells[name]
+        uniques = pd.Series(col.uniques, dtype=object)
+        if column.type == "date":
+            iso, needs_order = parsing.parse_dates(uniques, order, date_format)
+            if needs_order.any():
+                example = str(uniques[needs_order].iloc[0])
+                problems.add(None, name, None,
+                             f"dates such as {example!r} could be day-first or month-first and "
+                             "no date in the file tells which; give --date-format, e.g. "
+                             "%d/%m/%Y or %m/%d/%Y")
+            bad = np.equal(iso, None) & ~needs_order
+            _report(problems, col, bad, rows, name, parsing.date_expectation(date_format, order))
+            data[name] = col.take(iso)
+            keys[name] = _canonical(col, iso)
+        elif column.type in _NUMBER_TYPES:
+            data[name] = _parse_number_column(column.type, name, col, uniques, decimal, rows,
+                                              problems)
+        elif column.type == "bool":
+            flags = parsing.parse_bools(uniques)
+            _report(problems, col, np.equal(flags, None), rows, name,
+                    "a yes/no value (true/false, yes/no, 1/0)")
+            data[name] = pd.array(col.take(flags), dtype="boolean")
+        elif column.type == "status":
+            statuses = parsing.parse_status(uniques)
+            _report(problems, col, np.equal(statuses, None), rows, name,
+                    "a PO line status (open, received or cancelled)")
+            data[name] = col.take(statuses)
+        elif column.type == "currency":
+            codes = uniques.str.upper()
+            ok = codes.str.fullmatch(r"[A-Z]{3}").to_numpy(dtype=bool)
+            _report(problems, col, ~ok, rows, name, "a three-letter currency code such as USD")
+            data[name] = col.take(codes.to_numpy(dtype=object))
+        else:
+            data[name] = col.take(col.uniques)
+            keys[name] = col
+        if column.required:
+            empty = np.flatnonzero(col.codes < 0)
+            problems.add_cells(rows[empty], name, [None] * min(empty.size, 100),
+                               f"empty, but {name} is required")
+    return pd.DataFrame(data)
+
+
+def _parse_number_column(type_: str, name: str, col: Cells, uniques: pd.Series, decimal: str,
+                         rows: np.ndarray, problems: ProblemList) -> object:
+    numbers = parsing.parse_numbers(uniques, decimal, money=type_ == "money",
+                                    percent=type_ == "fraction")
+    not_number = np.isnan(numbers)
+    if type_ == "count":
+        not_stocked = uniques.str.lower().str.fullmatch(r"not\s*stocked").to_numpy(dtype=bool)
+        numbers = np.where(not_stocked, 0.0, numbers)
+        not_number &= ~not_stocked
+    whole = type_ in ("units", "pack", "count")
+    if whole:
+        too_big = np.abs(numbers) > _MAX_UNITS
+        fractional = ~not_number & ((numbers != np.round(numbers)) | too_big)
+        comma = " (this file uses decimal commas)" if decimal == "," else ""
+        _report(problems, col, not_number | fractional, rows, name,
+                "a whole number of units" + comma)
+    else:
+        _report(problems, col, not_number, rows, name, parsing.number_expectation(decimal))
+    checked = ~np.isnan(numbers)
+    if type_ in ("units", "money", "number"):
+        _report(problems, col, checked & (numbers < 0), rows, name,
+                "zero or more (negative values cannot be imported)")
+    elif type_ == "pack":
+        _report(problems, col, checked & (numbers < 1), rows, name,
+                "a case pack of 1 unit or more")
+    elif type_ == "fraction":
+        _report(problems, col, checked & ((numbers <= 0) | (numbers >= 1)), rows, name,
+                "a service level between 0 and 1, e.g. 0.95 or 95%")
+    values = col.take(numbers)
+    if whole:
+        values = np.where(np.isnan(values) | (np.abs(values) > _MAX_UNITS), np.nan, values)
+        return pd.array(np.round(values), dtype="Float64").astype("Int64")
+    return values
+
+
+def _report(problems: ProblemList, col: Cells, bad_unique: np.ndarray, rows: np.ndarray,
+            name: str, expected: str) -> None:
+    positions = col.rows_where(np.asarray(bad_unique, dtype=bool))
+    if positions.size:
+        shown = col.uniques[col.codes[positions[:100]]]
+        problems.add_cells(rows[positions], name, shown, expected)
+
+
+# ---------------------------------------------------------------------------------------------
+# Rows
+
+def key_ids(keys: dict[str, Cells], names: tuple[str, ...], rows: int,
+            nullable: frozenset[str] = frozenset()) -> np.ndarray:
+    """One int64 per row identifying its key; -1 when a key cell that must be filled is empty.
+
+    An empty cell of a ``nullable`` column (an inventory row without location) is a value; a
+    nullable column the file lacks is empty on every row.
+    """
+    ids = np.zeros(rows, dtype=np.int64)
+    empty = np.zeros(rows, dtype=bool)
+    for name in names:
+        if name not in keys:
+            continue
+        codes, size = keys[name].codes, len(keys[name].uniques)
+        if name in nullable:
+            codes = np.where(codes < 0, size, codes)
+        empty |= codes < 0
+        ids = ids * (size + 1) + codes
+    ids[empty] = -1
+    return ids
+
+
+def duplicate_rows(ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(positions of rows repeating an earlier row's key, positions of those earlier rows)."""
+    valid = ids >= 0
+    dup = pd.Series(ids).duplicated(keep="first").to_numpy() & valid
+    if not dup.any():
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    _, first = np.unique(ids, return_index=True)
+    first_of = dict(zip(ids[first].tolist(), first.tolist(), strict=True))
+    repeats = np.flatnonzero(dup)
+    return repeats, np.array([first_of[i] for i in ids[repeats].tolist()], dtype=np.int64)
+
+
+def _check_rows(parsed: ParsedFile) -> None:
+    kind, frame, problems = parsed.kind, parsed.frame, parsed.problems
+    rows = frame["_row"].to_numpy()
+    key = kind.key
+    if kind.name == "sales" and "order_id" not in frame:
+        key = ()  # without order ids, several lines of one SKU on one day are normal
+    if key:
+        nullable = frozenset(k for k in key if not kind.column(k).required and k != "order_id")
+        ids = key_ids(parsed.keys, key, len(frame), nullable)
+        repeats, firsts = duplicate_rows(ids)
+        for pos, first in zip(repeats.tolist(), firsts.tolist(), strict=True):
+            value = " / ".join("" if pd.isna(frame[k].iat[pos]) else str(frame[k].iat[pos])
+                               for k in key if k in frame)
+            problems.add(int(rows[pos]), key[0], value,
+                         f"unique: row {int(rows[first])} has the same {', '.join(key)}")
+    if kind.name == "inventory" and "hold_release_date" in frame:
+        on_hold = frame["on_hold"] if "on_hold" in frame else pd.Series(0, index=frame.index)
+        bad = frame["hold_release_date"].notna() & ~(on_hold.fillna(0) > 0)
+        for pos in np.flatnonzero(bad.to_numpy())[:100].tolist():
+            problems.add(int(rows[pos]), "hold_release_date", frame["hold_release_date"].iat[pos],
+                         "usable without on_hold stock on the same row (hold_release_date "
+                         "needs on_hold)")
+    if kind.name == "forecast_overrides" and {"start_date", "end_date"} <= set(frame):
+        bad = (frame["end_date"].notna() & frame["start_date"].notna()
+               & (frame["end_date"].astype(str) < frame["start_date"].astype(str)))
+        for pos in np.flatnonzero(bad.to_numpy())[:100].tolist():
+            problems.add(int(rows[pos]), "end_date", frame["end_date"].iat[pos],
+                         f"on or after start_date ({frame['start_date'].iat[pos]})")
+    if kind.name == "purchase_orders":
+        _check_po_headers(parsed)
+
+
+def _check_po_headers(parsed: ParsedFile) -> None:
+    """A PO's supplier and order date must agree across its lines."""
+    frame = parsed.frame
+    for column in ("supplier", "order_date"):
+        if column not in frame:
+            continue
+        given = frame[frame[column].notna()]
+        first = given.groupby("po_number", sort=False)[column].transform("first")
+        clash = given[given[column] != first]
+        first_row = given.groupby("po_number", sort=False)["_row"].transform("first")
+        for idx in clash.index[:100]:
+            parsed.problems.add(int(frame.at[idx, "_row"]), column, frame.at[idx, column],
+                                f"the same {column} as row {int(first_row[idx])} of PO "
+                                f"{frame.at[idx, 'po_number']} ({first[idx]!r})")

@@ -1,0 +1,315 @@
+"""Reading import files as users have them: CSV in any common encoding and delimiter, or XLSX.
+
+A file is read as text cells only (never guessing numbers, so SKU 00123 stays 00123); the
+parsers in parsing.py turn the columns into values afterwards.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import io
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from planner.store.importers.kinds import normalize_header
+
+CHUNK_ROWS = 1_000_000
+_SNIFF_BYTES = 256 * 1024
+_DELIMITERS = [",", ";", "\t", "|"]
+
+
+class UnreadableFile(ValueError):
+    """A file that cannot be read as CSV or XLSX, with what to do about it."""
+
+
+@dataclass
+class RawTable:
+    """A file's wanted columns as text cells (None when empty), with spreadsheet row numbers."""
+
+    header: list[str]
+    columns: dict[str, np.ndarray]
+    rows: np.ndarray
+    delimiter: str | None = None
+    encoding: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return int(self.rows.size)
+
+
+@dataclass
+class FileHeader:
+    """What a first look at a file tells: its header and how to read the rest."""
+
+    path: Path
+    header: list[str]
+    header_row: int  # 1-based row of the header as a spreadsheet shows it
+    is_xlsx: bool
+    delimiter: str | None = None
+    encoding: str | None = None
+    sheet: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------------------------------------
+# Encoding and dialect
+
+def sniff_encoding(path: Path) -> str:
+    """utf-8-sig / utf-16 when the file starts with a byte-order mark, else utf-8 when the
+    whole file decodes as UTF-8, else Windows-1252 (latin-1 for its few undefined bytes)."""
+    with open(path, "rb") as handle:
+        head = handle.read(4)
+        if head.startswith(codecs.BOM_UTF8):
+            return "utf-8-sig"
+        if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            return "utf-16"
+        handle.seek(0)
+        decoder = codecs.getincrementaldecoder("utf-8")()
+        try:
+            while block := handle.read(16 * 1024 * 1024):
+                decoder.decode(block)
+            decoder.decode(b"", final=True)
+            return "utf-8"
+        except UnicodeDecodeError:
+            pass
+        handle.seek(0)
+        undefined = set(b"\x81\x8d\x8f\x90\x9d")
+        while block := handle.read(16 * 1024 * 1024):
+            if undefined.intersection(block):
+                return "latin-1"
+        return "cp1252"
+
+
+def _known_names() -> set[str]:
+    from planner.store.importers.kinds import KINDS
+
+    names: set[str] = set()
+    for kind in KINDS.values():
+        names.update(kind.column_names)
+        names.update(kind.ignored)
+    return names
+
+
+def _is_blank(line: str) -> bool:
+    return not line.strip(" \t\r\n,;|\"")
+
+
+def sniff_csv(text: str) -> tuple[str, int]:
+    """(delimiter, 0-based line of the header) from the start of a decoded CSV file."""
+    lines = text.splitlines()
+    start = 0
+    forced = None
+    if lines and lines[0].strip().lower().startswith("sep=") and len(lines[0].strip()) == 5:
+        forced, start = lines[0].strip()[4], 1
+    while start < len(lines) and _is_blank(lines[start]):
+        start += 1
+    if forced:
+        return forced, start
+    if start >= len(lines):
+        return ",", start
+    known = _known_names()
+    sample = "\n".join(lines[start:start + 50])
+    best = (-1, -1, -1, ",")
+    for delimiter in _DELIMITERS:
+        rows = [r for r in csv.reader(io.StringIO(sample), delimiter=delimiter) if r]
+        if not rows:
+            continue
+        header = rows[0]
+        matches = sum(normalize_header(h) in known for h in header)
+        consistent = sum(len(r) == len(header) for r in rows[1:])
+        score = (matches, consistent if len(header) > 1 else -1, len(header), delimiter)
+        if score[:3] > best[:3]:
+            best = score
+    return best[3], start
+
+
+# ---------------------------------------------------------------------------------------------
+# Headers
+
+def _file_type(path: Path) -> str:
+    with open(path, "rb") as handle:
+        magic = handle.read(8)
+    if magic.startswith(b"PK\x03\x04"):
+        return "xlsx"
+    if magic.startswith(b"\xd0\xcf\x11\xe0"):
+        raise UnreadableFile("an old Excel .xls workbook; save it as .xlsx or CSV and import that")
+    return "csv"
+
+
+def read_header(path: str | Path) -> FileHeader:
+    """The header of a CSV or XLSX file and how to read its rows."""
+    path = Path(path)
+    if not path.is_file():
+        raise UnreadableFile("no such file")
+    if _file_type(path) == "xlsx":
+        return _xlsx_header(path)
+    encoding = sniff_encoding(path)
+    with open(path, encoding=encoding, errors="replace", newline="") as handle:
+        text = handle.read(_SNIFF_BYTES)
+    delimiter, header_line = sniff_csv(text)
+    lines = text.splitlines()
+    if header_line >= len(lines):
+        raise UnreadableFile("the file is empty; it needs a header row and data rows")
+    header_text = "\n".join(lines[header_line:header_line + 1])
+    header = next(csv.reader(io.StringIO(header_text), delimiter=delimiter), [])
+    notes = []
+    if encoding not in ("utf-8", "utf-8-sig"):
+        notes.append(f"read as {'Windows-1252' if encoding == 'cp1252' else encoding} text")
+    return FileHeader(path, [h.replace("\ufeff", "") for h in header], header_line + 1,
+                      is_xlsx=False, delimiter=delimiter, encoding=encoding, notes=notes)
+
+
+def _open_xlsx(path: Path):
+    import openpyxl
+
+    try:
+        return openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for damaged files
+        raise UnreadableFile(f"not a readable XLSX workbook ({exc})") from None
+
+
+def _first_sheet_rows(workbook) -> tuple[str, Iterable[tuple]]:
+    for sheet in workbook.worksheets:
+        rows = sheet.iter_rows(values_only=True)
+        first = next(rows, None)
+        if first is not None:
+            def all_rows(first=first, rows=rows):
+                yield first
+                yield from rows
+            return sheet.title, all_rows()
+    raise UnreadableFile("the workbook has no rows; it needs a header row and data rows")
+
+
+def _xlsx_header(path: Path) -> FileHeader:
+    workbook = _open_xlsx(path)
+    try:
+        sheet, rows = _first_sheet_rows(workbook)
+        for number, row in enumerate(rows, start=1):
+            cells = [cell_text(c) for c in row]
+            if any(c for c in cells):
+                notes = [f"read sheet {sheet!r}"] if len(workbook.sheetnames) > 1 else []
+                return FileHeader(path, [c or "" for c in cells], number, is_xlsx=True,
+                                  sheet=sheet, notes=notes)
+    finally:
+        workbook.close()
+    raise UnreadableFile("the workbook has no header row")
+
+
+# ---------------------------------------------------------------------------------------------
+# Cells
+
+def cell_text(value: object) -> str | None:
+    """An XLSX cell as the text a user sees: 123.0 → '123', a date cell → ISO date."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float):
+        if value.is_integer() and abs(value) < 1e15:
+            return str(int(value))
+        return repr(value)
+    return str(value)
+
+
+# ---------------------------------------------------------------------------------------------
+# Rows
+
+def _wanted_positions(header: list[str], wanted: set[str]) -> dict[str, int]:
+    """Normalized wanted column name → position of its first occurrence in the header."""
+    positions: dict[str, int] = {}
+    for i, name in enumerate(header):
+        key = normalize_header(name)
+        if key in wanted and key not in positions:
+            positions[key] = i
+    return positions
+
+
+def read_rows(head: FileHeader, wanted: set[str], *, nrows: int | None = None,
+              progress: Callable[[float], None] | None = None) -> RawTable:
+    """The wanted columns of a file as text cells (empty cells are '' or None), with row
+    numbers as a spreadsheet shows them."""
+    positions = _wanted_positions(head.header, wanted)
+    if head.is_xlsx:
+        table = _read_xlsx_rows(head, positions, nrows)
+    else:
+        table = _read_csv_rows(head, positions, nrows, progress)
+    table.notes = list(head.notes)
+    return table
+
+
+def _finish(head: FileHeader, columns: dict[str, list[np.ndarray]], records: list[np.ndarray],
+            delimiter: str | None, encoding: str | None) -> RawTable:
+    rows = (np.concatenate(records) if records else np.zeros(0, dtype=np.int64))
+    merged = {name: (np.concatenate(parts) if parts else np.zeros(0, dtype=object))
+              for name, parts in columns.items()}
+    return RawTable(header=head.header, columns=merged, rows=rows, delimiter=delimiter,
+                    encoding=encoding)
+
+
+def _read_csv_rows(head: FileHeader, positions: dict[str, int], nrows: int | None,
+                   progress: Callable[[float], None] | None) -> RawTable:
+    names = list(positions)
+    order = sorted(positions.values())
+    by_position = {p: n for n, p in positions.items()}
+    columns: dict[str, list[np.ndarray]] = {n: [] for n in names}
+    records: list[np.ndarray] = []
+    if not names:
+        return _finish(head, columns, records, head.delimiter, head.encoding)
+    size = max(head.path.stat().st_size, 1)
+    with open(head.path, "rb") as handle:
+        reader = pd.read_csv(
+            handle, sep=head.delimiter, header=None, skiprows=head.header_row,
+            usecols=order, index_col=False, dtype=object, na_filter=False, low_memory=False,
+            skip_blank_lines=False, encoding=head.encoding, quotechar='"', engine="c",
+            chunksize=CHUNK_ROWS, nrows=nrows)
+        try:
+            for chunk in reader:
+                for p in order:
+                    values = (chunk[p].to_numpy(dtype=object) if p in chunk.columns
+                              else np.full(len(chunk), None, dtype=object))
+                    columns[by_position[p]].append(values)
+                records.append(chunk.index.to_numpy() + head.header_row + 1)
+                if progress:
+                    progress(min(handle.tell() / size, 1.0))
+        except (pd.errors.ParserError, UnicodeDecodeError) as exc:
+            raise UnreadableFile(f"cannot be read as CSV ({exc})") from None
+        finally:
+            reader.close()
+    return _finish(head, columns, records, head.delimiter, head.encoding)
+
+
+def _read_xlsx_rows(head: FileHeader, positions: dict[str, int], nrows: int | None) -> RawTable:
+    workbook = _open_xlsx(head.path)
+    names = list(positions)
+    values: dict[str, list[str | None]] = {n: [] for n in names}
+    numbers: list[int] = []
+    try:
+        sheet = workbook[head.sheet] if head.sheet else workbook.worksheets[0]
+        for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+            if number <= head.header_row:
+                continue
+            cells = {n: (cell_text(row[p]) if p < len(row) else None)
+                     for n, p in positions.items()}
+            if all(c is None or not str(c).strip() for c in cells.values()):
+                continue
+            for n in names:
+                values[n].append(cells[n])
+            numbers.append(number)
+            if nrows is not None and len(numbers) >= nrows:
+                break
+    finally:
+        workbook.close()
+    columns = {n: [np.array(v, dtype=object)] for n, v in values.items()}
+    return _finish(head, columns, [np.array(numbers, dtype=np.int64)], None, None)

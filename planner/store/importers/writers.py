@@ -1,0 +1,269 @@
+"""Writing checked import data into the workspace: upserts, snapshots and range replaces.
+
+Every function runs inside the caller's transaction and reports what it changed. Rows are
+upserted with ``INSERT ... ON CONFLICT DO UPDATE ... WHERE <something differs>``, so re-importing a
+file writes nothing and counts every row as unchanged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from sqlite_utils import Database
+
+BATCH_ROWS = 200_000
+#: A sales file this large going into an empty sales table is loaded with the table's indexes
+#: dropped and rebuilt afterwards (same definitions, same transaction): much faster.
+BULK_MIN_ROWS = 50_000
+
+
+@dataclass
+class Counts:
+    """What one write did, in rows."""
+
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    removed: int = 0
+
+    def __iadd__(self, other: Counts) -> Counts:
+        self.inserted += other.inserted
+        self.updated += other.updated
+        self.unchanged += other.unchanged
+        self.removed += other.removed
+        return self
+
+
+def python_values(values: pd.Series) -> list:
+    """A column as Python scalars with None for missing values (what sqlite3 binds)."""
+    return values.to_numpy(dtype=object, na_value=None).tolist()
+
+
+def executemany(db: Database, sql: str, frame: pd.DataFrame, columns: Sequence[str],
+                progress: Callable[[float], None] | None = None) -> None:
+    """Run ``sql`` for every row of the frame's ``columns``, a batch of rows at a time (the
+    Python values of one batch at most exist at once)."""
+    total = max(len(frame), 1)
+    for start in range(0, len(frame), BATCH_ROWS):
+        part = frame.iloc[start:start + BATCH_ROWS]
+        db.conn.executemany(sql, zip(*[python_values(part[c]) for c in columns], strict=True))
+        if progress:
+            progress(min((start + BATCH_ROWS) / total, 1.0))
+
+
+def _max_rowid(db: Database, table: str) -> int:
+    return int(db.execute(f"SELECT coalesce(max(rowid), 0) FROM [{table}]").fetchone()[0])
+
+
+def upsert(db: Database, table: str, frame: pd.DataFrame, key: Sequence[str], *,
+           conflict_where: str = "", keep_when_empty: Iterable[str] = (),
+           progress: Callable[[float], None] | None = None) -> Counts:
+    """Insert new rows and update changed ones (by ``key``); only the frame's columns are set.
+
+    Columns in ``keep_when_empty`` keep their stored value where the frame has none.
+    """
+    if frame.empty:
+        return Counts()
+    columns = list(frame.columns)
+    keep = set(keep_when_empty)
+    values = [c for c in columns if c not in key]
+    names = ", ".join(f"[{c}]" for c in columns)
+    marks = ", ".join("?" for _ in columns)
+
+    def new(c: str) -> str:
+        return f"coalesce(excluded.[{c}], [{table}].[{c}])" if c in keep else f"excluded.[{c}]"
+
+    sql = f"INSERT INTO [{table}] ({names}) VALUES ({marks}) ON CONFLICT ({', '.join(key)})"
+    sql += f" WHERE {conflict_where}" if conflict_where else ""
+    if values:
+        sql += (" DO UPDATE SET " + ", ".join(f"[{c}] = {new(c)}" for c in values)
+                + " WHERE (" + ", ".join(f"[{table}].[{c}]" for c in values) + ") IS NOT ("
+                + ", ".join(new(c) for c in values) + ")")
+    else:
+        sql += " DO NOTHING"
+    first_new = _max_rowid(db, table)
+    before = db.conn.total_changes
+    executemany(db, sql, frame, columns, progress)
+    changed = db.conn.total_changes - before
+    inserted = int(db.execute(f"SELECT count(*) FROM [{table}] WHERE rowid > ?",
+                              [first_new]).fetchone()[0])
+    return Counts(inserted=inserted, updated=changed - inserted, unchanged=len(frame) - changed)
+
+
+def temp_table(db: Database, name: str, frame: pd.DataFrame) -> None:
+    """(Re)create TEMP table ``name`` holding the frame's rows."""
+    db.execute(f"DROP TABLE IF EXISTS temp.[{name}]")
+    db.execute(f"CREATE TEMP TABLE [{name}] ({', '.join(f'[{c}]' for c in frame.columns)})")
+    if len(frame):
+        marks = ", ".join("?" for _ in frame.columns)
+        executemany(db, f"INSERT INTO temp.[{name}] VALUES ({marks})", frame,
+                    list(frame.columns))
+
+
+def drop_temp(db: Database, *names: str) -> None:
+    for name in names:
+        db.execute(f"DROP TABLE IF EXISTS temp.[{name}]")
+
+
+# ---------------------------------------------------------------------------------------------
+# Stubs for referenced keys
+
+def ensure_products(db: Database, skus: Iterable[str],
+                    names: dict[str, str] | None = None) -> list[str]:
+    """Create a product stub (sku, active) for every SKU not yet known; returns those SKUs."""
+    wanted = pd.Series(pd.unique(pd.Series(list(skus), dtype=object).dropna()), dtype=object)
+    if wanted.empty:
+        return []
+    temp_table(db, "_skus", pd.DataFrame({"sku": wanted}))
+    missing = [r[0] for r in db.execute(
+        "SELECT sku FROM temp._skus WHERE sku NOT IN (SELECT sku FROM products)")]
+    drop_temp(db, "_skus")
+    if missing:
+        names = names or {}
+        db.conn.executemany("INSERT INTO products(sku, name) VALUES (?, ?)",
+                            [(s, names.get(s)) for s in missing])
+    return missing
+
+
+def ensure_suppliers(db: Database, suppliers: Iterable[str]) -> list[str]:
+    """Create a supplier stub for every supplier name not yet known; returns those names."""
+    wanted = sorted({s for s in suppliers if isinstance(s, str) and s})
+    known = {r[0] for r in db.execute("SELECT supplier FROM suppliers")}
+    missing = [s for s in wanted if s not in known]
+    db.conn.executemany("INSERT INTO suppliers(supplier) VALUES (?)", [(s,) for s in missing])
+    return missing
+
+
+# ---------------------------------------------------------------------------------------------
+# Sales
+
+SALES_COLUMNS = ["date", "sku", "quantity", "order_id", "unit_price", "channel"]
+_SALES_KEY_WHERE = "order_id IS NOT NULL"
+
+
+def _sorted_by_sku_date(frame: pd.DataFrame) -> pd.DataFrame:
+    """Rows ordered by (sku, date): the table and its indexes then fill in order."""
+    sku_codes, _ = pd.factorize(frame["sku"].to_numpy(dtype=object), sort=True)
+    date_codes, _ = pd.factorize(frame["date"].to_numpy(dtype=object), sort=True)
+    return frame.iloc[np.lexsort((date_codes, sku_codes))]
+
+
+def sales_table_empty(db: Database) -> bool:
+    return not db.execute("SELECT EXISTS (SELECT 1 FROM sales)").fetchone()[0]
+
+
+def write_sales(db: Database, frame: pd.DataFrame,
+                progress: Callable[[float], None] | None = None, *,
+                presorted: bool = False) -> tuple[Counts, set[str]]:
+    """Order lines: upsert by (order_id, sku, date); lines without order_id replace the
+    file's date range for its SKUs. Returns the counts and the SKUs whose sales changed.
+    ``presorted``: the frame is already ordered by (sku, date)."""
+    if frame.empty:
+        return Counts(), set()
+    if not presorted:
+        frame = _sorted_by_sku_date(frame)
+    skus = set(pd.unique(frame["sku"]))
+    if len(frame) >= BULK_MIN_ROWS and sales_table_empty(db):
+        _bulk_insert_sales(db, frame, progress)
+        return Counts(inserted=len(frame)), skus
+    counts = Counts()
+    keyed = frame["order_id"].notna() if "order_id" in frame else pd.Series(False, frame.index)
+    if keyed.any():
+        counts += upsert(db, "sales", frame[keyed.to_numpy()], ["order_id", "sku", "date"],
+                         conflict_where=_SALES_KEY_WHERE, progress=progress)
+    if not keyed.all():
+        loose = frame[~keyed.to_numpy()].drop(columns=["order_id"], errors="ignore")
+        counts += replace_sales_range(db, loose)
+    changed = counts.inserted + counts.updated + counts.removed > 0
+    return counts, skus if changed else set()
+
+
+def _bulk_insert_sales(db: Database, frame: pd.DataFrame,
+                       progress: Callable[[float], None] | None) -> None:
+    indexes = db.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' "
+                         "AND tbl_name = 'sales' AND sql IS NOT NULL").fetchall()
+    for name, _ in indexes:
+        db.execute(f"DROP INDEX [{name}]")
+    columns = [c for c in SALES_COLUMNS if c in frame]
+    executemany(
+        db, f"INSERT INTO sales ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})",
+        frame, columns, progress)
+    for _, sql in indexes:
+        db.execute(sql)
+
+
+_SIGNATURE = """
+    SELECT sku, date, count(*) AS n, group_concat(line, ';') AS sig FROM (
+        SELECT sku, date, quantity || '|' || ifnull(unit_price, '') || '|' || ifnull(channel, '')
+            AS line
+        FROM {source} ORDER BY sku, date, line)
+    GROUP BY sku, date"""
+
+
+def replace_sales_range(db: Database, frame: pd.DataFrame) -> Counts:
+    """Lines without order_id: they replace the stored lines without order_id of the same SKUs
+    between the file's first and last date. Days whose lines are identical are left alone."""
+    columns = ["sku", "date", "quantity", "unit_price", "channel"]
+    stage = frame.reindex(columns=columns)
+    temp_table(db, "_loose", stage)
+    first, last = str(frame["date"].min()), str(frame["date"].max())
+    db.execute("CREATE INDEX temp._loose_sku_date ON _loose(sku, date)")
+    drop_temp(db, "_new_sig", "_old_sig", "_changed")
+    db.execute("CREATE TEMP TABLE _new_sig AS " + _SIGNATURE.format(source="temp._loose"))
+    db.execute(
+        "CREATE TEMP TABLE _old_sig AS " + _SIGNATURE.format(
+            source="(SELECT * FROM main.sales WHERE order_id IS NULL AND date BETWEEN ? AND ? "
+                   "AND sku IN (SELECT sku FROM temp._loose))"), [first, last])
+    counts = Counts()
+    counts.inserted, counts.updated, counts.unchanged = (int(v or 0) for v in db.execute("""
+        SELECT sum(CASE WHEN o.sku IS NULL THEN n.n END),
+               sum(CASE WHEN o.sku IS NOT NULL AND o.sig <> n.sig THEN n.n END),
+               sum(CASE WHEN o.sig = n.sig THEN n.n END)
+        FROM temp._new_sig n LEFT JOIN temp._old_sig o USING (sku, date)""").fetchone())
+    counts.removed = int(db.execute("""
+        SELECT coalesce(sum(o.n), 0) FROM temp._old_sig o LEFT JOIN temp._new_sig n
+        USING (sku, date) WHERE n.sku IS NULL""").fetchone()[0])
+    db.execute("""
+        CREATE TEMP TABLE _changed AS
+        SELECT n.sku, n.date FROM temp._new_sig n LEFT JOIN temp._old_sig o USING (sku, date)
+        WHERE o.sig IS NULL OR o.sig <> n.sig
+        UNION SELECT o.sku, o.date FROM temp._old_sig o LEFT JOIN temp._new_sig n
+        USING (sku, date) WHERE n.sku IS NULL""")
+    db.execute("DELETE FROM main.sales WHERE order_id IS NULL "
+               "AND (sku, date) IN (SELECT sku, date FROM temp._changed)")
+    db.execute("INSERT INTO main.sales (date, sku, quantity, unit_price, channel) "
+               "SELECT date, sku, quantity, unit_price, channel FROM temp._loose "
+               "WHERE (sku, date) IN (SELECT sku, date FROM temp._changed) ORDER BY sku, date")
+    drop_temp(db, "_loose", "_new_sig", "_old_sig", "_changed")
+    return counts
+
+
+def remove_order_lines(db: Database, table: str, order_ids: Sequence[str], keep: pd.DataFrame,
+                       *, where: str = "") -> tuple[int, set[str]]:
+    """Delete lines of the given orders that are not in ``keep`` (same key columns as the
+    table's key); returns the number removed and their SKUs."""
+    if not len(order_ids):
+        return 0, set()
+    temp_table(db, "_orders", pd.DataFrame({"order_id": list(order_ids)}))
+    temp_table(db, "_keep", keep)
+    key = ", ".join(keep.columns)
+    condition = (f"order_id IN (SELECT order_id FROM temp._orders) "
+                 f"AND ({key}) NOT IN (SELECT {key} FROM temp._keep)"
+                 + (f" AND {where}" if where else ""))
+    skus = {r[0] for r in db.execute(f"SELECT DISTINCT sku FROM [{table}] WHERE {condition}")}
+    removed = db.execute(f"DELETE FROM [{table}] WHERE {condition}").rowcount
+    drop_temp(db, "_orders", "_keep")
+    return int(removed), skus
+
+
+def remove_missing(db: Database, table: str, keep: pd.DataFrame) -> int:
+    """Snapshot replace: delete every row whose key is not in ``keep``."""
+    key = ", ".join(keep.columns)
+    temp_table(db, "_keep", keep)
+    removed = db.execute(
+        f"DELETE FROM [{table}] WHERE ({key}) NOT IN (SELECT {key} FROM temp._keep)").rowcount
+    drop_temp(db, "_keep")
+    return int(removed)
