@@ -315,4 +315,4 @@ def main() -> None:
 if __name__ == "__main__":
     started_at = dt.datetime.now()
     main()
-    print(f"\nran {started_at:%Y-%m-%d %H:%M}, {time.perf_counter():.0f} s process time")
+    print(f"\nran {started_at:%Y-%m-%d %H:%M}, {(dt.datetime.now() - started_at).seconds} s wall")

@@ -20,6 +20,7 @@ from planner.engine.forecasting import explain
 from planner.engine.forecasting.backtest import WEEKLY, Selection, select_and_forecast
 from planner.engine.forecasting.classify import PATTERNS, adi_cv2, classify_demand, pattern_codes
 from planner.engine.forecasting.history import (
+    NO_SALE,
     bucket_positions,
     day_number,
     history_weekly_frame,
@@ -83,8 +84,10 @@ def forecast_demand(daily_demand: pd.DataFrame, *, as_of: dt.date, horizon_days:
     adi, cv2 = adi_cv2(hist.demand, hist.start)
     patterns = pattern_codes(adi, cv2)
     history_days = np.where(hist.first_sale_days_ago >= 0, hist.first_sale_days_ago + 1, 0)
-    young = history_days < 7 * NEW_ITEM_WEEKS
-    dead = ~young & (hist.last_sale_days_ago >= 7 * DEAD_AFTER_WEEKS)
+    has_sales = hist.last_sale_days_ago != NO_SALE
+    quiet_days = np.where(has_sales, hist.last_sale_days_ago, history_days)
+    young = (history_days < 7 * NEW_ITEM_WEEKS) | (~has_sales & (quiet_days < 7 * DEAD_AFTER_WEEKS))
+    dead = ~young & (quiet_days >= 7 * DEAD_AFTER_WEEKS)
     modelled = ~young & ~dead
 
     codes, group_keys, known = _group_codes(groups, sku_index, catalog_profiles)
@@ -100,7 +103,7 @@ def forecast_demand(daily_demand: pd.DataFrame, *, as_of: dt.date, horizon_days:
     _spread_modelled(sel, hist.demand[modelled], hist.start[modelled], lead_weeks[modelled],
                      modelled, weekly_mean, weekly_var, lead_var)
     _spread_young(hist.demand, hist.start, history_days, season, t_len, lead_weeks,
-                  young & (history_days > 0), weekly_mean, weekly_var, lead_var)
+                  young & has_sales, weekly_mean, weekly_var, lead_var)
 
     if catalog_profiles is not None:
         weekday_prior = catalog_profiles.catalog_weekday
@@ -131,7 +134,7 @@ def forecast_demand(daily_demand: pd.DataFrame, *, as_of: dt.date, horizon_days:
 
     sel_full = _expand(sel, modelled, n)
     models = pd.DataFrame(index=sku_index)
-    labels = explain.model_labels(sel_full, modelled, young, dead, history_days,
+    labels = explain.model_labels(sel_full, modelled, young, has_sales,
                                   fit.source != SOURCE_NONE, overridden_share)
     models["forecast_model"] = labels
     pattern_names = np.array(PATTERNS, dtype=object)[patterns]
@@ -150,7 +153,7 @@ def forecast_demand(daily_demand: pd.DataFrame, *, as_of: dt.date, horizon_days:
     models["lead_time_weeks"] = lead_weeks
     models["seasonality"] = explain.source_names(fit.source)
     models["why_model"] = explain.why_sentences(
-        sel_full, modelled, young, dead, mto, history_days, lead_weeks, fit.source,
+        sel_full, modelled, young, has_sales, mto, history_days, lead_weeks, fit.source,
         pattern_names, overridden_share, overrides, sku_index)
 
     dates = pd.DatetimeIndex(pd.Timestamp(as_of) + pd.to_timedelta(day, unit="D"))

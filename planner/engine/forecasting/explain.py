@@ -27,7 +27,7 @@ def source_names(source: np.ndarray) -> np.ndarray:
 
 
 def model_labels(sel: dict[str, np.ndarray], modelled: np.ndarray, young: np.ndarray,
-                 dead: np.ndarray, history_days: np.ndarray, seasonal: np.ndarray,
+                 has_sales: np.ndarray, seasonal: np.ndarray,
                  overridden_share: np.ndarray) -> np.ndarray:
     """forecast_model per SKU."""
     cands = WEEKLY.candidates
@@ -35,7 +35,7 @@ def model_labels(sel: dict[str, np.ndarray], modelled: np.ndarray, young: np.nda
     for i in range(len(modelled)):
         if modelled[i]:
             labels[i] = cands[sel["candidate"][i]].label(bool(seasonal[i]))
-        elif young[i] and history_days[i] > 0:
+        elif young[i] and has_sales[i]:
             labels[i] = "average since first sale" + (" × seasonal" if seasonal[i] else "")
         elif young[i]:
             labels[i] = "none (no sales yet)"
@@ -64,7 +64,7 @@ def _override_notes(overrides: pd.DataFrame | None, skus: pd.Index) -> dict[int,
 
 
 def why_sentences(sel: dict[str, np.ndarray], modelled: np.ndarray, young: np.ndarray,
-                  dead: np.ndarray, made_to_order: np.ndarray, history_days: np.ndarray,
+                  has_sales: np.ndarray, made_to_order: np.ndarray, history_days: np.ndarray,
                   lead_weeks: np.ndarray, source: np.ndarray, patterns: np.ndarray,
                   overridden_share: np.ndarray, overrides: pd.DataFrame | None,
                   skus: pd.Index) -> list[str]:
@@ -94,7 +94,7 @@ def why_sentences(sel: dict[str, np.ndarray], modelled: np.ndarray, young: np.nd
             text = (f"{history_days[i]} days of history is too short to backtest a "
                     f"{lead_weeks[i]}-week lead time, so {_what(chosen, source[i] > 0)}, "
                     f"the default for {patterns[i]} demand{season}")
-        elif young[i] and history_days[i] > 0:
+        elif young[i] and has_sales[i]:
             text = (f"Only {history_days[i]} days of sales: the average rate since the first "
                     f"sale{season}")
         elif young[i]:
