@@ -21,6 +21,7 @@ from planner.engine.forecasting.backtest import WEEKLY, Selection, select_and_fo
 from planner.engine.forecasting.classify import PATTERNS, adi_cv2, classify_demand, pattern_codes
 from planner.engine.forecasting.history import (
     NO_SALE,
+    WeeklyHistory,
     bucket_positions,
     day_number,
     history_weekly_frame,
@@ -80,15 +81,9 @@ def forecast_demand(daily_demand: pd.DataFrame, *, as_of: dt.date, horizon_days:
     n_days = int(max(horizon_days, 1, np.ceil(window_days.max()) if n else 1))
     n_future = int(max(np.ceil(n_days / 7), lead_weeks.max() if n else 1)) + 1
     positions = bucket_positions(as_of, t_len, n_future)
-
+    status = _status(hist)
     adi, cv2 = adi_cv2(hist.demand, hist.start)
     patterns = pattern_codes(adi, cv2)
-    history_days = np.where(hist.first_sale_days_ago >= 0, hist.first_sale_days_ago + 1, 0)
-    has_sales = hist.last_sale_days_ago != NO_SALE
-    quiet_days = np.where(has_sales, hist.last_sale_days_ago, history_days)
-    young = (history_days < 7 * NEW_ITEM_WEEKS) | (~has_sales & (quiet_days < 7 * DEAD_AFTER_WEEKS))
-    dead = ~young & (quiet_days >= 7 * DEAD_AFTER_WEEKS)
-    modelled = ~young & ~dead
 
     codes, group_keys, known = _group_codes(groups, sku_index, catalog_profiles)
     fit = yearly_profiles(hist.demand, hist.start, positions[:t_len], 52, codes, len(group_keys),
@@ -98,12 +93,13 @@ def forecast_demand(daily_demand: pd.DataFrame, *, as_of: dt.date, horizon_days:
     weekly_mean = np.zeros((n, n_future))
     weekly_var = np.zeros((n, n_future))
     lead_var = np.zeros(n)
+    modelled = status.modelled
     sel = select_and_forecast(hist.demand[modelled], hist.start[modelled], lead_weeks[modelled],
                               season[modelled], patterns[modelled], n_future, WEEKLY)
     _spread_modelled(sel, hist.demand[modelled], hist.start[modelled], lead_weeks[modelled],
                      modelled, weekly_mean, weekly_var, lead_var)
-    _spread_young(hist.demand, hist.start, history_days, season, t_len, lead_weeks,
-                  young & has_sales, weekly_mean, weekly_var, lead_var)
+    _spread_young(hist.demand, hist.start, status.history_days, season, t_len, lead_weeks,
+                  status.young & status.has_sales, weekly_mean, weekly_var, lead_var)
 
     if catalog_profiles is not None:
         weekday_prior = catalog_profiles.catalog_weekday
@@ -111,50 +107,28 @@ def forecast_demand(daily_demand: pd.DataFrame, *, as_of: dt.date, horizon_days:
         total = hist.weekday_units.sum(axis=0)
         weekday_prior = (total + 1.0) / (total.sum() + 7.0)
     shares = weekday_shares(hist.weekday_units, weekday_prior)
-    today = day_number(as_of)
     day = np.arange(1, n_days + 1)
-    bucket = (day - 1) // 7
-    weekday = (today + day + 3) % 7
+    bucket, weekday = (day - 1) // 7, (day_number(as_of) + day + 3) % 7
     daily_mean = weekly_mean[:, bucket] * shares[:, weekday]
     daily_var = weekly_var[:, bucket] * shares[:, weekday]
     stat_sigma = np.sqrt(lead_var / (7.0 * lead_weeks))
 
     override_days = np.zeros((n, n_days), dtype=bool)
-    override_sigma = np.full((n, n_days), np.nan)
+    override_var = np.zeros((n, n_days))
     if overrides is not None and len(overrides):
         _apply_overrides(overrides, sku_index, as_of, daily_mean, daily_var, override_days,
-                         override_sigma, stat_sigma, _window_rate(daily_mean, window_days))
-
-    demand_per_day = _window_rate(daily_mean, window_days)
+                         override_var, stat_sigma, _window_rate(daily_mean, window_days))
     overridden_share = _window_rate(override_days.astype(float), window_days)
-    sigma_override = np.nan_to_num(_window_rate(np.nan_to_num(override_sigma**2), window_days)
-                                   / np.maximum(overridden_share, 1e-12))
+    override_sigma2 = (_window_rate(override_var, window_days)
+                       / np.maximum(overridden_share, 1e-12))
     demand_std = np.sqrt((1 - overridden_share) * stat_sigma**2
-                         + overridden_share * sigma_override)
+                         + overridden_share * override_sigma2)
 
-    sel_full = _expand(sel, modelled, n)
-    models = pd.DataFrame(index=sku_index)
-    labels = explain.model_labels(sel_full, modelled, young, has_sales,
-                                  fit.source != SOURCE_NONE, overridden_share)
-    models["forecast_model"] = labels
-    pattern_names = np.array(PATTERNS, dtype=object)[patterns]
-    pattern_names = np.where(young, "new", np.where(dead, "dead", pattern_names))
-    mto = _bool_series(made_to_order, sku_index)
-    models["demand_class"] = np.where(mto, "made_to_order", pattern_names)
-    models["demand_pattern"] = pattern_names
-    models["adi"] = adi
-    models["cv2"] = cv2
-    models["history_days"] = history_days.astype(np.int64)
-    models["demand_per_day"] = demand_per_day
-    models["demand_std_per_day"] = demand_std
-    models["backtest_mase"] = sel_full["mase"]
-    models["backtest_wape"] = sel_full["wape"]
-    models["backtest_origins"] = sel_full["origins"].astype(np.int64)
-    models["lead_time_weeks"] = lead_weeks
-    models["seasonality"] = explain.source_names(fit.source)
-    models["why_model"] = explain.why_sentences(
-        sel_full, modelled, young, has_sales, mto, history_days, lead_weeks, fit.source,
-        pattern_names, overridden_share, overrides, sku_index)
+    models = _model_table(
+        sku_index, status, _expand(sel, modelled, n), patterns, adi, cv2, fit.source,
+        _bool_series(made_to_order, sku_index), lead_weeks, overridden_share, overrides)
+    models.insert(5, "demand_per_day", _window_rate(daily_mean, window_days))
+    models.insert(6, "demand_std_per_day", demand_std)
 
     dates = pd.DatetimeIndex(pd.Timestamp(as_of) + pd.to_timedelta(day, unit="D"))
     daily = pd.DataFrame(daily_mean[:, :horizon_days], index=sku_index,
@@ -165,6 +139,52 @@ def forecast_demand(daily_demand: pd.DataFrame, *, as_of: dt.date, horizon_days:
     profiles = CatalogProfiles(list(group_keys), fit.group_profiles, fit.group_has_own,
                                fit.catalog_profile, np.asarray(weekday_prior, dtype=float))
     return ForecastResult(models, daily, weekly, history_frame, profiles)
+
+
+@dataclass
+class _Status:
+    history_days: np.ndarray
+    has_sales: np.ndarray
+    young: np.ndarray      # fewer than 8 weeks since the first sale, or no sale yet
+    dead: np.ndarray       # nothing sold for 26 weeks
+    modelled: np.ndarray   # everything else: methods are backtested
+
+
+def _status(hist: WeeklyHistory) -> _Status:
+    history_days = np.where(hist.first_sale_days_ago >= 0, hist.first_sale_days_ago + 1, 0)
+    has_sales = hist.last_sale_days_ago != NO_SALE
+    quiet_days = np.where(has_sales, hist.last_sale_days_ago, history_days)
+    young = ((history_days < 7 * NEW_ITEM_WEEKS)
+             | (~has_sales & (quiet_days < 7 * DEAD_AFTER_WEEKS)))
+    dead = ~young & (quiet_days >= 7 * DEAD_AFTER_WEEKS)
+    return _Status(history_days, has_sales, young, dead, ~young & ~dead)
+
+
+def _model_table(skus: pd.Index, status: _Status, sel: dict[str, np.ndarray],
+                 patterns: np.ndarray, adi: np.ndarray, cv2: np.ndarray, source: np.ndarray,
+                 made_to_order: np.ndarray, lead_weeks: np.ndarray,
+                 overridden_share: np.ndarray, overrides: pd.DataFrame | None) -> pd.DataFrame:
+    """The per-SKU record (demand_per_day and its spread are inserted by the caller)."""
+    names = np.array(PATTERNS, dtype=object)[patterns]
+    names = np.where(status.young, "new", np.where(status.dead, "dead", names))
+    models = pd.DataFrame(index=skus)
+    models["forecast_model"] = explain.model_labels(
+        sel, status.modelled, status.young, status.has_sales, source != SOURCE_NONE,
+        overridden_share)
+    models["demand_class"] = np.where(made_to_order, "made_to_order", names)
+    models["adi"] = adi
+    models["cv2"] = cv2
+    models["history_days"] = status.history_days.astype(np.int64)
+    models["backtest_mase"] = sel["mase"]
+    models["backtest_wape"] = sel["wape"]
+    models["backtest_origins"] = sel["origins"].astype(np.int64)
+    models["lead_time_weeks"] = lead_weeks
+    models["demand_pattern"] = names
+    models["seasonality"] = explain.source_names(source)
+    models["why_model"] = explain.why_sentences(
+        sel, status.modelled, status.young, status.has_sales, made_to_order,
+        status.history_days, lead_weeks, source, names, overridden_share, overrides, skus)
+    return models
 
 
 def _window_days(lead_time_days: pd.Series, skus: pd.Index, review_days: int) -> np.ndarray:
@@ -258,7 +278,8 @@ def _spread_young(y: np.ndarray, start: np.ndarray, history_days: np.ndarray,
 
 def _apply_overrides(overrides: pd.DataFrame, skus: pd.Index, as_of: dt.date,
                      daily_mean: np.ndarray, daily_var: np.ndarray, days_mask: np.ndarray,
-                     sigma: np.ndarray, stat_sigma: np.ndarray, stat_rate: np.ndarray) -> None:
+                     override_var: np.ndarray, stat_sigma: np.ndarray,
+                     stat_rate: np.ndarray) -> None:
     """Replace the statistical daily forecast by each override within its dates."""
     n_days = daily_mean.shape[1]
     rows = skus.get_indexer(overrides["sku"])
@@ -283,7 +304,7 @@ def _apply_overrides(overrides: pd.DataFrame, skus: pd.Index, as_of: dt.date,
         daily_mean[r, span] = max(rate[i], 0.0)
         daily_var[r, span] = day_sigma**2
         days_mask[r, span] = True
-        sigma[r, span] = day_sigma
+        override_var[r, span] = day_sigma**2
 
 
 def _expand(sel: Selection, modelled: np.ndarray, n: int) -> dict[str, np.ndarray]:
