@@ -214,7 +214,6 @@ def test_made_to_order_skus_are_still_forecast_but_marked():
     assert models["why_model"].startswith("Made to order;")
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("kind", ["poisson", "normal"])
 def test_eighty_percent_intervals_hold_about_eighty_percent_of_what_happens_next(kind):
     rng = np.random.default_rng(9 if kind == "poisson" else 10)
@@ -244,3 +243,29 @@ def test_eighty_percent_intervals_hold_about_eighty_percent_of_what_happens_next
     inside = (joined["sum"] >= joined["lower"]) & (joined["sum"] <= joined["upper"])
     assert len(joined) > 20 * n_skus
     assert 0.75 <= inside.mean() <= 0.89, inside.mean()
+
+
+@pytest.mark.parametrize("kind", ["poisson", "normal"])
+def test_the_lead_time_spread_covers_the_next_lead_time_like_a_95_percent_policy_expects(kind):
+    rng = np.random.default_rng(11 if kind == "poisson" else 12)
+    n_skus, window = 300, 35  # 28 days lead time + 7 review
+    days = pd.date_range(end=pd.Timestamp(AS_OF) + pd.Timedelta(days=window), periods=765)
+    history_days = days[days <= pd.Timestamp(AS_OF)]
+    rates = rng.uniform(0.5, 12.0, n_skus)
+    if kind == "poisson":
+        qty = rng.poisson(rates[:, None], size=(n_skus, len(days)))
+    else:
+        noise = rng.normal(0, 1, size=(n_skus, len(days))) * (0.6 * rates[:, None] + 1)
+        qty = np.maximum(np.round(rates[:, None] + noise), 0)
+    skus = [f"S{i}" for i in range(n_skus)]
+    past = qty[:, : len(history_days)]
+    r, c = np.nonzero(past)
+    daily = pd.DataFrame({"sku": np.array(skus)[r], "date": history_days[c],
+                          "quantity": past[r, c]})
+    models = _forecast(daily, skus).models
+    actual = qty[:, len(history_days):].sum(axis=1)
+    mean = models["demand_per_day"].to_numpy() * window
+    sigma = models["demand_std_per_day"].to_numpy() * np.sqrt(window)
+    covered = (actual <= mean + 1.645 * sigma).mean()
+    assert 0.90 <= covered <= 0.985, covered  # 95 % target; ±0.013 is one binomial sd
+    assert np.median(sigma / np.sqrt(window * qty.var(axis=1))) == pytest.approx(1.0, abs=0.2)
