@@ -44,7 +44,12 @@ def show_error(parent: QWidget | None, title: str, exc: BaseException, details: 
     if modal_dialogs:
         box.exec()
     else:
+        _open_boxes.append(box)  # keep it alive while it is on screen
+        box.finished.connect(lambda _r, b=box: _open_boxes.remove(b) if b in _open_boxes else None)
         box.show()
+
+
+_open_boxes: list[QMessageBox] = []
 
 
 def _active_window() -> QWidget | None:

@@ -27,32 +27,52 @@ ProgressFn = Callable[[float, str], None]
 
 
 class SkuIndex:
-    """A SKU's rows of the plan's long frames without a scan: each frame sorted by SKU once, rows
-    found by binary search."""
+    """A SKU's rows of the plan's long frames without a scan.
+
+    Per frame: the row numbers grouped by SKU (one int array) and where each SKU's group starts.
+    Small to send between processes and quick to unpickle (no per-SKU objects but one dict).
+    """
 
     FRAMES = ("history_weekly", "forecast_weekly", "backorder_lines", "open_po_lines")
 
     def __init__(self, plan: Any, po_lines: pd.DataFrame | None = None) -> None:
-        self._frames: dict[str, pd.DataFrame] = {}
-        self._keys: dict[str, np.ndarray] = {}
         sources = {name: getattr(plan, name, None) for name in self.FRAMES}
         sources["po_lines"] = po_lines
+        sources = {k: v for k, v in sources.items()
+                   if v is not None and "sku" in getattr(v, "columns", [])}
+        every = pd.Index(np.unique(np.concatenate(
+            [v["sku"].astype(str).to_numpy() for v in sources.values()] or [np.array([], str)])))
+        self._code = {sku: i for i, sku in enumerate(every.tolist())}
+        self._frames: dict[str, pd.DataFrame] = {}
+        self._groups: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         for name, frame in sources.items():
-            if frame is None or "sku" not in getattr(frame, "columns", []):
-                continue
-            keys = frame["sku"].astype(str).to_numpy()
-            order = np.argsort(keys, kind="stable")
-            self._frames[name] = frame.iloc[order].reset_index(drop=True)
-            self._keys[name] = keys[order].astype(str)
+            codes = every.get_indexer(frame["sku"].astype(str).to_numpy())
+            order = np.argsort(codes, kind="stable").astype(np.int64)
+            starts = np.searchsorted(codes[order], np.arange(len(every) + 1)).astype(np.int64)
+            self._frames[name] = frame
+            self._groups[name] = (order, starts)
+
+    def __getstate__(self) -> dict[str, Any]:
+        # the frames travel with the plan; attach() puts them back
+        return {"_code": self._code, "_groups": self._groups,
+                "_frames": dict.fromkeys(self._frames)}
+
+    def attach(self, plan: Any, po_lines: pd.DataFrame | None) -> SkuIndex:
+        """Point the index at the plan's frames (after unpickling)."""
+        self._frames = {name: (po_lines if name == "po_lines" else getattr(plan, name))
+                        for name in self._frames}
+        return self
 
     def rows(self, name: str, sku: str) -> pd.DataFrame:
         """One SKU's rows of a frame, in their original order (empty when none)."""
         frame = self._frames.get(name)
         if frame is None:
             return pd.DataFrame()
-        keys = self._keys[name]
-        first, last = np.searchsorted(keys, str(sku), "left"), np.searchsorted(keys, str(sku), "right")
-        return frame.iloc[first:last]
+        code = self._code.get(str(sku))
+        if code is None:
+            return frame.iloc[0:0]
+        order, starts = self._groups[name]
+        return frame.iloc[order[starts[code]:starts[code + 1]]]
 
 
 @dataclass
@@ -127,10 +147,12 @@ def compute_plan(path: str | Path, as_of: dt.date, progress: ProgressFn, *,
         db.conn.close()
     plan = run_plan(data, progress=lambda f, what: progress(0.05 + 0.9 * f, what))
     progress(0.97, "indexing the plan")
-    session = what_if_session(data, plan)
     if compact:
         compact_plan(plan)
         data = replace(data, daily_demand=data.daily_demand.iloc[0:0])
+        session = None  # built where it is used (see PlanOutcome.what_if_session)
+    else:
+        session = what_if_session(data, plan)
     index = SkuIndex(plan, data.po_lines)
     return PlanOutcome(data=data, plan=plan, seconds=time.perf_counter() - start, index=index,
                        what_if=session)
@@ -143,6 +165,66 @@ def compact_plan(plan: Any) -> None:
         frame = getattr(plan, name)
         if len(frame) and not isinstance(frame["sku"].dtype, pd.CategoricalDtype):
             setattr(plan, name, frame.assign(sku=frame["sku"].astype("category")))
+
+
+# --- sending an outcome in pieces ---------------------------------------------------------------
+#: frames are cut into pieces of this many rows; suggestions into lists of this many
+PIECE_ROWS = 25_000
+PIECE_SUGGESTIONS = 100
+_PIECE_FRAMES = ("data.po_lines", "data.backorders", "data.inventory", "data.products",
+                 "plan.skus", "plan.backorder_lines", "plan.open_po_lines")
+
+
+def to_pieces(outcome: PlanOutcome) -> list[tuple[str, bytes]]:
+    """An outcome as separately pickled pieces: unpickling them one by one (with the GIL free
+    in between) never stalls the receiving app's GUI thread for long."""
+    import pickle
+
+    pieces: list[tuple[str, bytes]] = []
+    holders = {"data": outcome.data, "plan": outcome.plan}
+    rest = {"data": outcome.data, "plan": outcome.plan}
+    for dotted in _PIECE_FRAMES:
+        owner, attr = dotted.split(".")
+        frame = getattr(holders[owner], attr)
+        for start in range(0, max(len(frame), 1), PIECE_ROWS):
+            pieces.append((dotted, pickle.dumps(frame.iloc[start:start + PIECE_ROWS],
+                                                protocol=pickle.HIGHEST_PROTOCOL)))
+        rest[owner] = replace(rest[owner], **{attr: None})
+    suggestions = outcome.plan.purchase_suggestions
+    for start in range(0, len(suggestions), PIECE_SUGGESTIONS):
+        pieces.append(("plan.purchase_suggestions", pickle.dumps(
+            suggestions[start:start + PIECE_SUGGESTIONS], protocol=pickle.HIGHEST_PROTOCOL)))
+    rest["plan"] = replace(rest["plan"], purchase_suggestions=None)
+    index = outcome.index
+    pieces.append(("rest", pickle.dumps(replace(outcome, data=rest["data"], plan=rest["plan"],
+                                                index=None),
+                                        protocol=pickle.HIGHEST_PROTOCOL)))
+    pieces.append(("index", pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL)))
+    return pieces
+
+
+def from_pieces(pieces: list[tuple[str, bytes]]) -> PlanOutcome:
+    """The outcome back from ``to_pieces``; the SKU index is rebuilt onto the new frames."""
+    import pickle
+
+    parts: dict[str, list[Any]] = {}
+    for name, blob in pieces:
+        parts.setdefault(name, []).append(pickle.loads(blob))
+        time.sleep(0)  # let the GUI thread have the GIL between pieces
+    outcome = parts["rest"][0]
+    data, plan = outcome.data, outcome.plan
+    for dotted in _PIECE_FRAMES:
+        owner, attr = dotted.split(".")
+        chunks = parts[dotted]
+        frame = chunks[0] if len(chunks) == 1 else pd.concat(chunks)
+        if owner == "data":
+            data = replace(data, **{attr: frame})
+        else:
+            setattr(plan, attr, frame)
+    plan.purchase_suggestions = [s for chunk in parts.get("plan.purchase_suggestions", [])
+                                 for s in chunk]
+    index = parts["index"][0].attach(plan, data.po_lines)
+    return replace(outcome, data=data, plan=plan, index=index)
 
 
 # --- the last plan, kept on disk ---------------------------------------------------------------
@@ -192,7 +274,10 @@ def load_cached(cache_dir: Path, workspace: str | Path,
             or kept.get("workspace") != str(Path(workspace).resolve())
             or kept.get("as_of") != as_of):
         return None
-    return kept["outcome"], kept["saved"]
+    outcome = kept["outcome"]
+    if outcome.index is not None:
+        outcome.index.attach(outcome.plan, outcome.data.po_lines)
+    return outcome, kept["saved"]
 
 
 # --- the planning process ----------------------------------------------------------------------
@@ -213,7 +298,7 @@ def serve(conn: Any) -> None:
         try:
             outcome = compute_plan(path, as_of, lambda f, w: conn.send(("progress", f, w)),
                                    compact=True)
-            conn.send(("done", outcome))
+            conn.send(("done", to_pieces(outcome)))
             if cache_dir is not None:
                 try:
                     save_cached(Path(cache_dir), path, as_of, outcome)
@@ -312,7 +397,7 @@ class PlanProcess:
                 elif message[0] == "progress":
                     fraction, what = message[1], message[2]
                 elif message[0] == "done":
-                    return message[1]
+                    return from_pieces(message[1])
                 elif message[0] == "error":
                     exc, details = message[1], message[2]
                     exc.planner_details = details  # the child's traceback, for the dialog

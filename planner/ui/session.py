@@ -53,7 +53,7 @@ class Session(QObject):
         self.plan: Any = None
         self.plan_seconds: float = 0.0
         self.index: operations.SkuIndex | None = None
-        self.what_if: Any = None
+        self._what_if: Any = None
         self.undo_stack = QUndoStack(self)
         self._plan_task: Task | None = None
         self._replan_timer = QTimer(self)
@@ -106,7 +106,7 @@ class Session(QObject):
         self.data = None
         self.plan = None
         self.index = None
-        self.what_if = None
+        self._what_if = None
         self.undo_stack.clear()
         self.workspace_opened.emit(str(self.path))
         self.data_changed.emit()
@@ -181,6 +181,13 @@ class Session(QObject):
     def planning(self) -> bool:
         return self._plan_task is not None and not self._plan_task.done
 
+    @property
+    def what_if(self) -> Any:
+        """The engine's what-if session on the current plan (prepared on first use)."""
+        if self._what_if is None and self.plan is not None and self.data is not None:
+            self._what_if = operations.what_if_session(self.data, self.plan)
+        return self._what_if
+
     #: when the plan on screen was computed, if it is the kept copy from an earlier session
     kept_plan_time: dt.datetime | None = None
 
@@ -190,7 +197,7 @@ class Session(QObject):
             self.kept_plan_time = None
         self.data, self.plan, self.plan_seconds = outcome.data, outcome.plan, outcome.seconds
         self.index = outcome.index
-        self.what_if = outcome.what_if
+        self._what_if = outcome.what_if
         self.plan_ready.emit(outcome.plan)
 
     def replan(self) -> Task | None:

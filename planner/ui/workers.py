@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QProgressDialog, QPushButton, QWidget
 
 ProgressFn = Callable[[float, str], None]
@@ -290,8 +290,7 @@ class TaskManager(QObject):
     def _forget(self, task: Task) -> None:
         if task in self._tasks:
             self._tasks.remove(task)
-            # keep the QObject until the worker's last queued signal is delivered
-            QTimer.singleShot(0, task.deleteLater)
+            task.deleteLater()  # after the signals already queued to it; later ones are dropped
         if not self._tasks:
             self.busy_changed.emit(False)
 

@@ -183,7 +183,7 @@ def test_approving_a_suggested_po_creates_it_and_undo_takes_it_back(planned, qtb
 def test_moq_and_case_pack_problems_are_shown_not_fixed(planned):
     planned.show_page("purchase_plan")
     view = planned.pages["purchase_plan"]
-    for row, suggestion in enumerate(view.suggestions):
+    for row in range(len(view.suggestions)):
         view.select(row)
         frame = view.model.frame
         hits = frame[(frame["moq"] > 1) | (frame["case_pack"] > 1)]
