@@ -21,6 +21,11 @@ def _what(candidate: Candidate, seasonal: bool) -> str:
     return f"{label} ({candidate.detail})" if candidate.detail else label
 
 
+def _lower_first(text: str) -> str:
+    """Lower-case a sentence's first word unless it is a name such as ETS(A,N,N) or SBA."""
+    return text[0].lower() + text[1:] if text[1:2].islower() else text
+
+
 def source_names(source: np.ndarray) -> np.ndarray:
     """Where each SKU's yearly seasonality came from: own / group / catalog / none."""
     return np.array(SOURCE_NAMES, dtype=object)[source]
@@ -102,13 +107,13 @@ def why_sentences(sel: dict[str, np.ndarray], modelled: np.ndarray, young: np.nd
         else:
             text = "No demand in the last 26 weeks: forecast 0"
         if made_to_order[i]:
-            text = "Made to order; " + text[0].lower() + text[1:]
+            text = "Made to order; " + _lower_first(text)
         if overridden_share[i] > 0 and i in notes:
             share = overridden_share[i]
             scope = ("all" if share >= 0.999 else f"{share:.0%}")
             text = (f"{notes[i][0].upper()}{notes[i][1:]} replaces the statistical forecast for "
-                    f"{scope} of the lead time + review ({text[0].lower()}{text[1:]})")
+                    f"{scope} of the lead time + review (statistically: {_lower_first(text)})")
         elif i in notes:
             text += f"; {notes[i]} applies later in the horizon"
-        out.append(text + ".")
+        out.append(text[0].upper() + text[1:] + ".")
     return out
