@@ -169,7 +169,7 @@ def cmd_forecast(args: argparse.Namespace) -> int:
         data.daily_demand, as_of=data.as_of, horizon_days=horizon_days,
         skus=products.index.tolist(), lead_time_days=products["lead_time_days"],
         review_period_days=int(settings["review_period_days"]),
-        groups=products["supplier"].fillna(""), made_to_order=products["made_to_order"],
+        groups=products["supplier"], made_to_order=products["made_to_order"],
         overrides=data.overrides)
     weekly = result.weekly
     first_monday = pd.Timestamp(data.as_of) + pd.offsets.Week(weekday=0)

@@ -215,7 +215,7 @@ def run_plan(data: PlanningData, *, realistic: bool = False, progress: Progress 
     forecast = forecast_demand(
         data.daily_demand, as_of=as_of, horizon_days=horizon, skus=skus,
         lead_time_days=by_sku["lead_time_days"], review_period_days=review,
-        groups=by_sku["supplier"].fillna(""), made_to_order=by_sku["made_to_order"],
+        groups=by_sku["supplier"], made_to_order=by_sku["made_to_order"],
         overrides=data.overrides)
     models = forecast.models.reindex(skus)
 
