@@ -90,13 +90,11 @@ def suppliers(db: Database, parsed: ParsedFile, run: Run, progress: Progress) ->
 
 def sales(db: Database, parsed: ParsedFile, run: Run, progress: Progress) -> Outcome:
     """Order lines at order date; see writers.write_sales for the key / replace rule."""
-    order = parsed.sort_order("sku", "date")
-    frame = _columns(parsed, ["date", "sku", "quantity", "order_id", "unit_price", "channel"])
-    parsed.frame = parsed.frame.iloc[:0]  # the sorted copy below is the one kept in memory
-    frame = frame.iloc[order].reset_index(drop=True)
+    wanted = ["date", "sku", "quantity", "order_id", "unit_price", "channel"]
+    frame = parsed.frame[[c for c in wanted if c in parsed.frame]]  # sorted by (sku, date)
     stubs = ensure_products(db, parsed.keys["sku"].uniques)
     parsed.keys.clear()
-    counts, changed = write_sales(db, frame, progress, presorted=True)
+    counts, changed = write_sales(db, frame, progress, presorted=True, none_for_missing=True)
     run.changed_skus |= changed
     notes = _stub_notes(stubs)
     if counts.removed:

@@ -153,5 +153,6 @@ def preview_file(path: str | Path, *, kind: str | None = None, date_format: str 
     their spreadsheet ``row``) and the problems found in them; writes nothing."""
     parsed = load_file(path, kind=kind, date_format=date_format, nrows=rows)
     known = not any(p.row is None and p.column is None for p in parsed.problems)
-    frame = parsed.frame.head(rows).rename(columns={"_row": "row"})
+    frame = (parsed.frame.sort_values("_row").head(rows).reset_index(drop=True)
+             .rename(columns={"_row": "row"}))
     return (parsed.kind.name if known else None), frame, list(parsed.problems)

@@ -37,19 +37,27 @@ class Counts:
         return self
 
 
-def python_values(values: pd.Series) -> list:
-    """A column as Python scalars with None for missing values (what sqlite3 binds)."""
+def python_values(values: pd.Series, *, none_for_missing: bool = False) -> list:
+    """A column as Python scalars with None for missing values (what sqlite3 binds).
+
+    ``none_for_missing``: text columns already hold None (never NaN) for missing values, as the
+    loader's columns do; skips a pass over them.
+    """
+    if none_for_missing and values.dtype == object:
+        return values.to_numpy().tolist()
     return values.to_numpy(dtype=object, na_value=None).tolist()
 
 
 def executemany(db: Database, sql: str, frame: pd.DataFrame, columns: Sequence[str],
-                progress: Callable[[float], None] | None = None) -> None:
+                progress: Callable[[float], None] | None = None, *,
+                none_for_missing: bool = False) -> None:
     """Run ``sql`` for every row of the frame's ``columns``, a batch of rows at a time (the
     Python values of one batch at most exist at once)."""
     total = max(len(frame), 1)
     for start in range(0, len(frame), BATCH_ROWS):
         part = frame.iloc[start:start + BATCH_ROWS]
-        db.conn.executemany(sql, zip(*[python_values(part[c]) for c in columns], strict=True))
+        values = [python_values(part[c], none_for_missing=none_for_missing) for c in columns]
+        db.conn.executemany(sql, zip(*values, strict=True))
         if progress:
             progress(min((start + BATCH_ROWS) / total, 1.0))
 
@@ -60,7 +68,8 @@ def _max_rowid(db: Database, table: str) -> int:
 
 def upsert(db: Database, table: str, frame: pd.DataFrame, key: Sequence[str], *,
            conflict_where: str = "", keep_when_empty: Iterable[str] = (),
-           progress: Callable[[float], None] | None = None) -> Counts:
+           progress: Callable[[float], None] | None = None,
+           none_for_missing: bool = False) -> Counts:
     """Insert new rows and update changed ones (by ``key``); only the frame's columns are set.
 
     Columns in ``keep_when_empty`` keep their stored value where the frame has none.
@@ -86,7 +95,7 @@ def upsert(db: Database, table: str, frame: pd.DataFrame, key: Sequence[str], *,
         sql += " DO NOTHING"
     first_new = _max_rowid(db, table)
     before = db.conn.total_changes
-    executemany(db, sql, frame, columns, progress)
+    executemany(db, sql, frame, columns, progress, none_for_missing=none_for_missing)
     changed = db.conn.total_changes - before
     inserted = int(db.execute(f"SELECT count(*) FROM [{table}] WHERE rowid > ?",
                               [first_new]).fetchone()[0])
@@ -157,23 +166,26 @@ def sales_table_empty(db: Database) -> bool:
 
 def write_sales(db: Database, frame: pd.DataFrame,
                 progress: Callable[[float], None] | None = None, *,
-                presorted: bool = False) -> tuple[Counts, set[str]]:
+                presorted: bool = False, none_for_missing: bool = False
+                ) -> tuple[Counts, set[str]]:
     """Order lines: upsert by (order_id, sku, date); lines without order_id replace the
     file's date range for its SKUs. Returns the counts and the SKUs whose sales changed.
-    ``presorted``: the frame is already ordered by (sku, date)."""
+    ``presorted``: the frame is already ordered by (sku, date); ``none_for_missing``: see
+    python_values."""
     if frame.empty:
         return Counts(), set()
     if not presorted:
         frame = _sorted_by_sku_date(frame)
     skus = set(pd.unique(frame["sku"]))
     if len(frame) >= BULK_MIN_ROWS and sales_table_empty(db):
-        _bulk_insert_sales(db, frame, progress)
+        _bulk_insert_sales(db, frame, progress, none_for_missing)
         return Counts(inserted=len(frame)), skus
     counts = Counts()
     keyed = frame["order_id"].notna() if "order_id" in frame else pd.Series(False, frame.index)
     if keyed.any():
         counts += upsert(db, "sales", frame[keyed.to_numpy()], ["order_id", "sku", "date"],
-                         conflict_where=_SALES_KEY_WHERE, progress=progress)
+                         conflict_where=_SALES_KEY_WHERE, progress=progress,
+                         none_for_missing=none_for_missing)
     if not keyed.all():
         loose = frame[~keyed.to_numpy()].drop(columns=["order_id"], errors="ignore")
         counts += replace_sales_range(db, loose)
@@ -182,7 +194,8 @@ def write_sales(db: Database, frame: pd.DataFrame,
 
 
 def _bulk_insert_sales(db: Database, frame: pd.DataFrame,
-                       progress: Callable[[float], None] | None) -> None:
+                       progress: Callable[[float], None] | None,
+                       none_for_missing: bool) -> None:
     indexes = db.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' "
                          "AND tbl_name = 'sales' AND sql IS NOT NULL").fetchall()
     for name, _ in indexes:
@@ -190,7 +203,7 @@ def _bulk_insert_sales(db: Database, frame: pd.DataFrame,
     columns = [c for c in SALES_COLUMNS if c in frame]
     executemany(
         db, f"INSERT INTO sales ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})",
-        frame, columns, progress)
+        frame, columns, progress, none_for_missing=none_for_missing)
     for _, sql in indexes:
         db.execute(sql)
 

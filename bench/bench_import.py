@@ -1,0 +1,140 @@
+"""Benchmark: import a 10,000-SKU x 2-year sales CSV (millions of order lines).
+
+    python bench/bench_import.py [--skus 10000] [--days 730] [--data DIR] [--reimport]
+
+Generates the CSV once with numpy (deterministic for --seed; cached in --data), then imports it
+into a fresh workspace in a child process through the public API (planner.store.importers.
+import_files) and through `python -m planner import`, reporting order lines per second and the
+child's peak RSS. Target (issue 2): >= 200,000 lines/s, peak RSS < 1.5 GB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def generate_sales_csv(path: Path, *, skus: int, days: int, seed: int,
+                       lines_per_sku_day: float = 0.55) -> int:
+    """Order lines with weekly and yearly seasonality, skewed SKU rates, multi-line orders."""
+    rng = np.random.default_rng(seed)
+    base = rng.lognormal(np.log(lines_per_sku_day) - 0.5, 1.0, skus)
+    day = np.arange(days)
+    season = (1 + 0.25 * np.sin(2 * np.pi * day / 365.25)) * (1 + 0.15 * np.isin(day % 7, [4, 5]))
+    counts = rng.poisson(np.outer(season, base))
+    d_idx, s_idx = np.nonzero(counts)
+    reps = counts[d_idx, s_idx]
+    d, s = np.repeat(d_idx, reps), np.repeat(s_idx, reps)
+    n = d.size
+    order = np.lexsort((rng.random(n), d))
+    d, s = d[order], s[order]
+    # About a third of lines join the previous line's order (never twice the same SKU).
+    join = rng.random(n) < 0.35
+    join[1:] &= (d[1:] == d[:-1]) & (s[1:] != s[:-1])
+    join[0] = False
+    join[1:] &= ~join[:-1]
+    order_no = np.cumsum(~join) + 100000
+    frame = pd.DataFrame({
+        "date": (np.datetime64("2023-01-01") + d).astype("datetime64[D]").astype(str),
+        "sku": np.char.add("SKU-", np.char.zfill(np.arange(skus).astype(str), 5))[s],
+        "quantity": rng.geometric(0.6, n),
+        "order_id": np.char.add("SO", order_no.astype(str)),
+        "unit_price": np.round(rng.uniform(5, 120, skus), 2)[s],
+        "channel": np.where(rng.random(n) < 0.8, "web", "wholesale"),
+    })
+    frame.to_csv(path, index=False)
+    return n
+
+
+def _run_api(csv_path: str, workspace: str, reimport: bool) -> None:
+    """Child process: import through the public API and print timings as JSON."""
+    sys.path.insert(0, str(ROOT))
+    from planner.store import open_workspace
+    from planner.store.importers import import_files
+
+    db = open_workspace(workspace)
+    started = time.perf_counter()
+    [summary] = import_files(db, [csv_path], user="bench")
+    seconds = time.perf_counter() - started
+    result = {"seconds": seconds, "lines": summary.rows_read, "inserted": summary.inserted}
+    if reimport:
+        started = time.perf_counter()
+        [again] = import_files(db, [csv_path], user="bench")
+        result.update(reimport_seconds=time.perf_counter() - started,
+                      reimport_unchanged=again.unchanged)
+    result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    db.conn.close()
+    print(json.dumps(result))
+
+
+def _fresh_workspace(folder: Path, name: str) -> Path:
+    path = folder / name
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    return path
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--skus", type=int, default=10_000)
+    parser.add_argument("--days", type=int, default=730)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--data", default=os.path.join(tempfile.gettempdir(), "planner-bench"))
+    parser.add_argument("--reimport", action="store_true", help="also time a second import")
+    parser.add_argument("--run-api", nargs=2, metavar=("CSV", "WORKSPACE"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.run_api:
+        _run_api(*args.run_api, reimport=args.reimport)
+        return
+
+    folder = Path(args.data)
+    folder.mkdir(parents=True, exist_ok=True)
+    csv_path = folder / f"sales-{args.skus}x{args.days}-s{args.seed}.csv"
+    if not csv_path.exists():
+        started = time.perf_counter()
+        lines = generate_sales_csv(csv_path, skus=args.skus, days=args.days, seed=args.seed)
+        print(f"generated {lines:,} lines in {time.perf_counter() - started:.1f} s: {csv_path}")
+    size_mb = csv_path.stat().st_size / 1e6
+    print(f"file: {csv_path} ({size_mb:.0f} MB); load average {os.getloadavg()[0]:.2f}")
+
+    workspace = _fresh_workspace(folder, "bench-api.db")
+    command = [sys.executable, __file__, "--run-api", str(csv_path), str(workspace)]
+    output = subprocess.run(command + (["--reimport"] if args.reimport else []),
+                            check=True, capture_output=True, text=True).stdout
+    result = json.loads(output.strip().splitlines()[-1])
+    rate = result["lines"] / result["seconds"]
+    print(f"API import: {result['lines']:,} lines in {result['seconds']:.1f} s = {rate:,.0f} "
+          f"lines/s, peak RSS {result['peak_rss_mb']:.0f} MB")
+    if args.reimport:
+        print(f"re-import (nothing changes): {result['reimport_seconds']:.1f} s, "
+              f"{result['reimport_unchanged']:,} unchanged")
+
+    workspace = _fresh_workspace(folder, "bench-cli.db")
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    started = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "planner", "import", str(workspace),
+                           str(csv_path)], cwd=ROOT, capture_output=True, text=True)
+    seconds = time.perf_counter() - started
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    if done.returncode != 0:
+        print(f"`python -m planner import` failed ({done.returncode}): {done.stderr.strip()}")
+        return
+    peak_note = f"{peak / 1024:.0f} MB" if peak > before else "n/a (below earlier child)"
+    print(f"`python -m planner import` end to end (process start included): {seconds:.1f} s = "
+          f"{result['lines'] / seconds:,.0f} lines/s, peak RSS {peak_note}")
+
+
+if __name__ == "__main__":
+    main()
