@@ -30,8 +30,16 @@ class PlanningData:
 
 
 def _dates(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
+    """Parse ISO date text columns; each distinct date is parsed once (years of rows share a few
+    hundred dates)."""
     for column in columns:
-        frame[column] = pd.to_datetime(frame[column], format="%Y-%m-%d", errors="coerce")
+        codes, uniques = pd.factorize(frame[column], use_na_sentinel=True)
+        parsed = pd.to_datetime(pd.Series(uniques, dtype=object), format="%Y-%m-%d",
+                                errors="coerce").to_numpy("datetime64[ns]")
+        values = np.full(len(codes), np.datetime64("NaT"), dtype="datetime64[ns]")
+        found = codes >= 0
+        values[found] = parsed[codes[found]]
+        frame[column] = values
     return frame
 
 
@@ -388,37 +396,52 @@ def _sku_table(products: pd.DataFrame, models: pd.DataFrame, policy: pd.DataFram
 def _enrich_suggestions(suggestions: list[dict[str, Any]], lines: pd.DataFrame,
                         products: pd.DataFrame, projection: Any) -> list[dict[str, Any]]:
     """Add names, item codes, cases and the backorders each line clears to the suggested POs."""
-    p = products.set_index("sku")
+    names = dict(zip(products["sku"], products["name"], strict=True))
+    item_codes = dict(zip(products["sku"], products["supplier_sku"], strict=True))
+    case_packs = dict(zip(products["sku"], products["case_pack"].astype(int), strict=True))
+    detail: dict[tuple[str, pd.Timestamp], tuple[Any, Any, float]] = {}
+    if not lines.empty:
+        raw = lines["raw_quantity"] if "raw_quantity" in lines else pd.Series(np.nan, lines.index)
+        for sku, day, note, reason, raw_qty in zip(
+                lines["sku"], pd.to_datetime(lines["order_date"]), lines["rounding_note"],
+                lines["reason"], raw, strict=True):
+            detail.setdefault((sku, day), (note, reason, float(raw_qty)))
+    # The queue per SKU: lines still waiting at a date are those shipping later (or never).
     queue = projection.lines
-    detail = lines.set_index(["sku", "order_date"]) if not lines.empty else None
+    waiting: dict[str, tuple[np.ndarray, list[str], np.ndarray]] = {}
+    if len(queue):
+        never = np.iinfo(np.int64).max
+        ship = pd.to_datetime(queue["projected_ship_date"]).to_numpy("datetime64[ns]")
+        ship_ns = np.where(np.isnat(ship), never, ship.astype(np.int64))
+        for sku, index in queue.groupby("sku", sort=False).indices.items():
+            waiting[sku] = (ship_ns[index], queue["order_id"].to_numpy(object)[index].tolist(),
+                            queue["quantity"].to_numpy(float)[index])
     out = []
     for suggestion in suggestions:
         order_date = pd.Timestamp(suggestion["order_date"])
-        arrival = pd.Timestamp(suggestion["expected_arrival"])
+        arrival_ns = pd.Timestamp(suggestion["expected_arrival"]).value
         enriched_lines = []
         for line in suggestion["lines"]:
             sku = line["sku"]
-            extra: dict[str, Any] = {}
-            if detail is not None and (sku, order_date) in detail.index:
-                row = detail.loc[(sku, order_date)]
-                if isinstance(row, pd.DataFrame):
-                    row = row.iloc[0]
-                extra = {"rounding_note": row.get("rounding_note", ""),
-                         "reason": row.get("reason", ""),
-                         "raw_quantity": float(row.get("raw_quantity", np.nan))}
-            case_pack = int(p.at[sku, "case_pack"]) if sku in p.index else 1
-            waiting = queue[(queue["sku"] == sku)
-                            & (queue["projected_ship_date"].isna()
-                               | (queue["projected_ship_date"] > arrival))]
+            note, reason, raw_qty = detail.get((sku, order_date), ("", "", np.nan))
+            case_pack = int(case_packs.get(sku, 1) or 1)
+            cleared: list[str] = []
+            cleared_units = 0
+            if sku in waiting:
+                ship_ns, order_ids, quantities = waiting[sku]
+                later = ship_ns > arrival_ns
+                cleared = [oid for oid, hit in zip(order_ids, later, strict=True) if hit]
+                cleared_units = int(quantities[later].sum())
             enriched_lines.append({
-                **line, **extra,
+                **line,
+                "rounding_note": note, "reason": reason, "raw_quantity": raw_qty,
                 "quantity": int(round(float(line["quantity"]))),
-                "name": p.at[sku, "name"] if sku in p.index else None,
-                "supplier_sku": p.at[sku, "supplier_sku"] if sku in p.index else None,
+                "name": names.get(sku),
+                "supplier_sku": item_codes.get(sku),
                 "case_pack": case_pack,
                 "cases": line["quantity"] / case_pack if case_pack > 1 else None,
-                "clears_backorders": waiting["order_id"].tolist(),
-                "clears_backorder_units": int(waiting["quantity"].sum()),
+                "clears_backorders": cleared,
+                "clears_backorder_units": cleared_units,
             })
         out.append({**suggestion, "lines": enriched_lines})
     return out
@@ -473,14 +496,35 @@ def _records(frame: pd.DataFrame, columns: list[str] | None = None) -> list[dict
     return out
 
 
+def _json_ready(value: Any) -> Any:
+    """Nested lists/dicts with NaN as null, numpy scalars as numbers and dates as ISO text."""
+    if isinstance(value, dict):
+        return {key: _json_ready(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_json_ready(item) for item in value]
+    if isinstance(value, (pd.Timestamp, dt.datetime, np.datetime64)):
+        return _iso(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        return None if not np.isfinite(value) else float(value)
+    if value is pd.NaT or value is pd.NA:
+        return None
+    return value
+
+
 def plan_to_json(plan: PlanResult) -> dict[str, Any]:
     """The `planner plan --json` document (spec.md, Outputs)."""
     return {
         "as_of": plan.as_of.isoformat(),
         "settings": plan.settings,
         "skus": _records(plan.skus),
-        "purchase_suggestions": plan.purchase_suggestions,
-        "kpis": plan.kpis,
+        "purchase_suggestions": _json_ready(plan.purchase_suggestions),
+        "kpis": _json_ready(plan.kpis),
     }
 
 
