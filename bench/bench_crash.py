@@ -39,7 +39,8 @@ def main() -> None:
     tally["load_average"] = round(os.getloadavg()[0], 2)
     print(json.dumps(tally, indent=1))
     print(f"crashes survived / tried: {tally['survived']} / {tally['tried']} "
-          f"(+{tally['finished_before_kill']} imports finished before their kill moment)")
+          f"(+{tally['finished_before_kill']} runs finished before their kill moment and were "
+          "tried again with an earlier one)")
 
 
 if __name__ == "__main__":

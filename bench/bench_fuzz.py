@@ -33,7 +33,7 @@ def main() -> None:
     parser.add_argument("--keep", default=os.path.join(tempfile.gettempdir(), "planner-fuzz"),
                         help="folder for the inputs that failed")
     args = parser.parse_args()
-    from test_safety_fuzz import GENERATORS, KINDS, attempt, fresh_workspace
+    from test_safety_fuzz import GENERATORS, KINDS, attempt, fresh_workspace, known_bug
 
     rng = random.Random(args.seed)
     keep = Path(args.keep)
@@ -55,6 +55,8 @@ def main() -> None:
             except Exception as exc:  # noqa: BLE001 - counting every kind of failure
                 frame = traceback.extract_tb(exc.__traceback__)[-1]
                 where = f"{type(exc).__name__} at {Path(frame.filename).name}:{frame.lineno}"
+                if known_bug(exc):
+                    where += f" (known: {known_bug(exc)})"
                 if where not in failures:
                     saved = keep / f"failure-{len(failures) + 1}{suffix}"
                     saved.write_bytes(data)

@@ -178,12 +178,13 @@ def run_crash_trials(folder: Path, *, lines: int, kills: int, seed: int = 1) -> 
     assert after["sales"][0] == before["sales"][0] + lines
 
     rng = np.random.default_rng(seed)
-    moments = np.sort(rng.uniform(0.02, 0.98, kills)) * duration
+    moments = list(rng.permutation(rng.uniform(0.02, 0.98, kills) * duration))
     runner = Runner(workspace, csv_path)
     tally = {"lines": lines, "import_seconds": round(duration, 1), "tried": 0, "survived": 0,
              "finished_before_kill": 0, "phases": {}}
     try:
-        for moment in rng.permutation(moments):
+        while moments:
+            moment = moments.pop()
             pid = runner.start()
             line = runner.readline(120)
             assert line == "started", line
@@ -205,7 +206,6 @@ def run_crash_trials(folder: Path, *, lines: int, kills: int, seed: int = 1) -> 
             while not (line := runner.readline(120)).startswith("exit"):
                 if line.startswith("done"):
                     finished = True
-            tally["tried"] += 1
             db = open_workspace(workspace)  # clears the dead child's lock
             assert db.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
             db.conn.close()
@@ -216,7 +216,9 @@ def run_crash_trials(folder: Path, *, lines: int, kills: int, seed: int = 1) -> 
                 shutil.copyfile(pristine, workspace)
                 for suffix in ("-wal", "-shm"):
                     Path(f"{workspace}{suffix}").unlink(missing_ok=True)
+                moments.append(moment * 0.6)  # this run was quicker: kill it earlier instead
                 continue
+            tally["tried"] += 1
             assert now == before, f"killed at {moment:.2f} s ({phase}): data changed"
             tally["survived"] += 1
             tally.setdefault("kills", []).append([round(float(moment), 2), phase])
@@ -245,6 +247,4 @@ def test_an_import_killed_at_random_moments_leaves_the_workspace_as_it_was(tmp_p
     kills = int(os.environ.get("PLANNER_CRASH_KILLS", "20"))
     tally = run_crash_trials(tmp_path, lines=lines, kills=kills)
     print(json.dumps(tally))
-    assert tally["tried"] == kills
-    assert tally["survived"] + tally["finished_before_kill"] == kills
-    assert tally["survived"] >= kills // 2
+    assert tally["tried"] == tally["survived"] == kills
