@@ -117,10 +117,19 @@ class StallMonitor:
     def _tick(self) -> None:
         now = time.perf_counter()
         self.gaps.append(now - self._last)
+        self.ends.append(now)
         self._last = now
 
+    ends: list[float]
+
+    def worst(self, count: int = 5) -> list[tuple[float, float]]:
+        """The longest gaps: (length ms, when it ended, s since start)."""
+        pairs = sorted(zip(self.gaps, self.ends, strict=True), reverse=True)[:count]
+        return [(g * 1000, end - self._started) for g, end in pairs]
+
     def start(self) -> None:
-        self._last = time.perf_counter()
+        self._last = self._started = time.perf_counter()
+        self.ends = []
         self.timer.start()
 
     def stop(self) -> None:
@@ -204,10 +213,18 @@ def main() -> int:
     window.show_page("dashboard")
     spin_until(lambda: not chart_tasks().busy)
     monitor = StallMonitor()
+    events: list[tuple[float, str]] = []
     monitor.start()
     started = time.perf_counter()
     plan_before = window.session.plan
-    window.session.replan()
+    window.session.plan_ready.connect(
+        lambda _p: events.append((time.perf_counter() - started, "plan shown")))
+    for name in ("book_chart", "arrivals_chart", "risk_chart"):
+        getattr(window.pages["dashboard"], name).rendered.connect(
+            lambda n=name: events.append((time.perf_counter() - started, f"{n} drawn")))
+    task = window.session.replan()
+    task.progressed.connect(
+        lambda f, what: events.append((time.perf_counter() - started, f"progress {what}")))
     spin_until(lambda: window.session.plan is not plan_before and not window.tasks.busy)
     spin_until(lambda: not chart_tasks().busy)
     settle(100)
@@ -216,8 +233,18 @@ def main() -> int:
     gaps_ms = sorted(g * 1000 for g in monitor.gaps)
     print(f"full replan with the dashboard on screen: {replan_s:.1f} s; longest GUI-thread "
           f"stall {monitor.longest_stall_ms:.0f} ms (timer gaps: median "
-          f"{statistics.median(gaps_ms):.0f} ms, 99th pct {gaps_ms[int(len(gaps_ms) * .99)]:.0f} ms,"
+          f"{statistics.median(gaps_ms):.0f} ms, 99th pct "
+          f"{gaps_ms[int(len(gaps_ms) * .99)]:.0f} ms,"
           f" {len(gaps_ms)} ticks)")
+
+    if os.environ.get("BENCH_GUI_DETAILS"):
+        print("  longest gaps (ms, ended at s):",
+              ", ".join(f"{g:.0f} @ {t:.2f}" for g, t in monitor.worst()))
+        seen = set()
+        for when, what in events:
+            if what not in seen:
+                seen.add(what)
+                print(f"  {when:7.2f} s {what}")
 
     # --- products: sort and filter ---------------------------------------------------------
     plan = window.session.plan

@@ -61,7 +61,8 @@ def dark_palette() -> QPalette:
         QPalette.ColorRole.Base: "#2b2c30", QPalette.ColorRole.AlternateBase: "#323338",
         QPalette.ColorRole.Text: "#e8eaed", QPalette.ColorRole.Button: "#303134",
         QPalette.ColorRole.ButtonText: "#e8eaed", QPalette.ColorRole.Highlight: "#3b82f6",
-        QPalette.ColorRole.HighlightedText: "#ffffff", QPalette.ColorRole.PlaceholderText: "#9aa0a6",
+        QPalette.ColorRole.HighlightedText: "#ffffff",
+        QPalette.ColorRole.PlaceholderText: "#9aa0a6",
         QPalette.ColorRole.ToolTipBase: "#303134", QPalette.ColorRole.ToolTipText: "#e8eaed",
         QPalette.ColorRole.Mid: "#5f6368", QPalette.ColorRole.Light: "#3c4043",
         QPalette.ColorRole.Dark: "#17181a", QPalette.ColorRole.Midlight: "#35363a",
@@ -133,7 +134,8 @@ def main(argv: list[str] | None = None) -> int:
 
     filled = lines.dropna(subset=["projected_ship_date"])
     filled = filled[~filled["filled_from"].isin(["on_hand", "hold"])]
-    po_number = str(filled["filled_from"].iloc[0]) if len(filled) else str(open_po["po_number"].iloc[0])
+    po_number = (str(filled["filled_from"].iloc[0]) if len(filled)
+                 else str(open_po["po_number"].iloc[0]))
     po_sku = str(filled["sku"].iloc[0]) if len(filled) else ""
     window.open_what_if(po_number, po_sku)
     window.pages["what_if"].shift(14)

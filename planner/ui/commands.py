@@ -117,7 +117,8 @@ class ApprovePurchaseOrders(WorkspaceCommand):
                 "status, unit_cost) VALUES (?, ?, ?, ?, 0, 'open', ?)",
                 [(po_number, line.sku, int(line.quantity),
                   (line.expected_date or order.expected_date).isoformat(),
-                  None if line.unit_cost is None or pd.isna(line.unit_cost) else float(line.unit_cost))
+                  None if line.unit_cost is None or pd.isna(line.unit_cost)
+                  else float(line.unit_cost))
                  for line in lines])
 
     def revert(self, db: Any) -> None:

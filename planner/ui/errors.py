@@ -22,7 +22,8 @@ def describe(exc: BaseException) -> str:
     if name in _USER_ERRORS and text:
         return text
     if isinstance(exc, PermissionError):
-        return f"Permission denied: {exc.filename or text}. Check that the file and folder are writable."
+        return (f"Permission denied: {exc.filename or text}. Check that the file and folder "
+                "are writable.")
     if isinstance(exc, FileNotFoundError):
         return f"File not found: {exc.filename or text}."
     if isinstance(exc, OSError) and "No space left" in text:
@@ -37,7 +38,8 @@ def show_error(parent: QWidget | None, title: str, exc: BaseException, details: 
         print(details, file=sys.stderr)
     if QApplication.instance() is None:
         return
-    box = QMessageBox(QMessageBox.Icon.Critical, title, describe(exc), parent=parent or _active_window())
+    box = QMessageBox(QMessageBox.Icon.Critical, title, describe(exc),
+                      parent=parent or _active_window())
     if details:
         box.setDetailedText(details)
     box.setObjectName("error_dialog")

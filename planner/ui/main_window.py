@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import tempfile
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDate, QSize, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtCore import QDate, QSize, Qt, QUrl, Signal
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QDesktopServices,
+    QDragEnterEvent,
+    QDropEvent,
+    QKeySequence,
+)
 from PySide6.QtWidgets import (
     QDateEdit,
     QDoubleSpinBox,
@@ -116,7 +121,8 @@ class MainWindow(QMainWindow):
             item.setData(Qt.ItemDataRole.UserRole, page_id)
             item.setSizeHint(QSize(0, self.fontMetrics().height() + 14))
             self.nav.addItem(item)
-        self.nav.setFixedWidth(max(160, self.fontMetrics().horizontalAdvance("Purchase orders") + 48))
+        widest = self.fontMetrics().horizontalAdvance("Purchase orders")
+        self.nav.setFixedWidth(max(160, widest + 48))
         self.stack = QStackedWidget()
         for page in self.pages.values():
             self.stack.addWidget(page)
@@ -398,12 +404,14 @@ class MainWindow(QMainWindow):
         if folder:
             self.export_pdfs(folder)
 
-    def export_pdfs(self, folder: str, supplier: str | None = None, plan: Any = None) -> Task | None:
-        """Write the supplier purchase plans and the internal report to a folder (in the background)."""
+    def export_pdfs(self, folder: str, supplier: str | None = None,
+                    plan: Any = None) -> Task | None:
+        """Write the supplier purchase plans and the internal report to a folder (background)."""
         plan = plan if plan is not None else self.pages["purchase_plan"].edited_plan() \
             if self.session.plan is not None else None
         if plan is None:
-            QMessageBox.information(self, "Export PDFs", "Replan first: there is no plan to export.")
+            QMessageBox.information(self, "Export PDFs",
+                                    "Replan first: there is no plan to export.")
             return None
 
         def work(progress: Any) -> list[Path]:
@@ -452,7 +460,8 @@ class MainWindow(QMainWindow):
     # --- drag and drop -------------------------------------------------------------------
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt name
         if self.session.db is not None and any(
-                Path(u.toLocalFile()).suffix.lower() in IMPORTABLE for u in event.mimeData().urls()):
+                Path(u.toLocalFile()).suffix.lower() in IMPORTABLE
+                for u in event.mimeData().urls()):
             event.acceptProposedAction()
 
     def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 - Qt name
@@ -462,15 +471,3 @@ class MainWindow(QMainWindow):
             self.show_page("import")
             self.pages["import"].add_files(files)
             event.acceptProposedAction()
-
-
-def temporary_workspace() -> Path:
-    """A workspace path in a new temporary folder (the smoke test)."""
-    return Path(tempfile.mkdtemp(prefix="planner-")) / "workspace.db"
-
-
-def today() -> dt.date:
-    return dt.date.today()
-
-
-__all__ = ["MainWindow", "PAGES", "QTimer"]

@@ -39,7 +39,7 @@ def default_workspace_path() -> Path:
 
 
 def app_settings() -> QSettings:
-    """The app's own preferences (window layout, recent workspaces), not the workspace's settings."""
+    """The app's own preferences (window layout, recent workspaces), not the workspace's."""
     return QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, APP_NAME, APP_NAME)
 
 

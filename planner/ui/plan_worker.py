@@ -228,7 +228,7 @@ def from_pieces(pieces: list[tuple[str, bytes]]) -> PlanOutcome:
 
 
 # --- the last plan, kept on disk ---------------------------------------------------------------
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 
 
 def cache_file(cache_dir: Path, workspace: str | Path) -> Path:
@@ -251,7 +251,7 @@ def save_cached(cache_dir: Path, workspace: str | Path, as_of: dt.date,
     with open(temporary, "wb") as out:
         os.chmod(temporary, 0o600)
         pickle.dump({"format": CACHE_FORMAT, "workspace": str(Path(workspace).resolve()),
-                     "as_of": as_of, "saved": dt.datetime.now(), "outcome": outcome},
+                     "as_of": as_of, "saved": dt.datetime.now(), "pieces": to_pieces(outcome)},
                     out, protocol=pickle.HIGHEST_PROTOCOL)
     os.replace(temporary, target)
 
@@ -274,10 +274,7 @@ def load_cached(cache_dir: Path, workspace: str | Path,
             or kept.get("workspace") != str(Path(workspace).resolve())
             or kept.get("as_of") != as_of):
         return None
-    outcome = kept["outcome"]
-    if outcome.index is not None:
-        outcome.index.attach(outcome.plan, outcome.data.po_lines)
-    return outcome, kept["saved"]
+    return from_pieces(kept["pieces"]), kept["saved"]
 
 
 # --- the planning process ----------------------------------------------------------------------

@@ -62,7 +62,8 @@ class Session(QObject):
         self._replan_timer.timeout.connect(self.replan)
 
     # --- workspace -----------------------------------------------------------------------
-    def open(self, path: str | Path, *, replan: bool = True, background: bool = True) -> Task | None:
+    def open(self, path: str | Path, *, replan: bool = True,
+             background: bool = True) -> Task | None:
         """Open (creating when new) a workspace file.
 
         In the background (the default) the file's integrity check, and any migration with its
@@ -76,6 +77,8 @@ class Session(QObject):
             self._opened(target, open_workspace(target, create=True), replan)
             return None
         self.opening.emit(str(target))
+        if replan:
+            self._read_kept_plan(target)
 
         def work(progress: Any) -> None:
             progress(0.1, "checking the file")
@@ -116,22 +119,35 @@ class Session(QObject):
         elif PLAN_IN_PROCESS:
             plan_process().warm_up()
 
-    def _show_kept_plan(self) -> None:
-        """Show the plan kept from last time while the new one is computed."""
+    def _read_kept_plan(self, path: Path) -> None:
+        """Read the plan kept from last time (alongside the file check); shown once the
+        workspace is open, until the new plan replaces it."""
         from planner.ui.plan_worker import load_cached
 
-        path, as_of = self.path, self.as_of
+        as_of = self.as_of
+        self._kept = None
 
         def done(kept: Any) -> None:
-            if kept is None or path != self.path or self.plan is not None:
-                return  # nothing kept, another workspace, or the fresh plan was quicker
-            outcome, saved = kept
-            self.kept_plan_time = saved
-            self.show_outcome(outcome)
+            if kept is None:
+                return
+            self._kept = (path, kept)
+            if self.path == path:
+                self._show_kept_plan()
 
         self.tasks.run(Operation(title="Reading the last plan", progress="none", on_success=done,
                                  on_failure=lambda _e, _d: None,
                                  work=lambda _p: load_cached(paths.cache_dir(), path, as_of)))
+
+    _kept: tuple[Path, Any] | None = None
+
+    def _show_kept_plan(self) -> None:
+        if self._kept is None or self._kept[0] != self.path or self.plan is not None:
+            return  # nothing kept (yet), another workspace, or the fresh plan was quicker
+        outcome, saved = self._kept[1]
+        self._kept = None
+        self.kept_plan_time = saved
+        self.show_outcome(outcome)
+
     def close(self) -> None:
         if self._plan_task is not None:
             self._plan_task.cancel()

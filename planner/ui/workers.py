@@ -1,4 +1,5 @@
-"""Background operations: work runs on a thread pool, results and errors come back on the GUI thread.
+"""Background operations: work runs on a thread pool; results and errors come back on the GUI
+thread.
 
 An :class:`Operation` is plain work (a function taking a progress callback) plus what to do with
 its outcome. The work never touches widgets and opens its own SQLite connection
@@ -18,7 +19,14 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QProgressDialog, QPushButton, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QProgressDialog,
+    QPushButton,
+    QWidget,
+)
 
 ProgressFn = Callable[[float, str], None]
 
@@ -55,7 +63,7 @@ class Operation:
 
 
 class _Emitter(QObject):
-    """Signals emitted from the worker thread; delivered to the GUI thread by Qt's queued connections."""
+    """Signals emitted from the worker thread; Qt's queued connections deliver them to the GUI."""
 
     progressed = Signal(float, str)
     succeeded = Signal(object)
@@ -211,7 +219,7 @@ class ProgressDialog(QProgressDialog):
 
 
 class StatusProgress(QWidget):
-    """A slim progress bar with a Cancel button for the status bar (replans keep the window usable)."""
+    """A slim progress bar with a Cancel button in the status bar (the window stays usable)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)

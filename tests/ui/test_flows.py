@@ -68,7 +68,8 @@ def test_filtering_products_by_search_and_flags(planned, qtbot):
     view.below_rop.setChecked(True)
     assert view.proxy.rowCount() == int(skus["below_reorder_point"].sum())
     view.backordered.setChecked(True)
-    assert view.proxy.rowCount() == int((skus["below_reorder_point"] & (skus["backordered"] > 0)).sum())
+    both = skus["below_reorder_point"] & (skus["backordered"] > 0)
+    assert view.proxy.rowCount() == int(both.sum())
     view.below_rop.setChecked(False)
     view.backordered.setChecked(False)
     supplier = skus["supplier"].dropna().iloc[0]

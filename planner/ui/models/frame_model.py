@@ -50,7 +50,7 @@ class Column:
 
 
 class FrameTableModel(QAbstractTableModel):
-    """Rows of a frame; ``SortRole`` gives raw values, ``RowRole`` the row's position in the frame."""
+    """Rows of a frame; ``SortRole`` gives raw values, ``RowRole`` a row's position in it."""
 
     SortRole = Qt.ItemDataRole.UserRole
     RowRole = Qt.ItemDataRole.UserRole + 1

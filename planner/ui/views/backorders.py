@@ -19,7 +19,15 @@ from PySide6.QtWidgets import (
 )
 
 from planner.ui.models import Column, FrameTableModel
-from planner.ui.views.common import DANGER, WARNING, PlanPage, fit_columns, heading, make_table, search_box
+from planner.ui.views.common import (
+    DANGER,
+    WARNING,
+    PlanPage,
+    fit_columns,
+    heading,
+    make_table,
+    search_box,
+)
 from planner.ui.workers import Operation, worker_db
 
 COLUMNS = [

@@ -21,7 +21,8 @@ from planner.ui.views.common import KpiTile, PlanPage, heading, note
 #: tile id, label, tooltip, page opened on click
 TILES = [
     ("backorder_book", "Backorder book", "Open customer order lines not yet shipped", "backorders"),
-    ("value_at_risk", "Value at risk", "Expected revenue lost to cancellations while customers wait",
+    ("value_at_risk", "Value at risk",
+     "Expected revenue lost to cancellations while customers wait",
      "backorders"),
     ("uncovered", "Uncovered lines", "Backorder lines no known supply covers", "backorders"),
     ("late", "Late lines", "Backorder lines projected to ship after their promised date",
@@ -112,11 +113,13 @@ class DashboardView(PlanPage):
         k = plan.kpis
         currency = str(plan.settings.get("currency", "USD"))
         self.subtitle.setText(f"Plan as of {plan.as_of.isoformat()} · {k.get('active_skus', 0)} "
-                              f"active SKUs · oldest backorder {k.get('oldest_backorder_days', 0)} days")
+                              "active SKUs · oldest backorder "
+                              f"{k.get('oldest_backorder_days', 0)} days")
         t = self.tiles
         t["backorder_book"].set_value(
             f"{format_quantity(k['backorder_units'])} units",
-            f"{format_money(k['backorder_value'], currency)} in {k.get('backorder_lines', 0)} lines")
+            f"{format_money(k['backorder_value'], currency)} in "
+            f"{k.get('backorder_lines', 0)} lines")
         t["value_at_risk"].set_value(format_money(k["backorder_value_at_risk"], currency),
                                      "expected cancellations at the projected ship dates",
                                      alarm=k["backorder_value_at_risk"] > 0)
@@ -130,7 +133,8 @@ class DashboardView(PlanPage):
         t["stockouts"].set_value(format_quantity(k["stockouts_within_30_days"]), "SKUs",
                                  alarm=k["stockouts_within_30_days"] > 0)
         t["inventory_value"].set_value(format_money(k["inventory_value"], currency),
-                                       f"{format_money(k.get('on_order_value', 0), currency)} on order")
+                                       format_money(k.get("on_order_value", 0), currency)
+                                       + " on order")
         total = sum(s.get("total_value", 0) for s in plan.purchase_suggestions)
         t["suggested"].set_value(format_quantity(len(plan.purchase_suggestions)),
                                  f"{format_money(total, currency)} to order")

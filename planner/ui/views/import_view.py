@@ -209,7 +209,8 @@ class ImportView(QWidget):
     def choose_files(self) -> None:
         start = str(self.session.path.parent) if self.session.path else ""
         files, _ = QFileDialog.getOpenFileNames(self, "Import files", start,
-                                                "Data files (*.csv *.xlsx *.xlsm *.txt);;All files (*)")
+                                                "Data files (*.csv *.xlsx *.xlsm *.txt);;"
+                                                "All files (*)")
         if files:
             self.add_files(files)
 
@@ -304,7 +305,8 @@ class ImportView(QWidget):
         self.summary_model.set_frame(frame)
         fit_columns(self.summary_table, max_width=300)
         self.results.setCurrentWidget(self.summary_table)
-        self._say(f"Imported {len(summaries)} file(s): {int(frame['inserted'].sum()):,} rows added, "
+        self._say(f"Imported {len(summaries)} file(s): "
+                  f"{int(frame['inserted'].sum()):,} rows added, "
                   f"{int(frame['updated'].sum()):,} updated.", GOOD)
         self.files = []
         self.file_list.clear()

@@ -10,7 +10,15 @@ from PySide6.QtCore import QModelIndex, Signal
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from planner.ui.models import Column, FrameTableModel
-from planner.ui.views.common import DANGER, WARNING, PlanPage, fit_columns, heading, make_table, search_box
+from planner.ui.views.common import (
+    DANGER,
+    WARNING,
+    PlanPage,
+    fit_columns,
+    heading,
+    make_table,
+    search_box,
+)
 
 COLUMNS = [
     Column("sku", "SKU"),
@@ -24,7 +32,8 @@ COLUMNS = [
            "Days the sellable stock lasts after serving the backorders", decimals=0),
     Column("safety_stock", "Safety stock", "float", decimals=0),
     Column("reorder_point", "Reorder pt", "float", "Reorder point", decimals=0),
-    Column("stockout_date", "Stockout", "date", "Projected stockout date (none: not within horizon)"),
+    Column("stockout_date", "Stockout", "date",
+           "Projected stockout date (none: not within the horizon)"),
     Column("order_by", "Order by", "date", "Order by this date to arrive in time"),
     Column("suggested_order_qty", "Suggest", "int", "Suggested order quantity"),
 ]

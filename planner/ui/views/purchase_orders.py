@@ -165,7 +165,8 @@ class PurchaseOrdersView(QWidget):
         frame["customers_waiting"] = 0
         frame["_search"] = (frame["po_number"].astype(str) + "\n"
                             + frame["supplier"].fillna("").astype(str) + "\n"
-                            + frame["sku"].astype(str) + "\n" + frame["name"].fillna("")).str.lower()
+                            + frame["sku"].astype(str) + "\n"
+                            + frame["name"].fillna("")).str.lower()
         self.model.currency = self.session.currency
         self.model.set_frame(frame)
         if self.isVisible():
@@ -208,7 +209,8 @@ class PurchaseOrdersView(QWidget):
     def apply_filters(self) -> None:
         self.proxy.set_filter(self._mask)
         frame = self.model.frame
-        open_value = float(frame.loc[frame["status"] == "open", "open_value"].sum()) if len(frame) else 0
+        open_value = (float(frame.loc[frame["status"] == "open", "open_value"].sum())
+                      if len(frame) else 0.0)
         from planner.formatting import format_money
 
         self.summary.setText(f"{self.proxy.rowCount():,} lines shown · open value "

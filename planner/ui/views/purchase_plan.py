@@ -24,7 +24,15 @@ from PySide6.QtWidgets import (
 
 from planner.formatting import format_amount, format_date, format_money
 from planner.ui.models import Column, FrameTableModel
-from planner.ui.views.common import DANGER, WARNING, PlanPage, fit_columns, heading, make_table, note
+from planner.ui.views.common import (
+    DANGER,
+    WARNING,
+    PlanPage,
+    fit_columns,
+    heading,
+    make_table,
+    note,
+)
 
 COLUMNS = [
     Column("sku", "SKU"),

@@ -237,7 +237,8 @@ class SkuDetailView(QWidget):
         if learned is not None and not pd.isna(learned):
             lead += f" (stated {_number(stated, 0)}, learned {_number(learned, 0)})"
         f["lead_time"].setText(lead)
-        f["policy"].setText(f"{_number(row['safety_stock'], 0)} / {_number(row['reorder_point'], 0)}"
+        f["policy"].setText(f"{_number(row['safety_stock'], 0)} / "
+                            f"{_number(row['reorder_point'], 0)}"
                             f" (order up to {_number(row.get('order_up_to'), 0)})")
         f["stock"].setText(f"{format_quantity(row['on_hand'])} / {format_quantity(row['on_hold'])}"
                            f" / {format_quantity(row['on_order'])}; "

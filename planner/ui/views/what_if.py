@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-import numpy as np
 import pandas as pd
 from PySide6.QtCore import QDate, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -320,7 +319,8 @@ class WhatIfView(QWidget):
             if date_changed or qty_changed:
                 edits.append(LineEdit(
                     str(row.po_number), str(row.sku),
-                    expected_date=pd.Timestamp(row.new_expected_date).date() if date_changed else None,
+                    expected_date=(pd.Timestamp(row.new_expected_date).date()
+                                   if date_changed else None),
                     quantity=int(row.new_quantity) if qty_changed else None))
         if edits:
             self.session.undo_stack.push(ApplyWhatIf(self.session, edits))
@@ -339,5 +339,3 @@ class WhatIfView(QWidget):
             return self.comparison
         return self.comparison[self.comparison["moved"].to_numpy(bool)]
 
-
-__all__ = ["WhatIfView", "compare_lines", "np"]
