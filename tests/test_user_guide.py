@@ -57,7 +57,7 @@ def guide_quotes(text: str | None = None) -> list[Quote]:
             if not line.strip():
                 continue
             parts = [part.strip() for part in line.split(" = ")]
-            assert len(parts) in (2, 3), f"guide-check line is not 'name = [arithmetic =] value': {line}"
+            assert len(parts) in (2, 3), f"not 'name = [arithmetic =] value': {line}"
             quotes.append(Quote(block["subject"].strip(), parts[0],
                                 parts[1] if len(parts) == 3 else None, parts[-1]))
     return quotes
