@@ -15,8 +15,8 @@ import sys
 import threading
 import time
 import traceback
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -171,64 +171,60 @@ def compact_plan(plan: Any) -> None:
 #: frames are cut into pieces of this many rows; suggestions into lists of this many
 PIECE_ROWS = 25_000
 PIECE_SUGGESTIONS = 100
-_PIECE_FRAMES = ("data.po_lines", "data.backorders", "data.inventory", "data.products",
-                 "plan.skus", "plan.backorder_lines", "plan.open_po_lines")
 
 
-def to_pieces(outcome: PlanOutcome) -> list[tuple[str, bytes]]:
-    """An outcome as separately pickled pieces: unpickling them one by one (with the GIL free
-    in between) never stalls the receiving app's GUI thread for long."""
+def _frame_fields(holder: Any) -> list[str]:
+    return [f.name for f in fields(holder) if isinstance(getattr(holder, f.name), pd.DataFrame)]
+
+
+def to_pieces(outcome: PlanOutcome) -> Iterator[tuple[str, bytes]]:
+    """An outcome as separately pickled pieces (every frame cut by rows): unpickling them one
+    by one, with the GIL free in between, never stalls the receiving app's GUI thread for long."""
     import pickle
 
-    pieces: list[tuple[str, bytes]] = []
-    holders = {"data": outcome.data, "plan": outcome.plan}
-    rest = {"data": outcome.data, "plan": outcome.plan}
-    for dotted in _PIECE_FRAMES:
-        owner, attr = dotted.split(".")
-        frame = getattr(holders[owner], attr)
-        for start in range(0, max(len(frame), 1), PIECE_ROWS):
-            pieces.append((dotted, pickle.dumps(frame.iloc[start:start + PIECE_ROWS],
-                                                protocol=pickle.HIGHEST_PROTOCOL)))
-        rest[owner] = replace(rest[owner], **{attr: None})
+    def dump(value: Any) -> bytes:
+        return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+
+    emptied: dict[str, dict[str, Any]] = {"data": {}, "plan": {}}
+    for owner, holder in (("data", outcome.data), ("plan", outcome.plan)):
+        for name in _frame_fields(holder):
+            frame = getattr(holder, name)
+            for first in range(0, max(len(frame), 1), PIECE_ROWS):
+                yield f"{owner}.{name}", dump(frame.iloc[first:first + PIECE_ROWS])
+            emptied[owner][name] = None
     suggestions = outcome.plan.purchase_suggestions
-    for start in range(0, len(suggestions), PIECE_SUGGESTIONS):
-        pieces.append(("plan.purchase_suggestions", pickle.dumps(
-            suggestions[start:start + PIECE_SUGGESTIONS], protocol=pickle.HIGHEST_PROTOCOL)))
-    rest["plan"] = replace(rest["plan"], purchase_suggestions=None)
-    index = outcome.index
-    pieces.append(("rest", pickle.dumps(replace(outcome, data=rest["data"], plan=rest["plan"],
-                                                index=None),
-                                        protocol=pickle.HIGHEST_PROTOCOL)))
-    pieces.append(("index", pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL)))
-    return pieces
+    for first in range(0, len(suggestions), PIECE_SUGGESTIONS):
+        yield "plan.purchase_suggestions", dump(suggestions[first:first + PIECE_SUGGESTIONS])
+    rest = replace(outcome, index=None, data=replace(outcome.data, **emptied["data"]),
+                   plan=replace(outcome.plan, purchase_suggestions=None, **emptied["plan"]))
+    yield "rest", dump(rest)
+    yield "index", dump(outcome.index)
 
 
-def from_pieces(pieces: list[tuple[str, bytes]]) -> PlanOutcome:
-    """The outcome back from ``to_pieces``; the SKU index is rebuilt onto the new frames."""
+def from_pieces(pieces: Iterable[tuple[str, bytes]]) -> PlanOutcome:
+    """The outcome back from ``to_pieces``; the SKU index is pointed at the new frames."""
     import pickle
 
     parts: dict[str, list[Any]] = {}
     for name, blob in pieces:
         parts.setdefault(name, []).append(pickle.loads(blob))
         time.sleep(0)  # let the GUI thread have the GIL between pieces
-    outcome = parts["rest"][0]
-    data, plan = outcome.data, outcome.plan
-    for dotted in _PIECE_FRAMES:
-        owner, attr = dotted.split(".")
-        chunks = parts[dotted]
-        frame = chunks[0] if len(chunks) == 1 else pd.concat(chunks)
-        if owner == "data":
-            data = replace(data, **{attr: frame})
-        else:
-            setattr(plan, attr, frame)
-    plan.purchase_suggestions = [s for chunk in parts.get("plan.purchase_suggestions", [])
-                                 for s in chunk]
-    index = parts["index"][0].attach(plan, data.po_lines)
-    return replace(outcome, data=data, plan=plan, index=index)
+    outcome = parts.pop("rest")[0]
+    index = parts.pop("index")[0]
+    suggestions = [s for chunk in parts.pop("plan.purchase_suggestions", []) for s in chunk]
+    frames: dict[str, dict[str, pd.DataFrame]] = {"data": {}, "plan": {}}
+    for dotted, chunks in parts.items():
+        owner, name = dotted.split(".")
+        frames[owner][name] = chunks[0] if len(chunks) == 1 else pd.concat(chunks)
+        time.sleep(0)
+    data = replace(outcome.data, **frames["data"])
+    plan = replace(outcome.plan, purchase_suggestions=suggestions, **frames["plan"])
+    return replace(outcome, data=data, plan=plan,
+                   index=index.attach(plan, data.po_lines) if index is not None else None)
 
 
 # --- the last plan, kept on disk ---------------------------------------------------------------
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3
 
 
 def cache_file(cache_dir: Path, workspace: str | Path) -> Path:
@@ -240,7 +236,7 @@ def cache_file(cache_dir: Path, workspace: str | Path) -> Path:
 
 
 def save_cached(cache_dir: Path, workspace: str | Path, as_of: dt.date,
-                outcome: PlanOutcome) -> None:
+                pieces: list[tuple[str, bytes]]) -> None:
     """Keep a plan so the next start shows it at once (while it is recomputed)."""
     import os
     import pickle
@@ -251,7 +247,8 @@ def save_cached(cache_dir: Path, workspace: str | Path, as_of: dt.date,
     with open(temporary, "wb") as out:
         os.chmod(temporary, 0o600)
         pickle.dump({"format": CACHE_FORMAT, "workspace": str(Path(workspace).resolve()),
-                     "as_of": as_of, "saved": dt.datetime.now(), "pieces": to_pieces(outcome)},
+                     "as_of": as_of, "saved": dt.datetime.now(),
+                     "pieces": pieces},
                     out, protocol=pickle.HIGHEST_PROTOCOL)
     os.replace(temporary, target)
 
@@ -295,10 +292,13 @@ def serve(conn: Any) -> None:
         try:
             outcome = compute_plan(path, as_of, lambda f, w: conn.send(("progress", f, w)),
                                    compact=True)
-            conn.send(("done", to_pieces(outcome)))
+            pieces = list(to_pieces(outcome))
+            for name, blob in pieces:
+                conn.send(("piece", name, blob))
+            conn.send(("done",))
             if cache_dir is not None:
                 try:
-                    save_cached(Path(cache_dir), path, as_of, outcome)
+                    save_cached(Path(cache_dir), path, as_of, pieces)
                 except OSError:
                     pass  # only a copy: the next start recomputes
         except BaseException as exc:  # noqa: BLE001 - every failure goes back to the app
@@ -376,6 +376,7 @@ class PlanProcess:
         with self._lock:
             self._ensure()
             fraction, what = 0.0, "starting the planning process"
+            pieces: list[tuple[str, bytes]] = []
             self._conn.send((str(path), as_of, None if cache_dir is None else str(cache_dir)))
             while True:
                 try:
@@ -393,8 +394,11 @@ class PlanProcess:
                     what = "reading the workspace"
                 elif message[0] == "progress":
                     fraction, what = message[1], message[2]
+                elif message[0] == "piece":
+                    pieces.append((message[1], message[2]))
+                    what = "receiving the plan"
                 elif message[0] == "done":
-                    return from_pieces(message[1])
+                    return from_pieces(pieces)
                 elif message[0] == "error":
                     exc, details = message[1], message[2]
                     exc.planner_details = details  # the child's traceback, for the dialog
