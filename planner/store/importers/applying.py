@@ -92,8 +92,7 @@ def sales(db: Database, parsed: ParsedFile, run: Run, progress: Progress) -> Out
     """Order lines at order date; see writers.write_sales for the key / replace rule."""
     wanted = ["date", "sku", "quantity", "order_id", "unit_price", "channel"]
     frame = parsed.frame[[c for c in wanted if c in parsed.frame]]  # sorted by (sku, date)
-    stubs = ensure_products(db, parsed.keys["sku"].uniques)
-    parsed.keys.clear()
+    stubs = ensure_products(db, pd.unique(frame["sku"]))
     counts, changed = write_sales(db, frame, progress, presorted=True, none_for_missing=True)
     run.changed_skus |= changed
     notes = _stub_notes(stubs)

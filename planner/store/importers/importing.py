@@ -17,7 +17,7 @@ from planner.store.importers.applying import APPLY, WRITE_ORDER, Run, finish_sna
 from planner.store.importers.kinds import get_kind
 from planner.store.importers.loading import ParsedFile, load_file
 from planner.store.importers.problems import ImportRejected, Problem
-from planner.store.importers.writers import sales_table_empty
+from planner.store.importers.writers import BULK_MIN_ROWS, sales_table_empty
 
 #: Page cache while writing an import (KiB, negative as SQLite wants): big enough for the
 #: indexes of a multi-million-line sales table.
@@ -87,7 +87,10 @@ def import_files(db: Database, paths: Sequence[str | Path], *, kind: str | None 
     summaries: dict[int, ImportSummary] = {}
     run = Run(sales_were_empty=sales_table_empty(db))
     cache = db.execute("PRAGMA cache_size").fetchone()[0]
+    threads = db.execute("PRAGMA threads").fetchone()[0]
     db.execute(f"PRAGMA cache_size = {-_IMPORT_CACHE_KIB}")
+    db.execute("PRAGMA threads = 2")  # index builds sort on a second core
+    unchecked = _bulk_load(db, parsed, run)
     try:
         with db.atomic():
             done = 0.0
@@ -97,6 +100,8 @@ def import_files(db: Database, paths: Sequence[str | Path], *, kind: str | None 
                 summaries[i] = _write(db, file, run, step)
                 done += weights[i]
             _finish(db, run, parsed, summaries)
+            if unchecked:
+                _check_references(db)
             for i in order:
                 _log(db, parsed[i], summaries[i], user)
     except sqlite3.Error as exc:
@@ -105,9 +110,35 @@ def import_files(db: Database, paths: Sequence[str | Path], *, kind: str | None 
                                       "imported")]) from exc
     finally:
         db.execute(f"PRAGMA cache_size = {cache}")
+        db.execute(f"PRAGMA threads = {threads}")
+        if unchecked:
+            db.execute("PRAGMA foreign_keys = ON")
     if progress:
         progress(1.0)
     return [summaries[i] for i in range(len(parsed))]
+
+
+def _bulk_load(db: Database, parsed: list[ParsedFile], run: Run) -> bool:
+    """Millions of order lines into an empty sales table: switch the per-row foreign-key lookup
+    off for this transaction (the importer creates a product for every SKU it writes, and
+    _check_references verifies every other table before committing). True when switched off."""
+    big = any(f.kind.name == "sales" and f.rows_read >= BULK_MIN_ROWS for f in parsed)
+    if not (big and run.sales_were_empty) or db.conn.in_transaction:
+        return False
+    if not db.execute("PRAGMA foreign_keys").fetchone()[0]:
+        return False
+    db.execute("PRAGMA foreign_keys = OFF")
+    return True
+
+
+def _check_references(db: Database) -> None:
+    """Every reference written while foreign keys were off must hold (sales: by construction,
+    each of its SKUs got a product before its lines were written)."""
+    for table in ("products", "inventory", "purchase_orders", "po_lines", "backorders",
+                  "forecast_overrides"):
+        broken = db.execute(f"PRAGMA foreign_key_check([{table}])").fetchone()
+        if broken:
+            raise sqlite3.IntegrityError(f"FOREIGN KEY constraint failed ({table})")
 
 
 def _write(db: Database, file: ParsedFile, run: Run,

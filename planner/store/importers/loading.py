@@ -39,6 +39,11 @@ class Cells:
             padded = np.append(per_unique.astype(object), np.array([empty], dtype=object))
         return padded[self.codes]
 
+    def categorical(self) -> pd.Categorical:
+        """The column as a pandas Categorical (no per-row copy of the values)."""
+        return pd.Categorical.from_codes(self.codes, categories=pd.Index(self.uniques,
+                                                                         dtype=object))
+
     def rows_where(self, bad_unique: np.ndarray) -> np.ndarray:
         """Row positions whose value is one of the flagged distinct values."""
         if not bad_unique.any():
@@ -70,20 +75,21 @@ def _all_tidy(uniques: np.ndarray) -> bool:
 def factorize_cells(values: np.ndarray) -> Cells:
     """Distinct stripped values of a text column; blank cells become empty (-1)."""
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    codes = codes.astype(np.int32)
     if _all_tidy(uniques):
         return Cells(codes=codes, uniques=np.asarray(uniques, dtype=object))
     original = pd.Series(uniques, dtype=object)
     stripped = original.str.strip()
     blank = (stripped == "").to_numpy()
     canon_codes, canon = pd.factorize(stripped.where(~blank, None).to_numpy(dtype=object))
-    remap = np.append(canon_codes, -1).astype(np.intp)
+    remap = np.append(canon_codes, -1).astype(np.int32)
     return Cells(codes=remap[codes], uniques=np.asarray(canon, dtype=object))
 
 
 def _canonical(col: Cells, per_unique: np.ndarray) -> Cells:
     """The column keyed by parsed value (two spellings of one date become one key)."""
     canon_codes, canon = pd.factorize(np.asarray(per_unique, dtype=object))
-    remap = np.append(canon_codes, -1).astype(np.intp)
+    remap = np.append(canon_codes, -1).astype(np.int32)
     return Cells(codes=remap[col.codes], uniques=np.asarray(canon, dtype=object))
 
 
@@ -100,7 +106,6 @@ class ParsedFile:
     problems: ProblemList
     notes: list[str] = field(default_factory=list)
     skipped_reasons: dict[str, int] = field(default_factory=dict)
-    keys: dict[str, Cells] = field(default_factory=dict)
     rows_read: int = 0
 
 
@@ -131,7 +136,7 @@ def load_file(path: str | Path, *, kind: str | None = None, date_format: str | N
     except UnreadableFile as exc:
         problems.add(None, None, None, str(exc))
         return _empty(path, label, chosen, problems, unknown)
-    cells = {name: factorize_cells(raw.columns[name]) for name in present}
+    cells = {name: factorize_cells(raw.columns.pop(name)) for name in present}
     if chosen.name == "shopify_orders":
         from planner.store.importers.shopify import carry_order_columns
 
@@ -146,8 +151,8 @@ def load_file(path: str | Path, *, kind: str | None = None, date_format: str | N
     keys: dict[str, Cells] = {}
     frame = _parse_columns(chosen, present, cells, rows, head, date_format, problems, keys)
     parsed = ParsedFile(path, label, chosen, frame, present, unknown, problems,
-                        notes=list(head.notes), keys=keys, rows_read=len(frame))
-    _check_rows(parsed)
+                        notes=list(head.notes), rows_read=len(frame))
+    _check_rows(parsed, keys)
     problems.sort(key=lambda p: (p.row is not None, p.row or 0))
     return parsed
 
@@ -206,7 +211,9 @@ def _parse_columns(kind: Kind, present: list[str], cells: dict[str, Cells], rows
         by_date = _rank(parsed_dates["date"][0])[cells["date"].codes]
         by_sku = _rank(cells["sku"].uniques)[cells["sku"].codes]
         permutation = np.lexsort((by_date, by_sku))
-        cells = {n: Cells(c.codes[permutation], c.uniques) for n, c in cells.items()}
+        del by_date, by_sku
+        for name in list(cells):  # one column at a time, to hold one extra copy at most
+            cells[name] = Cells(cells[name].codes[permutation], cells[name].uniques)
         rows = rows[permutation]
     data: dict[str, object] = {"_row": rows}
     for name in present:
@@ -223,8 +230,8 @@ def _parse_columns(kind: Kind, present: list[str], cells: dict[str, Cells], rows
                              "%d/%m/%Y or %m/%d/%Y")
             bad = np.equal(iso, None) & ~needs_order
             _report(problems, col, bad, rows, name, parsing.date_expectation(date_format, order))
-            data[name] = col.take(iso)
             keys[name] = _canonical(col, iso)
+            data[name] = _text_column(kind, keys[name])
         elif column.type in _NUMBER_TYPES:
             data[name] = _parse_number_column(column.type, name, col, uniques, decimal, rows,
                                               problems)
@@ -244,7 +251,7 @@ def _parse_columns(kind: Kind, present: list[str], cells: dict[str, Cells], rows
             _report(problems, col, ~ok, rows, name, "a three-letter currency code such as USD")
             data[name] = col.take(codes.to_numpy(dtype=object))
         else:
-            data[name] = col.take(col.uniques)
+            data[name] = _text_column(kind, col)
             keys[name] = col
         if column.required:
             empty = np.sort(rows[col.codes < 0])
@@ -253,6 +260,14 @@ def _parse_columns(kind: Kind, present: list[str], cells: dict[str, Cells], rows
     return pd.DataFrame({name: (pd.Series(values, dtype=object, copy=False)
                                 if isinstance(values, np.ndarray) and values.dtype == object
                                 else values) for name, values in data.items()})
+
+
+def _text_column(kind: Kind, col: Cells) -> object:
+    """Text values per row; a sales file's repetitive columns (sku, date, channel) stay
+    categorical, which saves a copy of millions of values (other kinds are small)."""
+    if kind.name == "sales" and 2 * len(col.uniques) < len(col.codes):
+        return col.categorical()
+    return col.take(col.uniques)
 
 
 def _rank(values: np.ndarray) -> np.ndarray:
@@ -334,6 +349,9 @@ def key_ids(keys: dict[str, Cells], names: tuple[str, ...], rows: int,
 def duplicate_rows(ids: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(positions of rows repeating an earlier row's key, the row numbers of those earlier
     rows); rows need not be in file order."""
+    ordered = np.sort(ids[ids >= 0])
+    if not (ordered[1:] == ordered[:-1]).any():
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     shared = pd.Series(ids).duplicated(keep=False).to_numpy() & (ids >= 0)
     if not shared.any():
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
@@ -343,7 +361,7 @@ def duplicate_rows(ids: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.nd
     return positions[repeats], first_row[repeats]
 
 
-def _check_rows(parsed: ParsedFile) -> None:
+def _check_rows(parsed: ParsedFile, keys: dict[str, Cells]) -> None:
     kind, frame, problems = parsed.kind, parsed.frame, parsed.problems
     rows = frame["_row"].to_numpy()
     key = kind.key
@@ -351,7 +369,7 @@ def _check_rows(parsed: ParsedFile) -> None:
         key = ()  # without order ids, several lines of one SKU on one day are normal
     if key:
         nullable = frozenset(k for k in key if not kind.column(k).required and k != "order_id")
-        ids = key_ids(parsed.keys, key, len(frame), nullable)
+        ids = key_ids(keys, key, len(frame), nullable)
         repeats, firsts = duplicate_rows(ids, rows)
         for pos, first in zip(repeats.tolist(), firsts.tolist(), strict=True):
             value = " / ".join("" if pd.isna(frame[k].iat[pos]) else str(frame[k].iat[pos])

@@ -251,7 +251,7 @@ def read_rows(head: FileHeader, wanted: set[str], *, nrows: int | None = None,
 
 def _finish(head: FileHeader, columns: dict[str, list[np.ndarray]], records: list[np.ndarray],
             delimiter: str | None, encoding: str | None) -> RawTable:
-    rows = (np.concatenate(records) if records else np.zeros(0, dtype=np.int64))
+    rows = (np.concatenate(records) if records else np.zeros(0, dtype=np.int32))
     merged = {name: (np.concatenate(parts) if parts else np.zeros(0, dtype=object))
               for name, parts in columns.items()}
     return RawTable(header=head.header, columns=merged, rows=rows, delimiter=delimiter,
@@ -280,7 +280,7 @@ def _read_csv_rows(head: FileHeader, positions: dict[str, int], nrows: int | Non
                     values = (chunk[p].to_numpy(dtype=object) if p in chunk.columns
                               else np.full(len(chunk), None, dtype=object))
                     columns[by_position[p]].append(values)
-                records.append(chunk.index.to_numpy() + head.header_row + 1)
+                records.append((chunk.index.to_numpy() + head.header_row + 1).astype(np.int32))
                 if progress:
                     progress(min(handle.tell() / size, 1.0))
         except (pd.errors.ParserError, UnicodeDecodeError) as exc:
@@ -312,4 +312,4 @@ def _read_xlsx_rows(head: FileHeader, positions: dict[str, int], nrows: int | No
     finally:
         workbook.close()
     columns = {n: [np.array(v, dtype=object)] for n, v in values.items()}
-    return _finish(head, columns, [np.array(numbers, dtype=np.int64)], None, None)
+    return _finish(head, columns, [np.array(numbers, dtype=np.int32)], None, None)

@@ -43,6 +43,9 @@ def python_values(values: pd.Series, *, none_for_missing: bool = False) -> list:
     ``none_for_missing``: text columns already hold None (never NaN) for missing values, as the
     loader's columns do; skips a pass over them.
     """
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        labels = np.append(values.cat.categories.to_numpy(dtype=object), None)
+        return labels[values.cat.codes.to_numpy()].tolist()
     if none_for_missing and values.dtype == object:
         return values.to_numpy().tolist()
     return values.to_numpy(dtype=object, na_value=None).tolist()
