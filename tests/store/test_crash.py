@@ -243,7 +243,7 @@ def _phase_bucket(phase: str) -> str:
 @pytest.mark.slow
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="the runner forks one child per trial")
 def test_an_import_killed_at_random_moments_leaves_the_workspace_as_it_was(tmp_path):
-    lines = int(os.environ.get("PLANNER_CRASH_LINES", "120000"))
+    lines = int(os.environ.get("PLANNER_CRASH_LINES", "250000"))
     kills = int(os.environ.get("PLANNER_CRASH_KILLS", "20"))
     tally = run_crash_trials(tmp_path, lines=lines, kills=kills)
     print(json.dumps(tally))
