@@ -169,8 +169,8 @@ def compact_plan(plan: Any) -> None:
 
 # --- sending an outcome in pieces ---------------------------------------------------------------
 #: frames are cut into pieces of this many rows; suggestions into lists of this many
-PIECE_ROWS = 25_000
-PIECE_SUGGESTIONS = 100
+PIECE_ROWS = 10_000
+PIECE_SUGGESTIONS = 25
 
 
 def _frame_fields(holder: Any) -> list[str]:
