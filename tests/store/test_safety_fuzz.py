@@ -197,6 +197,8 @@ KNOWN_IMPORTER_BUGS = {
     "PO check on a blank po_number": ("ValueError", "cannot convert float NaN to integer"),
     "PO file without supplier and order_date": ("TypeError", "Must provide 'func'"),
     "unclosed quote in the first data row": ("ParserError", "EOF inside string"),
+    "repeated order-less sales lines beside keyed ones": ("TypeError",
+                                                          "Categorical is not ordered"),
 }
 
 
@@ -277,6 +279,10 @@ REPRODUCERS = {
     "PO file without supplier and order_date": b"po_number,sku,quantity,expected_date\n"
                                                b"PO1,A,1,2025-01-01\n",
     "unclosed quote in the first data row": b'sku,name\n"A,Mug\n',
+    "repeated order-less sales lines beside keyed ones": b"date,sku,quantity,order_id\n"
+                                                         b"2025-01-03,MUG-1,2,\n"
+                                                         b"2025-01-03,BOWL-2,1,S2\n"
+                                                         b"2025-01-03,MUG-1,2,\n",
 }
 
 
