@@ -11,6 +11,7 @@ from sqlite_utils import Database
 
 from planner.store.importers import shopify
 from planner.store.importers.loading import ParsedFile
+from planner.store.importers.problems import plural
 from planner.store.importers.writers import (
     Counts,
     ensure_products,
@@ -52,11 +53,11 @@ def _listing(items: list[str], limit: int = 10) -> str:
 def _stub_notes(products: list[str], suppliers: list[str] = ()) -> list[str]:
     notes = []
     if products:
-        notes.append(f"created {len(products)} product stubs (sku only) for unknown SKUs: "
-                     + _listing(products))
+        notes.append(f"created {plural(len(products), 'product')} for unknown SKUs "
+                     "(active, nothing but the SKU known yet): " + _listing(products))
     if suppliers:
-        notes.append(f"created {len(suppliers)} supplier stubs for unknown suppliers: "
-                     + _listing(list(suppliers)))
+        notes.append(f"created {plural(len(suppliers), 'supplier')} for unknown supplier "
+                     "names: " + _listing(list(suppliers)))
     return notes
 
 
@@ -97,8 +98,8 @@ def sales(db: Database, parsed: ParsedFile, run: Run, progress: Progress) -> Out
     run.changed_skus |= changed
     notes = _stub_notes(stubs)
     if counts.removed:
-        notes.append(f"removed {counts.removed} stored lines without order_id in the file's "
-                     "date range that the file no longer has")
+        notes.append(f"removed {plural(counts.removed, 'stored line')} without order_id in the "
+                     "file's date range and SKUs that the file no longer has")
     return Outcome(counts, notes)
 
 
@@ -125,8 +126,9 @@ def purchase_orders(db: Database, parsed: ParsedFile, run: Run, progress: Progre
     supplier_stubs = (ensure_suppliers(db, frame["supplier"].dropna())
                       if "supplier" in frame else [])
     stubs = ensure_products(db, pd.unique(frame["sku"]))
-    header = frame.groupby("po_number", sort=False).agg(
-        **{c: (c, "first") for c in ("supplier", "order_date") if c in frame}).reset_index()
+    header_columns = [c for c in ("supplier", "order_date") if c in frame]
+    header = frame[["po_number", *header_columns]].groupby("po_number", sort=False).first()
+    header = header.reset_index().reindex(columns=["po_number", *header_columns])
     head = upsert(db, "purchase_orders", header, ["po_number"],
                   keep_when_empty=["supplier", "order_date"])
     lines = _columns(parsed, ["po_number", "sku", "quantity", "expected_date",
@@ -141,7 +143,7 @@ def purchase_orders(db: Database, parsed: ParsedFile, run: Run, progress: Progre
     counts = upsert(db, "po_lines", lines, ["po_number", "sku"], progress=progress)
     notes = _stub_notes(stubs, supplier_stubs)
     if head.inserted:
-        notes.append(f"{head.inserted} new purchase orders")
+        notes.append(f"{plural(head.inserted, 'new purchase order')}")
     return Outcome(counts, notes)
 
 
@@ -187,7 +189,8 @@ def shopify_orders(db: Database, parsed: ParsedFile, run: Run, progress: Progres
     notes.append(f"open order lines (backorders): {len(orders.backorders)} in the file, "
                  f"{waiting.inserted} new, {waiting.updated} updated, {gone} no longer open")
     if removed:
-        notes.append(f"removed {removed} stored lines of these orders that the file no longer has")
+        notes.append(f"removed {plural(removed, 'stored line')} of these orders that the file "
+                     "no longer has")
     return Outcome(counts, notes, orders.skipped_reasons)
 
 

@@ -13,11 +13,11 @@ import pandas as pd
 from sqlite_utils import Database
 
 from planner.store.demand import rebuild_daily_demand
+from planner.store.importers import writers
 from planner.store.importers.applying import APPLY, WRITE_ORDER, Run, finish_snapshots
 from planner.store.importers.kinds import get_kind
 from planner.store.importers.loading import ParsedFile, load_file
 from planner.store.importers.problems import ImportRejected, Problem
-from planner.store.importers.writers import BULK_MIN_ROWS, sales_table_empty
 
 #: Page cache while writing an import (KiB, negative as SQLite wants): big enough for the
 #: indexes of a multi-million-line sales table.
@@ -85,7 +85,7 @@ def import_files(db: Database, paths: Sequence[str | Path], *, kind: str | None 
     weights = [max(len(f.frame), 1) for f in parsed]
     total = float(sum(weights))
     summaries: dict[int, ImportSummary] = {}
-    run = Run(sales_were_empty=sales_table_empty(db))
+    run = Run(sales_were_empty=writers.sales_table_empty(db))
     cache = db.execute("PRAGMA cache_size").fetchone()[0]
     threads = db.execute("PRAGMA threads").fetchone()[0]
     db.execute(f"PRAGMA cache_size = {-_IMPORT_CACHE_KIB}")
@@ -122,7 +122,7 @@ def _bulk_load(db: Database, parsed: list[ParsedFile], run: Run) -> bool:
     """Millions of order lines into an empty sales table: switch the per-row foreign-key lookup
     off for this transaction (the importer creates a product for every SKU it writes, and
     _check_references verifies every other table before committing). True when switched off."""
-    big = any(f.kind.name == "sales" and f.rows_read >= BULK_MIN_ROWS for f in parsed)
+    big = any(f.kind.name == "sales" and f.rows_read >= writers.BULK_MIN_ROWS for f in parsed)
     if not (big and run.sales_were_empty) or db.conn.in_transaction:
         return False
     if not db.execute("PRAGMA foreign_keys").fetchone()[0]:

@@ -14,6 +14,7 @@ class Column:
     name: str
     type: str
     required: bool = False
+    blank_ok: bool = False  # a required column whose cells may be empty
 
 
 @dataclass(frozen=True)
@@ -45,8 +46,8 @@ def normalize_header(name: object) -> str:
     return re.sub(r"[\s\-]+", "_", text)
 
 
-def _c(name: str, type_: str, required: bool = False) -> Column:
-    return Column(name, type_, required)
+def _c(name: str, type_: str, required: bool = False, blank_ok: bool = False) -> Column:
+    return Column(name, type_, required, blank_ok)
 
 
 SHOPIFY_ORDER_COLUMNS = [
@@ -120,7 +121,8 @@ _KINDS = [
         ignored=frozenset(normalize_header(c) for c in SHOPIFY_ORDER_COLUMNS)),
     Kind("shopify_inventory", (
         _c("handle", "text", True), _c("title", "text"), _c("option1_value", "text"),
-        _c("option2_value", "text"), _c("option3_value", "text"), _c("sku", "key", True),
+        _c("option2_value", "text"), _c("option3_value", "text"),
+        _c("sku", "key", True, blank_ok=True),
         _c("location", "text"), _c("unavailable", "count"), _c("committed", "count"),
         _c("available", "count", True), _c("on_hand", "count"),
     ), description="Shopify Admin > Products > Inventory > Export",

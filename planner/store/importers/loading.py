@@ -253,7 +253,7 @@ def _parse_columns(kind: Kind, present: list[str], cells: dict[str, Cells], rows
         else:
             data[name] = _text_column(kind, col)
             keys[name] = col
-        if column.required:
+        if column.required and not column.blank_ok:
             empty = np.sort(rows[col.codes < 0])
             problems.add_cells(empty, name, [None] * min(empty.size, 100),
                                f"empty, but {name} is required")

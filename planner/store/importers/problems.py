@@ -33,6 +33,11 @@ class Problem:
         return f"{', '.join(where)}: {self.value!r} is not {self.expected}"
 
 
+def plural(count: int, word: str) -> str:
+    """'1 order', '3 orders': counts in summaries and notes."""
+    return f"{count} {word if count == 1 else word + 's'}"
+
+
 class ImportRejected(Exception):
     """Nothing was imported because at least one file has problems; lists every one."""
 

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from planner.store.importers.loading import Cells, ParsedFile
+from planner.store.importers.problems import plural
 
 #: Columns Shopify writes only on an order's first row.
 ORDER_LEVEL = ("created_at", "cancelled_at", "fulfillment_status", "financial_status",
@@ -120,16 +121,17 @@ def order_lines(parsed: ParsedFile) -> ShopifyOrders:
     notes = []
     name_keys = sorted(set(f.loc[named, "sku"].dropna()))
     if name_keys:
-        notes.append(f"{len(name_keys)} line items without SKU keyed by their name: "
-                     + ", ".join(repr(k) for k in name_keys))
+        notes.append(f"{plural(len(name_keys), 'line item')} without SKU keyed by "
+                     "line-item name: " + ", ".join(repr(k) for k in name_keys))
     refunded = sorted(set(lines.loc[financial.isin({"refunded", "partially_refunded"})
                                     .to_numpy(), "order_id"]))
     if refunded:
-        notes.append(f"{len(refunded)} refunded orders kept as demand: " + ", ".join(refunded))
+        notes.append(f"{plural(len(refunded), 'refunded order')} kept as demand: "
+                     + ", ".join(refunded))
     cancelled_orders = sorted(set(f.loc[cancelled, "order_id"]))
     if cancelled_orders:
-        notes.append(f"{len(cancelled_orders)} cancelled orders not counted as demand: "
-                     + ", ".join(cancelled_orders))
+        notes.append(f"{plural(len(cancelled_orders), 'cancelled order')} not counted as "
+                     "demand: " + ", ".join(cancelled_orders))
     names = f[~cancelled & requires].drop_duplicates("sku")
     return ShopifyOrders(
         sales=sales[["order_id", "sku", "date", "quantity", "unit_price", "channel"]],
@@ -182,12 +184,12 @@ def stock_levels(parsed: ParsedFile) -> ShopifyStock:
     notes = []
     keyed = sorted(set(names[f["sku"].isna()]))
     if keyed:
-        notes.append(f"{len(keyed)} variants without SKU keyed by their name: "
-                     + ", ".join(repr(k) for k in keyed))
+        notes.append(f"{plural(len(keyed), 'variant')} without SKU keyed by product and "
+                     "variant name: " + ", ".join(repr(k) for k in keyed))
     negative = per_sku["on_hand"] < 0
     if negative.any():
-        notes.append(f"{int(negative.sum())} SKUs oversold (negative stock) imported with "
-                     "on_hand 0: " + ", ".join(per_sku.loc[negative, "sku"]))
+        notes.append(f"{plural(int(negative.sum()), 'SKU')} oversold (negative stock) "
+                     "imported with on_hand 0: " + ", ".join(per_sku.loc[negative, "sku"]))
         per_sku.loc[negative, "on_hand"] = 0
     per_sku["on_hold"] = per_sku["on_hold"].clip(lower=0)
     locations = f["location"].nunique() if "location" in f else 1
