@@ -29,11 +29,16 @@ def parse_date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date; use YYYY-MM-DD") from None
 
 
-def _open(path: str, *, create: bool = False):
+def _open(path: str, *, create: bool = False, read_only: bool = False):
+    """Open a workspace; commands that only read open it read-only, so they work while the app
+    has it open for writing."""
     from planner.store import WorkspaceError, open_workspace
 
+    if read_only and not Path(path).is_file():
+        raise CliError(f"{path}: no such workspace; create one with `planner demo {path}` "
+                       "or import data into it with `planner import`")
     try:
-        return open_workspace(path, create=create)
+        return open_workspace(path, create=create, read_only=read_only)
     except WorkspaceError as exc:
         raise CliError(str(exc)) from None
 
@@ -62,7 +67,7 @@ def cmd_config(args: argparse.Namespace) -> int:
 def cmd_info(args: argparse.Namespace) -> int:
     from planner.store.queries import workspace_info
 
-    db = _open(args.path)
+    db = _open(args.path, read_only=True)
     for key, value in workspace_info(db).items():
         print(f"{key}: {value}")
     return 0
@@ -108,6 +113,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    from planner.store import WorkspaceError
     from planner.store.importers import ImportRejected, import_files
 
     missing = [f for f in args.files if not Path(f).is_file()]
@@ -119,6 +125,8 @@ def cmd_import(args: argparse.Namespace) -> int:
                                  user=getpass.getuser())
     except ImportRejected as exc:
         raise CliError(f"nothing was imported; fix these problems and import again:\n{exc}") from None
+    except WorkspaceError as exc:
+        raise CliError(f"nothing was imported: {exc}") from None
     except ValueError as exc:
         raise CliError(f"nothing was imported: {exc}") from None
     for summary in summaries:
@@ -139,10 +147,10 @@ def _describe_import(summary: Any) -> str:
     return "\n".join(parts)
 
 
-def _plan(args: argparse.Namespace, **kwargs: Any):
+def _plan(args: argparse.Namespace, *, writes: bool = False, **kwargs: Any):
     from planner.planning import load_planning_data, run_plan
 
-    db = _open(args.path)
+    db = _open(args.path, read_only=not writes)
     data = load_planning_data(db, args.as_of)
     if data.products.empty:
         raise CliError(f"{args.path} has no products yet; import data with `planner import` "
@@ -156,7 +164,7 @@ def cmd_forecast(args: argparse.Namespace) -> int:
     from planner.engine.forecast import forecast_demand
     from planner.planning import effective_lead_times, load_planning_data
 
-    db = _open(args.path)
+    db = _open(args.path, read_only=True)
     data = load_planning_data(db, args.as_of)
     settings = data.settings
     weeks = args.horizon_weeks or max(1, int(settings["horizon_days"]) // 7)
@@ -214,7 +222,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
 def cmd_backorders(args: argparse.Namespace) -> int:
     from planner.planning import BACKORDER_COLUMNS, backorders_to_json
 
-    db, plan = _plan(args, realistic=args.realistic)
+    db, plan = _plan(args, writes=bool(args.updates), realistic=args.realistic)
     if args.json:
         _write_json(args.json, backorders_to_json(plan))
     if args.csv:
@@ -333,14 +341,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True)
     p.add_argument("--supplier")
     p.add_argument("--as-of", type=parse_date, default=None)
+
+    from planner.cli_safety import register
+
+    COMMANDS.update(register(sub))
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
     if not argv or (argv[0] not in COMMANDS and not argv[0].startswith("-")):
         argv = ["gui", *argv]
-    args = build_parser().parse_args(argv)
+    args = parser.parse_args(argv)
     handler = COMMANDS.get(args.command)
     if handler is None:
         print(f"planner: the {args.command!r} command is not available in this build",
