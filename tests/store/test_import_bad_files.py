@@ -107,3 +107,28 @@ def test_an_old_excel_workbook_is_refused_with_a_fix(db, tmp_path):
     path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100)
     with pytest.raises(ImportRejected, match="save it as .xlsx or CSV"):
         import_files(db, [path])
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("date,sku,quantity\n", {(None, None)}),                                  # header only
+    ("date,sku,quantity,order_id,channel\n2025-01-01,A\n", {(2, "quantity")}),  # short row
+    ('sku,name\n"A,Mug\n', {(None, None)}),                                   # unclosed quote
+    ("po_number,sku,quantity,expected_date,supplier\nPO1,A,1,2025-01-01,X\n"
+     "PO1,B,1,2025-01-01,Y\n,C,1,2025-01-01,Z\n", {(3, "supplier"), (4, "po_number")}),
+])
+def test_awkward_files_found_by_fuzzing_are_rejected_cleanly(db, tmp_path, text, expected):
+    path = tmp_path / "input.csv"
+    path.write_text(text)
+    with pytest.raises(ImportRejected) as caught:
+        import_files(db, [path])
+    assert {(p.row, p.column) for p in caught.value.problems} == expected
+
+
+def test_repeated_lines_without_order_id_beside_keyed_lines_import(db, tmp_path):
+    path = tmp_path / "sales.csv"
+    path.write_text("date,sku,quantity,order_id\n2025-01-03,MUG-1,2,\n2025-01-03,BOWL-2,1,S2\n"
+                    "2025-01-03,MUG-1,2,\n")
+    [summary] = import_files(db, [path])
+    assert summary.inserted == 3
+    assert db.execute("SELECT quantity, order_lines FROM daily_demand WHERE sku = 'MUG-1'"
+                      ).fetchone() == (4, 2)

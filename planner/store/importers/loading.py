@@ -15,9 +15,17 @@ import numpy as np
 import pandas as pd
 
 from planner.store.importers import parsing
+from planner.store.importers.guards import check_file
 from planner.store.importers.kinds import Kind, KindError, detect_kind, get_kind, normalize_header
 from planner.store.importers.problems import ProblemList
-from planner.store.importers.reading import FileHeader, UnreadableFile, read_header, read_rows
+from planner.store.importers.reading import (
+    FileHeader,
+    UnreadableFile,
+    read_header,
+    read_rows,
+    refuse_old_excel,
+    unreadable_if_damaged,
+)
 
 _NUMBER_TYPES = {"units", "pack", "count", "money", "number", "fraction", "signed"}
 _MAX_UNITS = 1e12
@@ -118,7 +126,7 @@ def load_file(path: str | Path, *, kind: str | None = None, date_format: str | N
     problems = ProblemList(label)
     chosen = get_kind(kind) if kind else None
     try:
-        head = read_header(path)
+        head = read_header(_guarded(refuse_old_excel(path)))
     except UnreadableFile as exc:
         problems.add(None, None, None, str(exc))
         return _empty(path, label, chosen, problems)
@@ -135,6 +143,10 @@ def load_file(path: str | Path, *, kind: str | None = None, date_format: str | N
         raw = read_rows(head, set(present), nrows=nrows, progress=progress)
     except UnreadableFile as exc:
         problems.add(None, None, None, str(exc))
+        return _empty(path, label, chosen, problems, unknown)
+    if not len(raw):
+        problems.add(None, None, None, "the file has a header but no data rows; nothing to "
+                     "import")
         return _empty(path, label, chosen, problems, unknown)
     cells = {name: factorize_cells(raw.columns.pop(name)) for name in present}
     if chosen.name == "shopify_orders":
@@ -155,6 +167,12 @@ def load_file(path: str | Path, *, kind: str | None = None, date_format: str | N
     _check_rows(parsed, keys)
     problems.sort(key=lambda p: (p.row is not None, p.row or 0))
     return parsed
+
+
+def _guarded(path: Path) -> Path:
+    """guards.check_file: hostile files (bombs, binary data, absurd sizes) are refused before
+    any parser runs; a workbook too damaged for the guard to open is a problem too."""
+    return unreadable_if_damaged(lambda: check_file(path))
 
 
 def _empty(path: Path, label: str, kind: Kind | None, problems: ProblemList,
@@ -399,7 +417,7 @@ def _check_po_headers(parsed: ParsedFile) -> None:
     for column in ("supplier", "order_date"):
         if column not in frame:
             continue
-        given = frame[frame[column].notna()]
+        given = frame[frame[column].notna() & frame["po_number"].notna()]
         first = given.groupby("po_number", sort=False)[column].transform("first")
         clash = given[given[column] != first]
         first_row = given.groupby("po_number", sort=False)["_row"].transform("first")

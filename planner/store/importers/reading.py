@@ -142,13 +142,21 @@ def _file_type(path: Path) -> str:
     return "csv"
 
 
+def refuse_old_excel(path: str | Path) -> Path:
+    """The path, unless it is an old binary Excel workbook (UnreadableFile saying what to do)."""
+    path = Path(path)
+    if path.is_file():
+        _file_type(path)
+    return path
+
+
 def read_header(path: str | Path) -> FileHeader:
     """The header of a CSV or XLSX file and how to read its rows."""
     path = Path(path)
     if not path.is_file():
         raise UnreadableFile("no such file")
     if _file_type(path) == "xlsx":
-        return _xlsx_header(path)
+        return unreadable_if_damaged(_xlsx_header, path)
     encoding = sniff_encoding(path)
     with open(path, encoding=encoding, errors="replace", newline="") as handle:
         text = handle.read(_SNIFF_BYTES)
@@ -172,6 +180,18 @@ def _open_xlsx(path: Path):
         return openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for damaged files
         raise UnreadableFile(f"not a readable XLSX workbook ({exc})") from None
+
+
+def unreadable_if_damaged(read, *args):
+    """Run an XLSX read; a damaged workbook (any error of the zip or XML layers) is a problem
+    with the file, not a crash."""
+    try:
+        return read(*args)
+    except UnreadableFile:
+        raise
+    except Exception as exc:  # zipfile, zlib, XML and openpyxl errors of a damaged file
+        raise UnreadableFile(f"a damaged XLSX workbook ({type(exc).__name__}: {exc}); open and "
+                             "save it again in Excel, or export it as CSV") from None
 
 
 def _first_sheet_rows(workbook) -> tuple[str, Iterable[tuple]]:
@@ -242,7 +262,7 @@ def read_rows(head: FileHeader, wanted: set[str], *, nrows: int | None = None,
     numbers as a spreadsheet shows them."""
     positions = _wanted_positions(head.header, wanted)
     if head.is_xlsx:
-        table = _read_xlsx_rows(head, positions, nrows)
+        table = unreadable_if_damaged(_read_xlsx_rows, head, positions, nrows)
     else:
         table = _read_csv_rows(head, positions, nrows, progress)
     table.notes = list(head.notes)
@@ -269,11 +289,19 @@ def _read_csv_rows(head: FileHeader, positions: dict[str, int], nrows: int | Non
         return _finish(head, columns, records, head.delimiter, head.encoding)
     size = max(head.path.stat().st_size, 1)
     with open(head.path, "rb") as handle:
-        reader = pd.read_csv(
-            handle, sep=head.delimiter, header=None, skiprows=head.header_row,
-            usecols=order, index_col=False, dtype=object, na_filter=False, low_memory=False,
-            skip_blank_lines=False, encoding=head.encoding, quotechar='"', engine="c",
-            chunksize=CHUNK_ROWS, nrows=nrows)
+        try:
+            # Positional names for every header column: rows with fewer cells get empty cells,
+            # cells beyond the header are ignored.
+            reader = pd.read_csv(
+                handle, sep=head.delimiter, header=None, skiprows=head.header_row,
+                names=list(range(len(head.header))), usecols=order, index_col=False,
+                dtype=object, na_filter=False, low_memory=False, skip_blank_lines=False,
+                encoding=head.encoding, quotechar='"', engine="c", chunksize=CHUNK_ROWS,
+                nrows=nrows)
+        except pd.errors.EmptyDataError:
+            return _finish(head, columns, records, head.delimiter, head.encoding)
+        except (pd.errors.ParserError, UnicodeDecodeError) as exc:
+            raise UnreadableFile(f"cannot be read as CSV ({exc})") from None
         try:
             for chunk in reader:
                 for p in order:
@@ -283,6 +311,8 @@ def _read_csv_rows(head: FileHeader, positions: dict[str, int], nrows: int | Non
                 records.append((chunk.index.to_numpy() + head.header_row + 1).astype(np.int32))
                 if progress:
                     progress(min(handle.tell() / size, 1.0))
+        except pd.errors.EmptyDataError:
+            pass
         except (pd.errors.ParserError, UnicodeDecodeError) as exc:
             raise UnreadableFile(f"cannot be read as CSV ({exc})") from None
         finally:

@@ -111,9 +111,9 @@ def order_lines(parsed: ParsedFile) -> ShopifyOrders:
     open_line &= ~financial.isin(_NOT_OWED)
     waiting = lines[open_line.to_numpy()]
     customer = (waiting["billing_name"] if "billing_name" in waiting
-                else pd.Series(None, index=waiting.index))
+                else pd.Series(None, index=waiting.index)).astype(object)
     if "email" in waiting:
-        customer = customer.fillna(waiting["email"])
+        customer = customer.where(customer.notna(), waiting["email"].astype(object))
     backorders = _weighted_price(
         waiting.assign(order_date=waiting["created_at"], customer=customer),
         ["order_id", "sku"], first=("order_date", "customer"))

@@ -225,7 +225,8 @@ def replace_sales_range(db: Database, frame: pd.DataFrame) -> Counts:
     columns = ["sku", "date", "quantity", "unit_price", "channel"]
     stage = frame.reindex(columns=columns)
     temp_table(db, "_loose", stage)
-    first, last = str(frame["date"].min()), str(frame["date"].max())
+    dates = frame["date"].astype(object)
+    first, last = str(dates.min()), str(dates.max())
     db.execute("CREATE INDEX temp._loose_sku_date ON _loose(sku, date)")
     drop_temp(db, "_new_sig", "_old_sig", "_changed")
     db.execute("CREATE TEMP TABLE _new_sig AS " + _SIGNATURE.format(source="temp._loose"))
