@@ -278,15 +278,27 @@ def _finish(head: FileHeader, columns: dict[str, list[np.ndarray]], records: lis
                     encoding=encoding)
 
 
+class _ShortRows(Exception):
+    """Every row of a chunk has fewer cells than the header reaches (pandas then refuses
+    ``usecols``); the file is read again with all columns."""
+
+
 def _read_csv_rows(head: FileHeader, positions: dict[str, int], nrows: int | None,
                    progress: Callable[[float], None] | None) -> RawTable:
-    names = list(positions)
+    if not positions:
+        return _finish(head, {}, [], head.delimiter, head.encoding)
+    try:
+        return _read_csv_chunks(head, positions, nrows, progress, only_wanted=True)
+    except _ShortRows:
+        return _read_csv_chunks(head, positions, nrows, progress, only_wanted=False)
+
+
+def _read_csv_chunks(head: FileHeader, positions: dict[str, int], nrows: int | None,
+                     progress: Callable[[float], None] | None, *, only_wanted: bool) -> RawTable:
     order = sorted(positions.values())
     by_position = {p: n for n, p in positions.items()}
-    columns: dict[str, list[np.ndarray]] = {n: [] for n in names}
+    columns: dict[str, list[np.ndarray]] = {n: [] for n in positions}
     records: list[np.ndarray] = []
-    if not names:
-        return _finish(head, columns, records, head.delimiter, head.encoding)
     size = max(head.path.stat().st_size, 1)
     with open(head.path, "rb") as handle:
         try:
@@ -294,29 +306,26 @@ def _read_csv_rows(head: FileHeader, positions: dict[str, int], nrows: int | Non
             # cells beyond the header are ignored.
             reader = pd.read_csv(
                 handle, sep=head.delimiter, header=None, skiprows=head.header_row,
-                names=list(range(len(head.header))), usecols=order, index_col=False,
-                dtype=object, na_filter=False, low_memory=False, skip_blank_lines=False,
-                encoding=head.encoding, quotechar='"', engine="c", chunksize=CHUNK_ROWS,
-                nrows=nrows)
-        except pd.errors.EmptyDataError:
-            return _finish(head, columns, records, head.delimiter, head.encoding)
-        except (pd.errors.ParserError, UnicodeDecodeError) as exc:
-            raise UnreadableFile(f"cannot be read as CSV ({exc})") from None
-        try:
-            for chunk in reader:
-                for p in order:
-                    values = (chunk[p].to_numpy(dtype=object) if p in chunk.columns
-                              else np.full(len(chunk), None, dtype=object))
-                    columns[by_position[p]].append(values)
-                records.append((chunk.index.to_numpy() + head.header_row + 1).astype(np.int32))
-                if progress:
-                    progress(min(handle.tell() / size, 1.0))
+                names=list(range(len(head.header))), usecols=order if only_wanted else None,
+                index_col=False, dtype=object, na_filter=False, low_memory=False,
+                skip_blank_lines=False, encoding=head.encoding, quotechar='"', engine="c",
+                chunksize=CHUNK_ROWS, nrows=nrows)
+            with reader:
+                for chunk in reader:
+                    for p in order:
+                        columns[by_position[p]].append(chunk[p].to_numpy(dtype=object))
+                    records.append((chunk.index.to_numpy() + head.header_row + 1)
+                                   .astype(np.int32))
+                    if progress:
+                        progress(min(handle.tell() / size, 1.0))
         except pd.errors.EmptyDataError:
             pass
-        except (pd.errors.ParserError, UnicodeDecodeError) as exc:
+        except pd.errors.ParserError as exc:
+            if only_wanted and "Too many columns specified" in str(exc):
+                raise _ShortRows from None
             raise UnreadableFile(f"cannot be read as CSV ({exc})") from None
-        finally:
-            reader.close()
+        except UnicodeDecodeError as exc:
+            raise UnreadableFile(f"cannot be read as CSV ({exc})") from None
     return _finish(head, columns, records, head.delimiter, head.encoding)
 
 
