@@ -177,6 +177,11 @@ def _frame_fields(holder: Any) -> list[str]:
     return [f.name for f in fields(holder) if isinstance(getattr(holder, f.name), pd.DataFrame)]
 
 
+def _has_text(frame: pd.DataFrame) -> bool:
+    return any(pd.api.types.is_object_dtype(dtype) or pd.api.types.is_string_dtype(dtype)
+               for dtype in frame.dtypes if not isinstance(dtype, pd.CategoricalDtype))
+
+
 def to_pieces(outcome: PlanOutcome) -> Iterator[tuple[str, bytes]]:
     """An outcome as separately pickled pieces (every frame cut by rows): unpickling them one
     by one, with the GIL free in between, never stalls the receiving app's GUI thread for long."""
@@ -189,8 +194,11 @@ def to_pieces(outcome: PlanOutcome) -> Iterator[tuple[str, bytes]]:
     for owner, holder in (("data", outcome.data), ("plan", outcome.plan)):
         for name in _frame_fields(holder):
             frame = getattr(holder, name)
-            for first in range(0, max(len(frame), 1), PIECE_ROWS):
-                yield f"{owner}.{name}", dump(frame.iloc[first:first + PIECE_ROWS])
+            # numbers, dates and categories unpickle as memory copies: one piece; text columns
+            # make an object per cell: cut by rows
+            step = PIECE_ROWS if _has_text(frame) else max(len(frame), 1)
+            for first in range(0, max(len(frame), 1), step):
+                yield f"{owner}.{name}", dump(frame.iloc[first:first + step])
             emptied[owner][name] = None
     suggestions = outcome.plan.purchase_suggestions
     for first in range(0, len(suggestions), PIECE_SUGGESTIONS):
