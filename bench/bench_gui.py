@@ -216,6 +216,22 @@ def main() -> int:
     spin_until(lambda: not chart_tasks().busy)
     monitor = StallMonitor()
     events: list[tuple[float, str]] = []
+    if os.environ.get("BENCH_GUI_DETAILS"):
+        import gc
+        import threading
+
+        gc_started: dict[str, float] = {}
+
+        def gc_watch(phase: str, info: dict) -> None:
+            now = time.perf_counter()
+            if phase == "start":
+                gc_started["t"] = now
+            elif now - gc_started.get("t", now) > 0.02:
+                events.append((now - started, f"gc gen{info['generation']} "
+                               f"{(now - gc_started['t']) * 1000:.0f} ms on "
+                               f"{threading.current_thread().name}"))
+
+        gc.callbacks.append(gc_watch)
     monitor.start()
     started = time.perf_counter()
     plan_before = window.session.plan
@@ -243,7 +259,7 @@ def main() -> int:
         print("  longest gaps (ms, ended at s):",
               ", ".join(f"{g:.0f} @ {t:.2f}" for g, t in monitor.worst()))
         seen = set()
-        for when, what in events:
+        for when, what in sorted(events):
             if what not in seen:
                 seen.add(what)
                 print(f"  {when:7.2f} s {what}")
