@@ -12,6 +12,7 @@ from pathlib import Path
 import pandas as pd
 from sqlite_utils import Database
 
+from planner.store.backup import before_write
 from planner.store.demand import rebuild_daily_demand
 from planner.store.importers import writers
 from planner.store.importers.applying import APPLY, WRITE_ORDER, Run, finish_snapshots
@@ -81,6 +82,9 @@ def import_files(db: Database, paths: Sequence[str | Path], *, kind: str | None 
     with an import_log row per file. Returns one summary per file, in the order given."""
     parsed = check_files(paths, kind=kind, date_format=date_format,
                          progress=_scaled(progress, 0.0, 0.5))
+    # A verified copy of the workspace as it was, before anything is written (skipped when an
+    # identical recent one exists or the workspace is still empty).
+    before_write(db, reason="import " + ", ".join(f.label for f in parsed))
     order = sorted(range(len(parsed)), key=lambda i: WRITE_ORDER.index(parsed[i].kind.name))
     weights = [max(len(f.frame), 1) for f in parsed]
     total = float(sum(weights))
