@@ -13,7 +13,8 @@ PRIOR_ORIGINS = 4.0  # weight of the Poisson prior (variance = mean), in backtes
 
 def shrink_to_poisson(mse: FloatArray, mean: FloatArray, samples: FloatArray) -> FloatArray:
     """Error variance from backtest errors, leaning on a Poisson prior (variance = mean) when
-    few independent errors were seen, and never below what the errors themselves showed.
+    few independent errors were seen, and (given three or more independent lead-time windows)
+    never below what the errors themselves showed.
 
     The backtest's mean square is raised by 1 / samples for the optimism of picking the best
     of many candidates on the same errors.
@@ -23,7 +24,11 @@ def shrink_to_poisson(mse: FloatArray, mean: FloatArray, samples: FloatArray) ->
     blended = (samples * mse + PRIOR_ORIGINS * np.maximum(mean, 0.0)) / (samples + PRIOR_ORIGINS)
     with np.errstate(divide="ignore", invalid="ignore"):
         seen = np.where(samples > 0, mse * (1.0 + 1.0 / np.maximum(samples, 1.0)), 0.0)
-    return np.maximum(blended, seen)
+    # With fewer than about three independent windows (a young SKU whose few origins all sit in
+    # its launch spike) the errors are one overlapping episode, not a spread to insist on: the
+    # floor fades in from one window to three.
+    trust = np.clip((samples - 1.0) / 2.0, 0.0, 1.0)
+    return np.maximum(blended, trust * seen)
 
 
 def count_interval(mean: FloatArray, variance: FloatArray,
