@@ -21,7 +21,7 @@ sys.path.insert(0, str(ROOT))
 
 from PySide6.QtCore import QEventLoop, QSettings, QTimer  # noqa: E402
 from PySide6.QtGui import QColor, QImage, QPalette  # noqa: E402
-from PySide6.QtWidgets import QWidget  # noqa: E402
+from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
 WIDTH, HEIGHT = 1280, 800
 
@@ -41,11 +41,22 @@ def wait_for(condition, timeout_s: float = 120) -> None:
             raise TimeoutError("the app did not get there in time")
 
 
+def idle() -> bool:
+    """No background work and no chart being drawn."""
+    from planner.ui.charts import chart_tasks
+
+    app = QApplication.instance()
+    windows = [w for w in app.topLevelWidgets() if hasattr(w, "tasks")]
+    return not chart_tasks().busy and not any(w.tasks.busy for w in windows)
+
+
 def save(widget: QWidget, path: Path) -> None:
-    """Grab a widget and write a palette-quantised PNG."""
+    """Wait for the page to settle (charts drawn at their final size), grab, write a PNG."""
     from PIL import Image
 
-    spin(300)
+    spin(300)  # resize-triggered redraws start after 120 ms
+    wait_for(idle)
+    spin(100)
     image = widget.grab().toImage().convertToFormat(QImage.Format.Format_RGB888)
     raw = Image.frombuffer("RGB", (image.width(), image.height()), bytes(image.constBits()),
                            "raw", "RGB", image.bytesPerLine())
@@ -116,7 +127,9 @@ def main(argv: list[str] | None = None) -> int:
 
     lines = plan.backorder_lines
     open_po = plan.open_po_lines
-    candidates = [s for s in lines["sku"].unique() if s in set(open_po["sku"])]
+    stocked = set(plan.skus.loc[~plan.skus["made_to_order"].astype(bool), "sku"])
+    candidates = [s for s in lines["sku"].value_counts().index
+                  if s in set(open_po["sku"]) and s in stocked]
     sku = candidates[0] if candidates else str(plan.skus["sku"].iloc[0])
     window.open_sku(sku)
     save(window, out / "sku_detail.png")
@@ -124,6 +137,10 @@ def main(argv: list[str] | None = None) -> int:
     window.show_page("backorders")
     save(window, out / "backorders.png")
     window.show_page("purchase_plan")
+    plan_page = window.pages["purchase_plan"]
+    packed = plan_page.model.frame[plan_page.model.frame["case_pack"] > 1]
+    if len(packed):  # show what a changed quantity that breaks the case pack looks like
+        plan_page.set_quantity(str(packed["sku"].iloc[0]), int(packed["quantity"].iloc[0]) + 1)
     save(window, out / "purchase_plan.png")
     window.show_page("purchase_orders")
     wait_for(lambda: not window.tasks.busy)

@@ -197,7 +197,7 @@ def test_moq_and_case_pack_problems_are_shown_not_fixed(planned):
     view.set_quantity(target["sku"], awkward)
     row = view.model.frame[view.model.frame["sku"] == target["sku"]].iloc[0]
     assert int(row["quantity"]) == awkward
-    assert "MOQ" in row["warning"] or "cases" in row["warning"]
+    assert "below MOQ" in row["warning"] or "cases of" in row["warning"]
     edited = view.edited_suggestions()[view.current]
     assert {x["sku"]: x["quantity"] for x in edited["lines"]}[target["sku"]] == awkward
 

@@ -37,16 +37,16 @@ COLUMNS = [
     Column("quantity", "Qty", "int"),
     Column("order_date", "Ordered", "date"),
     Column("promised_date", "Promised", "date"),
-    Column("projected_ship_date", "Projected ship", "date",
+    Column("projected_ship_date", "Projected\nship", "date",
            "When known supply reaches this line (FIFO, priorities first)"),
-    Column("quoted_date", "Quote now", "date", "Projected date plus the promise buffer"),
-    Column("filled_from", "Filled from", tooltip="on hand, hold, or the PO that fills it"),
-    Column("days_waiting", "Waiting", "int", "Days since the order"),
-    Column("days_late", "Days late", "int", "Projected ship date minus promised date"),
-    Column("cancel_probability", "Cancel risk", "pct",
+    Column("quoted_date", "Quote\nnow", "date", "Projected date plus the promise buffer"),
+    Column("filled_from", "Filled\nfrom", tooltip="on hand, hold, or the PO that fills it"),
+    Column("days_waiting", "Days\nwaiting", "int", "Days since the order"),
+    Column("days_late", "Days\nlate", "int", "Projected ship date minus promised date"),
+    Column("cancel_probability", "Cancel\nrisk", "pct",
            "Chance the customer cancels before it ships"),
     Column("value", "Value", "money"),
-    Column("value_at_risk", "At risk", "money"),
+    Column("value_at_risk", "At\nrisk", "money"),
     Column("flag_reasons", "Flags"),
 ]
 
@@ -128,7 +128,7 @@ class BackordersView(PlanPage):
         self.model.set_frame(lines)
         self.apply_filters()
         if not self._fitted and len(lines):
-            fit_columns(self.table, max_width=240)
+            fit_columns(self.table, max_width=180)
             self._fitted = True
 
     def _mask(self, frame: pd.DataFrame) -> np.ndarray | None:

@@ -71,10 +71,10 @@ def fit_columns(view: QTableView, *, max_width: int = 320, sample: int = 60) -> 
     body = view.fontMetrics()
     header = view.horizontalHeader()
     head = header.fontMetrics()
-    padding = 18
+    padding = 14
     for c in range(len(model.columns)):
         title = str(model.headerData(c, Qt.Orientation.Horizontal) or "")
-        width = head.horizontalAdvance(title) + padding + 12
+        width = max(head.horizontalAdvance(line) for line in title.split("\n")) + padding + 6
         for r in picks:
             width = max(width, body.horizontalAdvance(model.text(r, c)) + padding)
         header.resizeSection(c, min(width, max_width))

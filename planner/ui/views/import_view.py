@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from planner.ui import operations
+from planner.ui.formatting import is_missing
 from planner.ui.models import Column, FrameTableModel
 from planner.ui.views.common import DANGER, GOOD, fit_columns, heading, make_table, note
 from planner.ui.workers import Operation
@@ -66,7 +67,7 @@ def problems_frame(exc: Any) -> pd.DataFrame:
     rows = [_record(p, fields) for p in getattr(exc, "problems", []) or []]
     frame = pd.DataFrame(rows, columns=fields) if rows else pd.DataFrame(columns=fields)
     frame["file"] = frame["file"].map(lambda f: Path(str(f)).name if f is not None else "")
-    frame["value"] = frame["value"].map(lambda v: "" if v is None else str(v))
+    frame["value"] = frame["value"].map(lambda v: "" if is_missing(v) else str(v))
     return frame
 
 
@@ -180,6 +181,7 @@ class ImportView(QWidget):
         self.preview_table, _ = make_table(self.preview_model, sortable=False, parent=self)
         pv.addWidget(self.preview_table)
         files_row.addWidget(preview_box)
+        files_row.setStretchFactor(0, 2)
         files_row.setStretchFactor(1, 3)
         splitter.addWidget(files_row)
 
@@ -244,8 +246,9 @@ class ImportView(QWidget):
                 item.setForeground(DANGER)
             else:
                 kind = p.kind or "kind not recognised"
-                flag = f", {len(p.problems)} problem(s) in the first rows" if p.problems else ""
-                item.setText(f"{Path(files[i]).name} — {kind}{flag}")
+                flag = f"\n{len(p.problems)} problem(s) in the first rows" if p.problems else ""
+                item.setText(f"{Path(files[i]).name}\n{kind}{flag}")
+                item.setToolTip(files[i])
                 if p.problems or not p.kind:
                     item.setForeground(DANGER)
         self.file_list.setCurrentRow(0)

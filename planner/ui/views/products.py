@@ -24,18 +24,18 @@ COLUMNS = [
     Column("sku", "SKU"),
     Column("name", "Name"),
     Column("supplier", "Supplier"),
-    Column("on_hand", "On hand", "int", "Sellable units in the building"),
-    Column("on_order", "On order", "int", "Open quantity on purchase orders"),
-    Column("backordered", "Backordered", "int", "Units on open customer order lines"),
-    Column("demand_per_day", "Demand/day", "float", "Forecast demand per day", decimals=2),
-    Column("days_of_cover", "Cover (days)", "float",
+    Column("on_hand", "On\nhand", "int", "Sellable units in the building"),
+    Column("on_order", "On\norder", "int", "Open quantity on purchase orders"),
+    Column("backordered", "Back-\nordered", "int", "Units on open customer order lines"),
+    Column("demand_per_day", "Demand\nper day", "float", "Forecast demand per day", decimals=2),
+    Column("days_of_cover", "Cover\n(days)", "float",
            "Days the sellable stock lasts after serving the backorders", decimals=0),
-    Column("safety_stock", "Safety stock", "float", decimals=0),
-    Column("reorder_point", "Reorder pt", "float", "Reorder point", decimals=0),
+    Column("safety_stock", "Safety\nstock", "float", decimals=0),
+    Column("reorder_point", "Reorder\npoint", "float", decimals=0),
     Column("stockout_date", "Stockout", "date",
            "Projected stockout date (none: not within the horizon)"),
-    Column("order_by", "Order by", "date", "Order by this date to arrive in time"),
-    Column("suggested_order_qty", "Suggest", "int", "Suggested order quantity"),
+    Column("order_by", "Order\nby", "date", "Order by this date to arrive in time"),
+    Column("suggested_order_qty", "Suggested\nqty", "int", "Suggested order quantity"),
 ]
 
 
@@ -123,7 +123,7 @@ class ProductsView(PlanPage):
         self.model.set_frame(rows)
         self.apply_filters()
         if not self._fitted and len(rows):
-            fit_columns(self.table, max_width=200)
+            fit_columns(self.table, max_width=170)
             self._fitted = True
 
     def _mask(self, frame: pd.DataFrame) -> np.ndarray | None:

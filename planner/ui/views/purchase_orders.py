@@ -45,14 +45,14 @@ COLUMNS = [
     Column("name", "Name"),
     Column("order_date", "Ordered", "date"),
     Column("expected_date", "Expected", "date"),
+    Column("overdue", "Over-\ndue", "bool", "Expected before the as-of date and not received"),
     Column("quantity", "Qty", "int"),
-    Column("received_quantity", "Received", "int"),
+    Column("received_quantity", "Re-\nceived", "int"),
     Column("open_quantity", "Open", "int"),
-    Column("open_value", "Open value", "money"),
-    Column("status", "Status"),
-    Column("overdue", "Overdue", "bool", "Expected before the as-of date and not received"),
-    Column("customers_waiting", "Customers waiting", "int",
+    Column("open_value", "Open\nvalue", "money"),
+    Column("customers_waiting", "Customers\nwaiting", "int",
            "Backorder lines this PO line is projected to fill"),
+    Column("status", "Status"),
 ]
 STATUS_FILTERS = ["Open", "All", "Received", "Cancelled", "Overdue"]
 
@@ -175,7 +175,7 @@ class PurchaseOrdersView(QWidget):
             self._merged_plan = None
         self.apply_filters()
         if not self._fitted and len(frame):
-            fit_columns(self.table, max_width=240)
+            fit_columns(self.table, max_width=170)
             self._fitted = True
         self.loaded.emit()
 

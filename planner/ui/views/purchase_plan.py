@@ -13,6 +13,7 @@ from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QPushButton,
     QSplitter,
@@ -37,16 +38,16 @@ from planner.ui.views.common import (
 COLUMNS = [
     Column("sku", "SKU"),
     Column("name", "Name"),
-    Column("supplier_sku", "Supplier item"),
+    Column("supplier_sku", "Supplier\nitem"),
     Column("suggested", "Suggested", "int", "What the plan suggests"),
-    Column("quantity", "Order qty", "int", "Double-click to change", editable=True),
+    Column("quantity", "Order\nqty", "int", "Double-click to change", editable=True),
+    Column("warning", "Check", tooltip="MOQ and case-pack problems of a changed quantity"),
     Column("moq", "MOQ", "int"),
-    Column("case_pack", "Case pack", "int"),
-    Column("unit_cost", "Unit cost", "money", decimals=2),
+    Column("case_pack", "Case\npack", "int"),
+    Column("unit_cost", "Unit\ncost", "money", decimals=2),
     Column("value", "Value", "money"),
-    Column("clears_backorder_units", "Clears backorders", "int",
+    Column("clears_backorder_units", "Clears\nbackorders", "int",
            "Backordered units waiting for this line"),
-    Column("warning", "Check"),
     Column("why", "Why"),
 ]
 
@@ -58,11 +59,11 @@ def line_warnings(quantity: np.ndarray, moq: np.ndarray, case_pack: np.ndarray,
     for q, m, c, s in zip(quantity, moq, case_pack, suggested, strict=True):
         notes = []
         if q > 0 and m > 0 and q < m:
-            notes.append(f"below the MOQ of {int(m)}")
+            notes.append(f"below MOQ {int(m)}")
         if q > 0 and c > 1 and q % c:
-            notes.append(f"not whole cases of {int(c)} ({q / c:.1f} cases)")
+            notes.append(f"{q / c:.1f} cases of {int(c)}")
         if q != s:
-            notes.append(f"changed from {int(s)}")
+            notes.append(f"was {int(s)}")
         out.append("; ".join(notes))
     return out
 
@@ -99,7 +100,12 @@ class PurchasePlanView(PlanPage):
         self.tree.setHeaderLabels(["Supplier / order date", "Lines", "Value"])
         self.tree.setRootIsDecorated(True)
         self.tree.setUniformRowHeights(True)
-        self.tree.setMinimumWidth(240)
+        self.tree.setMinimumWidth(300)
+        header = self.tree.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
         self.tree.currentItemChanged.connect(self._on_tree_item)
         splitter.addWidget(self.tree)
         right = QWidget()
@@ -120,9 +126,9 @@ class PurchasePlanView(PlanPage):
         self.approve = QPushButton("Approve this PO")
         self.approve.setObjectName("approve_po")
         self.approve.clicked.connect(lambda: self.approve_suggestions([self.current]))
-        self.approve_all = QPushButton("Approve all")
-        self.approve_all.clicked.connect(
-            lambda: self.approve_suggestions(list(range(len(self.suggestions)))))
+        self.approve_all = QPushButton("Approve all due now")
+        self.approve_all.setToolTip("Every suggested PO whose order date has come")
+        self.approve_all.clicked.connect(lambda: self.approve_suggestions(self.due_now()))
         self.reset = QPushButton("Reset quantities")
         self.reset.clicked.connect(self._reset)
         self.export = QPushButton("Export PDFs…")
@@ -135,6 +141,7 @@ class PurchasePlanView(PlanPage):
         right_layout.addLayout(buttons)
         splitter.addWidget(right)
         splitter.setStretchFactor(1, 1)
+        splitter.setSizes([330, 900])
         layout.addWidget(splitter, 1)
         self._update_buttons()
 
@@ -175,8 +182,6 @@ class PurchasePlanView(PlanPage):
             parent.setTextAlignment(2, Qt.AlignmentFlag.AlignRight)
             parent.setToolTip(0, f"{supplier}: {len(children)} suggested POs over the horizon")
         self.tree.expandAll()
-        for column in range(3):
-            self.tree.resizeColumnToContents(column)
         self.tree.blockSignals(False)
         total = sum(float(s.get("total_value", 0)) for s in self.suggestions)
         self.total.setText(f"{len(self.suggestions)} suggested POs from {len(groups)} suppliers · "
@@ -233,7 +238,9 @@ class PurchasePlanView(PlanPage):
                 lines[column] = None
         self._recompute(lines)
         self.model.set_frame(lines)
-        fit_columns(self.table, max_width=220)
+        fit_columns(self.table, max_width=170)
+        self.table.setColumnHidden(self.model.column_index("supplier_sku"),
+                                   bool(lines["supplier_sku"].isna().all()))
         self._show_header()
 
     def _products(self) -> pd.DataFrame:
@@ -285,6 +292,7 @@ class PurchasePlanView(PlanPage):
         frame.at[frame_row, "quantity"] = quantity
         self._recompute(frame)
         self.model.set_frame(frame)
+        fit_columns(self.table, max_width=170)
         self._show_header()
 
     def set_quantity(self, sku: str, quantity: int) -> None:
@@ -305,6 +313,12 @@ class PurchasePlanView(PlanPage):
             if text:
                 return WARNING
         return None
+
+    def due_now(self) -> list[int]:
+        """The suggestions to order today (order date not after the as-of date)."""
+        as_of = self.session.as_of
+        return [i for i, s in enumerate(self.suggestions)
+                if pd.Timestamp(s["order_date"]).date() <= as_of]
 
     def edited_suggestions(self) -> list[dict[str, Any]]:
         """The suggestions with the buyer's quantities."""

@@ -87,7 +87,7 @@ class SkuDetailView(QWidget):
         upper = QWidget()
         upper_row = QHBoxLayout(upper)
         upper_row.setContentsMargins(0, 0, 0, 0)
-        self.chart = ChartView(min_height=300)
+        self.chart = ChartView(min_height=280)
         self.chart.setMinimumWidth(480)
         upper_row.addWidget(self.chart, 1)
         facts = QScrollArea()
@@ -111,7 +111,7 @@ class SkuDetailView(QWidget):
         tabs.addTab(self.po_table, "Purchase orders")
         self.tabs = tabs
         splitter.addWidget(tabs)
-        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(0, 2)
         splitter.setStretchFactor(1, 1)
         layout.addWidget(splitter, 1)
         session.plan_ready.connect(self._on_plan)

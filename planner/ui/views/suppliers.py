@@ -49,17 +49,17 @@ COLUMNS = [
     Column("supplier", "Supplier"),
     Column("email", "Email"),
     Column("products", "Products", "int"),
-    Column("lead_time_days", "Lead time (stated)", "float", "Days, as the supplier states it",
+    Column("lead_time_days", "Lead time\n(stated)", "float", "Days, as the supplier states it",
            decimals=0),
-    Column("lead_time_days_learned", "Lead time (learned)", "float",
+    Column("lead_time_days_learned", "Lead time\n(learned)", "float",
            "Days from order to receipt on received POs", decimals=0),
-    Column("days_late_avg", "Avg days late", "float",
+    Column("days_late_avg", "Avg days\nlate", "float",
            "Received date minus expected date, averaged over received lines", decimals=1),
-    Column("late_share", "Late deliveries", "pct", "Share of received lines that came late"),
-    Column("received_lines_all", "Received lines", "int"),
-    Column("open_lines", "Open PO lines", "int"),
-    Column("open_value", "Open value", "money"),
-    Column("min_order_value", "Min order", "money"),
+    Column("late_share", "Late\ndeliveries", "pct", "Share of received lines that came late"),
+    Column("received_lines_all", "Received\nlines", "int"),
+    Column("open_lines", "Open PO\nlines", "int"),
+    Column("open_value", "Open\nvalue", "money"),
+    Column("min_order_value", "Min\norder", "money"),
 ]
 
 
@@ -169,7 +169,7 @@ class SuppliersView(QWidget):
             frame["lead_time_days_learned"] = frame["supplier"].map(learned)
         self.model.currency = self.session.currency
         self.model.set_frame(frame)
-        fit_columns(self.table, max_width=260)
+        fit_columns(self.table, max_width=180)
         self.count.setText(f"{len(frame)} suppliers")
 
     def _foreground(self, row: int, key: str) -> Any:
