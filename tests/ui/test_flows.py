@@ -337,3 +337,39 @@ def test_the_last_plan_is_shown_at_once_next_time_while_replanning(qtbot, demo_p
     assert second.session.kept_plan_time is None
     wait_idle(qtbot, second)
     second.close()
+
+
+def test_settings_are_validated_saved_and_undone_as_one_step(planned, qtbot):
+    from planner.ui.views.settings_dialog import SettingsDialog
+
+    keys = ("currency", "horizon_days", "company_name")
+    before = tuple(planned.session.settings()[k] for k in keys)
+    dialog = SettingsDialog(planned.session, planned)
+    dialog.set_value("currency", "eu")
+    dialog.save()
+    assert "currency" in dialog.error.text()
+    assert tuple(planned.session.settings()[k] for k in keys) == before  # nothing saved
+    dialog.set_value("currency", "EUR")
+    dialog.set_value("horizon_days", 120)
+    dialog.set_value("company_name", "Northwind Goods")
+    dialog.save()
+    assert tuple(planned.session.settings()[k] for k in keys) == ("EUR", 120, "Northwind Goods")
+    assert planned.undo_action.text() == "&Undo Change settings"
+    planned.undo_action.trigger()
+    assert tuple(planned.session.settings()[k] for k in keys) == before
+    wait_idle(qtbot, planned)
+
+
+def test_editing_a_supplier_is_undoable(planned, qtbot):
+    from planner.ui.commands import EditSupplier
+
+    supplier, email = _db_rows(planned, "SELECT supplier, email FROM suppliers LIMIT 1")[0]
+    planned.session.undo_stack.push(EditSupplier(planned.session, supplier,
+                                                 {"email": "buyer@example.com",
+                                                  "lead_time_days": 40.0}))
+    assert _db_rows(planned, "SELECT email, lead_time_days FROM suppliers WHERE supplier = ?",
+                    (supplier,)) == [("buyer@example.com", 40.0)]
+    planned.undo_action.trigger()
+    assert _db_rows(planned, "SELECT email FROM suppliers WHERE supplier = ?",
+                    (supplier,)) == [(email,)]
+    wait_idle(qtbot, planned)
