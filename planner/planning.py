@@ -135,6 +135,8 @@ class PlanResult:
     #: multi-line orders: ship partial now vs hold
     orders: pd.DataFrame
     kpis: dict[str, Any]
+    #: index sku, columns dates as_of+1 …: the daily forecast the projection used (for what-if)
+    demand_daily: pd.DataFrame | None = None
 
 
 #: A supplier's learned figures replace the stated lead time once this many lines were received.
@@ -298,7 +300,7 @@ def run_plan(data: PlanningData, *, realistic: bool = False, progress: Progress 
         book=projection.book, projected_on_hand=projection.on_hand,
         projected_new_backorders=projection.new_backorders,
         purchase_suggestions=suggestions, open_po_lines=open_po, suppliers=suppliers,
-        orders=projection.orders, kpis=kpis)
+        orders=projection.orders, kpis=kpis, demand_daily=forecast.daily)
 
 
 def demand_days_share(daily_demand: pd.DataFrame, skus: list[str], as_of: dt.date,
