@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -24,8 +23,8 @@ from planner.ui.views.common import (
     WARNING,
     PlanPage,
     fit_columns,
-    heading,
     make_table,
+    page_header,
     search_box,
 )
 from planner.ui.workers import Operation, worker_db
@@ -77,13 +76,7 @@ class BackordersView(PlanPage):
 
     def __init__(self, session: Any, parent: QWidget | None = None) -> None:
         super().__init__(session, parent)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(16, 12, 16, 12)
-        top = QHBoxLayout()
-        top.addWidget(heading("Backorders"))
-        top.addStretch(1)
-        self.summary = QLabel("")
-        top.addWidget(self.summary)
+        layout, top, self.summary = page_header(self, "Backorders")
         self.export = QPushButton("Export customer update list…")
         self.export.setObjectName("export_updates")
         self.export.setToolTip("Customers who need a message now: delay notices, mid-wait "

@@ -10,6 +10,7 @@ from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
@@ -78,6 +79,19 @@ def fit_columns(view: QTableView, *, max_width: int = 320, sample: int = 60) -> 
         for r in picks:
             width = max(width, body.horizontalAdvance(model.text(r, c)) + padding)
         header.resizeSection(c, min(width, max_width))
+
+
+def page_header(page: QWidget, title: str) -> tuple[QVBoxLayout, QHBoxLayout, QLabel]:
+    """A page's outer layout and its title row (title, stretch, a summary label); the caller
+    may add buttons to the row before adding it to the layout."""
+    layout = QVBoxLayout(page)
+    layout.setContentsMargins(16, 12, 16, 12)
+    top = QHBoxLayout()
+    top.addWidget(heading(title))
+    top.addStretch(1)
+    summary = QLabel("")
+    top.addWidget(summary)
+    return layout, top, summary
 
 
 def heading(text: str, *, size_delta: int = 3) -> QLabel:

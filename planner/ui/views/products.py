@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from PySide6.QtCore import QModelIndex, Signal
-from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QWidget
 
 from planner.ui.models import Column, FrameTableModel
 from planner.ui.views.common import (
@@ -15,8 +15,8 @@ from planner.ui.views.common import (
     WARNING,
     PlanPage,
     fit_columns,
-    heading,
     make_table,
+    page_header,
     search_box,
 )
 
@@ -60,13 +60,7 @@ class ProductsView(PlanPage):
 
     def __init__(self, session: Any, parent: QWidget | None = None) -> None:
         super().__init__(session, parent)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(16, 12, 16, 12)
-        top = QHBoxLayout()
-        top.addWidget(heading("Products"))
-        top.addStretch(1)
-        self.count = QLabel("")
-        top.addWidget(self.count)
+        layout, top, self.count = page_header(self, "Products")
         layout.addLayout(top)
 
         filters = QHBoxLayout()

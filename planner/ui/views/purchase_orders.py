@@ -18,13 +18,12 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QSpinBox,
-    QVBoxLayout,
     QWidget,
 )
 
 from planner.ui import operations
 from planner.ui.models import Column, FrameTableModel
-from planner.ui.views.common import DANGER, fit_columns, heading, make_table, search_box
+from planner.ui.views.common import DANGER, fit_columns, make_table, page_header, search_box
 from planner.ui.workers import Operation
 
 PO_LINES_SQL = """
@@ -99,13 +98,7 @@ class PurchaseOrdersView(QWidget):
     def __init__(self, session: Any, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(16, 12, 16, 12)
-        top = QHBoxLayout()
-        top.addWidget(heading("Purchase orders"))
-        top.addStretch(1)
-        self.summary = QLabel("")
-        top.addWidget(self.summary)
+        layout, top, self.summary = page_header(self, "Purchase orders")
         layout.addLayout(top)
         filters = QHBoxLayout()
         self.search = search_box("Search PO, supplier or SKU")

@@ -30,9 +30,9 @@ from planner.ui.views.common import (
     WARNING,
     PlanPage,
     fit_columns,
-    heading,
     make_table,
     note,
+    page_header,
 )
 
 COLUMNS = [
@@ -81,13 +81,7 @@ class PurchasePlanView(PlanPage):
         self._items: list[Any] = []
         self.edits: dict[tuple[int, str], int] = {}
         self.current = -1
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(16, 12, 16, 12)
-        top = QHBoxLayout()
-        top.addWidget(heading("Purchase plan"))
-        top.addStretch(1)
-        self.total = QLabel("")
-        top.addWidget(self.total)
+        layout, top, self.total = page_header(self, "Purchase plan")
         layout.addLayout(top)
         layout.addWidget(note("Quantities are rounded to MOQ and case packs by the plan. When you "
                               "change one, problems are shown in the Check column and left for "
