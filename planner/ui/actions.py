@@ -35,6 +35,12 @@ ACTIONS: list[ActionSpec] = [
     ActionSpec("settings", "Se&ttings…", "on_settings",
                (QKeySequence.StandardKey.Preferences, "Ctrl+,"), "file",
                "Service level, horizon, company details for PDFs", needs_workspace=True),
+    ActionSpec("backup_now", "&Back up now", "on_backup_now", (), "file",
+               "Write a checked copy of the workspace to its backup folder",
+               needs_workspace=True),
+    ActionSpec("restore_backup", "&Restore a backup…", "on_restore_backup", (), "file",
+               "Replace the workspace with a backup (the current state is kept, so it can be "
+               "undone)", needs_workspace=True),
     ActionSpec("quit", "&Quit", "on_quit", (QKeySequence.StandardKey.Quit, "Ctrl+Q"), "file"),
     ActionSpec("replan", "&Replan", "on_replan", ("F5", "Ctrl+R"), "plan",
                "Recompute forecasts, the backorder queue and purchase suggestions",

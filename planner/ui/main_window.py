@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from planner import __version__
 from planner.ui import operations, paths
 from planner.ui.actions import build_actions
+from planner.ui.backups import BackupController
 from planner.ui.errors import show_error
 from planner.ui.session import Session
 from planner.ui.workers import Operation, StatusProgress, Task, TaskManager
@@ -62,6 +63,7 @@ class MainWindow(QMainWindow):
         self.tasks = TaskManager(self)
         self.tasks.dialog_parent = self
         self.session = Session(self.tasks, self)
+        self.backups = BackupController(self, self.session)
         self.actions_by_id = build_actions(self)
         self._build_undo_actions()
         self._build_pages()
@@ -165,6 +167,9 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(a["import_files"])
         file_menu.addAction(a["export_pdf"])
+        file_menu.addSeparator()
+        file_menu.addAction(a["backup_now"])
+        file_menu.addAction(a["restore_backup"])
         file_menu.addSeparator()
         file_menu.addAction(a["settings"])
         file_menu.addSeparator()
@@ -397,6 +402,12 @@ class MainWindow(QMainWindow):
     def on_import_files(self) -> None:
         self.show_page("import")
         self.pages["import"].choose_files()
+
+    def on_backup_now(self) -> None:
+        self.backups.backup_now()
+
+    def on_restore_backup(self) -> None:
+        self.backups.choose_and_restore()
 
     def on_export_pdf(self) -> None:
         start = str(self.session.path.parent if self.session.path else Path.home())

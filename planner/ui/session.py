@@ -93,8 +93,17 @@ class Session(QObject):
             self._opened(target, db, replan)
 
         def failed(exc: BaseException, details: str) -> None:
+            from planner.ui.backups import offer_read_only
             from planner.ui.errors import describe, show_error
 
+            if getattr(exc, "read_only_possible", False) and offer_read_only(None, exc):
+                try:
+                    db = open_workspace(target, read_only=True, check=False)
+                except Exception as again:  # noqa: BLE001 - shown to the user
+                    exc = again
+                else:
+                    self._opened(target, db, replan)
+                    return
             self.open_failed.emit(describe(exc))
             show_error(None, "Cannot open the workspace", exc, details)
 

@@ -37,10 +37,17 @@ class Cancelled(Exception):
 
 @contextlib.contextmanager
 def worker_db(path: str | Path) -> Iterator[Any]:
-    """A connection of the worker's own to an existing workspace, closed afterwards."""
-    from planner.store import open_workspace
+    """A connection of the worker's own to an existing workspace, closed afterwards; read-only
+    when the workspace can only be read (open for writing elsewhere, or from a newer Planner),
+    so reads work and writes fail with a clear error."""
+    from planner.store import WorkspaceError, open_workspace
 
-    db = open_workspace(path, create=False)
+    try:
+        db = open_workspace(path, create=False)
+    except WorkspaceError as exc:
+        if not getattr(exc, "read_only_possible", False):
+            raise
+        db = open_workspace(path, read_only=True, check=False)
     try:
         yield db
     finally:
