@@ -22,10 +22,11 @@ from planner.ui.views.common import (
     DANGER,
     WARNING,
     PlanPage,
-    fit_columns,
+    fit_columns_once,
     make_table,
     page_header,
     search_box,
+    search_mask,
 )
 from planner.ui.workers import Operation, worker_db
 
@@ -105,7 +106,6 @@ class BackordersView(PlanPage):
         layout.addWidget(self.table)
         self.search.textChanged.connect(self.apply_filters)
         self.flag.currentIndexChanged.connect(self.apply_filters)
-        self._fitted = False
 
     def show_plan(self, plan: Any) -> None:
         lines = plan.backorder_lines.copy()
@@ -120,17 +120,12 @@ class BackordersView(PlanPage):
         self.model.currency = str(plan.settings.get("currency", "USD"))
         self.model.set_frame(lines)
         self.apply_filters()
-        if not self._fitted and len(lines):
-            fit_columns(self.table, max_width=180)
-            self._fitted = True
+        fit_columns_once(self.table, rows=len(lines), max_width=180)
 
     def _mask(self, frame: pd.DataFrame) -> np.ndarray | None:
         if frame.empty:
             return None
-        mask = np.ones(len(frame), dtype=bool)
-        text = self.search.text().strip().lower()
-        if text:
-            mask &= frame["_search"].str.contains(text, regex=False).to_numpy(bool)
+        mask = search_mask(frame, self.search)
         flag = FLAG_FILTERS[self.flag.currentText()]
         if flag == "attention":
             attention = np.zeros(len(frame), dtype=bool)

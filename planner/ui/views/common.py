@@ -81,6 +81,22 @@ def fit_columns(view: QTableView, *, max_width: int = 320, sample: int = 60) -> 
         header.resizeSection(c, min(width, max_width))
 
 
+def fit_columns_once(view: QTableView, *, rows: int, max_width: int) -> None:
+    """Size the columns to their content the first time the table has rows; later the user's
+    own column widths are kept."""
+    if rows and not view.property("columns_fitted"):
+        fit_columns(view, max_width=max_width)
+        view.setProperty("columns_fitted", True)
+
+
+def search_mask(frame: Any, box: QLineEdit) -> np.ndarray:
+    """Rows whose lower-case ``_search`` text contains what is typed in ``box``."""
+    text = box.text().strip().lower()
+    if not text:
+        return np.ones(len(frame), dtype=bool)
+    return frame["_search"].str.contains(text, regex=False).to_numpy(bool)
+
+
 def page_header(page: QWidget, title: str) -> tuple[QVBoxLayout, QHBoxLayout, QLabel]:
     """A page's outer layout and its title row (title, stretch, a summary label); the caller
     may add buttons to the row before adding it to the layout."""

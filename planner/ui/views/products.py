@@ -14,10 +14,11 @@ from planner.ui.views.common import (
     DANGER,
     WARNING,
     PlanPage,
-    fit_columns,
+    fit_columns_once,
     make_table,
     page_header,
     search_box,
+    search_mask,
 )
 
 COLUMNS = [
@@ -96,7 +97,6 @@ class ProductsView(PlanPage):
         self.supplier.currentIndexChanged.connect(self.apply_filters)
         for box in (self.below_rop, self.backordered, self.uncovered, self.made_to_order):
             box.toggled.connect(self.apply_filters)
-        self._fitted = False
 
     def focus_search(self) -> None:
         self.search.setFocus()
@@ -116,17 +116,12 @@ class ProductsView(PlanPage):
         self.supplier.blockSignals(False)
         self.model.set_frame(rows)
         self.apply_filters()
-        if not self._fitted and len(rows):
-            fit_columns(self.table, max_width=170)
-            self._fitted = True
+        fit_columns_once(self.table, rows=len(rows), max_width=170)
 
     def _mask(self, frame: pd.DataFrame) -> np.ndarray | None:
         if frame.empty:
             return None
-        mask = np.ones(len(frame), dtype=bool)
-        text = self.search.text().strip().lower()
-        if text:
-            mask &= frame["_search"].str.contains(text, regex=False).to_numpy(bool)
+        mask = search_mask(frame, self.search)
         if self.supplier.currentIndex() > 0:
             mask &= (frame["supplier"] == self.supplier.currentText()).to_numpy(bool)
         if self.below_rop.isChecked():

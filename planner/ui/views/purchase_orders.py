@@ -23,7 +23,14 @@ from PySide6.QtWidgets import (
 
 from planner.ui import operations
 from planner.ui.models import Column, FrameTableModel
-from planner.ui.views.common import DANGER, fit_columns, make_table, page_header, search_box
+from planner.ui.views.common import (
+    DANGER,
+    fit_columns_once,
+    make_table,
+    page_header,
+    search_box,
+    search_mask,
+)
 from planner.ui.workers import Operation
 
 PO_LINES_SQL = """
@@ -133,7 +140,6 @@ class PurchaseOrdersView(QWidget):
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
         session.data_changed.connect(self.reload)
         session.plan_ready.connect(lambda _p: self.isVisible() and self._merge_plan())
-        self._fitted = False
         self._update_buttons()
 
     def on_shown(self) -> None:
@@ -167,9 +173,7 @@ class PurchaseOrdersView(QWidget):
         else:
             self._merged_plan = None
         self.apply_filters()
-        if not self._fitted and len(frame):
-            fit_columns(self.table, max_width=170)
-            self._fitted = True
+        fit_columns_once(self.table, rows=len(frame), max_width=170)
         self.loaded.emit()
 
     def _merge_plan(self) -> None:
@@ -188,10 +192,7 @@ class PurchaseOrdersView(QWidget):
     def _mask(self, frame: pd.DataFrame) -> np.ndarray | None:
         if frame.empty:
             return None
-        mask = np.ones(len(frame), dtype=bool)
-        text = self.search.text().strip().lower()
-        if text:
-            mask &= frame["_search"].str.contains(text, regex=False).to_numpy(bool)
+        mask = search_mask(frame, self.search)
         choice = self.status.currentText()
         if choice == "Overdue":
             mask &= frame["overdue"].to_numpy(bool)

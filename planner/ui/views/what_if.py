@@ -25,7 +25,16 @@ from planner.formatting import format_money
 from planner.reports import charts as shared
 from planner.ui.charts import ChartView
 from planner.ui.models import Column, FrameTableModel
-from planner.ui.views.common import DANGER, GOOD, KpiTile, fit_columns, heading, make_table, note
+from planner.ui.views.common import (
+    DANGER,
+    GOOD,
+    KpiTile,
+    fit_columns,
+    fit_columns_once,
+    heading,
+    make_table,
+    note,
+)
 
 LINE_COLUMNS = [
     Column("sku", "SKU"),
@@ -113,7 +122,6 @@ class WhatIfView(QWidget):
         self.lines = pd.DataFrame()
         self.comparison = pd.DataFrame()
         self._baseline: Any = None
-        self._fitted = False
         self._after: Any = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 12)
@@ -271,9 +279,7 @@ class WhatIfView(QWidget):
         self.comparison = compare_lines(self._baseline.lines, after.lines)
         self.customer_model.currency = self.session.currency
         self.customer_model.set_frame(self.comparison)
-        if not self._fitted:
-            fit_columns(self.customer_table, max_width=200)
-            self._fitted = True
+        fit_columns_once(self.customer_table, rows=max(len(self.comparison), 1), max_width=200)
         self._fill_tiles()
         before_book, after_book = self._baseline.book, after.book
         title = f"Today's backorders for {self.po_number}'s SKUs, still waiting"
