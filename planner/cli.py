@@ -161,24 +161,16 @@ def _plan(args: argparse.Namespace, *, writes: bool = False, **kwargs: Any):
 def cmd_forecast(args: argparse.Namespace) -> int:
     import pandas as pd
 
-    from planner.engine.forecast import forecast_demand
-    from planner.planning import effective_lead_times, load_planning_data
+    from planner.planning import active_products, forecast_active, load_planning_data
 
     db = _open(args.path, read_only=True)
     data = load_planning_data(db, args.as_of)
-    settings = data.settings
-    weeks = args.horizon_weeks or max(1, int(settings["horizon_days"]) // 7)
+    weeks = args.horizon_weeks or max(1, int(data.settings["horizon_days"]) // 7)
     if weeks < 1 or weeks > 260:
         raise CliError("--horizon-weeks must be from 1 to 260")
-    products = effective_lead_times(data.products[data.products["active"]], None).set_index("sku")
+    _, products = active_products(data)
     # Weeks start on Monday: cover every week that starts within the horizon.
-    horizon_days = weeks * 7 + 7
-    result = forecast_demand(
-        data.daily_demand, as_of=data.as_of, horizon_days=horizon_days,
-        skus=products.index.tolist(), lead_time_days=products["lead_time_days"],
-        review_period_days=int(settings["review_period_days"]),
-        groups=products["supplier"], made_to_order=products["made_to_order"],
-        overrides=data.overrides)
+    result = forecast_active(data, products, horizon_days=weeks * 7 + 7)
     weekly = result.weekly
     first_monday = pd.Timestamp(data.as_of) + pd.offsets.Week(weekday=0)
     weekly = weekly[weekly["week_start"] >= first_monday]
@@ -229,7 +221,7 @@ def cmd_backorders(args: argparse.Namespace) -> int:
         lines = plan.backorder_lines
         _write_csv(args.csv, lines[[c for c in BACKORDER_COLUMNS if c in lines.columns]])
     if args.updates:
-        from planner.store.quotes import write_customer_updates
+        from planner.planning import write_customer_updates
 
         count = write_customer_updates(db, plan, args.updates)
         print(f"{count} customers need a message; list written to {args.updates}",

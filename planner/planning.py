@@ -193,6 +193,50 @@ def _iso(value: Any) -> str | None:
     return pd.Timestamp(value).date().isoformat()
 
 
+def active_products(data: PlanningData,
+                    po_lines: pd.DataFrame | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Suppliers' learned lead times, and the active products with their effective lead times."""
+    from planner.engine.lead_time import learn_supplier_lead_times
+
+    learned = learn_supplier_lead_times(data.po_lines if po_lines is None else po_lines,
+                                        as_of=data.as_of)
+    active = data.products[data.products["active"]].reset_index(drop=True)
+    return learned, effective_lead_times(active, learned)
+
+
+def forecast_active(data: PlanningData, products: pd.DataFrame, *, horizon_days: int) -> Any:
+    """The demand forecast for ``products`` (from active_products) over ``horizon_days``."""
+    from planner.engine.forecast import forecast_demand
+
+    by_sku = products.set_index("sku")
+    return forecast_demand(
+        data.daily_demand, as_of=data.as_of, horizon_days=horizon_days,
+        skus=by_sku.index.tolist(), lead_time_days=by_sku["lead_time_days"],
+        review_period_days=int(data.settings["review_period_days"]),
+        groups=by_sku["supplier"], made_to_order=by_sku["made_to_order"],
+        overrides=data.overrides)
+
+
+def write_customer_updates(db: Database, plan: PlanResult, target: str) -> int:
+    """Write the customers who need a message now as CSV (``-`` for standard output), then
+    remember the dates quoted; returns how many lines need a message."""
+    import sys
+
+    from planner.engine.projection import customer_updates
+    from planner.exports import safe_csv_frame
+    from planner.store.quotes import previous_quotes, remember_quotes
+
+    updates = safe_csv_frame(customer_updates(plan.backorder_lines, previous_quotes(db),
+                                              as_of=plan.as_of))
+    if target == "-":
+        updates.to_csv(sys.stdout, index=False, lineterminator="\n")
+    else:
+        with open(target, "w", encoding="utf-8", newline="") as out:
+            updates.to_csv(out, index=False, lineterminator="\n")
+    remember_quotes(db, plan.backorder_lines, as_of=plan.as_of)
+    return len(updates)
+
+
 def run_plan(data: PlanningData, *, realistic: bool = False, progress: Progress = None,
              po_lines: pd.DataFrame | None = None) -> PlanResult:
     """Forecast, set policy, project the backorder queue and suggest purchases for every active SKU.
@@ -200,8 +244,6 @@ def run_plan(data: PlanningData, *, realistic: bool = False, progress: Progress 
     ``po_lines`` replaces the workspace's PO lines (used by what-if); ``realistic`` shifts open POs
     by their supplier's learned lateness.
     """
-    from planner.engine.forecast import forecast_demand
-    from planner.engine.lead_time import learn_supplier_lead_times
     from planner.engine.policy import inventory_policy
     from planner.engine.projection import project_backorders
     from planner.engine.purchasing import suggest_purchases
@@ -215,18 +257,12 @@ def run_plan(data: PlanningData, *, realistic: bool = False, progress: Progress 
     po = data.po_lines if po_lines is None else po_lines
 
     _report(progress, 0.02, "learning supplier lead times")
-    learned = learn_supplier_lead_times(po, as_of=as_of)
-    products = effective_lead_times(data.products[data.products["active"]].reset_index(drop=True),
-                                    learned)
+    learned, products = active_products(data, po)
     skus = products["sku"].tolist()
     by_sku = products.set_index("sku")
 
     _report(progress, 0.05, "forecasting demand")
-    forecast = forecast_demand(
-        data.daily_demand, as_of=as_of, horizon_days=horizon, skus=skus,
-        lead_time_days=by_sku["lead_time_days"], review_period_days=review,
-        groups=by_sku["supplier"], made_to_order=by_sku["made_to_order"],
-        overrides=data.overrides)
+    forecast = forecast_active(data, products, horizon_days=horizon)
     models = forecast.models.reindex(skus)
 
     _report(progress, 0.55, "projecting supply and the backorder queue")

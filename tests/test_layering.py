@@ -31,3 +31,10 @@ def test_engine_never_imports_store_reports_or_ui():
         bad = {n for n in names if n.startswith(("planner.store", "planner.ui", "planner.reports",
                                                  "planner.planning", "sqlite"))}
         assert not bad, f"{path} imports {bad}"
+
+
+def test_store_never_calls_the_engine_reports_or_planning():
+    for path, names in _imports("store").items():
+        bad = {n for n in names if n.startswith(("planner.engine", "planner.planning",
+                                                 "planner.reports", "planner.exports"))}
+        assert not bad, f"{path} imports {bad}"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 import pandas as pd
 from sqlite_utils import Database
@@ -30,21 +29,3 @@ def remember_quotes(db: Database, lines: pd.DataFrame, *, as_of: dt.date) -> Non
         db.conn.executemany(
             "INSERT INTO quoted_dates(order_id, sku, quoted_date, exported_on) VALUES (?, ?, ?, ?)",
             rows)
-
-
-def write_customer_updates(db: Database, plan: Any, target: str) -> int:
-    """Write the customers who need a message now as CSV; returns how many lines."""
-    import sys
-
-    from planner.engine.projection import customer_updates
-    from planner.exports import safe_csv_frame
-
-    updates = customer_updates(plan.backorder_lines, previous_quotes(db), as_of=plan.as_of)
-    frame = safe_csv_frame(updates)
-    if target == "-":
-        frame.to_csv(sys.stdout, index=False, lineterminator="\n")
-    else:
-        with open(target, "w", encoding="utf-8", newline="") as out:
-            frame.to_csv(out, index=False, lineterminator="\n")
-    remember_quotes(db, plan.backorder_lines, as_of=plan.as_of)
-    return len(updates)

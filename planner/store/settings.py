@@ -83,7 +83,8 @@ def parse_setting(key: str, value: str) -> Any:
     try:
         typed = setting.cast(value)
     except (TypeError, ValueError):
-        raise SettingError(f"{key} = {value!r} is not valid: expected {setting.expected or setting.cast.__name__}") from None
+        expected = setting.expected or setting.cast.__name__
+        raise SettingError(f"{key} = {value!r} is not valid: expected {expected}") from None
     if setting.key == "currency":
         typed = typed.upper()
     if not setting.validate(typed):

@@ -64,7 +64,7 @@ FLAG_FILTERS = {
 
 def write_updates(path: Path, plan: Any, target: str) -> int:
     """Write the customer update list for a plan (remembering the dates quoted)."""
-    from planner.store.quotes import write_customer_updates
+    from planner.planning import write_customer_updates
 
     with worker_db(path) as db:
         return write_customer_updates(db, plan, target)
