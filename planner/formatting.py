@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-import math
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
+
+import pandas as pd
 
 #: ISO 4217 minor units where they are not 2.
 _MINOR_UNITS = {
@@ -22,11 +23,12 @@ def currency_decimals(currency: str) -> int:
     return _MINOR_UNITS.get(str(currency or "").strip().upper(), 2)
 
 
-def _is_missing(value: Any) -> bool:
+def is_missing(value: Any) -> bool:
+    """None, NaN, NaT and pandas' NA (a list or other container is not missing)."""
     if value is None:
         return True
     try:
-        return bool(isinstance(value, float) and math.isnan(value)) or value != value
+        return bool(pd.isna(value))
     except (TypeError, ValueError):
         return False
 
@@ -34,7 +36,7 @@ def _is_missing(value: Any) -> bool:
 def format_amount(amount: Any, currency: str = "USD", *, decimals: int | None = None) -> str:
     """An amount with thousands separators and the currency's decimals: 12,345.60 (no code);
     decimals=0 rounds to whole units (for headline figures)."""
-    if _is_missing(amount):
+    if is_missing(amount):
         return MISSING
     places = currency_decimals(currency) if decimals is None else decimals
     try:
@@ -53,7 +55,7 @@ def cost_decimals(amounts: Any, currency: str = "USD", *, max_decimals: int = 4)
     places = currency_decimals(currency)
     needed = places
     for amount in amounts if hasattr(amounts, "__iter__") else [amounts]:
-        if _is_missing(amount):
+        if is_missing(amount):
             continue
         try:
             exact = Decimal(str(float(amount))).quantize(Decimal(1).scaleb(-max_decimals),
@@ -68,7 +70,7 @@ def cost_decimals(amounts: Any, currency: str = "USD", *, max_decimals: int = 4)
 def format_unit_cost(amount: Any, currency: str = "USD", *, decimals: int | None = None) -> str:
     """A per-unit cost: the currency's decimals, more (up to 4) when the cost has them
     (0.125 stays 0.125, 4.5 shows 4.50); pass decimals to line up a column."""
-    if _is_missing(amount):
+    if is_missing(amount):
         return MISSING
     try:
         return _grouped(amount, cost_decimals([amount], currency) if decimals is None else decimals)
@@ -93,14 +95,14 @@ def format_money(amount: Any, currency: str = "USD", *, decimals: int | None = N
 
 def format_quantity(quantity: Any) -> str:
     """Whole units with thousands separators: 1,200."""
-    if _is_missing(quantity):
+    if is_missing(quantity):
         return MISSING
     return f"{round(float(quantity)):,}"
 
 
 def format_date(value: Any) -> str:
     """A date as ISO YYYY-MM-DD (unambiguous for suppliers abroad); missing dates as a dash."""
-    if _is_missing(value):
+    if is_missing(value):
         return MISSING
     if isinstance(value, str):
         return value[:10]

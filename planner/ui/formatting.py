@@ -6,34 +6,24 @@ from __future__ import annotations
 import math
 from typing import Any
 
-import pandas as pd
+from planner.formatting import MISSING, format_amount, format_date, format_quantity, is_missing
 
-from planner.formatting import MISSING, format_amount, format_date, format_quantity
-
-
-def is_missing(value: Any) -> bool:
-    """None, NaN and NaT."""
-    if value is None:
-        return True
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
+__all__ = ["date", "is_missing", "money", "number", "percent", "units", "yes_no"]
 
 
 def units(value: Any) -> str:
     """Whole units with thousands separators: 1,240."""
-    return format_quantity(None if is_missing(value) else value)
+    return format_quantity(value)
 
 
 def money(value: Any, currency: str = "USD") -> str:
     """An amount with the currency's decimals (the column header names the currency)."""
-    return format_amount(None if is_missing(value) else value, currency)
+    return format_amount(value, currency)
 
 
 def date(value: Any) -> str:
     """ISO date, the way the spec prints them."""
-    return format_date(None if is_missing(value) else value)
+    return format_date(value)
 
 
 def number(value: Any, decimals: int = 1) -> str:
