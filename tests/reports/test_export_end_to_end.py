@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from conftest import pdf_pages, squash
+from tests.reports.conftest import pdf_pages, squash
 
 from planner.demo import write_demo
 from planner.formatting import format_money, format_quantity

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import pdf_pages
+from tests.reports.conftest import pdf_pages
 from plan_factory import PLAIN_SUPPLIER, make_plan
 
 from planner.reports.export import export_pdfs

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from conftest import pdf_pages, squash
+from tests.reports.conftest import pdf_pages, squash
 from plan_factory import (
     CHINESE_SUPPLIER,
     HOSTILE_SUPPLIER,

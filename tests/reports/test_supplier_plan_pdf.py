@@ -6,7 +6,7 @@ import re
 
 import pandas as pd
 import pytest
-from conftest import pdf_pages, squash
+from tests.reports.conftest import pdf_pages, squash
 from plan_factory import (
     CHINESE_SUPPLIER,
     CYRILLIC_SUPPLIER,
