@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from tests.reports.conftest import pdf_pages, squash
 
 from planner.demo import write_demo
 from planner.formatting import format_money, format_quantity
 from planner.planning import load_planning_data, run_plan
 from planner.reports.export import export_pdfs
+from tests.reports.conftest import pdf_pages, squash
 
 AS_OF = dt.date(2025, 3, 3)
 

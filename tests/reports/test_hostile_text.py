@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from tests.reports.conftest import pdf_pages
 from plan_factory import PLAIN_SUPPLIER, make_plan
 
 from planner.reports.export import export_pdfs
+from tests.reports.conftest import pdf_pages
 
 
 def test_absurd_user_text_cannot_break_the_layout(tmp_path):

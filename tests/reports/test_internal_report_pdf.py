@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from tests.reports.conftest import pdf_pages, squash
 from plan_factory import (
     CHINESE_SUPPLIER,
     HOSTILE_SUPPLIER,
@@ -16,6 +15,7 @@ from pypdf import PdfReader
 
 from planner.formatting import format_money, format_quantity
 from planner.reports.internal_report import MAX_EXCEPTION_ROWS, build_internal_report, top_skus
+from tests.reports.conftest import pdf_pages, squash
 
 
 def _text(path):

@@ -6,7 +6,6 @@ import re
 
 import pandas as pd
 import pytest
-from tests.reports.conftest import pdf_pages, squash
 from plan_factory import (
     CHINESE_SUPPLIER,
     CYRILLIC_SUPPLIER,
@@ -24,6 +23,7 @@ from pypdf import PdfReader
 from planner.formatting import format_amount, format_money, format_quantity
 from planner.reports.export import UnknownSupplierError, export_pdfs
 from planner.reports.supplier_plan import supplier_plan_reference
+from tests.reports.conftest import pdf_pages, squash
 
 
 def _lines(plan, supplier):
