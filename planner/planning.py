@@ -510,36 +510,13 @@ def _kpis(table: pd.DataFrame, projection: Any, data: PlanningData, as_of: dt.da
     }
 
 
-def _records(frame: pd.DataFrame, columns: list[str] | None = None) -> list[dict[str, Any]]:
-    """JSON-ready rows: dates as ISO text, NaN/NaT as null, numpy scalars as Python numbers."""
-    frame = frame if columns is None else frame[[c for c in columns if c in frame.columns]]
-    out = []
-    for row in frame.to_dict(orient="records"):
-        clean = {}
-        for key, value in row.items():
-            if isinstance(value, (pd.Timestamp, dt.datetime, np.datetime64)):
-                value = _iso(value)
-            elif isinstance(value, (list, dict, str, bool)) or value is None:
-                pass
-            elif isinstance(value, (np.bool_,)):
-                value = bool(value)
-            elif isinstance(value, (np.integer,)):
-                value = int(value)
-            elif isinstance(value, (float, np.floating)):
-                value = None if not np.isfinite(value) else round(float(value), 4)
-            elif pd.isna(value):
-                value = None
-            clean[key] = value
-        out.append(clean)
-    return out
-
-
-def _json_ready(value: Any) -> Any:
-    """Nested lists/dicts with NaN as null, numpy scalars as numbers and dates as ISO text."""
+def _json_ready(value: Any, digits: int | None = None) -> Any:
+    """Nested lists/dicts with NaN/NaT/NA as null, numpy scalars as Python numbers (floats
+    rounded to ``digits`` when given) and dates as ISO text."""
     if isinstance(value, dict):
-        return {key: _json_ready(item) for key, item in value.items()}
+        return {key: _json_ready(item, digits) for key, item in value.items()}
     if isinstance(value, (list, tuple)):
-        return [_json_ready(item) for item in value]
+        return [_json_ready(item, digits) for item in value]
     if isinstance(value, (pd.Timestamp, dt.datetime, np.datetime64)):
         return _iso(value)
     if isinstance(value, dt.date):
@@ -549,10 +526,18 @@ def _json_ready(value: Any) -> Any:
     if isinstance(value, np.integer):
         return int(value)
     if isinstance(value, (float, np.floating)):
-        return None if not np.isfinite(value) else float(value)
+        if not np.isfinite(value):
+            return None
+        return float(value) if digits is None else round(float(value), digits)
     if value is pd.NaT or value is pd.NA:
         return None
     return value
+
+
+def _records(frame: pd.DataFrame, columns: list[str] | None = None) -> list[dict[str, Any]]:
+    """JSON-ready rows of a frame (numbers rounded to 4 decimals)."""
+    frame = frame if columns is None else frame[[c for c in columns if c in frame.columns]]
+    return [_json_ready(row, 4) for row in frame.to_dict(orient="records")]
 
 
 def plan_to_json(plan: PlanResult) -> dict[str, Any]:
