@@ -8,6 +8,7 @@ not start mathtext) and CJK falls back to the packaged Droid Sans Fallback font.
 from __future__ import annotations
 
 import functools
+import logging
 from pathlib import Path
 
 import matplotlib.dates as mdates
@@ -40,6 +41,9 @@ def _register_fonts() -> None:
     cjk = _FONT_DIR / "DroidSansFallbackFull.ttf"
     if cjk.exists():
         font_manager.fontManager.addfont(str(cjk))
+        # The CJK fallback has no bold face; matplotlib uses its regular weight for bold titles,
+        # as intended, but says so on the terminal every run.
+        logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
 
 
 def literal(value: object) -> str:
