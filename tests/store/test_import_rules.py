@@ -204,6 +204,6 @@ def test_a_bulk_load_stores_exactly_what_a_normal_import_stores(tmp_path, monkey
     assert bulk.execute("PRAGMA foreign_key_check").fetchall() == []
     indexes = {r[0] for r in bulk.execute("SELECT name FROM sqlite_master WHERE type = 'index' "
                                           "AND tbl_name = 'sales'")}
-    assert {"sales_order_line", "sales_sku_date"} <= indexes
+    assert "sales_line" in indexes
     [again] = import_files(bulk, [path])
     assert (again.inserted, again.updated, again.unchanged) == (0, 0, 3000)

@@ -31,6 +31,7 @@ from planner.store.backup import (
     rotate_backups,
     verify_backup,
 )
+from planner.store.schema import SCHEMA_VERSION
 from planner.store.workspace import WorkspaceLocked
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -97,7 +98,7 @@ def test_a_backup_is_a_single_checked_file_with_a_note(demo_path):
     assert sorted(p.name for p in backup.path.parent.iterdir()) == [
         backup.path.name, backup.path.with_suffix(".json").name]
     note = json.loads(backup.path.with_suffix(".json").read_text())
-    assert note["reason"] == "before import sales.csv" and note["schema_version"] == 1
+    assert note["reason"] == "before import sales.csv" and note["schema_version"] == SCHEMA_VERSION
     assert verify_backup(backup.path) is None
     assert [b.path for b in list_backups(demo_path)] == [backup.path]
 

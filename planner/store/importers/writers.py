@@ -71,7 +71,7 @@ def _max_rowid(db: Database, table: str) -> int:
 
 
 def upsert(db: Database, table: str, frame: pd.DataFrame, key: Sequence[str], *,
-           conflict_where: str = "", keep_when_empty: Iterable[str] = (),
+           keep_when_empty: Iterable[str] = (),
            progress: Callable[[float], None] | None = None,
            none_for_missing: bool = False) -> Counts:
     """Insert new rows and update changed ones (by ``key``); only the frame's columns are set.
@@ -90,7 +90,6 @@ def upsert(db: Database, table: str, frame: pd.DataFrame, key: Sequence[str], *,
         return f"coalesce(excluded.[{c}], [{table}].[{c}])" if c in keep else f"excluded.[{c}]"
 
     sql = f"INSERT INTO [{table}] ({names}) VALUES ({marks}) ON CONFLICT ({', '.join(key)})"
-    sql += f" WHERE {conflict_where}" if conflict_where else ""
     if values:
         sql += (" DO UPDATE SET " + ", ".join(f"[{c}] = {new(c)}" for c in values)
                 + " WHERE (" + ", ".join(f"[{table}].[{c}]" for c in values) + ") IS NOT ("
@@ -154,7 +153,6 @@ def ensure_suppliers(db: Database, suppliers: Iterable[str]) -> list[str]:
 # Sales
 
 SALES_COLUMNS = ["date", "sku", "quantity", "order_id", "unit_price", "channel"]
-_SALES_KEY_WHERE = "order_id IS NOT NULL"
 
 
 def _sorted_by_sku_date(frame: pd.DataFrame) -> pd.DataFrame:
@@ -172,7 +170,7 @@ def write_sales(db: Database, frame: pd.DataFrame,
                 progress: Callable[[float], None] | None = None, *,
                 presorted: bool = False, none_for_missing: bool = False
                 ) -> tuple[Counts, set[str]]:
-    """Order lines: upsert by (order_id, sku, date); lines without order_id replace the
+    """Order lines: upsert by (sku, date, order_id); lines without order_id replace the
     file's date range for its SKUs. Returns the counts and the SKUs whose sales changed.
     ``presorted``: the frame is already ordered by (sku, date); ``none_for_missing``: see
     python_values."""
@@ -187,9 +185,8 @@ def write_sales(db: Database, frame: pd.DataFrame,
     counts = Counts()
     keyed = frame["order_id"].notna() if "order_id" in frame else pd.Series(False, frame.index)
     if keyed.any():
-        counts += upsert(db, "sales", frame[keyed.to_numpy()], ["order_id", "sku", "date"],
-                         conflict_where=_SALES_KEY_WHERE, progress=progress,
-                         none_for_missing=none_for_missing)
+        counts += upsert(db, "sales", frame[keyed.to_numpy()], ["sku", "date", "order_id"],
+                         progress=progress, none_for_missing=none_for_missing)
     if not keyed.all():
         loose = frame[~keyed.to_numpy()].drop(columns=["order_id"], errors="ignore")
         counts += replace_sales_range(db, loose)
