@@ -80,10 +80,8 @@ def _all_tidy(uniques: np.ndarray) -> bool:
     return not _STRIPPED[neighbours].any()
 
 
-def factorize_cells(values: np.ndarray) -> Cells:
-    """Distinct stripped values of a text column; blank cells become empty (-1)."""
-    codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    codes = codes.astype(np.int32)
+def tidy_cells(codes: np.ndarray, uniques: np.ndarray) -> Cells:
+    """A text column as read, keyed by its stripped values; blank cells become empty (-1)."""
     if _all_tidy(uniques):
         return Cells(codes=codes, uniques=np.asarray(uniques, dtype=object))
     original = pd.Series(uniques, dtype=object)
@@ -148,7 +146,7 @@ def load_file(path: str | Path, *, kind: str | None = None, date_format: str | N
         problems.add(None, None, None, "the file has a header but no data rows; nothing to "
                      "import")
         return _empty(path, label, chosen, problems, unknown)
-    cells = {name: factorize_cells(raw.columns.pop(name)) for name in present}
+    cells = {name: tidy_cells(*raw.columns.pop(name)) for name in present}
     if chosen.name == "shopify_orders":
         from planner.store.importers.shopify import carry_order_columns
 
