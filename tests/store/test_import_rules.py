@@ -191,13 +191,28 @@ def _order_lines(path: Path, lines: int, seed: int) -> Path:
     return path
 
 
+def _journal_during_bulk_load(monkeypatch) -> list[str]:
+    """The journal mode the bulk write ran in, recorded as it ends."""
+    seen: list[str] = []
+    end = importing._end_bulk_load
+
+    def recording(db):
+        seen.append(db.execute("PRAGMA journal_mode").fetchone()[0])
+        end(db)
+
+    monkeypatch.setattr(importing, "_end_bulk_load", recording)
+    return seen
+
+
 def test_a_bulk_load_stores_exactly_what_a_normal_import_stores(tmp_path, monkeypatch):
     path = _order_lines(tmp_path / "sales.csv", 3000, seed=3)
     normal = open_workspace(tmp_path / "normal.db")
     import_files(normal, [path])
     monkeypatch.setattr(writers, "BULK_MIN_ROWS", 100)
+    journal = _journal_during_bulk_load(monkeypatch)
     bulk = open_workspace(tmp_path / "bulk.db")
     [summary] = import_files(bulk, [path])
+    assert journal == ["delete"]
     assert summary.inserted == 3000
     assert snapshot(bulk) == snapshot(normal)
     assert bulk.execute("PRAGMA foreign_keys").fetchone() == (1,)
@@ -205,5 +220,24 @@ def test_a_bulk_load_stores_exactly_what_a_normal_import_stores(tmp_path, monkey
     indexes = {r[0] for r in bulk.execute("SELECT name FROM sqlite_master WHERE type = 'index' "
                                           "AND tbl_name = 'sales'")}
     assert "sales_line" in indexes
+    # The bulk write used a rollback journal; the workspace is back on its write-ahead log.
+    assert bulk.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+    assert bulk.execute("PRAGMA synchronous").fetchone() == (1,)
+    assert not (tmp_path / "bulk.db-journal").exists()
     [again] = import_files(bulk, [path])
     assert (again.inserted, again.updated, again.unchanged) == (0, 0, 3000)
+
+
+def test_a_bulk_load_while_another_connection_reads_keeps_the_log(tmp_path, monkeypatch):
+    path = _order_lines(tmp_path / "sales.csv", 3000, seed=4)
+    monkeypatch.setattr(writers, "BULK_MIN_ROWS", 100)
+    db = open_workspace(tmp_path / "bulk.db")
+    reader = sqlite3.connect(tmp_path / "bulk.db")
+    assert reader.execute("SELECT count(*) FROM sales").fetchone() == (0,)
+    journal = _journal_during_bulk_load(monkeypatch)
+    [summary] = import_files(db, [path])
+    assert summary.inserted == 3000
+    assert journal == ["wal"]
+    assert reader.execute("SELECT count(*) FROM sales").fetchone() == (3000,)
+    assert db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+    reader.close()

@@ -94,7 +94,7 @@ def import_files(db: Database, paths: Sequence[str | Path], *, kind: str | None 
     threads = db.execute("PRAGMA threads").fetchone()[0]
     db.execute(f"PRAGMA cache_size = {-_IMPORT_CACHE_KIB}")
     db.execute("PRAGMA threads = 2")  # index builds sort on a second core
-    unchecked = _bulk_load(db, parsed, run)
+    bulk = _bulk_load(db, parsed, run)
     try:
         with db.atomic():
             done = 0.0
@@ -104,7 +104,7 @@ def import_files(db: Database, paths: Sequence[str | Path], *, kind: str | None 
                 summaries[i] = _write(db, file, run, step)
                 done += weights[i]
             _finish(db, run, parsed, summaries)
-            if unchecked:
+            if bulk:
                 _check_references(db)
             for i in order:
                 _log(db, parsed[i], summaries[i], user)
@@ -115,24 +115,48 @@ def import_files(db: Database, paths: Sequence[str | Path], *, kind: str | None 
     finally:
         db.execute(f"PRAGMA cache_size = {cache}")
         db.execute(f"PRAGMA threads = {threads}")
-        if unchecked:
-            db.execute("PRAGMA foreign_keys = ON")
+        if bulk:
+            _end_bulk_load(db)
     if progress:
         progress(1.0)
     return [summaries[i] for i in range(len(parsed))]
 
 
 def _bulk_load(db: Database, parsed: list[ParsedFile], run: Run) -> bool:
-    """Millions of order lines into an empty sales table: switch the per-row foreign-key lookup
-    off for this transaction (the importer creates a product for every SKU it writes, and
-    _check_references verifies every other table before committing). True when switched off."""
+    """Millions of order lines into an empty sales table: set the workspace up for one big
+    write. True when it was (then _end_bulk_load must follow).
+
+    - The per-row foreign-key lookup is off for this transaction: the importer creates a
+      product for every SKU it writes, and _check_references verifies every other table before
+      committing.
+    - When no other connection has the workspace open, the transaction uses a rollback journal
+      instead of the write-ahead log: pages appended to the file need no journal, so the new
+      lines are written once instead of twice (to the log, then into the file), which saves
+      about 3 s per 4 million lines. It is as crash-safe (synchronous = FULL meanwhile; a hot
+      journal is rolled back on the next open), and the log is switched back on afterwards.
+    """
     big = any(f.kind.name == "sales" and f.rows_read >= writers.BULK_MIN_ROWS for f in parsed)
     if not (big and run.sales_were_empty) or db.conn.in_transaction:
         return False
     if not db.execute("PRAGMA foreign_keys").fetchone()[0]:
         return False
     db.execute("PRAGMA foreign_keys = OFF")
+    try:
+        if db.execute("PRAGMA journal_mode = DELETE").fetchone()[0] == "delete":
+            db.execute("PRAGMA synchronous = FULL")
+    except sqlite3.OperationalError:
+        pass  # another connection has the workspace open: keep the log
     return True
+
+
+def _end_bulk_load(db: Database) -> None:
+    db.execute("PRAGMA foreign_keys = ON")
+    if db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+        db.execute("PRAGMA synchronous = NORMAL")
+        try:
+            db.execute("PRAGMA journal_mode = WAL")
+        except sqlite3.OperationalError:
+            pass  # a reader came along meanwhile; open_workspace switches the log on again
 
 
 def _check_references(db: Database) -> None:

@@ -26,7 +26,7 @@ import pandas as pd
 from planner.store.importers.kinds import normalize_header
 
 CHUNK_ROWS = 1_000_000
-_ARROW_BLOCK_BYTES = 8 * 1024 * 1024
+_ARROW_BLOCK_BYTES = 4 * 1024 * 1024
 _SNIFF_BYTES = 256 * 1024
 _DELIMITERS = [",", ";", "\t", "|"]
 
@@ -314,15 +314,21 @@ def _read_csv_rows(head: FileHeader, positions: dict[str, int], nrows: int | Non
 
 
 def _read_csv_arrow(head: FileHeader, positions: dict[str, int]) -> RawTable | None:
-    """The file read by pyarrow (all cores), or None when pyarrow's strict reading refuses it
-    (a row with more or fewer cells than the header, say): pandas then reads it."""
+    """The file read by pyarrow, or None when pyarrow's strict reading refuses it (a row with
+    more or fewer cells than the header, say): pandas then reads it.
+
+    The file streams through in blocks, each column dictionary-encoded block by block, so the
+    text of millions of cells never sits in memory at once; the blocks' dictionaries are unified
+    at the end."""
     import pyarrow as pa
     from pyarrow import csv as pa_csv
 
     names = [str(i) for i in range(len(head.header))]
     wanted = {name: str(position) for name, position in positions.items()}
+    parts: dict[str, list] = {name: [] for name in wanted}
+    rows = 0
     try:
-        table = pa_csv.read_csv(
+        reader = pa_csv.open_csv(
             head.path,
             read_options=pa_csv.ReadOptions(skip_rows=1, column_names=names,
                                             block_size=_ARROW_BLOCK_BYTES),
@@ -333,16 +339,30 @@ def _read_csv_arrow(head: FileHeader, positions: dict[str, int]) -> RawTable | N
                 include_columns=sorted(set(wanted.values()), key=int),
                 column_types={c: pa.string() for c in wanted.values()},
                 strings_can_be_null=False, quoted_strings_can_be_null=False))
+        for batch in reader:
+            for name, column in wanted.items():
+                parts[name].append(batch.column(column).dictionary_encode())
+            rows += batch.num_rows
     except (pa.ArrowException, UnicodeDecodeError):
         return None
-    columns = {}
-    for name, column in wanted.items():
-        encoded = table.column(column).dictionary_encode().combine_chunks()
-        columns[name] = (encoded.indices.to_numpy(zero_copy_only=False).astype(np.int32),
-                         encoded.dictionary.to_numpy(zero_copy_only=False).astype(object))
-    rows = np.arange(table.num_rows, dtype=np.int32) + head.header_row + 1
-    return RawTable(header=head.header, columns=columns, rows=rows, delimiter=head.delimiter,
-                    encoding=head.encoding)
+    columns = {name: _unified(parts.pop(name)) for name in list(parts)}
+    return RawTable(header=head.header, columns=columns,
+                    rows=np.arange(rows, dtype=np.int32) + head.header_row + 1,
+                    delimiter=head.delimiter, encoding=head.encoding)
+
+
+def _unified(chunks: list) -> tuple[np.ndarray, np.ndarray]:
+    """(per-row code, distinct texts) of a column's dictionary-encoded blocks."""
+    import pyarrow as pa
+
+    encoded = (pa.chunked_array(chunks, type=pa.dictionary(pa.int32(), pa.string()))
+               .unify_dictionaries().combine_chunks())
+    chunks.clear()
+    codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int32)
+    uniques = encoded.dictionary.to_numpy(zero_copy_only=False).astype(object, copy=False)
+    del encoded
+    pa.default_memory_pool().release_unused()  # hand Arrow's freed blocks back to the system
+    return codes, uniques
 
 
 def _read_csv_chunks(head: FileHeader, positions: dict[str, int], nrows: int | None,
