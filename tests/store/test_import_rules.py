@@ -178,16 +178,18 @@ def test_forecast_overrides_upsert_by_sku(db, tmp_path):
     assert db.execute("SELECT count(*) FROM forecast_overrides").fetchone() == (2,)
 
 
-def _order_lines(path: Path, lines: int, seed: int) -> Path:
+def _order_lines(path: Path, lines: int, seed: int, *, skus: int = 40,
+                 order_ids: bool = True) -> Path:
     rng = np.random.default_rng(seed)
     days = np.sort(rng.integers(0, 60, lines))
-    pd.DataFrame({
+    frame = pd.DataFrame({
         "date": (np.datetime64("2025-01-01") + days).astype(str),
-        "sku": [f"{i:05d}" for i in rng.integers(0, 40, lines)],
+        "sku": [f"{i:05d}" for i in rng.integers(0, skus, lines)],
         "quantity": rng.integers(0, 5, lines),
         "order_id": [f"SO{i}" for i in range(lines)],
         "unit_price": np.round(rng.uniform(1, 50, lines), 2),
-    }).to_csv(path, index=False)
+    })
+    frame.drop(columns=[] if order_ids else ["order_id"]).to_csv(path, index=False)
     return path
 
 
@@ -204,8 +206,11 @@ def _journal_during_bulk_load(monkeypatch) -> list[str]:
     return seen
 
 
-def test_a_bulk_load_stores_exactly_what_a_normal_import_stores(tmp_path, monkeypatch):
-    path = _order_lines(tmp_path / "sales.csv", 3000, seed=3)
+@pytest.mark.parametrize("skus, order_ids", [(40, True), (40, False), (2500, True)],
+                         ids=["few SKUs", "no order ids", "mostly distinct SKUs"])
+def test_a_bulk_load_stores_exactly_what_a_normal_import_stores(tmp_path, monkeypatch, skus,
+                                                                order_ids):
+    path = _order_lines(tmp_path / "sales.csv", 3000, seed=3, skus=skus, order_ids=order_ids)
     normal = open_workspace(tmp_path / "normal.db")
     import_files(normal, [path])
     monkeypatch.setattr(writers, "BULK_MIN_ROWS", 100)
@@ -224,6 +229,8 @@ def test_a_bulk_load_stores_exactly_what_a_normal_import_stores(tmp_path, monkey
     assert bulk.execute("PRAGMA journal_mode").fetchone() == ("wal",)
     assert bulk.execute("PRAGMA synchronous").fetchone() == (1,)
     assert not (tmp_path / "bulk.db-journal").exists()
+    assert bulk.execute("SELECT sum(order_lines), sum(quantity) FROM daily_demand").fetchone() \
+        == bulk.execute("SELECT count(*), sum(quantity) FROM sales").fetchone()
     [again] = import_files(bulk, [path])
     assert (again.inserted, again.updated, again.unchanged) == (0, 0, 3000)
 

@@ -204,17 +204,18 @@ def write_sales(db: Database, frame: pd.DataFrame,
                 presorted: bool = False, none_for_missing: bool = False
                 ) -> tuple[Counts, set[str]]:
     """Order lines: upsert by (sku, date, order_id); lines without order_id replace the
-    file's date range for its SKUs. Returns the counts and the SKUs whose sales changed.
-    ``presorted``: the frame is already ordered by (sku, date); ``none_for_missing``: see
+    file's date range for its SKUs. Returns the counts and the SKUs whose daily demand totals
+    must be rebuilt (a bulk load writes its totals itself). ``presorted``: the frame is already ordered by (sku, date); ``none_for_missing``: see
     object_values."""
     if frame.empty:
         return Counts(), set()
     if not presorted:
         frame = _sorted_by_sku_date(frame)
-    skus = set(pd.unique(frame["sku"]))
     if len(frame) >= BULK_MIN_ROWS and sales_table_empty(db):
         _bulk_insert_sales(db, frame, progress, none_for_missing)
-        return Counts(inserted=len(frame)), skus
+        _bulk_daily_demand(db, frame)
+        return Counts(inserted=len(frame)), set()
+    skus = set(pd.unique(frame["sku"]))
     counts = Counts()
     keyed = frame["order_id"].notna() if "order_id" in frame else pd.Series(False, frame.index)
     if keyed.any():
@@ -245,6 +246,29 @@ def _bulk_insert_sales(db: Database, frame: pd.DataFrame,
             db.execute(sql)
     finally:
         db.execute(f"PRAGMA cache_size = {cache}")
+
+
+def _group_codes(column: pd.Series) -> np.ndarray:
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        return column.cat.codes.to_numpy()
+    return pd.factorize(column.to_numpy(dtype=object))[0]
+
+
+def _bulk_daily_demand(db: Database, frame: pd.DataFrame) -> None:
+    """Daily totals of the lines just bulk-loaded into the empty sales table, summed from the
+    frame (ordered by sku, date) rather than read back from the table: what
+    store.demand.rebuild_daily_demand would store, in half the time."""
+    sku, date = _group_codes(frame["sku"]), _group_codes(frame["date"])
+    starts = np.flatnonzero(np.r_[True, (sku[1:] != sku[:-1]) | (date[1:] != date[:-1])])
+    quantity = frame["quantity"].to_numpy(dtype=np.int64)
+    totals = pd.DataFrame({
+        "sku": frame["sku"].iloc[starts].reset_index(drop=True),
+        "date": frame["date"].iloc[starts].reset_index(drop=True),
+        "quantity": np.add.reduceat(quantity, starts),
+        "order_lines": np.diff(np.r_[starts, len(frame)]),
+    })
+    db.execute("DELETE FROM daily_demand")  # the sales table was empty: nothing here is valid
+    insert_rows(db, "daily_demand", totals)
 
 
 _SIGNATURE = """
