@@ -205,8 +205,8 @@ def write_sales(db: Database, frame: pd.DataFrame,
                 ) -> tuple[Counts, set[str]]:
     """Order lines: upsert by (sku, date, order_id); lines without order_id replace the
     file's date range for its SKUs. Returns the counts and the SKUs whose daily demand totals
-    must be rebuilt (a bulk load writes its totals itself). ``presorted``: the frame is already ordered by (sku, date); ``none_for_missing``: see
-    object_values."""
+    must be rebuilt (a bulk load writes its totals itself). ``presorted``: the frame is already
+    ordered by (sku, date); ``none_for_missing``: see object_values."""
     if frame.empty:
         return Counts(), set()
     if not presorted:
