@@ -90,3 +90,22 @@ def test_rows_of_uneven_length_fall_back_to_the_forgiving_reader(tmp_path):
     assert (summary.rows_read, summary.inserted) == (2, 2)
     assert db.execute("SELECT sku, quantity FROM sales ORDER BY date").fetchall() == [
         ("A", 1), ("B", 2)]
+
+
+def test_without_pyarrow_the_same_files_import_to_the_same_workspace(tmp_path, monkeypatch):
+    from planner.store import open_workspace
+    from planner.store.importers import reading
+
+    files = sorted((FIXTURES / "good").glob("*.csv")) + [FIXTURES / "shopify" / "orders_export.csv"]
+    tables = ["products", "suppliers", "sales", "daily_demand", "inventory", "po_lines",
+              "backorders", "forecast_overrides"]
+
+    def imported(name):
+        db = open_workspace(tmp_path / name)
+        import_files(db, files)
+        return {t: sorted(map(tuple, db.execute(f"SELECT * FROM {t}"))) for t in tables}
+
+    fast = imported("fast.db")
+    monkeypatch.setattr(reading, "arrow_available", lambda: False)
+    assert imported("forgiving.db") == fast
+    assert fast["sales"] and fast["backorders"]

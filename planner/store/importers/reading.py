@@ -5,9 +5,11 @@ parsers in parsing.py turn the columns into values afterwards. Each column comes
 its distinct cell texts and, per row, which of them it holds.
 
 A UTF-8 CSV file with its header on the first line and the same number of cells on every row
-(nearly every export) is read by pyarrow's multi-threaded reader, about four times faster than
+(nearly every export) is read by pyarrow's multi-threaded reader, about twice as fast as
 pandas' on millions of lines; anything else (other encodings, rows of uneven length, lines
 before the header) by pandas' more forgiving reader, which gives the same cells and row numbers.
+pyarrow is optional at run time: the frozen desktop build leaves it out (75 MB) and reads every
+file with pandas.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
+import functools
+import importlib.util
 import io
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -301,7 +305,8 @@ def _read_csv_rows(head: FileHeader, positions: dict[str, int], nrows: int | Non
                    progress: Callable[[float], None] | None) -> RawTable:
     if not positions:
         return _finish(head, {}, [], head.delimiter, head.encoding)
-    if nrows is None and head.header_row == 1 and head.encoding in ("utf-8", "utf-8-sig"):
+    if (nrows is None and head.header_row == 1 and head.encoding in ("utf-8", "utf-8-sig")
+            and arrow_available()):
         table = _read_csv_arrow(head, positions)
         if table is not None:
             if progress:
@@ -311,6 +316,11 @@ def _read_csv_rows(head: FileHeader, positions: dict[str, int], nrows: int | Non
         return _read_csv_chunks(head, positions, nrows, progress, only_wanted=True)
     except _ShortRows:
         return _read_csv_chunks(head, positions, nrows, progress, only_wanted=False)
+
+
+@functools.cache
+def arrow_available() -> bool:
+    return importlib.util.find_spec("pyarrow") is not None
 
 
 def _read_csv_arrow(head: FileHeader, positions: dict[str, int]) -> RawTable | None:
@@ -339,10 +349,11 @@ def _read_csv_arrow(head: FileHeader, positions: dict[str, int]) -> RawTable | N
                 include_columns=sorted(set(wanted.values()), key=int),
                 column_types={c: pa.string() for c in wanted.values()},
                 strings_can_be_null=False, quoted_strings_can_be_null=False))
-        for batch in reader:
-            for name, column in wanted.items():
-                parts[name].append(batch.column(column).dictionary_encode())
-            rows += batch.num_rows
+        with reader:
+            for batch in reader:
+                for name, column in wanted.items():
+                    parts[name].append(batch.column(column).dictionary_encode())
+                rows += batch.num_rows
     except (pa.ArrowException, UnicodeDecodeError):
         return None
     columns = {name: _unified(parts.pop(name)) for name in list(parts)}
