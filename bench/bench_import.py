@@ -1,11 +1,12 @@
 """Benchmark: import a 10,000-SKU x 2-year sales CSV (millions of order lines).
 
-    python bench/bench_import.py [--skus 10000] [--days 730] [--data DIR] [--reimport]
+    python bench/bench_import.py [--skus 10000] [--days 730] [--data DIR] [--reimport] [--repeat 3]
 
 Generates the CSV once with numpy (deterministic for --seed; cached in --data), then imports it
 into a fresh workspace in a child process through the public API (planner.store.importers.
-import_files) and through `python -m planner import`, reporting order lines per second and the
-child's peak RSS. Target (issue 2): >= 200,000 lines/s, peak RSS < 1.5 GB.
+import_files) and through `python -m planner import`, --repeat times each (alternating, the disk
+synced before each run), reporting every run's order lines per second, the medians and the
+children's peak RSS. Target (issue 2): >= 200,000 lines/s, peak RSS < 1.5 GB.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import argparse
 import json
 import os
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -94,6 +96,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--data", default=os.path.join(tempfile.gettempdir(), "planner-bench"))
     parser.add_argument("--reimport", action="store_true", help="also time a second import")
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each (median reported)")
     parser.add_argument("--run-api", nargs=2, metavar=("CSV", "WORKSPACE"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.run_api:
@@ -110,33 +113,39 @@ def main() -> None:
     size_mb = csv_path.stat().st_size / 1e6
     print(f"file: {csv_path} ({size_mb:.0f} MB); load average {os.getloadavg()[0]:.2f}")
 
-    # The CLI child runs first: RUSAGE_CHILDREN's peak is the largest of all children so far.
-    workspace = _fresh_workspace(folder, "bench-cli.db")
-    started = time.perf_counter()
-    done = subprocess.run([sys.executable, "-m", "planner", "import", str(workspace),
-                           str(csv_path)], cwd=ROOT, capture_output=True, text=True)
-    cli_seconds = time.perf_counter() - started
-    cli_peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    if done.returncode != 0:
-        print(f"`python -m planner import` failed ({done.returncode}): {done.stderr.strip()}")
-
-    workspace = _fresh_workspace(folder, "bench-api.db")
-    command = [sys.executable, __file__, "--run-api", str(csv_path), str(workspace)]
-    output = subprocess.run(command + (["--reimport"] if args.reimport else []),
-                            check=True, capture_output=True, text=True).stdout
-    result = json.loads(output.strip().splitlines()[-1])
-    lines = result["lines"]
-    print(f"API import: {lines:,} lines in {result['seconds']:.1f} s = "
-          f"{lines / result['seconds']:,.0f} lines/s (CPU {result['cpu_seconds']:.1f} s = "
-          f"{lines / result['cpu_seconds']:,.0f} lines/CPU-s), peak RSS "
-          f"{result['peak_rss_mb']:.0f} MB")
-    if args.reimport:
-        print(f"re-import (nothing changes): {result['reimport_seconds']:.1f} s, "
-              f"{result['reimport_unchanged']:,} unchanged")
-    if done.returncode == 0:
-        print(f"`python -m planner import` end to end (process start included): "
-              f"{cli_seconds:.1f} s = {lines / cli_seconds:,.0f} lines/s, peak RSS "
-              f"{cli_peak_mb:.0f} MB")
+    cli_runs, api_runs = [], []
+    for _ in range(args.repeat):
+        # Dirty pages of the previous run's 500 MB workspace would otherwise be written back
+        # to disk during the next run's commit; each run starts from a synced disk.
+        os.sync()
+        workspace = _fresh_workspace(folder, "bench-cli.db")
+        started = time.perf_counter()
+        done = subprocess.run([sys.executable, "-m", "planner", "import", str(workspace),
+                               str(csv_path)], cwd=ROOT, capture_output=True, text=True)
+        if done.returncode != 0:
+            raise SystemExit(f"`python -m planner import` failed ({done.returncode}): "
+                             f"{done.stderr.strip()}")
+        cli_runs.append(time.perf_counter() - started)
+        os.sync()
+        workspace = _fresh_workspace(folder, "bench-api.db")
+        command = [sys.executable, __file__, "--run-api", str(csv_path), str(workspace)]
+        output = subprocess.run(command + (["--reimport"] if args.reimport else []),
+                                check=True, capture_output=True, text=True).stdout
+        api_runs.append(json.loads(output.strip().splitlines()[-1]))
+    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    lines = api_runs[0]["lines"]
+    for number, (cli, api) in enumerate(zip(cli_runs, api_runs, strict=True), start=1):
+        print(f"run {number}: API {api['seconds']:.1f} s = {lines / api['seconds']:,.0f} lines/s "
+              f"(CPU {api['cpu_seconds']:.1f} s); `python -m planner import` {cli:.1f} s = "
+              f"{lines / cli:,.0f} lines/s (process start and exit included)")
+        if args.reimport:
+            print(f"       re-import (nothing changes): {api['reimport_seconds']:.1f} s, "
+                  f"{api['reimport_unchanged']:,} unchanged")
+    api_median = statistics.median(r["seconds"] for r in api_runs)
+    cli_median = statistics.median(cli_runs)
+    print(f"median of {args.repeat}: API {lines / api_median:,.0f} lines/s, "
+          f"`python -m planner import` {lines / cli_median:,.0f} lines/s; "
+          f"peak RSS of any child {peak_mb:.0f} MB")
     print(f"load average after: {os.getloadavg()[0]:.2f}")
 
 
