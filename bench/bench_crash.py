@@ -1,6 +1,6 @@
 """Benchmark: SIGKILL an import of millions of sales lines at random moments.
 
-    python bench/bench_crash.py [--lines 2000000] [--kills 20] [--seed 1]
+    python bench/bench_crash.py [--lines 2000000] [--kills 20] [--seed 1] [--empty-sales]
 
 Runs the trials of tests/store/test_crash.py (same checks: after each kill the workspace opens,
 passes PRAGMA integrity_check and holds exactly the rows it held before the import) on a bigger
@@ -28,13 +28,15 @@ def main() -> None:
     parser.add_argument("--lines", type=int, default=2_000_000)
     parser.add_argument("--kills", type=int, default=20)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--empty-sales", action="store_true",
+                        help="import into a workspace without order lines (the bulk path)")
     args = parser.parse_args()
     from test_crash import run_crash_trials
 
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="planner-crash-") as folder:
         tally = run_crash_trials(Path(folder), lines=args.lines, kills=args.kills,
-                                 seed=args.seed)
+                                 seed=args.seed, empty_sales=args.empty_sales)
     tally["wall_seconds"] = round(time.perf_counter() - started, 1)
     tally["load_average"] = round(os.getloadavg()[0], 2)
     print(json.dumps(tally, indent=1))

@@ -89,10 +89,15 @@ def without_log_times(digests: dict[str, tuple[int, str]]) -> dict[str, tuple[in
     return {t: (d if t != "import_log" else (d[0], "")) for t, d in digests.items()}
 
 
-def make_workspace(path: Path) -> list[str]:
-    """A demo workspace; returns its SKUs."""
+def make_workspace(path: Path, *, empty_sales: bool = False) -> list[str]:
+    """A demo workspace (without its order lines when ``empty_sales``: the import then takes
+    the bulk path, with a rollback journal); returns its SKUs."""
     db = open_workspace(path)
     write_demo(db, skus=20, years=1, seed=5, as_of=dt.date(2025, 6, 2))
+    if empty_sales:
+        with db.conn:
+            db.execute("DELETE FROM sales")
+            db.execute("DELETE FROM daily_demand")
     skus = [r[0] for r in db.execute("SELECT sku FROM products ORDER BY sku")]
     db.conn.close()
     return skus
@@ -146,10 +151,11 @@ class Runner:
         self.proc.wait(timeout=60)
 
 
-def run_crash_trials(folder: Path, *, lines: int, kills: int, seed: int = 1) -> dict:
+def run_crash_trials(folder: Path, *, lines: int, kills: int, seed: int = 1,
+                     empty_sales: bool = False) -> dict:
     """Kill an import ``kills`` times; returns the tally (and asserts every workspace is good)."""
     workspace = folder / "shop.db"
-    skus = make_workspace(workspace)
+    skus = make_workspace(workspace, empty_sales=empty_sales)
     csv_path = folder / "sales.csv"
     write_sales_csv(csv_path, skus, lines)
     before = table_digests(workspace)
@@ -218,7 +224,7 @@ def run_crash_trials(folder: Path, *, lines: int, kills: int, seed: int = 1) -> 
                 tally["finished_before_kill"] += 1
                 assert without_log_times(now) == without_log_times(after)
                 shutil.copyfile(pristine, workspace)
-                for suffix in ("-wal", "-shm"):
+                for suffix in ("-wal", "-shm", "-journal"):
                     Path(f"{workspace}{suffix}").unlink(missing_ok=True)
                 moments.append(moment * 0.6)  # this run was quicker: kill it earlier instead
                 continue
@@ -246,9 +252,12 @@ def _phase_bucket(phase: str) -> str:
 
 @pytest.mark.slow
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="the runner forks one child per trial")
-def test_an_import_killed_at_random_moments_leaves_the_workspace_as_it_was(tmp_path):
+@pytest.mark.parametrize("empty_sales", [False, True],
+                         ids=["into stored sales", "bulk load into empty sales"])
+def test_an_import_killed_at_random_moments_leaves_the_workspace_as_it_was(tmp_path,
+                                                                         empty_sales):
     lines = int(os.environ.get("PLANNER_CRASH_LINES", "250000"))
     kills = int(os.environ.get("PLANNER_CRASH_KILLS", "20"))
-    tally = run_crash_trials(tmp_path, lines=lines, kills=kills)
+    tally = run_crash_trials(tmp_path, lines=lines, kills=kills, empty_sales=empty_sales)
     print(json.dumps(tally))
     assert tally["tried"] == tally["survived"] == kills
