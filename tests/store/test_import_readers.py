@@ -68,6 +68,36 @@ def test_the_readers_agree_on_awkward_but_regular_files(tmp_path, name):
     _assert_same(fast, forgiving)
 
 
+@pytest.mark.parametrize("block_bytes, order_ids_as_text", [(4096, False), (8 * 1024 * 1024, True)],
+                         ids=["many small blocks", "one block"])
+def test_the_readers_agree_on_thousands_of_lines(tmp_path, monkeypatch, block_bytes,
+                                                 order_ids_as_text):
+    """Repetitive columns are encoded block by block, mostly distinct ones (order ids, when the
+    first block is big enough to tell) once at the end; both ways give pandas' cells."""
+    from planner.store.importers import reading
+
+    monkeypatch.setattr(reading, "_ARROW_BLOCK_BYTES", block_bytes)
+    as_text = []
+    unified = reading._unified
+
+    def recording(chunks, *, encoded):
+        as_text.append(not encoded)
+        return unified(chunks, encoded=encoded)
+
+    monkeypatch.setattr(reading, "_unified", recording)
+    rng = np.random.default_rng(7)
+    lines = ["date,sku,quantity,order_id,channel"] + [
+        f"2025-01-{rng.integers(1, 29):02d},SKU-{rng.integers(0, 50)},{rng.integers(0, 9)},"
+        f"SO{i - (i % 4 == 3)},{'web' if rng.random() < 0.7 else ''}" for i in range(6000)]
+    path = tmp_path / "many.csv"
+    path.write_text("\n".join(lines) + "\n")
+    fast, forgiving = _both(path)
+    assert fast is not None
+    _assert_same(fast, forgiving)
+    assert len(fast.columns["order_id"][1]) == 4500
+    assert as_text == [False, False, False, order_ids_as_text, False]
+
+
 def test_the_fast_reader_reads_a_quoted_newline_as_one_cell(tmp_path):
     path = tmp_path / "q.csv"
     path.write_bytes(WRITTEN["quoted_newlines"])

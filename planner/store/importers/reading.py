@@ -329,7 +329,8 @@ def _read_csv_arrow(head: FileHeader, positions: dict[str, int]) -> RawTable | N
 
     The file streams through in blocks, each column dictionary-encoded block by block, so the
     text of millions of cells never sits in memory at once; the blocks' dictionaries are unified
-    at the end."""
+    at the end. A column whose values are mostly distinct in the first block (order ids) is
+    kept as text and encoded once at the end: unifying its big dictionaries would cost more."""
     import pyarrow as pa
     from pyarrow import csv as pa_csv
 
@@ -349,29 +350,40 @@ def _read_csv_arrow(head: FileHeader, positions: dict[str, int]) -> RawTable | N
                 include_columns=sorted(set(wanted.values()), key=int),
                 column_types={c: pa.string() for c in wanted.values()},
                 strings_can_be_null=False, quoted_strings_can_be_null=False))
+        distinct: set[str] = set()
         with reader:
             for batch in reader:
                 for name, column in wanted.items():
-                    parts[name].append(batch.column(column).dictionary_encode())
+                    cells = batch.column(column)
+                    if name not in distinct:
+                        cells = cells.dictionary_encode()
+                        if not rows and 2 * len(cells.dictionary) > max(len(cells), 1000):
+                            distinct.add(name)
+                            cells = cells.dictionary_decode()
+                    parts[name].append(cells)
                 rows += batch.num_rows
     except (pa.ArrowException, UnicodeDecodeError):
         return None
-    columns = {name: _unified(parts.pop(name)) for name in list(parts)}
+    columns = {name: _unified(parts.pop(name), encoded=name not in distinct)
+               for name in list(parts)}
     return RawTable(header=head.header, columns=columns,
                     rows=np.arange(rows, dtype=np.int32) + head.header_row + 1,
                     delimiter=head.delimiter, encoding=head.encoding)
 
 
-def _unified(chunks: list) -> tuple[np.ndarray, np.ndarray]:
-    """(per-row code, distinct texts) of a column's dictionary-encoded blocks."""
+def _unified(chunks: list, *, encoded: bool) -> tuple[np.ndarray, np.ndarray]:
+    """(per-row code, distinct texts) of a column's blocks, dictionary-encoded or text."""
     import pyarrow as pa
 
-    encoded = (pa.chunked_array(chunks, type=pa.dictionary(pa.int32(), pa.string()))
-               .unify_dictionaries().combine_chunks())
+    if encoded:
+        column = (pa.chunked_array(chunks, type=pa.dictionary(pa.int32(), pa.string()))
+                  .unify_dictionaries().combine_chunks())
+    else:
+        column = pa.chunked_array(chunks, type=pa.string()).dictionary_encode().combine_chunks()
     chunks.clear()
-    codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int32)
-    uniques = encoded.dictionary.to_numpy(zero_copy_only=False).astype(object, copy=False)
-    del encoded
+    codes = column.indices.to_numpy(zero_copy_only=False).astype(np.int32)
+    uniques = column.dictionary.to_numpy(zero_copy_only=False).astype(object, copy=False)
+    del column
     pa.default_memory_pool().release_unused()  # hand Arrow's freed blocks back to the system
     return codes, uniques
 
