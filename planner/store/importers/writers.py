@@ -15,6 +15,8 @@ import numpy as np
 import pandas as pd
 from sqlite_utils import Database
 
+from planner.store.importers.checks import checked_by_value
+
 BATCH_ROWS = 200_000
 #: Rows per INSERT statement in plain inserts: one statement with many rows costs CPython's
 #: sqlite3 about a third of one statement per row (fewer Python round trips per row).
@@ -235,8 +237,9 @@ def _bulk_insert_sales(db: Database, frame: pd.DataFrame,
                          "AND tbl_name = 'sales' AND sql IS NOT NULL").fetchall()
     for name, _ in indexes:
         db.execute(f"DROP INDEX [{name}]")
-    insert_rows(db, "sales", frame, [c for c in SALES_COLUMNS if c in frame], progress,
-                none_for_missing=none_for_missing)
+    columns = [c for c in SALES_COLUMNS if c in frame]
+    with checked_by_value(db, "sales", frame[columns]):
+        insert_rows(db, "sales", frame, columns, progress, none_for_missing=none_for_missing)
     # A small sort buffer lets SQLite sort the index in runs on two threads (PRAGMA threads);
     # one big in-memory sort is about twice as slow here.
     cache = db.execute("PRAGMA cache_size").fetchone()[0]
@@ -268,7 +271,8 @@ def _bulk_daily_demand(db: Database, frame: pd.DataFrame) -> None:
         "order_lines": np.diff(np.r_[starts, len(frame)]),
     })
     db.execute("DELETE FROM daily_demand")  # the sales table was empty: nothing here is valid
-    insert_rows(db, "daily_demand", totals)
+    with checked_by_value(db, "daily_demand", totals):
+        insert_rows(db, "daily_demand", totals)
 
 
 _SIGNATURE = """
