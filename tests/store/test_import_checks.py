@@ -46,8 +46,10 @@ def _lines(**changes) -> pd.DataFrame:
     return frame
 
 
-@pytest.mark.parametrize("column, value", [("date", "01/02/2025"), ("quantity", -1),
-                                           ("unit_price", -0.5)])
+@pytest.mark.parametrize("column, value", [
+    ("date", "01/02/2025"), ("quantity", -1), ("unit_price", -0.5),
+    ("quantity", "-5"),  # text that the INTEGER column would store as -5: checked as stored
+])
 def test_a_bad_value_stops_a_bulk_load_and_nothing_is_written(db, column, value):
     db.execute("INSERT INTO products(sku) VALUES ('A')")
     with pytest.raises(sqlite3.IntegrityError, match=f"CHECK constraint failed.*{column}"):

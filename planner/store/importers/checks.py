@@ -24,12 +24,13 @@ _PROBE_ROWS = 400
 _STRING = re.compile(r"'(?:[^']|'')*'")
 
 
-def column_checks(db: Database, table: str) -> dict[str, str] | None:
-    """{column: CHECK expression} of ``table`` (schema names are simple words), or None when a
-    CHECK is not confined to its own column."""
+def column_checks(db: Database, table: str) -> dict[str, tuple[str, str]] | None:
+    """{column: (declared type, CHECK expression)} of ``table`` (schema names are simple
+    words), or None when a CHECK is not confined to its own column."""
     sql = db.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?",
                      [table]).fetchone()[0]
-    columns = [row[1] for row in db.execute(f"PRAGMA table_info([{table}])")]
+    types = {row[1]: row[2] for row in db.execute(f"PRAGMA table_info([{table}])")}
+    columns = list(types)
     body = sql[sql.index("(") + 1:sql.rindex(")")]
     checks: dict[str, str] = {}
     for line in body.splitlines():
@@ -43,7 +44,7 @@ def column_checks(db: Database, table: str) -> dict[str, str] | None:
         words = set(re.findall(r"[A-Za-z_]\w*", _STRING.sub("", expression)))
         if words & (set(columns) - {name}):
             return None
-        checks[name] = expression
+        checks[name] = (types[name], expression)
     return checks
 
 
@@ -70,17 +71,28 @@ def _distinct(values: pd.Series) -> list:
     return pd.unique(values.to_numpy(dtype=object, na_value=None)).tolist()
 
 
-def _first_failing(db: Database, column: str, expression: str, values: list) -> object:
-    """A value for which the CHECK expression is false, or None when all pass. A CHECK fails
-    only when its expression is false (NULL passes), as in SQLite."""
-    for start in range(0, len(values), _PROBE_ROWS):
-        part = values[start:start + _PROBE_ROWS]
-        rows = ", ".join("(?)" for _ in part)
-        bad = db.execute(f"WITH v([{column}]) AS (VALUES {rows}) SELECT [{column}] FROM v "
-                         f"WHERE NOT coalesce(({expression}), 1) LIMIT 1", part).fetchone()
-        if bad is not None:
-            return bad
-    return None
+def _refuse_failing(db: Database, column: str, declared: str, expression: str,
+                    values: list) -> None:
+    """Insert the values into a TEMP column with the same type and CHECK, so SQLite converts
+    and checks them exactly as it would the table's; the first refused value raises SQLite's
+    sqlite3.IntegrityError, with the value named."""
+    probe = "_check_probe"
+    db.execute(f"DROP TABLE IF EXISTS temp.[{probe}]")
+    db.execute(f"CREATE TEMP TABLE [{probe}] ([{column}] {declared} CHECK ({expression})) STRICT")
+    try:
+        for start in range(0, len(values), _PROBE_ROWS):
+            part = values[start:start + _PROBE_ROWS]
+            try:
+                db.execute(f"INSERT INTO temp.[{probe}] VALUES "
+                           + ", ".join("(?)" for _ in part), part)
+            except sqlite3.IntegrityError:
+                for value in part:
+                    try:
+                        db.execute(f"INSERT INTO temp.[{probe}] VALUES (?)", [value])
+                    except sqlite3.IntegrityError as exc:
+                        raise sqlite3.IntegrityError(f"{exc} ({column} = {value!r})") from None
+    finally:
+        db.execute(f"DROP TABLE IF EXISTS temp.[{probe}]")
 
 
 @contextlib.contextmanager
@@ -90,12 +102,9 @@ def checked_by_value(db: Database, table: str, frame: pd.DataFrame) -> Iterator[
     value fails."""
     checks = column_checks(db, table) or {}
     try:
-        for column, expression in checks.items():
+        for column, (declared, expression) in checks.items():
             if column in frame:
-                bad = _first_failing(db, column, expression, _distinct(frame[column]))
-                if bad is not None:
-                    raise sqlite3.IntegrityError(
-                        f"CHECK constraint failed: {expression} ({column} = {bad[0]!r})")
+                _refuse_failing(db, column, declared, expression, _distinct(frame[column]))
     except sqlite3.OperationalError:
         checks = {}  # an expression this cannot run on its own: keep SQLite's per-row checks
     if not checks:
