@@ -214,23 +214,33 @@ def test_made_to_order_skus_are_still_forecast_but_marked():
     assert models["why_model"].startswith("Made to order;")
 
 
-@pytest.mark.parametrize("kind", ["poisson", "normal"])
-def test_eighty_percent_intervals_hold_about_eighty_percent_of_what_happens_next(kind):
-    rng = np.random.default_rng(9 if kind == "poisson" else 10)
-    n_skus = 150
-    days = pd.date_range(end=pd.Timestamp(AS_OF) + pd.Timedelta(days=182), periods=912)
-    history_days = days[days <= pd.Timestamp(AS_OF)]
+def _stationary_demand(kind: str, *, seed: int, n_skus: int, days: int, future_days: int):
+    """Daily demand at steady rates (Poisson, or normal around the rate), ending ``future_days``
+    after AS_OF: (all days, the days up to AS_OF, quantities SKU × day, SKUs, the history as
+    daily rows)."""
+    rng = np.random.default_rng(seed)
+    dates = pd.date_range(end=pd.Timestamp(AS_OF) + pd.Timedelta(days=future_days),
+                          periods=days)
+    history_days = dates[dates <= pd.Timestamp(AS_OF)]
     rates = rng.uniform(0.5, 12.0, n_skus)
     if kind == "poisson":
-        qty = rng.poisson(rates[:, None], size=(n_skus, len(days)))
+        qty = rng.poisson(rates[:, None], size=(n_skus, len(dates)))
     else:
-        noise = rng.normal(0, 1, size=(n_skus, len(days))) * (0.6 * rates[:, None] + 1)
+        noise = rng.normal(0, 1, size=(n_skus, len(dates))) * (0.6 * rates[:, None] + 1)
         qty = np.maximum(np.round(rates[:, None] + noise), 0)
     skus = [f"S{i}" for i in range(n_skus)]
     past = qty[:, : len(history_days)]
     r, c = np.nonzero(past)
     daily = pd.DataFrame({"sku": np.array(skus)[r], "date": history_days[c],
                           "quantity": past[r, c]})
+    return dates, history_days, qty, skus, daily
+
+
+@pytest.mark.parametrize("kind", ["poisson", "normal"])
+def test_eighty_percent_intervals_hold_about_eighty_percent_of_what_happens_next(kind):
+    n_skus = 150
+    days, history_days, qty, skus, daily = _stationary_demand(
+        kind, seed=9 if kind == "poisson" else 10, n_skus=n_skus, days=912, future_days=182)
     result = _forecast(daily, skus)
     future = pd.DataFrame(qty[:, len(history_days):], index=skus,
                           columns=days[len(history_days):])
@@ -247,21 +257,9 @@ def test_eighty_percent_intervals_hold_about_eighty_percent_of_what_happens_next
 
 @pytest.mark.parametrize("kind", ["poisson", "normal"])
 def test_the_lead_time_spread_covers_the_next_lead_time_like_a_95_percent_policy_expects(kind):
-    rng = np.random.default_rng(11 if kind == "poisson" else 12)
-    n_skus, window = 300, 35  # 28 days lead time + 7 review
-    days = pd.date_range(end=pd.Timestamp(AS_OF) + pd.Timedelta(days=window), periods=765)
-    history_days = days[days <= pd.Timestamp(AS_OF)]
-    rates = rng.uniform(0.5, 12.0, n_skus)
-    if kind == "poisson":
-        qty = rng.poisson(rates[:, None], size=(n_skus, len(days)))
-    else:
-        noise = rng.normal(0, 1, size=(n_skus, len(days))) * (0.6 * rates[:, None] + 1)
-        qty = np.maximum(np.round(rates[:, None] + noise), 0)
-    skus = [f"S{i}" for i in range(n_skus)]
-    past = qty[:, : len(history_days)]
-    r, c = np.nonzero(past)
-    daily = pd.DataFrame({"sku": np.array(skus)[r], "date": history_days[c],
-                          "quantity": past[r, c]})
+    window = 35  # 28 days lead time + 7 review
+    _days, history_days, qty, skus, daily = _stationary_demand(
+        kind, seed=11 if kind == "poisson" else 12, n_skus=300, days=765, future_days=window)
     models = _forecast(daily, skus).models
     actual = qty[:, len(history_days):].sum(axis=1)
     mean = models["demand_per_day"].to_numpy() * window
