@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -56,13 +57,13 @@ class MainWindow(QMainWindow):
     #: emitted after a PDF export: the files written
     pdfs_exported = Signal(list)
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, *, as_of: dt.date | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Planner")
         self.setObjectName("main_window")
         self.tasks = TaskManager(self)
         self.tasks.dialog_parent = self
-        self.session = Session(self.tasks, self)
+        self.session = Session(self.tasks, self, as_of=as_of)
         self.backups = BackupController(self, self.session)
         self.actions_by_id = build_actions(self)
         self._build_undo_actions()

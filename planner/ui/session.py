@@ -43,12 +43,14 @@ class Session(QObject):
     plan_failed = Signal(str)
     settings_changed = Signal()
 
-    def __init__(self, tasks: TaskManager, parent: QObject | None = None) -> None:
+    def __init__(self, tasks: TaskManager, parent: QObject | None = None, *,
+                 as_of: dt.date | None = None) -> None:
         super().__init__(parent)
         self.tasks = tasks
         self.path: Path | None = None
         self.db: Any = None
-        self.as_of: dt.date = dt.date.today()
+        #: plans are as of this date (today unless the user, or a test, picks another)
+        self.as_of: dt.date = as_of or dt.date.today()
         self.data: Any = None
         self.plan: Any = None
         self.plan_seconds: float = 0.0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 
 import pytest
@@ -12,6 +13,8 @@ from planner.ui import errors
 
 DEMO_SKUS = 30
 DEMO_YEARS = 2.0
+#: Every UI test plans as of this date, whatever the calendar says (the demo is written as of it).
+AS_OF = dt.date(2026, 12, 2)
 
 
 @pytest.fixture(autouse=True)
@@ -30,7 +33,7 @@ def demo_template(tmp_path_factory):
 
     path = tmp_path_factory.mktemp("demo") / "demo.db"
     db = open_workspace(path)
-    write_demo(db, skus=DEMO_SKUS, years=DEMO_YEARS, seed=7)
+    write_demo(db, skus=DEMO_SKUS, years=DEMO_YEARS, seed=7, as_of=AS_OF)
     db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     db.conn.close()
     return path
@@ -49,7 +52,7 @@ def window(qtbot):
     """The main window, closed (and its workers stopped) after the test."""
     from planner.ui.main_window import MainWindow
 
-    win = MainWindow()
+    win = MainWindow(as_of=AS_OF)
     qtbot.addWidget(win)
     win.show()
     yield win
@@ -63,11 +66,9 @@ def window(qtbot):
 @pytest.fixture(scope="session")
 def demo_outcome(demo_template):
     """The demo's plan, computed once per run by the app's own worker function."""
-    import datetime as dt
-
     from planner.ui.operations import compute_plan
 
-    return compute_plan(demo_template, dt.date.today(), lambda _f, _w: None)
+    return compute_plan(demo_template, AS_OF, lambda _f, _w: None)
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from PySide6.QtCore import QDate, Qt
 
-from tests.ui.conftest import DEMO_SKUS, DEMO_YEARS, open_and_wait, wait_idle
+from tests.ui.conftest import AS_OF, DEMO_SKUS, DEMO_YEARS, open_and_wait, wait_idle
 
 
 def _db_rows(window, sql, params=()):
@@ -121,7 +121,13 @@ def _po_line_with_customers(plan):
     return counts.index[0]
 
 
-def test_moving_a_po_two_weeks_later_moves_its_customers_ship_dates(planned, qtbot):
+@pytest.mark.parametrize("days_before", [0, 7, 14])
+def test_moving_a_po_two_weeks_later_moves_its_customers_ship_dates(planned, qtbot, days_before):
+    # a few as-of dates, so that different POs and queues are in play (the demo is fixed)
+    if days_before:
+        with qtbot.waitSignal(planned.session.plan_ready, timeout=90_000):
+            planned.as_of_edit.setDate(QDate(AS_OF - dt.timedelta(days=days_before)))
+        wait_idle(qtbot, planned)
     po_number, sku = _po_line_with_customers(planned.session.plan)
     planned.show_page("purchase_orders")
     orders = planned.pages["purchase_orders"]
@@ -317,7 +323,7 @@ def test_the_last_plan_is_shown_at_once_next_time_while_replanning(qtbot, demo_p
     from planner.ui.main_window import MainWindow
     from planner.ui.plan_worker import cache_file
 
-    first = MainWindow()
+    first = MainWindow(as_of=AS_OF)
     qtbot.addWidget(first)
     with qtbot.waitSignal(first.session.plan_ready, timeout=90_000):
         first.open_workspace(demo_path)
@@ -325,7 +331,7 @@ def test_the_last_plan_is_shown_at_once_next_time_while_replanning(qtbot, demo_p
     fresh = first.session.plan
     first.close()
 
-    second = MainWindow()
+    second = MainWindow(as_of=AS_OF)
     qtbot.addWidget(second)
     with qtbot.waitSignal(second.session.plan_ready, timeout=30_000):
         second.open_workspace(demo_path)

@@ -34,7 +34,7 @@ def test_a_new_empty_workspace_offers_the_demo_and_import(window, tmp_path, qtbo
 
 
 def test_window_layout_and_last_workspace_are_remembered(qtbot, tmp_path):
-    first = MainWindow()
+    first = MainWindow(as_of=AS_OF)
     qtbot.addWidget(first)
     first.show()
     first.resize(first.width(), first.minimumSizeHint().height() + 23)
@@ -45,7 +45,7 @@ def test_window_layout_and_last_workspace_are_remembered(qtbot, tmp_path):
     first.close()
     assert paths.last_workspace() == (tmp_path / "kept.db").resolve()
     assert str((tmp_path / "kept.db").resolve()) in paths.recent_workspaces()
-    second = MainWindow()
+    second = MainWindow(as_of=AS_OF)
     qtbot.addWidget(second)
     assert second.height() == height
     second.close()

@@ -12,6 +12,7 @@ from typing import Any
 import pandas as pd
 from PySide6.QtCore import QDate, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
+    QComboBox,
     QDateEdit,
     QHBoxLayout,
     QLabel,
@@ -35,6 +36,9 @@ from planner.ui.views.common import (
     make_table,
     note,
 )
+
+#: what the date editor applies to
+ALL_LINES, ONE_LINE = "all", "one"
 
 LINE_COLUMNS = [
     Column("sku", "SKU"),
@@ -143,17 +147,28 @@ class WhatIfView(QWidget):
                               "recomputed for this PO's products as you change the date or "
                               "quantities; Edit ▸ Undo takes an applied change back."))
         controls = QHBoxLayout()
-        controls.addWidget(QLabel("Expected date for the whole PO"))
+        controls.addWidget(QLabel("Move every line by"))
+        for label, days in (("−1 week", -7), ("+1 week", 7), ("+2 weeks", 14)):
+            button = QPushButton(label)
+            button.setToolTip(f"Each line of this PO arrives {abs(days)} days "
+                              f"{'earlier' if days < 0 else 'later'} than now tried")
+            button.clicked.connect(lambda _=False, d=days: self.shift(d))
+            controls.addWidget(button)
+        controls.addSpacing(24)
+        controls.addWidget(QLabel("Set the expected date of"))
+        self.date_scope = QComboBox()
+        self.date_scope.setObjectName("what_if_date_scope")
+        self.date_scope.addItem("every line", ALL_LINES)
+        self.date_scope.addItem("the selected line", ONE_LINE)
+        self.date_scope.setToolTip("Which lines the date on the right applies to")
+        self.date_scope.currentIndexChanged.connect(lambda _i: self._show_date())
+        controls.addWidget(self.date_scope)
         self.date = QDateEdit()
         self.date.setObjectName("what_if_date")
         self.date.setCalendarPopup(True)
         self.date.setDisplayFormat("yyyy-MM-dd")
         self.date.dateChanged.connect(self._date_changed)
         controls.addWidget(self.date)
-        for label, days in (("−1 week", -7), ("+1 week", 7), ("+2 weeks", 14)):
-            button = QPushButton(label)
-            button.clicked.connect(lambda _=False, d=days: self.shift(d))
-            controls.addWidget(button)
         controls.addStretch(1)
         layout.addLayout(controls)
 
@@ -171,8 +186,9 @@ class WhatIfView(QWidget):
         upper_row.setContentsMargins(0, 0, 0, 0)
         self.line_model = FrameTableModel(LINE_COLUMNS, self)
         self.line_model.edited.connect(self._quantity_edited)
-        self.line_table, _ = make_table(self.line_model, parent=self)
+        self.line_table, self.line_proxy = make_table(self.line_model, parent=self)
         self.line_table.setObjectName("what_if_lines")
+        self.line_table.selectionModel().currentRowChanged.connect(lambda *_: self._show_date())
         upper_row.addWidget(self.line_table, 3)
         self.chart = ChartView(min_height=200)
         self.chart.setMinimumWidth(380)
@@ -212,13 +228,9 @@ class WhatIfView(QWidget):
         skus = sorted(self.lines["sku"].astype(str).unique())
         self._skus = skus
         self._baseline = self.session.what_if.baseline(skus)
-        first = self.lines["expected_date"].min()
-        self.date.blockSignals(True)
-        self.date.setDate(QDate(pd.Timestamp(first).date()) if pd.notna(first)
-                          else QDate(self.session.as_of))
-        self.date.blockSignals(False)
         self.line_model.set_frame(self.lines)
         fit_columns(self.line_table, max_width=170)
+        self._show_date()
         self.recompute()
 
     def _on_plan(self, _plan: Any) -> None:
@@ -229,16 +241,58 @@ class WhatIfView(QWidget):
     def _date_changed(self, date: QDate) -> None:
         if self.lines.empty:
             return
-        self.lines["new_expected_date"] = pd.Timestamp(date.toPython())
+        rows = self._scope_rows()
+        self.lines.loc[rows, "new_expected_date"] = pd.Timestamp(date.toPython())
         self.line_model.set_frame(self.lines)
         self._timer.start()
 
-    def shift(self, days: int) -> None:
-        """Move the whole PO by some days from the date shown."""
-        self.date.setDate(self.date.date().addDays(days))
+    def _scope_rows(self) -> list[int]:
+        """The frame rows the date editor applies to: every line, or the selected one."""
+        if self.date_scope.currentData() == ALL_LINES:
+            return list(self.lines.index)
+        return [self._selected_row()]
 
-    def set_expected_date(self, date: dt.date) -> None:
-        self.date.setDate(QDate(date))
+    def _selected_row(self) -> int:
+        """The selected line's frame row; else the line the what-if was opened on; else the first."""
+        current = self.line_table.currentIndex()
+        if current.isValid():
+            return self.line_model.frame_row(self.line_proxy.mapToSource(current).row())
+        if self.focus_sku is not None:
+            hits = self.lines.index[self.lines["sku"].astype(str) == str(self.focus_sku)]
+            if len(hits):
+                return int(hits[0])
+        return int(self.lines.index[0])
+
+    def _show_date(self) -> None:
+        """Show the tried date of the line the editor speaks for (earliest line for 'every line')."""
+        if self.lines.empty:
+            return
+        if self.date_scope.currentData() == ALL_LINES:
+            shown = pd.Timestamp(self.lines["new_expected_date"].min())
+        else:
+            shown = pd.Timestamp(self.lines.at[self._selected_row(), "new_expected_date"])
+        self.date.blockSignals(True)
+        self.date.setDate(QDate(shown.date()) if pd.notna(shown) else QDate(self.session.as_of))
+        self.date.blockSignals(False)
+
+    def shift(self, days: int) -> None:
+        """Move every line of the PO by exactly ``days`` from the dates now tried."""
+        if self.lines.empty:
+            return
+        tried = pd.to_datetime(self.lines["new_expected_date"])
+        self.lines["new_expected_date"] = tried + pd.Timedelta(days=days)
+        self.line_model.set_frame(self.lines)
+        self._show_date()
+        self._timer.start()
+
+    def set_expected_date(self, date: dt.date, *, every_line: bool = True) -> None:
+        """Try one date for every line of the PO, or (``every_line=False``) the selected line."""
+        self.date_scope.setCurrentIndex(self.date_scope.findData(ALL_LINES if every_line
+                                                                  else ONE_LINE))
+        if self.date.date().toPython() == date:
+            self._date_changed(QDate(date))  # the editor shows it already: apply it anyway
+        else:
+            self.date.setDate(QDate(date))
 
     def _quantity_edited(self, frame_row: int, key: str, value: Any) -> None:
         try:
