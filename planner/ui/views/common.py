@@ -94,7 +94,10 @@ def search_mask(frame: Any, box: QLineEdit) -> np.ndarray:
     text = box.text().strip().lower()
     if not text:
         return np.ones(len(frame), dtype=bool)
-    return frame["_search"].str.contains(text, regex=False).to_numpy(bool)
+    hits = frame["_search"].astype("string").str.contains(text, regex=False)
+    # a fresh, writable array: callers narrow it in place with the page's filters (pandas 3's
+    # copy-on-write hands out read-only views otherwise)
+    return hits.to_numpy(dtype=bool, na_value=False, copy=True)
 
 
 def page_header(page: QWidget, title: str) -> tuple[QVBoxLayout, QHBoxLayout, QLabel]:
