@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from planner.ui import paths
 from planner.ui.main_window import PAGES, MainWindow
-from tests.ui.conftest import open_and_wait, wait_idle
+from tests.ui.conftest import AS_OF, open_and_wait, wait_idle
 
 
 def test_every_page_is_reachable_from_the_navigation(window):
