@@ -26,6 +26,11 @@ class Kind:
     key: tuple[str, ...] = ()
     description: str = ""
     ignored: frozenset[str] = field(default_factory=frozenset)
+    #: At least one of these columns must be in the header (and filled in each row).
+    one_of: tuple[str, ...] = ()
+    #: (pattern, replacement) rewrites of a normalized header name, for spellings the file's
+    #: owner writes differently from ours (Shopify's "On hand (current)" is on_hand).
+    rewrites: tuple[tuple[str, str], ...] = ()
 
     @property
     def required(self) -> list[str]:
@@ -38,12 +43,22 @@ class Kind:
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)
 
+    def header_key(self, name: object) -> str:
+        """The column name a header cell means in a file of this kind."""
+        return _rewrite(normalize_header(name), self.rewrites)
+
 
 def normalize_header(name: object) -> str:
     """Header text as matched: case-insensitive, surrounding spaces ignored, inner spaces as '_'."""
     text = "" if name is None else str(name)
     text = text.replace("\ufeff", "").strip().lower()
     return re.sub(r"[\s\-]+", "_", text)
+
+
+def _rewrite(key: str, rewrites: Iterable[tuple[str, str]]) -> str:
+    for pattern, replacement in rewrites:
+        key = re.sub(pattern, replacement, key)
+    return key
 
 
 def _c(name: str, type_: str, required: bool = False, blank_ok: bool = False) -> Column:
@@ -68,11 +83,28 @@ SHOPIFY_ORDER_COLUMNS = [
     "Payment ID", "Payment Terms Name", "Next Payment Due At", "Payment References",
 ]
 
+#: Shopify Admin > Products > Inventory > Export, in its older header spelling.
 SHOPIFY_INVENTORY_COLUMNS = [
     "Handle", "Title", "Option1 Name", "Option1 Value", "Option2 Name", "Option2 Value",
     "Option3 Name", "Option3 Value", "SKU", "HS Code", "COO", "Location", "Incoming",
     "Unavailable", "Committed", "Available", "On hand",
 ]
+
+#: The same export as Shopify writes it now: a Bin name column, the quantities Shopify computes
+#: marked "(not editable)", and On hand as the current count next to a column for a new one.
+SHOPIFY_INVENTORY_COLUMNS_CURRENT = [
+    *SHOPIFY_INVENTORY_COLUMNS[:12], "Bin name", "Incoming (not editable)",
+    "Unavailable (not editable)", "Committed (not editable)", "Available (not editable)",
+    "On hand (current)", "On hand (new)",
+]
+
+#: A parenthesised note after a Shopify quantity header: "(new)" names the column for a count
+#: to be imported into Shopify (on_hand_new); any other note ("(not editable)", "(current)")
+#: leaves the quantity it describes.
+_SHOPIFY_SUFFIXES = ((r"^(.+?)_*\(_*new_*\)$", r"\1_new"), (r"^(.+?)_*\([^()]*\)$", r"\1"))
+
+#: Shopify's quantity columns, any one of which tells a location's stock.
+SHOPIFY_QUANTITIES = ("on_hand", "available", "on_hand_new", "available_new")
 
 _KINDS = [
     Kind("products", (
@@ -124,9 +156,13 @@ _KINDS = [
         _c("option2_value", "text"), _c("option3_value", "text"),
         _c("sku", "key", True, blank_ok=True),
         _c("location", "text"), _c("unavailable", "count"), _c("committed", "count"),
-        _c("available", "count", True), _c("on_hand", "count"),
+        _c("available", "count"), _c("on_hand", "count"), _c("on_hand_new", "count"),
+        _c("available_new", "count"),
     ), description="Shopify Admin > Products > Inventory > Export",
-        ignored=frozenset(normalize_header(c) for c in SHOPIFY_INVENTORY_COLUMNS)),
+        ignored=frozenset(name for c in SHOPIFY_INVENTORY_COLUMNS + SHOPIFY_INVENTORY_COLUMNS_CURRENT
+                          for name in (normalize_header(c),
+                                       _rewrite(normalize_header(c), _SHOPIFY_SUFFIXES))),
+        one_of=SHOPIFY_QUANTITIES, rewrites=_SHOPIFY_SUFFIXES),
 ]
 
 #: Every import kind by name, in the order files are written within one import.
@@ -137,19 +173,32 @@ class KindError(ValueError):
     """A file whose kind cannot be told from its header (or a kind name that does not exist)."""
 
 
+def _needs(kind: Kind) -> str:
+    needs = ", ".join(kind.required)
+    if kind.one_of:
+        needs += " and one of " + ", ".join(kind.one_of)
+    return needs
+
+
 def _describe(kinds: Iterable[Kind]) -> str:
-    return "; ".join(f"{k.name} needs {', '.join(k.required)}" for k in kinds)
+    return "; ".join(f"{k.name} needs {_needs(k)}" for k in kinds)
+
+
+def _fits(kind: Kind, header: set[str]) -> bool:
+    return set(kind.required) <= header and (not kind.one_of or bool(header & set(kind.one_of)))
 
 
 def detect_kind(columns: Iterable[object]) -> str:
     """The kind whose columns best match a header; KindError naming the candidates if unclear."""
-    header = {normalize_header(c) for c in columns} - {""}
+    names = list(columns)
     scored = []
     for kind in _KINDS:
-        if set(kind.required) <= header:
+        header = {kind.header_key(c) for c in names} - {""}
+        if _fits(kind, header):
             matched = len(header & (set(kind.column_names) | kind.ignored))
-            scored.append((matched, len(kind.required), kind))
+            scored.append((matched, len(kind.required) + bool(kind.one_of), kind))
     if not scored:
+        header = {normalize_header(c) for c in names} - {""}
         raise KindError("cannot tell what kind of file this is from its header ("
                         + ", ".join(sorted(header)) + "). The kinds and their required columns: "
                         + _describe(_KINDS) + ". Rename the header or give --kind.")

@@ -8,7 +8,7 @@ millions of order lines costs a few whole-array passes.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -138,7 +138,8 @@ def load_file(path: str | Path, *, kind: str | None = None, date_format: str | N
     if problems:
         return _empty(path, label, chosen, problems, unknown)
     try:
-        raw = read_rows(head, set(present), nrows=nrows, progress=progress)
+        raw = read_rows(head, set(present), nrows=nrows, progress=progress,
+                        key=chosen.header_key)
     except UnreadableFile as exc:
         problems.add(None, None, None, str(exc))
         return _empty(path, label, chosen, problems, unknown)
@@ -163,8 +164,22 @@ def load_file(path: str | Path, *, kind: str | None = None, date_format: str | N
     parsed = ParsedFile(path, label, chosen, frame, present, unknown, problems,
                         notes=list(head.notes), rows_read=len(frame))
     _check_rows(parsed, keys)
+    if chosen.rewrites:
+        _name_columns_as_written(problems, head, chosen)
     problems.sort(key=lambda p: (p.row is not None, p.row or 0))
     return parsed
+
+
+def _name_columns_as_written(problems: ProblemList, head: FileHeader, kind: Kind) -> None:
+    """Problems name a column the way the file's header writes it when our name for it is
+    another word (a Shopify file's 'On hand (current)' rather than on_hand)."""
+    written: dict[str, str] = {}
+    for name in head.header:
+        if kind.header_key(name) != normalize_header(name):
+            written.setdefault(kind.header_key(name), name.strip())
+    for i, problem in enumerate(problems):
+        if problem.column in written:
+            problems[i] = replace(problem, column=written[problem.column])
 
 
 def _guarded(path: Path) -> Path:
@@ -189,7 +204,7 @@ def _check_header(head: FileHeader, kind: Kind,
     unknown: list[str] = []
     known = set(kind.column_names) | kind.ignored
     for position, name in enumerate(head.header, start=1):
-        key = normalize_header(name)
+        key = kind.header_key(name)
         if not key:
             continue
         if key in seen and key in kind.column_names:
@@ -205,6 +220,11 @@ def _check_header(head: FileHeader, kind: Kind,
         problems.add(None, name, None,
                      f"the required column is missing; {kind.name} files need the columns "
                      f"{', '.join(kind.required)} (found: {found})")
+    if kind.one_of and not any(c in seen for c in kind.one_of):
+        found = ", ".join(h for h in head.header if h)
+        problems.add(None, kind.one_of[0], None,
+                     f"a quantity column is missing; {kind.name} files need one of the "
+                     f"columns {', '.join(kind.one_of)} (found: {found})")
     return [c for c in kind.column_names if c in seen], unknown
 
 
@@ -407,6 +427,22 @@ def _check_rows(parsed: ParsedFile, keys: dict[str, Cells]) -> None:
                          f"on or after start_date ({frame['start_date'].iat[pos]})")
     if kind.name == "purchase_orders":
         _check_po_headers(parsed)
+    if kind.one_of:
+        _check_one_of(parsed)
+
+
+def _check_one_of(parsed: ParsedFile) -> None:
+    """Each row fills at least one of its kind's one_of columns (a Shopify inventory row needs
+    a quantity; 'not stocked' is one)."""
+    frame = parsed.frame
+    given = [c for c in parsed.kind.one_of if c in frame]
+    if not given:
+        return
+    empty = np.logical_and.reduce([frame[c].isna().to_numpy() for c in given])
+    rows = np.sort(frame["_row"].to_numpy()[empty])
+    parsed.problems.add_cells(rows, given[0], [None] * min(rows.size, 100),
+                              "a quantity (a whole number, or 'not stocked') in one of "
+                              + ", ".join(given))
 
 
 def _check_po_headers(parsed: ParsedFile) -> None:

@@ -258,21 +258,23 @@ def cell_text(value: object) -> str | None:
 # ---------------------------------------------------------------------------------------------
 # Rows
 
-def _wanted_positions(header: list[str], wanted: set[str]) -> dict[str, int]:
-    """Normalized wanted column name → position of its first occurrence in the header."""
+def _wanted_positions(header: list[str], wanted: set[str],
+                      key: Callable[[object], str] = normalize_header) -> dict[str, int]:
+    """Wanted column name (``key`` of a header cell) → position of its first occurrence."""
     positions: dict[str, int] = {}
     for i, name in enumerate(header):
-        key = normalize_header(name)
-        if key in wanted and key not in positions:
-            positions[key] = i
+        key_ = key(name)
+        if key_ in wanted and key_ not in positions:
+            positions[key_] = i
     return positions
 
 
 def read_rows(head: FileHeader, wanted: set[str], *, nrows: int | None = None,
-              progress: Callable[[float], None] | None = None) -> RawTable:
+              progress: Callable[[float], None] | None = None,
+              key: Callable[[object], str] = normalize_header) -> RawTable:
     """The wanted columns of a file as encoded text cells (empty cells are '' or no cell),
-    with row numbers as a spreadsheet shows them."""
-    positions = _wanted_positions(head.header, wanted)
+    with row numbers as a spreadsheet shows them; ``key`` tells a header cell's column name."""
+    positions = _wanted_positions(head.header, wanted, key)
     if head.is_xlsx:
         table = unreadable_if_damaged(_read_xlsx_rows, head, positions, nrows)
     else:

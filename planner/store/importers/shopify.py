@@ -164,18 +164,28 @@ def _variant_name(f: pd.DataFrame) -> pd.Series:
     return title.where(variant == "", title + " - " + variant)
 
 
+def _first_given(f: pd.DataFrame, *names: str) -> pd.Series:
+    """Per row, the first of the columns that is in the file and filled (else missing)."""
+    out = pd.Series(pd.NA, index=f.index, dtype="Int64")
+    for name in names:
+        if name in f:
+            out = out.fillna(f[name])
+    return out
+
+
 def stock_levels(parsed: ParsedFile) -> ShopifyStock:
-    """Per SKU, summed over locations: on_hand = On hand - Unavailable, on_hold = Unavailable."""
+    """Per SKU, summed over locations: on_hand = On hand - Unavailable, on_hold = Unavailable.
+
+    On hand is Shopify's current count (``On hand`` or ``On hand (current)``; ``On hand (new)``
+    when that is all a row gives); without one, on_hand = Available + Committed. A 'not
+    stocked' cell was read as 0.
+    """
     f = parsed.frame
-    zero = pd.Series(0, index=f.index, dtype="Int64")
-
-    def col(name: str) -> pd.Series:
-        return f[name].fillna(0) if name in f else zero
-
-    unavailable = col("unavailable")
-    sellable = col("available") + col("committed")
-    if "on_hand" in f:
-        sellable = (f["on_hand"] - unavailable).where(f["on_hand"].notna(), sellable)
+    unavailable = _first_given(f, "unavailable").fillna(0)
+    committed = _first_given(f, "committed").fillna(0)
+    on_hand = _first_given(f, "on_hand", "on_hand_new")
+    sellable = _first_given(f, "available", "available_new").fillna(0) + committed
+    sellable = (on_hand - unavailable).where(on_hand.notna(), sellable)
     names = _variant_name(f)
     sku = f["sku"].where(f["sku"].notna(), names)
     stock = pd.DataFrame({"sku": sku, "on_hand": sellable.astype("int64"),
