@@ -29,6 +29,7 @@ APPLICATION_ID = 0x504C4E52
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 _COMPANION_SUFFIXES = ("-wal", "-shm", "-journal")
 _BUSY_TIMEOUT_S = 10
+_SQLITE_READONLY_ROLLBACK = 776  # (SQLITE_READONLY | 3 << 8): a hot journal on a read-only open
 
 
 class WorkspaceError(Exception):
@@ -58,6 +59,11 @@ class WorkspaceReadOnly(WorkspaceError):
     """The file or its folder cannot be written by this user; it can be opened read-only."""
 
     read_only_possible = True
+
+
+class WorkspaceNeedsRecovery(WorkspaceError):
+    """A write that a crash interrupted must be undone before the workspace can be read, and
+    the file or its folder cannot be written here: neither reading nor writing works until then."""
 
 
 class WorkspaceDamaged(WorkspaceError):
@@ -203,6 +209,8 @@ def open_workspace(path: str | os.PathLike[str], *, create: bool = True, read_on
             raise WorkspaceError(f"cannot open {path}: permission denied (it belongs to another "
                                  "user); ask them to share a backup copy")
         if not os.access(path, os.W_OK):
+            if _has_journal(path):
+                recover_interrupted_write(path)  # says plainly why it cannot be undone here
             raise WorkspaceReadOnly(f"{path} is read-only for you; open it read-only to look at "
                                     "it, or copy it somewhere you can write")
     _make_folder(path.parent)
@@ -212,6 +220,8 @@ def open_workspace(path: str | os.PathLike[str], *, create: bool = True, read_on
     try:
         if not exists:
             created = _create_file(path)
+        else:
+            _make_companions_writable(path)
         conn = _connect(path)
         conn.workspace_path = path
         conn.stale_lock = stale
@@ -403,21 +413,38 @@ def _open_read_only(path: Path, *, check: bool) -> Database:
     _check_header(path)
     if not os.access(path, os.R_OK):
         raise WorkspaceError(f"cannot open {path}: permission denied")
+    if _has_journal(path):
+        recover_interrupted_write(path)
     conn = _connect(path, uri=_read_only_uri(path))
     try:
         db = Database(conn)
         try:
             db.execute("SELECT count(*) FROM sqlite_master").fetchone()
-        except sqlite3.OperationalError:
-            # A WAL workspace in a folder we cannot write: without a WAL file its content is
-            # all in the main file, which can then be read as immutable.
+        except sqlite3.OperationalError as exc:
             sqlite3.Connection.close(conn)
-            if Path(f"{path}-wal").exists() and Path(f"{path}-wal").stat().st_size > 0:
+            if _needs_rollback(exc) or _has_journal(path):
+                # A writer crashed after this open began: undo its write, then read.
+                recover_interrupted_write(path)
+                conn = _connect(path, uri=_read_only_uri(path))
+                db = Database(conn)
+                _first_read(db, path)
+            elif _is_busy(exc):
                 raise WorkspaceError(
-                    f"cannot open {path} read-only: its recent changes are in {path}-wal and the "
-                    "folder is not writable; open it once where the folder is writable") from None
-            conn = _connect(path, uri=_read_only_uri(path, immutable=True))
-            db = Database(conn)
+                    f"cannot open {path}: {describe_environment_error(exc)}") from None
+            else:
+                # A WAL workspace in a folder we cannot write: without a WAL file its content
+                # is all in the main file, which can then be read as immutable.
+                if Path(f"{path}-wal").exists() and Path(f"{path}-wal").stat().st_size > 0:
+                    raise WorkspaceError(
+                        f"cannot open {path} read-only: its recent changes are in {path}-wal and "
+                        "the folder is not writable; open it once where the folder is "
+                        "writable") from None
+                conn = _connect(path, uri=_read_only_uri(path, immutable=True))
+                db = Database(conn)
+                _first_read(db, path)
+        except sqlite3.DatabaseError as exc:
+            raise _damaged(path, str(exc)) from None
+        _make_companions_writable(path)
         conn.workspace_path = path
         _check_planner_file(db, path, new=False)
         version = schema_version(db)
@@ -439,6 +466,96 @@ def _open_read_only(path: Path, *, check: bool) -> Database:
         sqlite3.Connection.close(conn)
         raise
     return db
+
+
+def _first_read(db: Database, path: Path) -> None:
+    try:
+        db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.OperationalError as exc:
+        raise WorkspaceError(f"cannot open {path} read-only: "
+                             f"{describe_environment_error(exc)}") from None
+    except sqlite3.DatabaseError as exc:
+        raise _damaged(path, str(exc)) from None
+
+
+# ---------------------------------------------------------------------------------------------
+# An interrupted write
+
+def _has_journal(path: Path) -> bool:
+    """Whether a rollback journal lies next to the workspace (a write in progress, or one that
+    a crash interrupted: a hot journal)."""
+    try:
+        return os.stat(f"{path}-journal").st_size > 0
+    except OSError:
+        return False
+
+
+def _needs_rollback(exc: sqlite3.Error) -> bool:
+    return getattr(exc, "sqlite_errorcode", None) == _SQLITE_READONLY_ROLLBACK
+
+
+def _is_busy(exc: sqlite3.Error) -> bool:
+    text = str(exc)
+    code = (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF
+    return code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED) or "locked" in text \
+        or "busy" in text
+
+
+def recover_interrupted_write(path: str | os.PathLike[str]) -> None:
+    """Undo a write that a crash interrupted (a hot rollback journal), as SQLite does when a
+    writer opens the file: a plain read-write connection reads once and SQLite rolls the
+    journal back under its exclusive lock. A live writer's journal is not hot and is left alone.
+
+    Raises WorkspaceError, saying what to do, when the file or its folder cannot be written."""
+    path = Path(path)
+    interrupted = (f"{path} holds a change that was interrupted (Planner or the computer "
+                   "stopped while writing it); it must be undone before the workspace can be read")
+    try:
+        conn = sqlite3.connect(_read_write_uri(path), uri=True, timeout=_BUSY_TIMEOUT_S,
+                               isolation_level=None)
+    except sqlite3.Error as exc:
+        raise WorkspaceError(f"{interrupted}, and the file cannot be opened to undo it: "
+                             f"{describe_environment_error(exc)}") from None
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.Error as exc:
+        if _needs_rollback(exc) or not os.access(path, os.W_OK):
+            raise WorkspaceNeedsRecovery(
+                f"{interrupted}, which needs write access to it, and it is read-only for you. "
+                "Open it once as its owner (or after `chmod u+w`), and Planner undoes the "
+                "interrupted change; nothing in it is damaged") from None
+        if _is_busy(exc):
+            raise WorkspaceError(f"{interrupted}; {describe_environment_error(exc)}") from None
+        if isinstance(exc, sqlite3.OperationalError) or not os.access(path.parent, os.W_OK):
+            raise WorkspaceNeedsRecovery(
+                f"{interrupted}, which needs write access to its folder {path.parent} (to remove "
+                f"{path.name}-journal), and the folder is not writable for you "
+                f"({describe_environment_error(exc)}). Open it once where the folder is "
+                "writable, and Planner undoes the interrupted change") from None
+        raise _damaged(path, str(exc)) from None
+    finally:
+        conn.close()
+    _make_companions_writable(path)
+
+
+
+def _read_write_uri(path: Path) -> str:
+    return _read_only_uri(path).replace("?mode=ro", "?mode=rw")
+
+
+def _make_companions_writable(path: Path) -> None:
+    """Give the owner write access to the WAL and shared-memory files SQLite created with the
+    workspace's own mode: a reader of a read-only (0400) workspace must not leave files that
+    keep a later writer from writing once the workspace itself is writable again."""
+    for suffix in ("-wal", "-shm"):
+        companion = f"{path}{suffix}"
+        try:
+            info = os.stat(companion)
+            if info.st_mode & 0o200 or info.st_uid != os.geteuid():
+                continue
+            os.chmod(companion, (info.st_mode & 0o666) | 0o600)
+        except (OSError, AttributeError):
+            continue
 
 
 _CHECKED: dict[str, tuple] = {}
