@@ -23,6 +23,8 @@ HEADERS = {
     FIXTURES / "shopify" / "orders_export.csv": "shopify_orders",
     FIXTURES / "shopify" / "inventory_export.csv": "shopify_inventory",
     FIXTURES / "shopify" / "inventory_export_available_only.csv": "shopify_inventory",
+    FIXTURES / "shopify" / "inventory_export_current.csv": "shopify_inventory",
+    FIXTURES / "shopify" / "inventory_export_current_available_only.csv": "shopify_inventory",
 }
 
 
