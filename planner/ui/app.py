@@ -12,7 +12,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
-from planner.ui import errors, paths
+from planner.ui import errors, paths, platform_check
 
 #: the smoke test gives up (exit 1) after this long
 SMOKE_TEST_TIMEOUT_S = 240
@@ -23,6 +23,7 @@ def application(argv: list[str] | None = None) -> QApplication:
     """The QApplication, created once with the app's names and icon."""
     app = QApplication.instance()
     if app is None:
+        platform_check.exit_if_window_libraries_missing()
         app = QApplication(argv or sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setApplicationName(paths.APP_NAME)
