@@ -155,7 +155,16 @@ def _plan(args: argparse.Namespace, *, writes: bool = False, **kwargs: Any):
     if data.products.empty:
         raise CliError(f"{args.path} has no products yet; import data with `planner import` "
                        f"or create a demo with `planner demo`")
+    _say_ignored(data.warnings)
     return db, run_plan(data, **kwargs)
+
+
+def _say_ignored(warnings: list[dict[str, Any]]) -> None:
+    """One line on stderr for the input a plan leaves out (the JSON lists it in ``warnings``)."""
+    from planner.planning import warnings_summary
+
+    if warnings:
+        print(f"planner: note: {warnings_summary(warnings)}", file=sys.stderr)
 
 
 def cmd_forecast(args: argparse.Namespace) -> int:
@@ -165,6 +174,7 @@ def cmd_forecast(args: argparse.Namespace) -> int:
 
     db = _open(args.path, read_only=True)
     data = load_planning_data(db, args.as_of)
+    _say_ignored([w for w in data.warnings if w["kind"] == "sales_after_as_of"])
     weeks = args.horizon_weeks or max(1, int(data.settings["horizon_days"]) // 7)
     if weeks < 1 or weeks > 260:
         raise CliError("--horizon-weeks must be from 1 to 260")

@@ -27,6 +27,8 @@ class PlanningData:
     backorders: pd.DataFrame
     overrides: pd.DataFrame
     extras: dict[str, Any] = field(default_factory=dict)
+    #: input the plan leaves out or doubts, as ``{kind, count, message}`` (see ignored_after_as_of)
+    warnings: list[dict[str, Any]] = field(default_factory=list)
 
 
 def _dates(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
@@ -100,9 +102,56 @@ def load_planning_data(db: Database, as_of: dt.date | None = None) -> PlanningDa
         FROM backorders b LEFT JOIN products p USING (sku)
         WHERE b.order_date <= ?""", [iso]), "order_date", "promised_date")
     overrides = _dates(_read(db, "SELECT * FROM forecast_overrides"), "start_date", "end_date")
+    warnings = ignored_after_as_of(db, as_of, future_receipts=int(future_receipt.sum()))
     return PlanningData(as_of=as_of, settings=settings, products=products, suppliers=suppliers,
                         daily_demand=daily_demand, inventory=inventory, po_lines=po_lines,
-                        backorders=backorders, overrides=overrides)
+                        backorders=backorders, overrides=overrides, warnings=warnings)
+
+
+def _plural(count: int, one: str, many: str | None = None) -> str:
+    return f"{count:,} {one if count == 1 else (many or one + 's')}"
+
+
+def ignored_after_as_of(db: Database, as_of: dt.date, *,
+                        future_receipts: int = 0) -> list[dict[str, Any]]:
+    """What a plan as of ``as_of`` leaves out because it is dated later, one warning per kind.
+
+    The as-of date is the last day of known data: later rows are kept in the workspace and used by
+    a later plan, never silently (the plan JSON lists them, the CLI and the app say so).
+    """
+    iso = as_of.isoformat()
+    day = as_of.strftime("%Y-%m-%d")
+    found: list[dict[str, Any]] = []
+
+    def add(kind: str, count: int, message: str) -> None:
+        if count:
+            found.append({"kind": kind, "count": int(count), "message": message})
+
+    po_lines, pos = db.execute(
+        "SELECT COUNT(*), COUNT(DISTINCT po_number) FROM po_lines JOIN purchase_orders h "
+        "USING (po_number) WHERE h.order_date > ?", [iso]).fetchone()
+    add("po_ordered_after_as_of", po_lines,
+        f"{_plural(po_lines, 'PO line')} of {_plural(pos, 'purchase order')} ordered after "
+        f"{day} left out of supply")
+    add("receipt_after_as_of", future_receipts,
+        f"{_plural(future_receipts, 'PO receipt')} dated after {day} treated as not yet received")
+    backorders = db.execute("SELECT COUNT(*) FROM backorders WHERE order_date > ?",
+                            [iso]).fetchone()[0]
+    add("backorder_after_as_of", backorders,
+        f"{_plural(backorders, 'open order line')} ordered after {day} left out of the "
+        "backorder queue")
+    sales_days, units = db.execute(
+        "SELECT COUNT(*), COALESCE(SUM(quantity), 0) FROM daily_demand WHERE date > ?",
+        [iso]).fetchone()
+    add("sales_after_as_of", sales_days,
+        f"{_plural(int(units), 'unit')} of sales on {_plural(sales_days, 'SKU-day')} after "
+        f"{day} left out of the demand history")
+    return found
+
+
+def warnings_summary(warnings: list[dict[str, Any]]) -> str:
+    """One line for a terminal or a banner: every warning's message, joined."""
+    return "; ".join(w["message"] for w in warnings)
 
 
 @dataclass
@@ -137,6 +186,8 @@ class PlanResult:
     kpis: dict[str, Any]
     #: index sku, columns dates as_of+1 …: the daily forecast the projection used (for what-if)
     demand_daily: pd.DataFrame | None = None
+    #: input the plan left out or doubted: ``{kind, count, message}`` (spec: plan ``warnings``)
+    warnings: list[dict[str, Any]] = field(default_factory=list)
 
 
 #: A supplier's learned figures replace the stated lead time once this many lines were received.
@@ -336,7 +387,8 @@ def run_plan(data: PlanningData, *, realistic: bool = False, progress: Progress 
         book=projection.book, projected_on_hand=projection.on_hand,
         projected_new_backorders=projection.new_backorders,
         purchase_suggestions=suggestions, open_po_lines=open_po, suppliers=suppliers,
-        orders=projection.orders, kpis=kpis, demand_daily=forecast.daily)
+        orders=projection.orders, kpis=kpis, demand_daily=forecast.daily,
+        warnings=list(data.warnings))
 
 
 def demand_days_share(daily_demand: pd.DataFrame, skus: list[str], as_of: dt.date,
@@ -548,6 +600,7 @@ def plan_to_json(plan: PlanResult) -> dict[str, Any]:
         "skus": _records(plan.skus),
         "purchase_suggestions": _json_ready(plan.purchase_suggestions),
         "kpis": _json_ready(plan.kpis),
+        "warnings": _json_ready(plan.warnings),
     }
 
 

@@ -150,3 +150,24 @@ def test_demo_forecast_plan_and_pdfs(tmp_path):
     out = tmp_path / "pdfs"
     planner("export-pdf", ws, "--out", str(out), "--as-of", AS_OF)
     assert len(list(out.glob("*.pdf"))) >= 2
+
+
+def test_rows_dated_after_as_of_are_left_out_and_reported(scenario, tmp_path):
+    # PO-2 was ordered on 20 May: planned as of 19 May it does not exist yet, nor do the order
+    # lines taken from 20 May on (#1001 … #1004 but none before). Nothing vanishes silently.
+    out = tmp_path / "plan.json"
+    result = planner("plan", str(scenario), "--as-of", "2025-05-19", "--json", str(out))
+    plan = json.loads(out.read_text())
+    warnings = {w["kind"]: w for w in plan["warnings"]}
+    assert warnings["po_ordered_after_as_of"]["count"] == 1
+    assert "ordered after 2025-05-19" in warnings["po_ordered_after_as_of"]["message"]
+    assert warnings["backorder_after_as_of"]["count"] == 4
+    [mug] = plan["skus"]
+    assert mug["on_order"] == 10 and mug["backordered"] == 0
+    [line] = [x for x in result.stderr.splitlines() if "left out" in x]
+    assert "1 PO line of 1 purchase order" in line and "4 open order lines" in line
+    # as of the day PO-2 was ordered, it is supply and nothing is reported
+    result = planner("plan", str(scenario), "--as-of", "2025-05-28", "--json", str(out))
+    plan = json.loads(out.read_text())
+    assert plan["warnings"] == [] and plan["skus"][0]["on_order"] == 40
+    assert "left out" not in result.stderr

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QStackedWidget,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -135,7 +136,19 @@ class MainWindow(QMainWindow):
         row.setContentsMargins(0, 0, 0, 0)
         row.setSpacing(0)
         row.addWidget(self.nav)
-        row.addWidget(self.stack, 1)
+        right = QVBoxLayout()
+        right.setContentsMargins(0, 0, 0, 0)
+        right.setSpacing(0)
+        self.plan_banner = QLabel("")
+        self.plan_banner.setObjectName("plan_banner")
+        self.plan_banner.setWordWrap(True)
+        self.plan_banner.setStyleSheet(
+            "QLabel#plan_banner { background: #fef3c7; color: #78350f; padding: 6px 12px; "
+            "border-bottom: 1px solid #f59e0b; }")
+        self.plan_banner.setVisible(False)
+        right.addWidget(self.plan_banner)
+        right.addWidget(self.stack, 1)
+        row.addLayout(right, 1)
         self.setCentralWidget(central)
         for i, (page_id, _label) in enumerate(PAGES):
             action = QAction(self)
@@ -318,7 +331,20 @@ class MainWindow(QMainWindow):
         self.plan_status.setText(
             f"Plan as of {plan.as_of.isoformat()}: {k.get('active_skus', len(plan.skus))} SKUs, "
             f"{len(plan.purchase_suggestions)} suggested POs ({when})")
+        self._show_plan_warnings(plan.as_of, getattr(plan, "warnings", None) or [])
         self._update_enabled()
+
+    def _show_plan_warnings(self, as_of: dt.date, warnings: list[dict[str, Any]]) -> None:
+        """A banner above every page for the input this plan leaves out (data dated after as-of)."""
+        from planner.planning import warnings_summary
+
+        if not warnings:
+            self.plan_banner.setVisible(False)
+            return
+        self.plan_banner.setText(
+            f"This plan is as of {as_of.isoformat()}, so it leaves out: "
+            f"{warnings_summary(warnings)}. Pick a later date in the toolbar to include them.")
+        self.plan_banner.setVisible(True)
 
     def _update_enabled(self) -> None:
         open_ = self.session.db is not None

@@ -379,3 +379,18 @@ def test_editing_a_supplier_is_undoable(planned, qtbot):
     assert _db_rows(planned, "SELECT email FROM suppliers WHERE supplier = ?",
                     (supplier,)) == [(email,)]
     wait_idle(qtbot, planned)
+
+
+def test_a_plan_as_of_an_earlier_date_says_what_it_leaves_out(planned, qtbot):
+    assert planned.plan_banner.isHidden()  # the demo holds nothing dated after its as-of date
+    with qtbot.waitSignal(planned.session.plan_ready, timeout=90_000):
+        planned.as_of_edit.setDate(QDate(AS_OF - dt.timedelta(days=14)))
+    wait_idle(qtbot, planned)
+    assert not planned.plan_banner.isHidden()
+    text = planned.plan_banner.text()
+    earlier = (AS_OF - dt.timedelta(days=14)).isoformat()
+    assert f"as of {earlier}" in text and "left out of the demand history" in text
+    assert "left out of the backorder queue" in text
+    with qtbot.waitSignal(planned.session.plan_ready, timeout=90_000):
+        planned.as_of_edit.setDate(QDate(AS_OF))
+    assert planned.plan_banner.isHidden()
