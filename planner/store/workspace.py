@@ -221,7 +221,14 @@ def open_workspace(path: str | os.PathLike[str], *, create: bool = True, read_on
         if not exists:
             created = _create_file(path)
         else:
-            _make_companions_writable(path)
+            blocked = _make_companions_writable(path)
+            if blocked:
+                raise WorkspaceReadOnly(
+                    f"{path} cannot be written: {' and '.join(blocked)} (left by another user "
+                    "who read it) cannot be written by you; ask them to remove it, or open the "
+                    "workspace read-only")
+            if _has_journal(path):
+                recover_interrupted_write(path)
         conn = _connect(path)
         conn.workspace_path = path
         conn.stale_lock = stale
@@ -521,41 +528,47 @@ def recover_interrupted_write(path: str | os.PathLike[str]) -> None:
     except sqlite3.Error as exc:
         if _needs_rollback(exc) or not os.access(path, os.W_OK):
             raise WorkspaceNeedsRecovery(
-                f"{interrupted}, which needs write access to it, and it is read-only for you. "
-                "Open it once as its owner (or after `chmod u+w`), and Planner undoes the "
-                "interrupted change; nothing in it is damaged") from None
-        if _is_busy(exc):
-            raise WorkspaceError(f"{interrupted}; {describe_environment_error(exc)}") from None
-        if isinstance(exc, sqlite3.OperationalError) or not os.access(path.parent, os.W_OK):
+                f"{interrupted}, which needs write access to the file, and it is read-only for "
+                "you. Make it writable (or open it once as the user it belongs to) and Planner "
+                "undoes the interrupted change; nothing in it is damaged") from None
+        if not os.access(path.parent, os.W_OK):
             raise WorkspaceNeedsRecovery(
                 f"{interrupted}, which needs write access to its folder {path.parent} (to remove "
-                f"{path.name}-journal), and the folder is not writable for you "
-                f"({describe_environment_error(exc)}). Open it once where the folder is "
-                "writable, and Planner undoes the interrupted change") from None
+                f"{path.name}-journal), and the folder is not writable for you. Open it once "
+                "where the folder is writable, and Planner undoes the interrupted change") from None
+        if _is_busy(exc):
+            raise WorkspaceError(f"{interrupted}; {describe_environment_error(exc)}") from None
+        if isinstance(exc, sqlite3.OperationalError):
+            raise WorkspaceError(f"{interrupted}, and undoing it failed: "
+                                 f"{describe_environment_error(exc)}") from None
         raise _damaged(path, str(exc)) from None
     finally:
         conn.close()
     _make_companions_writable(path)
 
 
-
 def _read_write_uri(path: Path) -> str:
     return _read_only_uri(path).replace("?mode=ro", "?mode=rw")
 
 
-def _make_companions_writable(path: Path) -> None:
+def _make_companions_writable(path: Path) -> list[str]:
     """Give the owner write access to the WAL and shared-memory files SQLite created with the
     workspace's own mode: a reader of a read-only (0400) workspace must not leave files that
-    keep a later writer from writing once the workspace itself is writable again."""
+    keep a later writer from writing once the workspace itself is writable again. Returns the
+    companion files that stay unwritable for this user (another user's)."""
+    blocked = []
     for suffix in ("-wal", "-shm"):
         companion = f"{path}{suffix}"
         try:
             info = os.stat(companion)
-            if info.st_mode & 0o200 or info.st_uid != os.geteuid():
-                continue
-            os.chmod(companion, (info.st_mode & 0o666) | 0o600)
-        except (OSError, AttributeError):
+        except OSError:
             continue
+        if not info.st_mode & 0o200 and info.st_uid == getattr(os, "geteuid", lambda: -1)():
+            with contextlib.suppress(OSError):
+                os.chmod(companion, (info.st_mode & 0o666) | 0o600)
+        if not os.access(companion, os.W_OK):
+            blocked.append(companion)
+    return blocked
 
 
 _CHECKED: dict[str, tuple] = {}

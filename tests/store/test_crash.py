@@ -5,7 +5,11 @@ A runner process loads Planner once, then forks one child per trial; the child o
 workspace, takes the automatic backup and imports a large sales file, and the test kills it at
 a random moment spread over the import's calibrated duration. After each kill the workspace must
 open (clearing the dead child's lock), pass PRAGMA integrity_check and hold exactly the rows it
-held before. bench/bench_crash.py runs the same trials on millions of lines.
+held before. Before that, every read command (info, plan, backorders, forecast, export-pdf) and
+the app, each on its own copy of the workspace exactly as the kill left it (hot journal, WAL and
+all), must open it and show exactly what they show on the workspace before the import: a reader
+undoes the interrupted write as a writer would, instead of calling the file damaged.
+bench/bench_crash.py runs the same trials on millions of lines.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import textwrap
 import time
 from pathlib import Path
@@ -65,6 +70,107 @@ _RUNNER = textwrap.dedent("""
         os.write(1, f"exit {status}\\n".encode())
 """)
 
+#: Every read command and the app, run on a copy of a workspace; one JSON line per workspace.
+_READER = textwrap.dedent("""
+    import contextlib, io, json, os, shutil, sys, tempfile, time
+    from pathlib import Path
+    from PySide6.QtCore import QEventLoop, QSettings, QTimer
+    state = Path(tempfile.mkdtemp(prefix="planner-crash-app-"))
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(state / "qt"))
+    import datetime as dt
+    from planner.cli import main
+    from planner.ui import errors
+    from planner.ui.app import application
+    from planner.ui.main_window import MainWindow
+    AS_OF = sys.argv[1]
+    errors.modal_dialogs = False
+    app = application()
+    window = MainWindow(as_of=dt.date.fromisoformat(AS_OF))
+
+    def cli(argv):
+        out, err = io.StringIO(), io.StringIO()
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                status = main(argv)
+            except BaseException as exc:
+                status, err = 1, io.StringIO(f"{type(exc).__name__}: {exc}")
+        if status != 0:
+            raise RuntimeError(f"exit {status}: {err.getvalue().strip()[-400:]}")
+        return out.getvalue()
+
+    def wait(signals, seconds):
+        loop, got = QEventLoop(), []
+        for signal in signals:
+            signal.connect(lambda *a, s=signal: (got.append((s, a)), loop.quit()))
+        QTimer.singleShot(int(seconds * 1000), loop.quit)
+        loop.exec()
+        for signal in signals:
+            signal.disconnect()
+        if not got:
+            raise RuntimeError("timed out")
+        return got[0]
+
+    def open_app(path):
+        session = window.session
+        if not window.open_workspace(path):
+            raise RuntimeError("the app could not open it")
+        signal, args = wait([session.workspace_opened, session.open_failed], 120)
+        if signal is session.open_failed:
+            raise RuntimeError(f"open failed: {args[0]}")
+        signal, args = wait([session.plan_ready, session.plan_failed], 240)
+        if signal is session.plan_failed:
+            raise RuntimeError(f"plan failed: {args[0]}")
+        plan = args[0]
+        counts = {t: session.db.execute(f"SELECT count(*) FROM [{t}]").fetchone()[0]
+                  for t in sorted(session.db.table_names())}
+        for _ in range(6000):
+            if not window.tasks.busy:
+                break
+            app.processEvents()
+            time.sleep(0.01)
+        session.close()
+        return {"rows": counts, "skus": len(plan.skus),
+                "backorder_units": plan.kpis["backorder_units"],
+                "suggestions": len(plan.purchase_suggestions)}
+
+    def export_pdf(path):
+        out = path.parent / "pdf"
+        cli(["export-pdf", str(path), "--out", str(out), "--as-of", AS_OF])
+        return sorted(f.name for f in out.iterdir() if f.stat().st_size > 0)
+
+    COMMANDS = {
+        "info": lambda p: cli(["info", str(p)]),
+        "plan": lambda p: json.loads(cli(["plan", str(p), "--as-of", AS_OF, "--json", "-"])),
+        "backorders": lambda p: json.loads(cli(["backorders", str(p), "--as-of", AS_OF,
+                                                "--json", "-"])),
+        "forecast": lambda p: cli(["forecast", str(p), "--as-of", AS_OF, "--csv", "-"]),
+        "export-pdf": export_pdf,
+        "app": open_app,
+    }
+
+    for line in sys.stdin:
+        source = Path(line.strip())
+        results = {}
+        for name, command in COMMANDS.items():
+            target = source.parent / f"{source.name}-{name}"
+            shutil.rmtree(target, ignore_errors=True)
+            target.mkdir()
+            for file in source.iterdir():
+                if file.is_file():
+                    shutil.copy2(file, target / file.name)
+            try:
+                results[name] = {"ok": True, "result": command(target / "shop.db")}
+            except Exception as exc:
+                results[name] = {"ok": False, "error": f"{type(exc).__name__}: {exc}"[:600]}
+            shutil.rmtree(target, ignore_errors=True)
+        print(json.dumps(results, default=str), flush=True)
+    window.close()
+""")
+
+#: The demo workspace is written, and every read command plans, as of this date.
+AS_OF = dt.date(2025, 6, 2)
+READ_COMMANDS = ("info", "plan", "backorders", "forecast", "export-pdf", "app")
+
 
 def table_digests(path: Path) -> dict[str, tuple[int, str]]:
     """(row count, SHA-256 of every row in order) per table."""
@@ -93,7 +199,7 @@ def make_workspace(path: Path, *, empty_sales: bool = False) -> list[str]:
     """A demo workspace (without its order lines when ``empty_sales``: the import then takes
     the bulk path, with a rollback journal); returns its SKUs."""
     db = open_workspace(path)
-    write_demo(db, skus=20, years=1, seed=5, as_of=dt.date(2025, 6, 2))
+    write_demo(db, skus=20, years=1, seed=5, as_of=AS_OF)
     if empty_sales:
         with db.conn:
             db.execute("DELETE FROM sales")
@@ -151,9 +257,61 @@ class Runner:
         self.proc.wait(timeout=60)
 
 
+class Reader:
+    """A process with Planner and the app loaded that runs every read command on copies of a
+    workspace (one copy per command) and reports what each showed."""
+
+    def __init__(self):
+        env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PLANNER_PLAN_IN_THREAD="1",
+                   MPLBACKEND="Agg")
+        self.folder = Path(tempfile.mkdtemp(prefix="planner-crash-reader-"))
+        env["PLANNER_DATA_DIR"] = str(self.folder / "data")
+        self.proc = subprocess.Popen([sys.executable, "-c", _READER, AS_OF.isoformat()], cwd=ROOT,
+                                     env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     text=True, bufsize=1)
+
+    def read(self, workspace: Path, files: tuple[str, ...] = ("", "-journal", "-wal", "-shm",
+                                                              ".lock")) -> dict:
+        """Every command's outcome on the workspace's files exactly as they are now."""
+        state = self.folder / "state"
+        shutil.rmtree(state, ignore_errors=True)
+        state.mkdir()
+        for suffix in files:
+            source = Path(f"{workspace}{suffix}")
+            if source.exists():
+                shutil.copy2(source, state / f"shop.db{suffix}")
+        self.proc.stdin.write(f"{state}\n")
+        line = self.proc.stdout.readline()
+        if not line:
+            raise RuntimeError("the reader process ended")
+        return json.loads(line)
+
+    def close(self) -> None:
+        self.proc.stdin.close()
+        self.proc.wait(timeout=120)
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def failed_reads(now: dict, before: dict) -> dict[str, str]:
+    """The read commands that failed or showed something else than before the import."""
+    problems = {}
+    for name in READ_COMMANDS:
+        outcome = now[name]
+        if not outcome["ok"]:
+            problems[name] = outcome["error"]
+        elif outcome["result"] != before[name]["result"]:
+            problems[name] = "showed other data than before the import"
+    return problems
+
+
 def run_crash_trials(folder: Path, *, lines: int, kills: int, seed: int = 1,
-                     empty_sales: bool = False) -> dict:
-    """Kill an import ``kills`` times; returns the tally (and asserts every workspace is good)."""
+                     empty_sales: bool = False, during: str = "import",
+                     read_commands: bool = True) -> dict:
+    """Kill an import ``kills`` times; returns the tally (and asserts every workspace is good).
+
+    The kill moments are random over the whole import (``during="import"``) or over the part
+    that writes rows and commits (``during="writing"``). With ``read_commands``, every read
+    command and the app run on a copy of each killed workspace first (see Reader)."""
     workspace = folder / "shop.db"
     skus = make_workspace(workspace, empty_sales=empty_sales)
     csv_path = folder / "sales.csv"
@@ -167,11 +325,14 @@ def run_crash_trials(folder: Path, *, lines: int, kills: int, seed: int = 1,
     shutil.copyfile(workspace, calibration)
     runner = Runner(calibration, csv_path)
     runner.start()
-    started = None
+    started = writing = None
     while True:
         line = runner.readline(600)
         if line == "started":
             started = time.monotonic()
+        elif line.startswith("p ") and writing is None and line != "p backup-done" \
+                and float(line[2:]) >= 0.5:
+            writing = time.monotonic() - started
         elif line.startswith("done"):
             duration = time.monotonic() - started
             assert int(line.split()[1]) == lines
@@ -184,10 +345,21 @@ def run_crash_trials(folder: Path, *, lines: int, kills: int, seed: int = 1,
     assert after["sales"][0] == before["sales"][0] + lines
 
     rng = np.random.default_rng(seed)
-    moments = list(rng.permutation(rng.uniform(0.02, 0.98, kills) * duration))
-    runner = Runner(workspace, csv_path)
+    if during == "writing":
+        first = writing if writing is not None else 0.5 * duration
+        moments = list(first + rng.uniform(0.05, 0.95, kills) * (duration - first))
+    else:
+        moments = list(rng.permutation(rng.uniform(0.02, 0.98, kills) * duration))
+    reader = Reader() if read_commands else None
     tally = {"lines": lines, "import_seconds": round(duration, 1), "tried": 0, "survived": 0,
-             "finished_before_kill": 0, "phases": {}}
+             "finished_before_kill": 0, "phases": {}, "hot_journal_left": 0}
+    if reader is not None:
+        before_reads = reader.read(pristine, files=("",))
+        assert not failed_reads(before_reads, before_reads), before_reads
+        assert before_reads["app"]["result"]["rows"]["sales"] == before["sales"][0]
+        tally["reads"] = {name: 0 for name in READ_COMMANDS}
+        tally["all_reads_good"] = 0
+    runner = Runner(workspace, csv_path)
     try:
         while moments:
             moment = moments.pop()
@@ -212,6 +384,8 @@ def run_crash_trials(folder: Path, *, lines: int, kills: int, seed: int = 1,
             while not (line := runner.readline(120)).startswith("exit"):
                 if line.startswith("done"):
                     finished = True
+            hot_journal = Path(f"{workspace}-journal").exists()
+            reads = reader.read(workspace) if reader is not None and not finished else None
             db = open_workspace(workspace)  # clears the dead child's lock
             assert db.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
             db.conn.close()
@@ -230,12 +404,25 @@ def run_crash_trials(folder: Path, *, lines: int, kills: int, seed: int = 1,
                 continue
             tally["tried"] += 1
             assert now == before, f"killed at {moment:.2f} s ({phase}): data changed"
+            tally["hot_journal_left"] += hot_journal
+            if reads is not None:
+                problems = failed_reads(reads, before_reads)
+                for name in READ_COMMANDS:
+                    tally["reads"][name] += name not in problems
+                tally["all_reads_good"] += not problems
+                if problems:
+                    tally.setdefault("read_failures", []).append(
+                        {"moment": round(float(moment), 2), "phase": phase,
+                         "hot_journal": hot_journal, "problems": problems})
+                    continue
             tally["survived"] += 1
             tally.setdefault("kills", []).append([round(float(moment), 2), phase])
             bucket = _phase_bucket(phase)
             tally["phases"][bucket] = tally["phases"].get(bucket, 0) + 1
     finally:
         runner.close()
+        if reader is not None:
+            reader.close()
     return tally
 
 
@@ -261,3 +448,19 @@ def test_an_import_killed_at_random_moments_leaves_the_workspace_as_it_was(tmp_p
     tally = run_crash_trials(tmp_path, lines=lines, kills=kills, empty_sales=empty_sales)
     print(json.dumps(tally))
     assert tally["tried"] == tally["survived"] == kills
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="the runner forks one child per trial")
+@pytest.mark.parametrize("empty_sales", [True, False],
+                         ids=["bulk load into empty sales", "into stored sales"])
+def test_after_a_killed_import_every_read_command_and_the_app_show_the_data_as_before(
+        tmp_path, empty_sales):
+    """Killed while writing rows (the bulk path leaves a hot rollback journal and a half-written
+    file): info, plan, backorders, forecast, export-pdf and the app each open the workspace as
+    the kill left it, undo the interrupted write, and show exactly the data before the import."""
+    tally = run_crash_trials(tmp_path, lines=120_000, kills=3, seed=4, empty_sales=empty_sales,
+                             during="writing")
+    assert not tally.get("read_failures"), json.dumps(tally.get("read_failures"), indent=1)
+    assert tally["tried"] == tally["survived"] == tally["all_reads_good"] == 3
+    if empty_sales:
+        assert tally["hot_journal_left"] >= 1, tally
