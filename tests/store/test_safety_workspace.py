@@ -234,3 +234,190 @@ def test_a_read_only_folder_gives_a_clear_error_and_writes_nothing():
         for p in folder.iterdir():
             p.unlink()
         folder.rmdir()
+
+
+# ---------------------------------------------------------------------------------------------
+# A write that a crash interrupted (a hot rollback journal), a truncated file, a 0400 workspace
+
+_KILLED_WRITER = textwrap.dedent("""
+    import os, signal, sqlite3, sys
+    conn = sqlite3.connect(sys.argv[1], isolation_level=None)
+    conn.execute("PRAGMA journal_mode = DELETE")
+    conn.execute("PRAGMA foreign_keys = OFF")
+    conn.execute("PRAGMA cache_size = 5")  # spill pages into the file before the commit
+    conn.execute("BEGIN")
+    conn.execute("DELETE FROM backorders")
+    conn.executemany("INSERT INTO sales (date, sku, quantity, order_id) VALUES (?, ?, ?, ?)",
+                     [("2025-01-02", "X", 1, f"KILLED-{i}") for i in range(30000)])
+    os.kill(os.getpid(), signal.SIGKILL)
+""")
+
+
+def killed_mid_write(path: Path) -> None:
+    """Leave ``path`` as a writer killed in the middle of a big transaction leaves it: a hot
+    journal and a half-written file."""
+    subprocess.run([sys.executable, "-c", _KILLED_WRITER, str(path)], timeout=120)
+    assert Path(f"{path}-journal").stat().st_size > 0
+
+
+def counts(path: Path) -> dict[str, int]:
+    db = open_workspace(path, read_only=True)
+    try:
+        return {t: db[t].count for t in ("sales", "backorders", "products")}
+    finally:
+        db.conn.close()
+
+
+def test_a_read_only_open_undoes_an_interrupted_write_first(tmp_path):
+    path = demo_workspace(tmp_path / "shop.db")
+    before = counts(path)
+    killed_mid_write(path)
+    db = open_workspace(path, read_only=True)
+    assert {t: db[t].count for t in before} == before
+    assert db.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+    db.conn.close()
+    assert not Path(f"{path}-journal").exists()
+
+
+def test_every_command_reads_a_workspace_killed_mid_write_as_it_was(tmp_path, capsys):
+    from planner.cli import main
+
+    path = demo_workspace(tmp_path / "shop.db")
+    killed_mid_write(path)
+    for argv in (["info"], ["plan", "--as-of", "2025-06-02"],
+                 ["backorders", "--as-of", "2025-06-02"], ["forecast", "--as-of", "2025-06-02"],
+                 ["backup"]):
+        assert main([argv[0], str(path), *argv[1:]]) == 0, capsys.readouterr().err
+    assert "backorders_rows: 0" not in capsys.readouterr().out
+
+
+_DROPPED = textwrap.dedent("""
+    import json, os, sys
+    from planner.store import open_workspace, save_setting
+    from planner.store.workspace import WorkspaceError
+    import planner.store.backup, planner.store.queries, sqlite_utils
+    sqlite_utils.Database(memory=True)  # loads its plugins (files root can read) before dropping
+    if os.geteuid() == 0:
+        os.setgroups([]); os.setgid(65534); os.setuid(65534)
+    out = {}
+    for step in sys.argv[1:]:
+        what, path = step.split("=", 1)
+        try:
+            if what == "read":
+                db = open_workspace(path, read_only=True)
+                out[step] = f"ok {db['products'].count}"
+                db.conn.close()
+            elif what == "chmod600":
+                os.chmod(path, 0o600)
+                out[step] = "ok"
+            else:
+                db = open_workspace(path)
+                save_setting(db, "company_name", "Nobody & Co")
+                db.conn.close()
+                out[step] = "ok"
+        except WorkspaceError as exc:
+            out[step] = f"{type(exc).__name__}: {exc}"
+        except Exception as exc:
+            out[step] = f"crash {type(exc).__name__}: {exc}"
+    print(json.dumps(out))
+""")
+
+
+def as_nobody(*steps: str) -> dict[str, str]:
+    """Run open steps in a child that is not root (drops to user nobody when we are root)."""
+    import json
+
+    done = subprocess.run([sys.executable, "-c", _DROPPED, *steps], capture_output=True,
+                          text=True, cwd=ROOT, timeout=120)
+    if os.geteuid() == 0 and done.returncode != 0 and "Operation not permitted" in done.stderr:
+        pytest.skip("running as root without the right to drop to user nobody")
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+@pytest.fixture
+def shared_folder():
+    """A folder user nobody can reach (pytest's own temporary folders are private to root)."""
+    import shutil
+
+    folder = Path(tempfile.mkdtemp(prefix="planner-perm-"))
+    folder.chmod(0o755)
+    yield folder
+    for sub in [folder, *folder.rglob("*")]:
+        if sub.is_dir():
+            sub.chmod(0o755)
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def _give_to_nobody(*paths: Path) -> None:
+    if os.geteuid() == 0:
+        for p in paths:
+            os.chown(p, 65534, 65534)
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid"), reason="POSIX permissions")
+def test_an_interrupted_write_that_cannot_be_undone_here_is_explained_not_called_damaged(
+        shared_folder):
+    tmp_path = shared_folder
+    # the file is not writable for the user (someone else's, 0644), in a folder they may write
+    shop = tmp_path / "theirs"
+    shop.mkdir()
+    killed_mid_write(demo_workspace(shop / "shop.db"))
+    os.chmod(shop / "shop.db", 0o444)
+    os.chmod(shop, 0o777)
+    # the file is theirs, the folder is not writable for them
+    folder = tmp_path / "fixed-folder"
+    folder.mkdir()
+    killed_mid_write(demo_workspace(folder / "shop.db"))
+    _give_to_nobody(*[folder / n for n in os.listdir(folder) if not n.endswith("backups")])
+    os.chmod(folder, 0o755)
+    before = files_in(shop), None
+    out = as_nobody(f"read={shop / 'shop.db'}", f"write={shop / 'shop.db'}",
+                    f"read={folder / 'shop.db'}", f"write={folder / 'shop.db'}")
+    for step, message in out.items():
+        assert "or is damaged" not in message and not message.startswith("crash"), (step, message)
+        assert message.startswith(("WorkspaceNeedsRecovery", "WorkspaceReadOnly")), message
+    assert "holds a change that was interrupted" in out[f"read={shop / 'shop.db'}"]
+    assert "read-only for you" in out[f"read={shop / 'shop.db'}"]
+    assert "folder" in out[f"read={folder / 'shop.db'}"]
+    assert "not writable" in out[f"read={folder / 'shop.db'}"]
+    assert files_in(shop) == before[0]
+    assert Path(f"{folder / 'shop.db'}-journal").exists()  # SQLite cannot finish without it
+    os.chmod(folder, 0o777)
+    assert as_nobody(f"read={folder / 'shop.db'}") == {f"read={folder / 'shop.db'}": "ok 20"}
+    assert not Path(f"{folder / 'shop.db'}-journal").exists()
+
+
+def test_a_truncated_workspace_is_called_damaged_by_every_command(tmp_path, capsys):
+    from planner.cli import main
+
+    path = demo_workspace(tmp_path / "shop.db")
+    with open(path, "r+b") as handle:
+        handle.truncate(path.stat().st_size // 2)
+    for argv in (["info"], ["plan", "--as-of", "2025-06-02"],
+                 ["backorders", "--as-of", "2025-06-02"], ["forecast", "--as-of", "2025-06-02"],
+                 ["export-pdf", "--out", str(tmp_path / "pdf"), "--as-of", "2025-06-02"],
+                 ["backup"], ["config"]):
+        assert main([argv[0], str(path), *argv[1:]]) == 2, argv
+        err = capsys.readouterr().err
+        assert "is not a Planner workspace or is damaged" in err, (argv, err)
+        assert "Traceback" not in err
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid"), reason="POSIX permissions")
+def test_a_reader_of_a_0400_workspace_leaves_nothing_that_blocks_a_later_writer(
+        shared_folder):
+    tmp_path = shared_folder / "shop"
+    tmp_path.mkdir()
+    path = demo_workspace(tmp_path / "shop.db")
+    for suffix in ("-wal", "-shm"):
+        assert not Path(f"{path}{suffix}").exists()
+    _give_to_nobody(tmp_path, path)
+    os.chmod(path, 0o400)
+    tmp_path.chmod(0o777)
+    out = as_nobody(f"read={path}", f"chmod600={path}", f"write={path}")
+    assert list(out.values()) == ["ok 20", "ok", "ok"], out
+    for suffix in ("-wal", "-shm"):
+        companion = Path(f"{path}{suffix}")
+        if companion.exists():
+            assert companion.stat().st_mode & 0o200, oct(companion.stat().st_mode)
