@@ -10,7 +10,7 @@ from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
 #: Bumped with every migration; stored in PRAGMA user_version.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 migrations = Migrations("planner")
 
@@ -178,5 +178,75 @@ def m0002_sales_line_index(db: Database) -> None:
         DROP INDEX sales_order_line;
         DROP INDEX sales_sku_date;
         CREATE UNIQUE INDEX sales_line ON sales(sku, date, order_id);
+        """
+    )
+
+
+@migrations(name="0003_buying_and_catalog")
+def m0003_buying_and_catalog(db: Database) -> None:
+    """The columns and tables of buying abroad (currencies, landed cost, price breaks, order
+    cycles, containers), of catalog health (bundles, events, like-SKUs) and of supplier
+    confirmations on PO lines (see docs/reference.md)."""
+    _run_script(
+        db,
+        f"""
+        ALTER TABLE products ADD COLUMN like_sku TEXT;
+        ALTER TABLE products ADD COLUMN like_factor REAL
+            CHECK (like_factor IS NULL OR like_factor >= 0);
+        ALTER TABLE products ADD COLUMN unit_volume_m3 REAL
+            CHECK (unit_volume_m3 IS NULL OR unit_volume_m3 >= 0);
+        ALTER TABLE products ADD COLUMN unit_weight_kg REAL
+            CHECK (unit_weight_kg IS NULL OR unit_weight_kg >= 0);
+
+        ALTER TABLE suppliers ADD COLUMN order_cycle_days INTEGER
+            CHECK (order_cycle_days IS NULL OR order_cycle_days >= 0);
+        ALTER TABLE suppliers ADD COLUMN freight_pct REAL
+            CHECK (freight_pct IS NULL OR freight_pct >= 0);
+        ALTER TABLE suppliers ADD COLUMN duty_pct REAL CHECK (duty_pct IS NULL OR duty_pct >= 0);
+        ALTER TABLE suppliers ADD COLUMN container_m3 REAL
+            CHECK (container_m3 IS NULL OR container_m3 > 0);
+        ALTER TABLE suppliers ADD COLUMN max_weight_kg REAL
+            CHECK (max_weight_kg IS NULL OR max_weight_kg > 0);
+
+        ALTER TABLE po_lines ADD COLUMN confirmed_quantity INTEGER
+            CHECK (confirmed_quantity IS NULL OR confirmed_quantity >= 0);
+        ALTER TABLE po_lines ADD COLUMN {_date("confirmed_date")};
+
+        CREATE TABLE bundles (
+            bundle_sku TEXT NOT NULL CHECK (length(bundle_sku) > 0),
+            component_sku TEXT NOT NULL CHECK (length(component_sku) > 0),
+            quantity INTEGER NOT NULL CHECK (quantity > 0),
+            PRIMARY KEY (bundle_sku, component_sku)
+        ) STRICT;
+        CREATE INDEX bundles_component ON bundles(component_sku);
+
+        -- sku and supplier are '' when the event is not limited to one SKU / one supplier
+        CREATE TABLE events (
+            name TEXT NOT NULL CHECK (length(name) > 0),
+            {_date("start_date", required=True)},
+            {_date("end_date", required=True)},
+            sku TEXT NOT NULL DEFAULT '',
+            supplier TEXT NOT NULL DEFAULT '',
+            uplift_pct REAL,
+            uplift_units REAL,
+            PRIMARY KEY (name, sku, supplier)
+        ) STRICT;
+
+        -- date is '' for a rate without a start date (it applies from the beginning)
+        CREATE TABLE fx_rates (
+            currency TEXT NOT NULL CHECK (length(currency) > 0),
+            rate REAL NOT NULL CHECK (rate > 0),
+            date TEXT NOT NULL DEFAULT '' CHECK (date = '' OR date {_ISO_DATE}),
+            PRIMARY KEY (currency, date)
+        ) STRICT;
+
+        -- supplier is '' when the break applies whoever supplies the SKU
+        CREATE TABLE price_breaks (
+            sku TEXT NOT NULL CHECK (length(sku) > 0),
+            supplier TEXT NOT NULL DEFAULT '',
+            min_quantity INTEGER NOT NULL CHECK (min_quantity > 0),
+            unit_cost REAL NOT NULL CHECK (unit_cost >= 0),
+            PRIMARY KEY (sku, supplier, min_quantity)
+        ) STRICT;
         """
     )

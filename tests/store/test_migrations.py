@@ -49,11 +49,11 @@ def test_a_schema_1_workspace_is_backed_up_then_upgraded_with_its_order_lines(tm
     path = tmp_path / "shop.db"
     _schema_1_workspace(path)
     db = open_workspace(path)
-    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
     assert _sales(db) == LINES
     assert _sales_indexes(db) == {"sales_line"}
     [backup] = list_backups(path)
-    assert backup.reason == "before upgrade from schema 1 to 2"
+    assert backup.reason == "before upgrade from schema 1 to 3"
     old = sqlite3.connect(backup.path)
     assert old.execute("PRAGMA user_version").fetchone()[0] == 1
     assert old.execute("SELECT date, sku, quantity, order_id, unit_price, channel FROM sales "
@@ -91,3 +91,21 @@ def test_importing_into_an_upgraded_workspace_updates_lines_by_their_key(tmp_pat
     assert db.execute("SELECT quantity FROM sales WHERE order_id = 'SO2'").fetchone()[0] == 6
     assert db.execute("SELECT quantity FROM daily_demand WHERE sku = 'A-1' "
                       "AND date = '2025-03-02'").fetchone()[0] == 6 + 1 + 1
+
+
+def test_schema_3_adds_the_buying_and_catalog_tables_to_an_upgraded_workspace(tmp_path):
+    path = tmp_path / "shop.db"
+    _schema_1_workspace(path)
+    db = open_workspace(path)
+    tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert {"bundles", "events", "fx_rates", "price_breaks"} <= tables
+    columns = {r[1] for r in db.execute("PRAGMA table_info(suppliers)")}
+    assert {"order_cycle_days", "freight_pct", "duty_pct", "container_m3",
+            "max_weight_kg"} <= columns
+    assert {r[1] for r in db.execute("PRAGMA table_info(po_lines)")} >= {
+        "confirmed_quantity", "confirmed_date"}
+    # the new tables refuse impossible values like the old ones
+    with pytest.raises(sqlite3.IntegrityError):
+        db.execute("INSERT INTO fx_rates (currency, rate) VALUES ('EUR', 0)")
+    with pytest.raises(sqlite3.IntegrityError):
+        db.execute("INSERT INTO bundles VALUES ('GIFT', 'MUG', 0)")
