@@ -97,13 +97,48 @@ def _note_path(backup: Path) -> Path:
     return backup.with_suffix(".json")
 
 
+def _note_paths(backup: Path) -> tuple[Path, Path]:
+    """Where a backup's note may be: ``<stem>.json``, else (when that name was taken by a file
+    of the user's) ``<name>.note.json``."""
+    return _note_path(backup), backup.with_name(backup.name + ".note.json")
+
+
+def _free_note_path(target: Path) -> Path:
+    """A name for ``target``'s note that no file has yet; BackupError when both are taken."""
+    for candidate in _note_paths(target):
+        if not os.path.lexists(candidate):
+            return candidate
+    first, second = _note_paths(target)
+    raise BackupError(f"{first} and {second} already exist and a backup never replaces a file "
+                      "you did not name; choose another file name")
+
+
+def _place_new(source: Path, target: Path) -> None:
+    """Give ``source`` the name ``target``, refusing (FileExistsError) when ``target`` exists
+    (a hard link, never a replace; os.replace only where links are not supported)."""
+    try:
+        os.link(source, target)
+    except FileExistsError:
+        raise
+    except OSError:  # pragma: no cover - file systems without hard links (FAT, some shares)
+        if os.path.lexists(target):
+            raise FileExistsError(target) from None
+        os.replace(source, target)
+        return
+    os.unlink(source)
+
+
 def read_backup_info(path: str | os.PathLike[str]) -> BackupInfo:
     """A backup file with its note (or, without a note, its file times)."""
     path = Path(path)
     stat = path.stat()
     note: dict = {}
-    with contextlib.suppress(OSError, ValueError):
-        note = json.loads(_note_path(path).read_text(encoding="utf-8"))
+    for candidate in _note_paths(path):
+        with contextlib.suppress(OSError, ValueError):
+            loaded = json.loads(candidate.read_text(encoding="utf-8"))
+            if isinstance(loaded, dict) and "sha256" in loaded:
+                note = loaded
+                break
     created = None
     with contextlib.suppress(KeyError, TypeError, ValueError):
         created = dt.datetime.fromisoformat(note["created"])
@@ -182,12 +217,14 @@ def create_backup(db: Database, *, reason: str = MANUAL, to: str | os.PathLike[s
     created = dt.datetime.now()
     if to is not None:
         target = Path(to)
-        if target.exists():
+        if os.path.lexists(target):
             raise BackupError(f"{target} already exists; choose another file name")
+        note_target = _free_note_path(target)
     else:
         target = backup_folder(source) / f"{created.strftime(_STAMP)}.db"
+        note_target = _note_path(target)
     partial = target.with_name(target.name + ".partial")
-    note_partial = target.with_name(target.stem + ".json.partial")
+    note_partial = note_target.with_name(note_target.name + ".partial")
     try:
         _make_private_folder(target.parent, own=to is None)
         _write_copy(db.conn, partial)
@@ -200,8 +237,17 @@ def create_backup(db: Database, *, reason: str = MANUAL, to: str | os.PathLike[s
                 "sha256": digest, "source": str(source) if source else None,
                 "source_fingerprint": fingerprint}
         _write_private(note_partial, json.dumps(note, indent=1).encode())
-        os.replace(note_partial, _note_path(target))
-        os.replace(partial, target)
+        try:
+            _place_new(partial, target)
+        except FileExistsError:
+            raise BackupError(f"{target} appeared while the backup was written; it was left "
+                              "alone and nothing was kept") from None
+        try:
+            _place_new(note_partial, note_target)
+        except FileExistsError:
+            _remove(target)
+            raise BackupError(f"{note_target} appeared while the backup was written; it was "
+                              "left alone and nothing was kept") from None
         _fsync_folder(target.parent)
     except BackupError:
         _remove(partial, note_partial)
