@@ -206,7 +206,8 @@ def effective_lead_times(products: pd.DataFrame, learned: pd.DataFrame) -> pd.Da
 
     Adds lead_time_days_stated, lead_time_days_learned and lateness_days; lead_time_days becomes
     stated + mean lateness (never below zero) when the supplier has enough received lines, and
-    the learned lead time where nothing was stated at all.
+    the learned lead time where nothing was stated at all. Learning moves a stated lead time
+    only within LEARNED_LEAD_TIME_RANGE of it, and a learned spread is at most the lead time.
     """
     out = products.copy()
     out["lead_time_days_stated"] = out["lead_time_days"]
@@ -221,12 +222,41 @@ def effective_lead_times(products: pd.DataFrame, learned: pd.DataFrame) -> pd.Da
     out["lead_time_days_learned"] = lt_learned
     out["lateness_days"] = lateness
     stated = out["lead_time_source"] != "default"
-    corrected = np.where(stated, out["lead_time_days"] + lateness,
-                         lt_learned.fillna(out["lead_time_days"]))
+    stated_days = out["lead_time_days"].to_numpy(float)
+    corrected = np.where(stated, stated_days + lateness.to_numpy(float),
+                         lt_learned.fillna(out["lead_time_days"]).to_numpy(float))
+    # what receipts show moves a stated lead time within [stated / 2, max(stated × 3, stated +
+    # 28 days)], never further
+    low, high = LEARNED_LEAD_TIME_RANGE
+    corrected = np.where(stated, np.clip(corrected, stated_days * low,
+                                         np.fmax(stated_days * high, stated_days + 28.0)),
+                         corrected)
     out["lead_time_days"] = np.maximum(corrected.astype(float), 0.0)
+    # a learned spread never exceeds the lead time itself (a stated spread is kept as stated)
+    learned_spread = np.fmin(lt_std_learned.to_numpy(float), out["lead_time_days"].to_numpy(float))
     out["lead_time_std_days"] = np.fmax(out["lead_time_std_days"].to_numpy(float),
-                                        lt_std_learned.to_numpy(float))
+                                        learned_spread)
     return out
+
+
+#: How far learned lateness may move a stated lead time, as multiples of it.
+LEARNED_LEAD_TIME_RANGE = (0.5, 3.0)
+
+
+def lead_time_warnings(learned: pd.DataFrame) -> list[dict[str, Any]]:
+    """A warning naming the suppliers whose receipts were not learned from (impossible dates,
+    outliers), or none."""
+    if learned is None or learned.empty or "ignored_receipts" not in learned:
+        return []
+    ignored = learned["ignored_receipts"].fillna(0).astype(int)
+    ignored = ignored[ignored > 0]
+    if ignored.empty:
+        return []
+    names = ", ".join(f"{name or '(no supplier)'} ({count})" for name, count in ignored.items())
+    count = int(ignored.sum())
+    return [{"kind": "receipt_ignored_for_lead_time", "count": count,
+             "message": f"{_plural(count, 'PO receipt')} not used to learn lead times (received "
+                        f"before ordered, or far from the supplier's other receipts): {names}"}]
 
 
 def _shift_to_day0(daily: pd.DataFrame, skus: list[str], as_of: dt.date, horizon_days: int) -> np.ndarray:
@@ -388,7 +418,7 @@ def run_plan(data: PlanningData, *, realistic: bool = False, progress: Progress 
         projected_new_backorders=projection.new_backorders,
         purchase_suggestions=suggestions, open_po_lines=open_po, suppliers=suppliers,
         orders=projection.orders, kpis=kpis, demand_daily=forecast.daily,
-        warnings=list(data.warnings))
+        warnings=list(data.warnings) + lead_time_warnings(learned))
 
 
 def demand_days_share(daily_demand: pd.DataFrame, skus: list[str], as_of: dt.date,

@@ -13,7 +13,15 @@ import numpy as np
 import pandas as pd
 
 LEARNED_COLUMNS = ["received_lines", "lead_time_days_learned", "lead_time_std_days_learned",
-                   "lateness_days_mean", "lateness_days_std", "on_time_share", "late_open_lines"]
+                   "lateness_days_mean", "lateness_days_std", "on_time_share", "late_open_lines",
+                   "ignored_receipts"]
+
+#: A receipt whose lead time is further than this many robust spreads (1.4826 × MAD) from its
+#: supplier's median is ignored as an outlier (a typo'd date, a line received years later).
+OUTLIER_SPREADS = 5.0
+#: ... but never for being within this share of the median, or this many days, of it.
+OUTLIER_MIN_SHARE = 0.5
+OUTLIER_MIN_DAYS = 14.0
 
 _DAY = pd.Timedelta(days=1)
 
@@ -43,6 +51,9 @@ def learn_supplier_lead_times(po_lines: pd.DataFrame, *, as_of: Any) -> pd.DataF
     received = (~cancelled & received_date.notna() & (received_date <= as_of)
                 & ((received_qty > 0) | status.eq("received")))
     lead_days = _days(received_date, lines["order_date"]).where(received)
+    ignored = received & _implausible(lead_days, lines["supplier"])
+    received = received & ~ignored
+    lead_days = lead_days.where(received)
     lateness = _days(received_date, lines["expected_date"]).where(received)
     on_time = (lateness <= 0).astype(float).where(lateness.notna())
     still_owed = ~cancelled & ~status.eq("received") & (quantity > received_qty)
@@ -50,7 +61,8 @@ def learn_supplier_lead_times(po_lines: pd.DataFrame, *, as_of: Any) -> pd.DataF
 
     frame = pd.DataFrame({"supplier": lines["supplier"], "received": received.astype(int),
                           "lead": lead_days, "late": lateness, "on_time": on_time,
-                          "late_open": late_open.astype(int)})
+                          "late_open": late_open.astype(int),
+                          "ignored": ignored.astype(int)})
     grouped = frame.groupby("supplier", sort=True)
     learned = pd.DataFrame({
         "received_lines": grouped["received"].sum().astype(int),
@@ -60,9 +72,23 @@ def learn_supplier_lead_times(po_lines: pd.DataFrame, *, as_of: Any) -> pd.DataF
         "lateness_days_std": grouped["late"].std(ddof=1),
         "on_time_share": grouped["on_time"].mean(),
         "late_open_lines": grouped["late_open"].sum().astype(int),
+        "ignored_receipts": grouped["ignored"].sum().astype(int),
     })
     learned.index.name = "supplier"
     return learned[LEARNED_COLUMNS]
+
+
+def _implausible(lead_days: pd.Series, supplier: pd.Series) -> pd.Series:
+    """Receipts not to learn from: received before ordered, or a lead time far outside its
+    supplier's others (median ± OUTLIER_SPREADS robust spreads, with a floor)."""
+    negative = lead_days < 0
+    valid = lead_days.where(~negative)
+    median = valid.groupby(supplier).transform("median")
+    mad = (valid - median).abs().groupby(supplier).transform("median")
+    allowed = np.fmax(OUTLIER_SPREADS * 1.4826 * mad,
+                      np.fmax(OUTLIER_MIN_SHARE * median.abs(), OUTLIER_MIN_DAYS))
+    outlier = (valid - median).abs() > allowed
+    return (negative | outlier).fillna(False).astype(bool)
 
 
 def resolve_lead_times(*, product_days: Any, product_std_days: Any, supplier_days: Any,

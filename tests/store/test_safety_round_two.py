@@ -44,3 +44,101 @@ def test_backup_to_plan_db_leaves_the_users_plan_json_alone(demo_path, tmp_path)
     assert not (tmp_path / "other.db").exists()
     assert (tmp_path / "other.json").read_text() == "a"
     assert sorted(p.name for p in tmp_path.iterdir() if "partial" in p.name) == []
+
+
+# ---------------------------------------------------------------------------------------------
+# 2. One impossible receipt date does not move a supplier's lead time
+
+def _plan(path: Path):
+    from planner.planning import load_planning_data, run_plan
+
+    db = open_workspace(path, read_only=True)
+    try:
+        return run_plan(load_planning_data(db, dt.date(2025, 6, 2)))
+    finally:
+        db.conn.close()
+
+
+def test_a_receipt_dated_1900_leaves_the_reorder_points_alone(demo_path):
+    before = _plan(demo_path).skus.set_index("sku")
+    db = open_workspace(demo_path)
+    po_number, sku, supplier = db.execute(
+        "SELECT l.po_number, l.sku, h.supplier FROM po_lines l JOIN purchase_orders h "
+        "USING (po_number) WHERE l.received_date IS NOT NULL "
+        "AND h.supplier = 'Cascade Coffee Roasters' LIMIT 1").fetchone()
+    # as an older Planner would have stored it (today's import refuses the date)
+    db.execute("UPDATE po_lines SET received_date = '1900-01-01' WHERE po_number = ? AND sku = ?",
+               [po_number, sku])
+    db.conn.commit()
+    db.conn.close()
+    plan = _plan(demo_path)
+    after = plan.skus.set_index("sku")
+    theirs = before.index[before["supplier"] == supplier]
+    assert len(theirs) > 0
+    for column in ("reorder_point", "lead_time_days", "lead_time_std_days"):
+        assert after.loc[theirs, column].to_numpy() == pytest.approx(
+            before.loc[theirs, column].to_numpy(), rel=0.1, abs=1.0), column
+    notes = [w for w in plan.warnings if w["kind"] == "receipt_ignored_for_lead_time"]
+    assert notes and notes[0]["count"] == 1 and supplier in notes[0]["message"]
+
+
+def test_lead_time_learning_ignores_outliers_and_caps_against_the_stated_lead_time():
+    import pandas as pd
+
+    from planner.engine.lead_time import learn_supplier_lead_times
+    from planner.planning import effective_lead_times
+
+    rows = [(f"PO-{k}", "A", "Acme", "2024-01-01", 10, "2024-01-31", 10, received, "received")
+            for k, received in enumerate(["2024-01-30", "2024-02-02", "2024-01-31", "2024-02-01",
+                                          "2029-01-01", "1900-01-01"])]
+    lines = pd.DataFrame(rows, columns=["po_number", "sku", "supplier", "order_date", "quantity",
+                                        "expected_date", "received_quantity", "received_date",
+                                        "status"])
+    for column in ("order_date", "expected_date", "received_date"):
+        lines[column] = pd.to_datetime(lines[column])
+    learned = learn_supplier_lead_times(lines, as_of="2030-01-01")
+    acme = learned.loc["Acme"]
+    assert acme["ignored_receipts"] == 2 and acme["received_lines"] == 4
+    assert 29 <= acme["lead_time_days_learned"] <= 32
+    assert acme["lead_time_std_days_learned"] < 3
+    # however wild the receipts look, the stated 30 days moves within [15, 90]
+    wild = learned.copy()
+    wild.loc["Acme", ["lateness_days_mean", "lead_time_std_days_learned"]] = [4_000.0, 4_543.0]
+    products = pd.DataFrame({"sku": ["A"], "supplier": ["Acme"], "lead_time_days": [30.0],
+                             "lead_time_std_days": [2.0], "lead_time_source": ["supplier"]})
+    out = effective_lead_times(products, wild)
+    assert out.loc[0, "lead_time_days"] == 90.0 and out.loc[0, "lead_time_std_days"] <= 90.0
+    wild.loc["Acme", "lateness_days_mean"] = -4_000.0
+    assert effective_lead_times(products, wild).loc[0, "lead_time_days"] == 15.0
+
+
+def _problems(tmp_path: Path, name: str, text: str | bytes, **kwargs) -> list[str]:
+    """The problems check_files finds in a file with this content (none: [])."""
+    from planner.store.importers import ImportRejected
+    from planner.store.importers.importing import check_files
+
+    path = tmp_path / name
+    if isinstance(text, str):
+        path.write_text(text, encoding="utf-8")
+    else:
+        path.write_bytes(text)
+    try:
+        check_files([path], **kwargs)
+    except ImportRejected as exc:
+        return [str(p) for p in exc.problems]
+    return []
+
+
+def test_impossible_po_dates_are_refused_at_import(tmp_path):
+    found = _problems(tmp_path, "po.csv", (
+        "po_number,sku,quantity,order_date,expected_date,received_date,received_quantity\n"
+        "PO-1,A,10,2024-03-01,2024-03-31,1900-01-01,10\n"     # before the sane range
+        "PO-1,B,10,,2024-02-01,,\n"                             # expected before ordered
+        "PO-2,A,10,2024-03-01,2024-03-31,2024-02-27,10\n"     # received before ordered
+        "PO-3,A,10,2024-03-01,2300-03-31,,\n"                   # after the sane range
+        "PO-4,A,10,2024-03-01,2024-03-31,2024-03-30,10\n"))   # fine
+    assert len(found) == 4, found
+    assert "row 2, column received_date" in found[0] and "1970-01-01 to 2099-12-31" in found[0]
+    assert "row 3, column expected_date" in found[1] and "before it was ordered" in found[1]
+    assert "row 4, column received_date" in found[2] and "before it was ordered" in found[2]
+    assert "row 5, column expected_date" in found[3] and "2099-12-31" in found[3]

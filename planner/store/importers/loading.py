@@ -427,6 +427,7 @@ def _check_rows(parsed: ParsedFile, keys: dict[str, Cells]) -> None:
                          f"on or after start_date ({frame['start_date'].iat[pos]})")
     if kind.name == "purchase_orders":
         _check_po_headers(parsed)
+        _check_po_dates(parsed)
     if kind.one_of:
         _check_one_of(parsed)
 
@@ -443,6 +444,27 @@ def _check_one_of(parsed: ParsedFile) -> None:
     parsed.problems.add_cells(rows, given[0], [None] * min(rows.size, 100),
                               "a quantity (a whole number, or 'not stocked') in one of "
                               + ", ".join(given))
+
+
+def _check_po_dates(parsed: ParsedFile) -> None:
+    """Nothing is expected or received before it was ordered (such a date is a typo, and one
+    of them would wreck the supplier's learned lead time)."""
+    frame = parsed.frame
+    if "order_date" not in frame:
+        return
+    ordered = frame["order_date"].astype(object)
+    if "po_number" in frame:  # a PO's later lines may leave its order date blank
+        ordered = ordered.groupby(frame["po_number"], sort=False).transform("first")
+    for column in ("expected_date", "received_date"):
+        if column not in frame:
+            continue
+        when = frame[column].astype(object)
+        early = np.array((when.notna() & ordered.notna()).to_numpy(dtype=bool))
+        early[early] = (when[early].astype(str) < ordered[early].astype(str)).to_numpy(bool)
+        for pos in np.flatnonzero(early)[:100].tolist():
+            parsed.problems.add(int(frame["_row"].iat[pos]), column, frame[column].iat[pos],
+                                f"on or after the PO's order_date ({ordered.iat[pos]}): a line "
+                                f"cannot be {column.split('_')[0]} before it was ordered")
 
 
 def _check_po_headers(parsed: ParsedFile) -> None:

@@ -128,7 +128,10 @@ _DAY_MONTH = (rf"(?P<d>\d{{1,2}})[\s\-/.]*(?P<mon>[A-Za-z]{{3,9}})\.?[\s\-/.,]*"
 _MONTH_DAY = (rf"(?P<mon>[A-Za-z]{{3,9}})\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+"
               rf"(?P<y>\d{{4}}){_TAIL}")
 _EXCEL_EPOCH = np.datetime64("1899-12-30")
-FIRST_YEAR, LAST_YEAR = 1900, 2199
+#: The dates an import accepts (a 1900 or 2300 date is a typo, and would wreck what is learned
+#: from it): from FIRST_YEAR-01-01 to LAST_YEAR-12-31.
+FIRST_YEAR, LAST_YEAR = 1970, 2099
+DATE_RANGE_TEXT = f"from {FIRST_YEAR}-01-01 to {LAST_YEAR}-12-31"
 
 
 @dataclass
@@ -260,8 +263,8 @@ def parse_dates(values: pd.Series, order: DateOrder | None = None,
 
 def date_expectation(date_format: str | None, order: DateOrder | None) -> str:
     if date_format:
-        return f"a date in the format {date_format} (or YYYY-MM-DD)"
+        return f"a date in the format {date_format} (or YYYY-MM-DD) {DATE_RANGE_TEXT}"
     if order is not None and order.day_first is not None:
         style = "DD/MM/YYYY" if order.day_first else "MM/DD/YYYY"
-        return f"a date (YYYY-MM-DD, or {style} as elsewhere in this file)"
-    return "a date (YYYY-MM-DD)"
+        return f"a date (YYYY-MM-DD, or {style} as elsewhere in this file) {DATE_RANGE_TEXT}"
+    return f"a date (YYYY-MM-DD) {DATE_RANGE_TEXT}"
