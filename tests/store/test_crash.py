@@ -165,6 +165,7 @@ _READER = textwrap.dedent("""
             shutil.rmtree(target, ignore_errors=True)
         print(json.dumps(results, default=str), flush=True)
     window.close()
+    shutil.rmtree(state, ignore_errors=True)
 """)
 
 #: The demo workspace is written, and every read command plans, as of this date.
