@@ -36,6 +36,12 @@ def _text(text: str) -> str:
     return str(text)
 
 
+def _po_pattern_ok(value: str) -> bool:
+    from planner.store.po_numbers import check_pattern
+
+    return check_pattern(value)
+
+
 SETTINGS: dict[str, Setting] = {
     s.key: s
     for s in [
@@ -70,6 +76,11 @@ SETTINGS: dict[str, Setting] = {
         Setting("page_size", "A4", _text, "PDF page size", lambda v: v in {"A4", "Letter"},
                 "A4 or Letter"),
         Setting("purchase_terms", "", _text, "terms and notes printed on supplier PDFs"),
+        Setting("po_number_pattern", "PO-{year}-{seq:04d}", _text,
+                "how approved suggestions are numbered; {seq} continues the workspace's highest",
+                _po_pattern_ok,
+                "a pattern with one {seq} (e.g. {seq:04d}) and optionally {year}, {month}, "
+                "{day} or {date}, such as PO-{year}-{seq:04d}"),
     ]
 }
 

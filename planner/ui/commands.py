@@ -7,7 +7,6 @@ and shows why; nothing partial is written because each write is inside ``db.atom
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -79,16 +78,6 @@ class ApprovedOrder:
     note: str = ""
 
 
-def next_po_numbers(db: Any, count: int, *, as_of: dt.date) -> list[str]:
-    """Free PO numbers like PO-20250314-01 (per day, never reusing one in the workspace)."""
-    stem = f"PO-{as_of.strftime('%Y%m%d')}-"
-    taken = {row[0] for row in db.execute(
-        "SELECT po_number FROM purchase_orders WHERE po_number LIKE ?", [stem + "%"])}
-    used = [int(m.group(1)) for t in taken if (m := re.fullmatch(re.escape(stem) + r"(\d+)", t))]
-    start = max(used, default=0) + 1
-    return [f"{stem}{n:02d}" for n in range(start, start + count)]
-
-
 class ApprovePurchaseOrders(WorkspaceCommand):
     """Create open POs from approved suggestions."""
 
@@ -103,7 +92,11 @@ class ApprovePurchaseOrders(WorkspaceCommand):
 
     def apply(self, db: Any) -> None:
         if not self.po_numbers:
-            self.po_numbers = next_po_numbers(db, len(self.orders), as_of=self.session.as_of)
+            from planner.store.po_numbers import next_po_numbers
+            from planner.store.settings import load_settings
+
+            self.po_numbers = next_po_numbers(db, len(self.orders), as_of=self.session.as_of,
+                                              pattern=str(load_settings(db)["po_number_pattern"]))
         for po_number, order in zip(self.po_numbers, self.orders, strict=True):
             lines = [line for line in order.lines if line.quantity > 0]
             if not lines:
