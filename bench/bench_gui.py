@@ -92,11 +92,7 @@ def probe_startup(path: Path) -> None:
     usage = resource.getrusage(resource.RUSAGE_SELF)
     print(f"USABLE {ready['usable']:.3f} {usage.ru_utime + usage.ru_stime:.3f}", flush=True)
     spin_until(lambda: window.session.plan is not None)
-    kept = window.session.kept_plan_time is not None
-    print(f"PLAN {time.perf_counter() - STARTED:.3f} {'kept' if kept else 'fresh'}", flush=True)
-    if kept:
-        spin_until(lambda: window.session.kept_plan_time is None)
-        print(f"FRESH {time.perf_counter() - STARTED:.3f}", flush=True)
+    print(f"PLAN {time.perf_counter() - STARTED:.3f} fresh", flush=True)
     spin_until(lambda: not window.tasks.busy)
     window.close()
 
@@ -159,17 +155,14 @@ def startup(env: dict[str, str], workspace: Path) -> None:
     notes: dict[str, str] = {}
     for line in child.stdout:
         word, _, rest = line.strip().partition(" ")
-        if word in ("USABLE", "PLAN", "FRESH"):
+        if word in ("USABLE", "PLAN"):
             marks[word] = time.perf_counter() - launched
             notes[word] = rest
     child.wait()
     cpu = notes.get("USABLE", "? ?").split()[-1]
     print(f"start-up to a usable window: {marks.get('USABLE', float('nan')):.2f} s wall, "
           f"{cpu} s CPU (launch to window shown, workspace opening, event loop running)")
-    kind = notes.get("PLAN", "").split()[-1] if notes.get("PLAN") else "?"
-    print(f"start-up to a plan on screen: {marks.get('PLAN', float('nan')):.1f} s ({kind} plan)")
-    if "FRESH" in marks:
-        print(f"start-up to the fresh plan replacing the kept one: {marks['FRESH']:.1f} s")
+    print(f"start-up to a plan on screen: {marks.get('PLAN', float('nan')):.1f} s")
 
 
 
@@ -193,12 +186,11 @@ def main() -> int:
           f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}; {os.cpu_count()} CPUs")
     qt_dir = tempfile.mkdtemp(prefix="planner-bench-qt-")
 
-    # --- start-up, in a fresh process (twice: without and with the kept plan) ------------
+    # --- start-up, in a fresh process -----------------------------------------------------
     env = dict(os.environ, BENCH_QT_DIR=qt_dir,
                PLANNER_DATA_DIR=tempfile.mkdtemp(prefix="planner-bench-data-"))
     os.environ["PLANNER_DATA_DIR"] = env["PLANNER_DATA_DIR"]
-    for attempt in (("first start (no kept plan)", "second start (kept plan from the first)")
-                    if not args.skip_startup else ()):
+    for attempt in (("start-up",) if not args.skip_startup else ()):
         print(attempt)
         startup(env, args.workspace)
     # --- a full replan, watching the GUI thread --------------------------------------------
@@ -208,8 +200,7 @@ def main() -> int:
     window = new_window()
     window.show()
     window.open_workspace(args.workspace)
-    spin_until(lambda: window.session.plan is not None and window.session.kept_plan_time is None
-               and not window.tasks.busy)
+    spin_until(lambda: window.session.plan is not None and not window.tasks.busy)
     from planner.ui.charts import chart_tasks
 
     window.show_page("dashboard")

@@ -325,9 +325,7 @@ class MainWindow(QMainWindow):
 
     def _on_plan_ready(self, plan: Any) -> None:
         k = plan.kpis
-        kept = self.session.kept_plan_time
-        when = (f"last plan, computed {kept:%Y-%m-%d %H:%M}; replanning…" if kept is not None
-                else f"{self.session.plan_seconds:.1f} s")
+        when = f"{self.session.plan_seconds:.1f} s"
         self.plan_status.setText(
             f"Plan as of {plan.as_of.isoformat()}: {k.get('active_skus', len(plan.skus))} SKUs, "
             f"{len(plan.purchase_suggestions)} suggested POs ({when})")

@@ -212,21 +212,20 @@ def to_pieces(outcome: PlanOutcome) -> Iterator[tuple[str, bytes]]:
 def from_pieces(pieces: Iterable[tuple[str, bytes]]) -> PlanOutcome:
     """The outcome back from ``to_pieces``; the SKU index is pointed at the new frames.
 
-    Python's cyclic garbage collector would otherwise scan the hundreds of thousands of new
-    objects in one go (150 ms with the GIL held at 10,000 SKUs, a visible freeze of the
-    window): it is paused while unpickling and the result is frozen out of its scans. The
-    price is that reference cycles inside old plans are never collected (plain reference
-    counting still frees them, and plans hold few cycles).
+    The pieces come only from this app's own planning process (over its pipe), never from a
+    file. Python's cyclic garbage collector is paused while they are unpickled, so that it does
+    not scan the hundreds of thousands of new objects mid-way; it runs again normally after
+    (old plans are collected like anything else).
     """
     import gc
 
+    was_enabled = gc.isenabled()
     gc.disable()
     try:
-        outcome = _from_pieces(pieces)
+        return _from_pieces(pieces)
     finally:
-        gc.freeze()
-        gc.enable()
-    return outcome
+        if was_enabled:
+            gc.enable()
 
 
 def _from_pieces(pieces: Iterable[tuple[str, bytes]]) -> PlanOutcome:
@@ -250,57 +249,6 @@ def _from_pieces(pieces: Iterable[tuple[str, bytes]]) -> PlanOutcome:
                    index=index.attach(plan, data.po_lines) if index is not None else None)
 
 
-# --- the last plan, kept on disk ---------------------------------------------------------------
-CACHE_FORMAT = 3
-
-
-def cache_file(cache_dir: Path, workspace: str | Path) -> Path:
-    """Where the last plan of a workspace is kept."""
-    import hashlib
-
-    key = hashlib.sha1(str(Path(workspace).resolve()).encode("utf-8")).hexdigest()[:20]
-    return cache_dir / f"plan-{key}.pickle"
-
-
-def save_cached(cache_dir: Path, workspace: str | Path, as_of: dt.date,
-                pieces: list[tuple[str, bytes]]) -> None:
-    """Keep a plan so the next start shows it at once (while it is recomputed)."""
-    import os
-    import pickle
-
-    target = cache_file(cache_dir, workspace)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = target.with_suffix(".tmp")
-    with open(temporary, "wb") as out:
-        os.chmod(temporary, 0o600)
-        pickle.dump({"format": CACHE_FORMAT, "workspace": str(Path(workspace).resolve()),
-                     "as_of": as_of, "saved": dt.datetime.now(),
-                     "pieces": pieces},
-                    out, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(temporary, target)
-
-
-def load_cached(cache_dir: Path, workspace: str | Path,
-                as_of: dt.date) -> tuple[PlanOutcome, dt.datetime] | None:
-    """The kept plan of a workspace for this as-of date, with when it was computed; None when
-    there is none (or it cannot be read: it is only a copy)."""
-    import pickle
-
-    source = cache_file(cache_dir, workspace)
-    if not source.exists():
-        return None
-    try:
-        with open(source, "rb") as handle:
-            kept = pickle.load(handle)
-    except Exception:  # noqa: BLE001 - a damaged or old copy is ignored
-        return None
-    if (not isinstance(kept, dict) or kept.get("format") != CACHE_FORMAT
-            or kept.get("workspace") != str(Path(workspace).resolve())
-            or kept.get("as_of") != as_of):
-        return None
-    return from_pieces(kept["pieces"]), kept["saved"]
-
-
 # --- the planning process ----------------------------------------------------------------------
 def serve(conn: Any) -> None:
     """The child process: compute plans for (path, as_of) requests until told to stop."""
@@ -319,19 +267,13 @@ def serve(conn: Any) -> None:
             return
         if request is None:
             return
-        path, as_of, cache_dir = request
+        path, as_of = request
         try:
             outcome = compute_plan(path, as_of, lambda f, w: conn.send(("progress", f, w)),
                                    compact=True)
-            pieces = list(to_pieces(outcome))
-            for name, blob in pieces:
+            for name, blob in to_pieces(outcome):
                 conn.send(("piece", name, blob))
             conn.send(("done",))
-            if cache_dir is not None:
-                try:
-                    save_cached(Path(cache_dir), path, as_of, pieces)
-                except OSError:
-                    pass  # only a copy: the next start recomputes
         except BaseException as exc:  # noqa: BLE001 - every failure goes back to the app
             details = traceback.format_exc()
             try:
@@ -401,14 +343,13 @@ class PlanProcess:
         child.close()
         self._process, self._conn = process, parent
 
-    def compute(self, path: str | Path, as_of: dt.date, progress: ProgressFn,
-                cache_dir: Path | None = None) -> PlanOutcome:
-        """A plan, computed in the child; with ``cache_dir`` the child also keeps a copy there."""
+    def compute(self, path: str | Path, as_of: dt.date, progress: ProgressFn) -> PlanOutcome:
+        """A plan, computed in the child."""
         with self._lock:
             self._ensure()
             fraction, what = 0.0, "starting the planning process"
             pieces: list[tuple[str, bytes]] = []
-            self._conn.send((str(path), as_of, None if cache_dir is None else str(cache_dir)))
+            self._conn.send((str(path), as_of))
             while True:
                 try:
                     progress(fraction, what)

@@ -11,7 +11,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoStack
 
-from planner.ui import operations, paths
+from planner.ui import operations
 from planner.ui.plan_worker import PlanProcessUnavailable, plan_process
 from planner.ui.workers import Operation, Task, TaskManager
 
@@ -24,7 +24,7 @@ def compute_plan(path: Path, as_of: dt.date, progress: Any) -> operations.PlanOu
     """A plan for the workspace, from the planning process (or this thread as a fallback)."""
     if PLAN_IN_PROCESS:
         try:
-            return plan_process().compute(path, as_of, progress, cache_dir=paths.cache_dir())
+            return plan_process().compute(path, as_of, progress)
         except PlanProcessUnavailable as exc:
             print(f"planning on a thread: {exc}", file=sys.stderr)
     return operations.compute_plan(path, as_of, progress)
@@ -79,8 +79,6 @@ class Session(QObject):
             self._opened(target, open_workspace(target, create=True), replan)
             return None
         self.opening.emit(str(target))
-        if replan:
-            self._read_kept_plan(target)
 
         def work(progress: Any) -> None:
             progress(0.1, "checking the file")
@@ -126,38 +124,8 @@ class Session(QObject):
         self.data_changed.emit()
         if replan and not self.is_empty():
             self.replan()
-            self._show_kept_plan()
         elif PLAN_IN_PROCESS:
             plan_process().warm_up()
-
-    def _read_kept_plan(self, path: Path) -> None:
-        """Read the plan kept from last time (alongside the file check); shown once the
-        workspace is open, until the new plan replaces it."""
-        from planner.ui.plan_worker import load_cached
-
-        as_of = self.as_of
-        self._kept = None
-
-        def done(kept: Any) -> None:
-            if kept is None:
-                return
-            self._kept = (path, kept)
-            if self.path == path:
-                self._show_kept_plan()
-
-        self.tasks.run(Operation(title="Reading the last plan", progress="none", on_success=done,
-                                 on_failure=lambda _e, _d: None,
-                                 work=lambda _p: load_cached(paths.cache_dir(), path, as_of)))
-
-    _kept: tuple[Path, Any] | None = None
-
-    def _show_kept_plan(self) -> None:
-        if self._kept is None or self._kept[0] != self.path or self.plan is not None:
-            return  # nothing kept (yet), another workspace, or the fresh plan was quicker
-        outcome, saved = self._kept[1]
-        self._kept = None
-        self.kept_plan_time = saved
-        self.show_outcome(outcome)
 
     def close(self) -> None:
         if self._plan_task is not None:
@@ -215,13 +183,8 @@ class Session(QObject):
             self._what_if = operations.what_if_session(self.data, self.plan)
         return self._what_if
 
-    #: when the plan on screen was computed, if it is the kept copy from an earlier session
-    kept_plan_time: dt.datetime | None = None
-
-    def show_outcome(self, outcome: operations.PlanOutcome, *, fresh: bool = False) -> None:
+    def show_outcome(self, outcome: operations.PlanOutcome) -> None:
         """Make a computed plan the current one and tell the views."""
-        if fresh:
-            self.kept_plan_time = None
         self.data, self.plan, self.plan_seconds = outcome.data, outcome.plan, outcome.seconds
         self.index = outcome.index
         self._what_if = outcome.what_if
@@ -238,7 +201,7 @@ class Session(QObject):
 
         def done(outcome: operations.PlanOutcome) -> None:
             if path == self.path:  # else the user opened another workspace meanwhile
-                self.show_outcome(outcome, fresh=True)
+                self.show_outcome(outcome)
 
         def failed(exc: BaseException, details: str) -> None:
             from planner.ui.errors import describe, show_error
