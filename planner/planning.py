@@ -85,11 +85,13 @@ def load_planning_data(db: Database, as_of: dt.date | None = None) -> PlanningDa
     po_lines = _dates(_read(db, """
         SELECT l.po_number, l.sku, COALESCE(h.supplier, p.supplier) AS supplier, h.order_date,
                l.quantity, l.expected_date, l.received_quantity, l.received_date, l.status,
-               COALESCE(l.unit_cost, p.unit_cost) AS unit_cost
+               COALESCE(l.unit_cost, p.unit_cost) AS unit_cost,
+               l.confirmed_quantity, l.confirmed_date
         FROM po_lines l JOIN purchase_orders h USING (po_number)
         LEFT JOIN products p ON p.sku = l.sku
         WHERE h.order_date IS NULL OR h.order_date <= ?""", [iso]),
-        "order_date", "expected_date", "received_date")
+        "order_date", "expected_date", "received_date", "confirmed_date")
+    po_lines = supplier_confirmed(po_lines)
     # A receipt dated after as_of has not happened yet as far as this plan is concerned.
     future_receipt = po_lines["received_date"] > pd.Timestamp(as_of)
     po_lines.loc[future_receipt, ["received_quantity"]] = 0
@@ -106,6 +108,18 @@ def load_planning_data(db: Database, as_of: dt.date | None = None) -> PlanningDa
     return PlanningData(as_of=as_of, settings=settings, products=products, suppliers=suppliers,
                         daily_demand=daily_demand, inventory=inventory, po_lines=po_lines,
                         backorders=backorders, overrides=overrides, warnings=warnings)
+
+
+def supplier_confirmed(po_lines: pd.DataFrame) -> pd.DataFrame:
+    """PO lines as the supplier confirmed them: a confirmed quantity or date replaces the ordered
+    one (kept as ``ordered_quantity`` / ``ordered_expected_date``) in everything planned."""
+    po_lines["ordered_quantity"] = po_lines["quantity"]
+    po_lines["ordered_expected_date"] = po_lines["expected_date"]
+    confirmed_quantity = pd.to_numeric(po_lines["confirmed_quantity"], errors="coerce")
+    po_lines["quantity"] = confirmed_quantity.fillna(po_lines["quantity"]).astype(
+        po_lines["quantity"].dtype)
+    po_lines["expected_date"] = po_lines["confirmed_date"].fillna(po_lines["expected_date"])
+    return po_lines
 
 
 def _plural(count: int, one: str, many: str | None = None) -> str:

@@ -171,3 +171,29 @@ def test_rows_dated_after_as_of_are_left_out_and_reported(scenario, tmp_path):
     plan = json.loads(out.read_text())
     assert plan["warnings"] == [] and plan["skus"][0]["on_order"] == 40
     assert "left out" not in result.stderr
+
+
+def test_a_suppliers_confirmation_replaces_the_ordered_quantity_and_date(scenario, tmp_path):
+    # The supplier confirms PO-1 short and late: 6 units on 27 Jun instead of 10 on 20 Jun.
+    # After #1002 takes the hold, 2 units are left; PO-1's 6 make 8, sellable 29 Jun (+2 days
+    # dock-to-stock): exactly #1003's 8. #1004 still waits for PO-2 (17 Jul).
+    answer = write_csv(tmp_path / "confirmed.csv",
+                       ["po_number", "sku", "quantity", "expected_date", "confirmed_quantity",
+                        "confirmed_date"],
+                       [["PO-1", "MUG-01", 10, "2025-06-20", 6, "2025-06-27"]])
+    result = planner("import", str(scenario), str(answer))
+    assert "purchase_orders" in result.stdout
+    out = tmp_path / "queue.json"
+    planner("backorders", str(scenario), "--as-of", AS_OF, "--json", str(out))
+    lines = {row["order_id"]: row for row in json.loads(out.read_text())}
+    assert (lines["#1003"]["projected_ship_date"], lines["#1003"]["filled_from"]) == (
+        "2025-06-29", "PO-1")
+    assert (lines["#1004"]["projected_ship_date"], lines["#1004"]["filled_from"]) == (
+        "2025-07-17", "PO-2")
+    plan = tmp_path / "plan.json"
+    planner("plan", str(scenario), "--as-of", AS_OF, "--json", str(plan))
+    [mug] = json.loads(plan.read_text())["skus"]
+    assert mug["on_order"] == 36
+    # the same file again changes nothing
+    again = planner("import", str(scenario), str(answer))
+    assert "0 inserted, 0 updated" in again.stdout or "unchanged" in again.stdout

@@ -142,3 +142,43 @@ def test_impossible_po_dates_are_refused_at_import(tmp_path):
     assert "row 3, column expected_date" in found[1] and "before it was ordered" in found[1]
     assert "row 4, column received_date" in found[2] and "before it was ordered" in found[2]
     assert "row 5, column expected_date" in found[3] and "2099-12-31" in found[3]
+
+
+# ---------------------------------------------------------------------------------------------
+# 6. Every number has a range; one bad stored value never takes the plan down
+
+def test_numbers_out_of_range_or_infinite_are_refused_naming_the_range(tmp_path):
+    found = _problems(tmp_path, "products.csv", (
+        "sku,unit_cost,lead_time_days,lead_time_std_days\n"
+        "A,1e309,100000,1e308\n"
+        "B,2.5,1e308,3\n"
+        "C,2.5,730,365\n"))
+    assert len(found) == 4, found
+    assert "row 2, column unit_cost: '1e309'" in found[0] and "finite" in found[0]
+    assert "row 2, column lead_time_days: '100000'" in found[1] and "from 0 to 730" in found[1]
+    assert "lead_time_std_days: '1e308'" in found[2] and "from 0 to 365" in found[2]
+    assert "row 3, column lead_time_days: '1e308'" in found[3]
+
+
+def test_plan_backorders_and_pdfs_survive_a_stored_lead_time_of_1e308(demo_path, tmp_path):
+    import math
+    import sqlite3
+
+    from planner.cli import main
+
+    conn = sqlite3.connect(demo_path)
+    sku = conn.execute("SELECT sku FROM products ORDER BY sku LIMIT 1").fetchone()[0]
+    conn.execute("UPDATE products SET lead_time_days = 1e308, lead_time_std_days = 1e308, "
+                 "unit_cost = 9e999 WHERE sku = ?", [sku])
+    conn.execute("UPDATE suppliers SET lead_time_days = 100000")
+    conn.commit()
+    conn.close()
+    plan = _plan(demo_path)
+    row = plan.skus.set_index("sku").loc[sku]
+    assert math.isfinite(row["reorder_point"]) and row["lead_time_days"] <= 730
+    assert {w["kind"] for w in plan.warnings} >= {"unplannable_products_number",
+                                                  "unplannable_suppliers_number"}
+    assert main(["backorders", str(demo_path), "--as-of", "2025-06-02",
+                 "--json", str(tmp_path / "q.json")]) == 0
+    assert main(["export-pdf", str(demo_path), "--as-of", "2025-06-02",
+                 "--out", str(tmp_path / "pdf")]) == 0

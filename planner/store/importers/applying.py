@@ -132,7 +132,8 @@ def purchase_orders(db: Database, parsed: ParsedFile, run: Run, progress: Progre
     head = upsert(db, "purchase_orders", header, ["po_number"],
                   keep_when_empty=["supplier", "order_date"])
     lines = _columns(parsed, ["po_number", "sku", "quantity", "expected_date",
-                              "received_quantity", "received_date", "status", "unit_cost"])
+                              "received_quantity", "received_date", "status", "unit_cost",
+                              "confirmed_quantity", "confirmed_date"])
     if "received_quantity" in lines:
         lines["received_quantity"] = lines["received_quantity"].fillna(0)
     if "status" in lines:

@@ -17,6 +17,7 @@ import pandas as pd
 from planner.store.importers import parsing
 from planner.store.importers.guards import check_file
 from planner.store.importers.kinds import Kind, KindError, detect_kind, get_kind, normalize_header
+from planner.store.importers import ranges
 from planner.store.importers.problems import ProblemList
 from planner.store.importers.reading import (
     FileHeader,
@@ -333,6 +334,11 @@ def _parse_number_column(type_: str, name: str, col: Cells, uniques: pd.Series, 
     else:
         _report(problems, col, not_number, rows, name, parsing.number_expectation(decimal))
     checked = ~np.isnan(numbers)
+    beyond = checked & ranges.out_of_range(name, type_, numbers)
+    reported = (not_number | fractional) if whole else not_number
+    _report(problems, col, beyond & ~reported, rows, name, ranges.range_text(name, type_))
+    checked &= ~beyond
+    numbers = np.where(beyond, np.nan, numbers)
     if type_ in ("units", "money", "number"):
         _report(problems, col, checked & (numbers < 0), rows, name,
                 "zero or more (negative values cannot be imported)")
