@@ -14,10 +14,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from planner.store.importers import parsing
+from planner.store.importers import parsing, ranges
 from planner.store.importers.guards import check_file
 from planner.store.importers.kinds import Kind, KindError, detect_kind, get_kind, normalize_header
-from planner.store.importers import ranges
 from planner.store.importers.problems import ProblemList
 from planner.store.importers.reading import (
     FileHeader,
