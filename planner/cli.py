@@ -215,10 +215,30 @@ def cmd_plan(args: argparse.Namespace) -> int:
         print(f"backorders: {k['backorder_units']} units worth {k['backorder_value']:.2f}, "
               f"{k['backorder_value_at_risk']:.2f} at risk, "
               f"{k['uncovered_backorder_lines']} lines uncovered, {k['late_backorder_lines']} late")
-        for s in plan.purchase_suggestions:
-            print(f"  order {s['order_date']} from {s['supplier']}: {len(s['lines'])} lines, "
-                  f"{s['total_value']:.2f}, arrives {s['expected_arrival']}")
+        _print_suggestions(plan.purchase_suggestions, str(plan.settings.get("currency", "")))
     return 0
+
+
+def _print_suggestions(suggestions: list[dict], currency: str) -> None:
+    """Suggested POs, those to place at this review ("order now") apart from later ones."""
+    def line(s: dict) -> str:
+        value = ("value unknown (no exchange rate)" if s.get("total_value") is None
+                 else f"{s['total_value']:,.2f} {currency}")
+        own = s.get("currency")
+        if own and own != currency:
+            value += f" ({own} {s.get('total_value_supplier_currency') or 0:,.2f})"
+        fill = (f", {s['containers']} container(s) {s['container_fill_pct']:.0f} % full"
+                if s.get("containers") else "")
+        return (f"  order {s['order_date']} from {s['supplier']}: {len(s['lines'])} lines, "
+                f"{value}, arrives {s['expected_arrival']}{fill}")
+
+    for title, wanted in (("order now", True), ("planned later", False)):
+        chosen = [s for s in suggestions if bool(s.get("order_now")) == wanted]
+        if chosen:
+            total = sum(s["total_value"] for s in chosen if s.get("total_value") is not None)
+            print(f"{title}: {len(chosen)} suggested orders, {total:,.2f} {currency} landed")
+            for s in chosen:
+                print(line(s))
 
 
 def cmd_backorders(args: argparse.Namespace) -> int:

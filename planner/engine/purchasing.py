@@ -29,10 +29,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from planner.engine.price_breaks import BreakTable, break_table, bump_to_breaks
 from planner.engine.supply import format_day
 
 LINE_COLUMNS = ["sku", "supplier", "order_date", "expected_arrival", "quantity", "unit_cost",
-                "value", "raw_quantity", "rounding_note", "reason"]
+                "value", "raw_quantity", "rounding_note", "reason", "unit_cost_supplier_currency",
+                "value_supplier_currency", "price_break_note"]
 BY_SKU_COLUMNS = ["order_by", "suggested_order_qty", "expected_arrival", "inventory_position",
                   "stockout_date_after_orders", "stockout_date", "days_of_cover",
                   "orders_in_horizon", "why"]
@@ -108,32 +110,65 @@ class _Orders:
     position: np.ndarray      # position on the order day before ordering
     lookahead: np.ndarray     # forecast from the order day to the next review
     made_to_order: np.ndarray
+    price_note: np.ndarray    # what ordering up to the next price break would save (or not)
 
 
-def _walk(*, horizon: int, review: int, ip_now: np.ndarray, cum_forecast: np.ndarray,
+@dataclass
+class _Breaks:
+    """What the walk needs to weigh price breaks (see price_breaks.bump_to_breaks)."""
+
+    table: BreakTable
+    base_cost: np.ndarray
+    multiplier: np.ndarray
+    holding_cost_rate: float
+    currency: np.ndarray
+    home_currency: str
+
+
+def review_days_of(review: np.ndarray, horizon: int) -> list[int]:
+    """The days 0 … horizon-1 on which any SKU reviews (every day for a review period of 0)."""
+    days: set[int] = set()
+    for period in np.unique(review).tolist():
+        days.update(range(0, horizon, int(period) or 1))
+    return sorted(days)
+
+
+def _walk(*, horizon: int, review: np.ndarray, ip_now: np.ndarray, cum_forecast: np.ndarray,
           demand_per_day: np.ndarray, reorder_point: np.ndarray, order_up_to: np.ndarray,
-          ordering: np.ndarray, moq: np.ndarray, case: np.ndarray) -> _Orders:
-    """Place orders on review days, whole-array over SKUs."""
+          ordering: np.ndarray, moq: np.ndarray, case: np.ndarray,
+          breaks: _Breaks | None = None) -> _Orders:
+    """Place orders on each SKU's review days (its supplier's order cycle), whole-array over
+    SKUs: all SKUs of a supplier share its cycle's dates, so they are ordered together."""
     placed = np.zeros(ip_now.size)
     parts: list[tuple[np.ndarray, ...]] = []
     last = horizon - 1
-    for k in range(0, horizon, review or 1):
+    review = np.broadcast_to(np.asarray(review, dtype=int), ip_now.shape)
+    continuous = review == 0
+    period = np.maximum(review, 1)
+    for k in review_days_of(review, horizon):
+        due = continuous | (k % period == 0)
         position = ip_now - cum_forecast[:, k] + placed
-        if review:
-            ahead = k + review
-            lookahead = (cum_forecast[:, min(ahead, last)] - cum_forecast[:, k]
-                         + demand_per_day * max(ahead - last, 0))
-        else:
-            lookahead = np.zeros(ip_now.size)
+        ahead = k + review
+        lookahead = np.where(
+            continuous, 0.0,
+            cum_forecast[np.arange(ip_now.size), np.minimum(ahead, last)] - cum_forecast[:, k]
+            + demand_per_day * np.maximum(ahead - last, 0))
         raw = np.floor(order_up_to - position + 0.5)
-        trigger = ordering & (position - lookahead <= reorder_point + 1e-9) & (raw >= 1)
+        trigger = due & ordering & (position - lookahead <= reorder_point + 1e-9) & (raw >= 1)
         if not trigger.any():
             continue
         idx = np.flatnonzero(trigger)
         quantity, notes = round_order_quantity(raw[idx], moq[idx], case[idx])
+        price_notes = np.full(idx.size, "", dtype=object)
+        if breaks is not None and breaks.table.any:
+            quantity, price_notes = bump_to_breaks(
+                table=breaks.table, rows=idx, quantity=quantity, base_cost=breaks.base_cost,
+                multiplier=breaks.multiplier, case_pack=case, demand_per_day=demand_per_day,
+                holding_cost_rate=breaks.holding_cost_rate, currency=breaks.currency,
+                home_currency=breaks.home_currency)
         placed[idx] += quantity
         parts.append((idx, np.full(idx.size, k), raw[idx], quantity, notes, position[idx],
-                      lookahead[idx], np.zeros(idx.size, dtype=bool)))
+                      lookahead[idx], np.zeros(idx.size, dtype=bool), price_notes))
     return _concat(parts)
 
 
@@ -141,7 +176,8 @@ def _concat(parts: list[tuple[np.ndarray, ...]]) -> _Orders:
     if not parts:
         empty = np.zeros(0)
         return _Orders(empty.astype(int), empty.astype(int), empty, empty,
-                       empty.astype(object), empty, empty, empty.astype(bool))
+                       empty.astype(object), empty, empty, empty.astype(bool),
+                       empty.astype(object))
     columns = [np.concatenate(column) for column in zip(*parts, strict=True)]
     return _Orders(*columns)
 
@@ -153,7 +189,7 @@ def _made_to_order(ip_now: np.ndarray, mto: np.ndarray, moq: np.ndarray,
     idx = np.flatnonzero(mto & (raw >= 1))
     quantity, notes = round_order_quantity(raw[idx], moq[idx], case[idx])
     return (idx, np.zeros(idx.size, dtype=int), raw[idx], quantity, notes, ip_now[idx],
-            np.zeros(idx.size), np.ones(idx.size, dtype=bool))
+            np.zeros(idx.size), np.ones(idx.size, dtype=bool), np.full(idx.size, "", dtype=object))
 
 
 # ---------------------------------------------------------------- minimum order value
@@ -229,6 +265,7 @@ def _combine_same_sku(lines: pd.DataFrame, start: pd.Timestamp) -> pd.DataFrame:
     labels[moved] = [format_day(d, start) + ", " for d in planned[moved]]
     pulled = np.array([text[:-2] for text in np.add.reduceat(labels, starts)], dtype=object)
     notes = lines["rounding_note"].replace("", np.nan).groupby(group).first().fillna("")
+    price_notes = lines["price_break_note"].replace("", np.nan).groupby(group).first().fillna("")
     reason = lines["reason"].to_numpy()[starts].astype(object)
     has_pulled = pulled != ""
     reason[has_pulled] = [f"{r}; includes the order of {d} pulled forward to reach the minimum "
@@ -246,6 +283,9 @@ def _combine_same_sku(lines: pd.DataFrame, start: pd.Timestamp) -> pd.DataFrame:
         "unit_cost": lines["unit_cost"].to_numpy(float)[starts], "value": total("value"),
         "raw_quantity": total("raw_quantity"), "rounding_note": notes.to_numpy(dtype=object),
         "reason": reason,
+        "unit_cost_supplier_currency": lines["unit_cost_supplier_currency"].to_numpy(float)[starts],
+        "value_supplier_currency": total("value_supplier_currency"),
+        "price_break_note": price_notes.to_numpy(dtype=object),
     })[LINE_COLUMNS]
 
 
@@ -255,11 +295,23 @@ def suggest_purchases(*, as_of: dt.date, horizon_days: int, review_period_days: 
                       dock_to_stock_days: int, skus: pd.DataFrame, supply_daily: np.ndarray,
                       backlog_units: np.ndarray, demand_daily: np.ndarray,
                       suppliers: pd.DataFrame | None = None,
-                      po_notes: list[str] | None = None) -> PurchasePlan:
-    """Time-phased purchase suggestions over the horizon for SKUs in ``skus`` order."""
+                      po_notes: list[str] | None = None,
+                      price_breaks: pd.DataFrame | None = None,
+                      holding_cost_rate: float = 0.25,
+                      currency: str = "") -> PurchasePlan:
+    """Time-phased purchase suggestions over the horizon for SKUs in ``skus`` order.
+
+    Money: ``skus.unit_cost`` is the supplier's price in its currency, ``landed_multiplier``
+    (exchange rate × (1 + freight + duty), default 1) turns it into the landed cost in the
+    workspace currency; line ``unit_cost``/``value`` are landed, ``*_supplier_currency`` the
+    supplier's price. Minimum order values are the supplier's, in its currency. A
+    ``review_period_days`` column (the supplier's order cycle) overrides ``review_period_days``.
+    """
     horizon, dock = int(horizon_days), int(dock_to_stock_days)
-    review = max(int(review_period_days), 0)
+    default_review = max(int(review_period_days), 0)
     n = len(skus)
+    review = np.maximum(np.round(_column(skus, "review_period_days", default_review)),
+                        0).astype(int)
     supply = np.asarray(supply_daily, dtype=float).reshape(n, horizon)
     demand = np.asarray(demand_daily, dtype=float).reshape(n, horizon)
     backlog = np.nan_to_num(np.asarray(backlog_units, dtype=float).reshape(n))
@@ -276,24 +328,36 @@ def suggest_purchases(*, as_of: dt.date, horizon_days: int, review_period_days: 
     mto = _column(skus, "made_to_order", False, bool)
     active = _column(skus, "active", True, bool)
     per_day = np.maximum(_column(skus, "demand_per_day", 0.0), 0.0)
+    multiplier = _column(skus, "landed_multiplier", 1.0)
+    if "landed_multiplier" in skus.columns:
+        multiplier = np.where(skus["landed_multiplier"].isna(), np.nan, multiplier)
+    sku_currency = _column(skus, "currency", currency, str)
+    table = break_table(price_breaks, sku, supplier)
+    breaks = _Breaks(table, unit_cost, multiplier, float(holding_cost_rate), sku_currency,
+                     currency)
 
     cum_forecast = np.cumsum(demand, axis=1)
     ip_now = supply.sum(axis=1) - backlog
     walk = _walk(horizon=horizon, review=review, ip_now=ip_now, cum_forecast=cum_forecast,
                  demand_per_day=per_day, reorder_point=reorder_point, order_up_to=order_up_to,
-                 ordering=active & ~mto, moq=moq, case=case)
+                 ordering=active & ~mto, moq=moq, case=case, breaks=breaks)
     mto_orders = _made_to_order(ip_now, active & mto, moq, case)
     orders = _concat([tuple(getattr(walk, f) for f in walk.__dataclass_fields__), mto_orders])
 
     i = orders.sku_index
     order_date = start + pd.to_timedelta(orders.day, unit="D")
+    tier_cost = table.unit_cost_at(i, orders.quantity, unit_cost[i])
     lines = pd.DataFrame({
         "sku": sku[i], "supplier": supplier[i], "order_date": order_date,
         "expected_arrival": order_date + pd.to_timedelta(lead[i] + dock, unit="D"),
-        "quantity": orders.quantity, "unit_cost": unit_cost[i],
-        "value": orders.quantity * unit_cost[i], "raw_quantity": orders.raw,
+        "quantity": orders.quantity, "unit_cost": tier_cost,
+        # the supplier's money until the lines are final: minimum order values are the supplier's
+        "value": orders.quantity * tier_cost, "raw_quantity": orders.raw,
         "rounding_note": orders.note,
         "reason": np.where(orders.made_to_order, "made to order: backlog", "reorder"),
+        "unit_cost_supplier_currency": tier_cost,
+        "value_supplier_currency": orders.quantity * tier_cost,
+        "price_break_note": orders.price_note,
     })[LINE_COLUMNS]
     minimums = (suppliers.set_index("supplier")["min_order_value"].astype(float)
                 if suppliers is not None and len(suppliers) and "min_order_value" in suppliers
@@ -303,6 +367,7 @@ def suggest_purchases(*, as_of: dt.date, horizon_days: int, review_period_days: 
     lines = _combine_same_sku(lines, start)
     lines = lines.sort_values(["supplier", "order_date", "sku"], kind="stable")
     lines = lines.reset_index(drop=True)
+    lines = _priced(lines, sku=sku, table=table, unit_cost=unit_cost, multiplier=multiplier)
 
     by_sku = _summaries(lines=lines, sku=sku, start=start, horizon=horizon, supply=supply,
                         demand=demand, backlog=backlog, ip_now=ip_now, per_day=per_day)
@@ -311,8 +376,28 @@ def suggest_purchases(*, as_of: dt.date, horizon_days: int, review_period_days: 
         ip_now=ip_now, cum_forecast=cum_forecast, per_day=per_day, lead=lead, dock=dock,
         review=review, reorder_point=reorder_point, order_up_to=order_up_to, mto=mto,
         active=active, start=start, po_notes=po_notes)
+    cycle = pd.Series(review, index=pd.Index(supplier)).groupby(level=0).max()
     return PurchasePlan(lines=lines, by_sku=by_sku[BY_SKU_COLUMNS],
-                        suggestions=_suggestions(lines, minimum_notes))
+                        suggestions=_suggestions(lines, minimum_notes, start=start,
+                                                 review_by_supplier=cycle,
+                                                 currency_by_supplier=pd.Series(
+                                                     sku_currency, index=pd.Index(supplier))
+                                                 .groupby(level=0).first()))
+
+
+def _priced(lines: pd.DataFrame, *, sku: np.ndarray, table: BreakTable, unit_cost: np.ndarray,
+            multiplier: np.ndarray) -> pd.DataFrame:
+    """Final line prices: the quantity tier's unit cost (supplier's currency) and, landed in the
+    workspace currency, ``unit_cost`` and ``value`` (NaN when the currency has no rate)."""
+    if lines.empty:
+        return lines
+    row = pd.Index(sku).get_indexer(lines["sku"])
+    quantity = lines["quantity"].to_numpy(float)
+    price = table.unit_cost_at(row, quantity, unit_cost[row])
+    landed = np.round(price * multiplier[row], 6)
+    return lines.assign(unit_cost_supplier_currency=price,
+                        value_supplier_currency=np.round(quantity * price, 2),
+                        unit_cost=landed, value=np.round(quantity * landed, 2))
 
 
 def _first_negative_day(net: np.ndarray) -> np.ndarray:
@@ -380,7 +465,7 @@ def _stock_words(supply: np.ndarray, backlog: np.ndarray, day_label: list[str],
 
 def _explain(*, orders: _Orders, by_sku: pd.DataFrame, sku: np.ndarray, supply: np.ndarray,
              backlog: np.ndarray, ip_now: np.ndarray, cum_forecast: np.ndarray,
-             per_day: np.ndarray, lead: np.ndarray, dock: int, review: int,
+             per_day: np.ndarray, lead: np.ndarray, dock: int, review: np.ndarray,
              reorder_point: np.ndarray, order_up_to: np.ndarray, mto: np.ndarray,
              active: np.ndarray, start: pd.Timestamp, po_notes: list[str] | None) -> list[str]:
     """One sentence per SKU that a buyer can check by hand."""
@@ -410,7 +495,7 @@ def _explain(*, orders: _Orders, by_sku: pd.DataFrame, sku: np.ndarray, supply: 
             why.append(f"no demand forecast and nothing owed ({stock}): nothing to order")
         else:
             timing = (f"{_rate(per_day[i])}/day over {lead[i]} days lead time + {dock} "
-                      f"dock-to-stock" + (f" + {review} review" if review else "")
+                      f"dock-to-stock" + (f" + {review[i]} review" if review[i] else "")
                       + f" → reorder point {_units(reorder_point[i])}, order-up-to "
                       f"{_units(order_up_to[i])}")
             if j < 0:
@@ -419,8 +504,8 @@ def _explain(*, orders: _Orders, by_sku: pd.DataFrame, sku: np.ndarray, supply: 
                            f"{day_label[-1]})")
             else:
                 why.append(_order_sentence(orders, j, stock, position_now, timing, day_label,
-                                           cum_forecast[i], order_up_to[i], review, count[i],
-                                           first_qty[i], first_day[i]))
+                                           cum_forecast[i], order_up_to[i], int(review[i]),
+                                           count[i], first_qty[i], first_day[i]))
     return why
 
 
@@ -439,9 +524,10 @@ def _order_sentence(orders: _Orders, j: int, stock: str, position_now: str, timi
     if first_qty != orders.quantity[j] or first_day != day:
         tail += (f"; with later orders pulled forward to reach the supplier's minimum order "
                  f"value: order {_units(first_qty)} on {day_label[first_day]}")
+    price = f"; {orders.price_note[j]}" if orders.price_note[j] else ""
     return (f"{stock} → {position_now}{when}{trigger}; {timing}; {_units(order_up_to)} − "
             f"{_units(position)} → order {_units(orders.raw[j])}{_rounded(orders, j)} on "
-            f"{day_label[day]}{tail}")
+            f"{day_label[day]}{price}{tail}")
 
 
 def _rounded(orders: _Orders, j: int) -> str:
@@ -452,10 +538,22 @@ def _rounded(orders: _Orders, j: int) -> str:
 
 # ---------------------------------------------------------------- supplier POs
 
-def _suggestions(lines: pd.DataFrame, notes: dict) -> list[dict]:
-    """One dict per supplier and order date (lines are sorted by supplier, date, SKU)."""
+def _suggestions(lines: pd.DataFrame, notes: dict, *, start: pd.Timestamp | None = None,
+                 review_by_supplier: pd.Series | None = None,
+                 currency_by_supplier: pd.Series | None = None) -> list[dict]:
+    """One dict per supplier and order date (lines are sorted by supplier, date, SKU).
+
+    ``order_now``: the order date is on or before as-of + the supplier's review period (its
+    order cycle where set): the order goes out at this review, not a later one.
+    """
     if lines.empty:
         return []
+    review_by_supplier = review_by_supplier if review_by_supplier is not None else pd.Series()
+    currency_by_supplier = (currency_by_supplier if currency_by_supplier is not None
+                            else pd.Series(dtype=object))
+    own_price = lines["unit_cost_supplier_currency"].tolist()
+    own_value = lines["value_supplier_currency"].tolist()
+    price_note = lines["price_break_note"].tolist()
     supplier, order_date = lines["supplier"].to_numpy(), lines["order_date"].to_numpy()
     starts = _group_starts(supplier, order_date)
     ends = np.append(starts[1:], len(lines))
@@ -464,15 +562,30 @@ def _suggestions(lines: pd.DataFrame, notes: dict) -> list[dict]:
     unit_cost, value = lines["unit_cost"].tolist(), lines["value"].tolist()
     dates = pd.DatetimeIndex(order_date[starts])
     out = []
-    for start, end, day in zip(starts.tolist(), ends.tolist(), dates, strict=True):
+    first_day = start if start is not None else (dates.min() if len(dates) else None)
+    for begin, end, day in zip(starts.tolist(), ends.tolist(), dates, strict=True):
+        name = supplier[begin]
+        cycle = int(review_by_supplier.get(name, 0) or 0)
+        total = sum(value[begin:end])
         out.append({
-            "supplier": supplier[start],
+            "supplier": name,
             "order_date": day.date().isoformat(),
-            "expected_arrival": max(arrival[start:end]),
-            "total_value": float(sum(value[start:end])),
-            "lines": [{"sku": sku[k], "quantity": quantity[k], "unit_cost": unit_cost[k],
-                       "value": value[k], "expected_arrival": arrival[k]}
-                      for k in range(start, end)],
-            "min_order_value_note": notes.get((supplier[start], day), ""),
+            "expected_arrival": max(arrival[begin:end]),
+            # landed, workspace currency; None when the supplier's currency has no rate
+            "total_value": round(float(total), 2) if np.isfinite(total) else None,
+            "currency": currency_by_supplier.get(name),
+            "total_value_supplier_currency": round(float(sum(own_value[begin:end])), 2),
+            "order_now": bool(first_day is not None
+                              and (day - first_day).days <= cycle),
+            "review_period_days": cycle,
+            "lines": [{"sku": sku[k], "quantity": quantity[k],
+                       "unit_cost": unit_cost[k] if np.isfinite(unit_cost[k]) else None,
+                       "value": value[k] if np.isfinite(value[k]) else None,
+                       "unit_cost_supplier_currency": own_price[k],
+                       "value_supplier_currency": own_value[k],
+                       "price_break_note": price_note[k],
+                       "expected_arrival": arrival[k]}
+                      for k in range(begin, end)],
+            "min_order_value_note": notes.get((name, day), ""),
         })
     return out
