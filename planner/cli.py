@@ -122,7 +122,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     db = _open(args.path, create=True)
     try:
         summaries = import_files(db, args.files, kind=args.kind, date_format=args.date_format,
-                                 user=getpass.getuser())
+                                 user=getpass.getuser(), decimal=args.decimal)
     except ImportRejected as exc:
         raise CliError(f"nothing was imported; fix these problems and import again:\n{exc}") from None
     except WorkspaceError as exc:
@@ -328,6 +328,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("files", nargs="+", metavar="FILE")
     p.add_argument("--kind", help="file kind (detected from the header when not given)")
     p.add_argument("--date-format", help="strftime pattern for dates, e.g. %%d/%%m/%%Y")
+    p.add_argument("--decimal", choices=[".", ","],
+                   help="the files' decimal separator, when a number such as 1.250 could be "
+                        "read either way (default: read from the file)")
 
     p = sub.add_parser("config", help="print or change settings")
     p.add_argument("path")

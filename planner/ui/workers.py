@@ -118,7 +118,10 @@ class Task(QObject):
     """One running operation, seen from the GUI thread."""
 
     progressed = Signal(float, str)
-    finished = Signal()  # after any outcome, once
+    #: the work is over, before its callbacks run: progress windows close on it, so that a
+    #: result box the callback shows is never under a progress window
+    ended = Signal()
+    finished = Signal()  # after any outcome and its callback, once
 
     def __init__(self, operation: Operation, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -160,6 +163,7 @@ class Task(QObject):
     def _on_success(self, result: Any) -> None:
         if not self._finish("success"):
             return
+        self.ended.emit()
         self.result = result
         try:
             if self.operation.on_success is not None:
@@ -171,6 +175,7 @@ class Task(QObject):
     def _on_failure(self, exc: BaseException, details: str) -> None:
         if not self._finish("failure"):
             return
+        self.ended.emit()
         self.error = exc
         try:
             if self.operation.on_failure is not None:
@@ -186,6 +191,7 @@ class Task(QObject):
     def _on_cancelled(self) -> None:
         if not self._finish("cancelled"):
             return
+        self.ended.emit()
         try:
             if self.operation.on_cancel is not None:
                 self.operation.on_cancel()
@@ -209,7 +215,7 @@ class ProgressDialog(QProgressDialog):
             self.setCancelButton(None)
         self._task = task
         task.progressed.connect(self._on_progress)
-        task.finished.connect(self._on_finished)
+        task.ended.connect(self._on_finished)
         self.canceled.connect(task.cancel)
 
     @Slot(float, str)
@@ -252,7 +258,7 @@ class StatusProgress(QWidget):
         self.bar.setValue(0)
         self.cancel_button.setVisible(task.operation.cancellable)
         task.progressed.connect(self._on_progress)
-        task.finished.connect(lambda: self._on_finished(task))
+        task.ended.connect(lambda: self._on_finished(task))
         self.show()
 
     def _cancel(self) -> None:

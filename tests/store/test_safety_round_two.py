@@ -182,3 +182,50 @@ def test_plan_backorders_and_pdfs_survive_a_stored_lead_time_of_1e308(demo_path,
                  "--json", str(tmp_path / "q.json")]) == 0
     assert main(["export-pdf", str(demo_path), "--as-of", "2025-06-02",
                  "--out", str(tmp_path / "pdf")]) == 0
+
+
+# ---------------------------------------------------------------------------------------------
+# 3. Decimal and thousands separators, per column, from the whole file
+
+
+
+def _costs(tmp_path: Path, text: str, **kwargs) -> list[tuple]:
+    from planner.store.importers import import_files
+
+    path = tmp_path / "products.csv"
+    path.write_text(text, encoding="utf-8")
+    db = open_workspace(tmp_path / "costs.db")
+    try:
+        import_files(db, [path], **kwargs)
+        return db.execute("SELECT sku, unit_cost, unit_price FROM products ORDER BY sku").fetchall()
+    finally:
+        db.conn.close()
+
+
+def test_a_semicolon_file_with_decimal_points_is_read_as_written(tmp_path):
+    assert _costs(tmp_path, "sku;unit_cost;unit_price\n0454;0.125;1.250\n") == [
+        ("0454", 0.125, 1.25)]
+
+
+def test_decimal_commas_and_thousands_points_per_column(tmp_path):
+    assert _costs(tmp_path, "sku;unit_cost;unit_price\nA;0,125;1.250\nB;2,5;1.250,5\n") == [
+        ("A", 0.125, 1250.0), ("B", 2.5, 1250.5)]
+
+
+def test_a_column_nothing_decides_is_refused_by_name_until_the_user_says(tmp_path):
+    found = _problems(tmp_path, "p.csv", "sku;unit_cost;unit_price\nA;1.125;1.250\nB;3;4\n")
+    assert len(found) == 2, found
+    assert "column unit_cost" in found[0] and "--decimal" in found[0]
+    assert "column unit_price" in found[1] and "'1.250'" in found[1]
+    text = "sku;unit_cost;unit_price\nA;1.125;1.250\n"
+    assert _costs(tmp_path, text, decimal=".") == [("A", 1.125, 1.25)]
+    assert _costs(tmp_path, text, decimal=",") == [("A", 1125.0, 1250.0)]
+
+
+def test_cli_import_takes_the_decimal_separator(tmp_path):
+    from planner.cli import main
+
+    path = tmp_path / "p.csv"
+    path.write_text("sku;unit_cost;unit_price\nA;1.125;1.250\n")
+    assert main(["import", str(tmp_path / "cli.db"), str(path)]) != 0
+    assert main(["import", str(tmp_path / "cli.db"), str(path), "--decimal", "."]) == 0

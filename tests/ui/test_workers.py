@@ -125,3 +125,31 @@ def test_uncaught_errors_on_the_gui_thread_are_shown(qtbot, tasks, monkeypatch):
 
 
 assert Cancelled  # re-exported for work functions that stop early
+
+
+@pytest.mark.parametrize("outcome", ["success", "failure"])
+def test_the_progress_window_is_gone_before_the_result_is_shown(qtbot, tasks, outcome):
+    # "Back up now" left a modal "Backing up… 10%" window on top of the "Backup written" box.
+    from PySide6.QtWidgets import QProgressDialog
+
+    tasks.dialog_parent = tasks.parent()
+    tasks.parent().show()
+    seen: dict[str, list[bool]] = {}
+
+    def work(progress):
+        progress(0.1, "copying")
+        time.sleep(0.8)  # longer than the dialog's minimum duration: it is on screen
+        if outcome == "failure":
+            raise OSError("disk full")
+        return "done"
+
+    def progress_windows_on_screen(*_args):
+        seen["visible"] = [w.isVisible() for w in QApplication.topLevelWidgets()
+                           if isinstance(w, QProgressDialog)]
+
+    task = tasks.run(Operation("Backing up", work, on_success=progress_windows_on_screen,
+                               on_failure=progress_windows_on_screen, progress="dialog"))
+    qtbot.waitUntil(lambda: any(w.isVisible() for w in QApplication.topLevelWidgets()
+                                if isinstance(w, QProgressDialog)), timeout=5000)
+    qtbot.waitUntil(lambda: task.done, timeout=5000)
+    assert "visible" in seen and not any(seen["visible"])

@@ -56,8 +56,10 @@ def _labels(paths: Sequence[Path]) -> list[str]:
 
 def check_files(paths: Sequence[str | Path], *, kind: str | None = None,
                 date_format: str | None = None,
-                progress: Callable[[float], None] | None = None) -> list[ParsedFile]:
-    """Read and check every file; ImportRejected listing every problem of every file."""
+                progress: Callable[[float], None] | None = None,
+                decimal: str | None = None) -> list[ParsedFile]:
+    """Read and check every file; ImportRejected listing every problem of every file.
+    ``decimal`` ('.' or ','): the files' decimal separator, when the user says which."""
     if kind is not None:
         get_kind(kind)  # an unknown kind name is a usage error (KindError), not a file problem
     files = [Path(p) for p in paths]
@@ -66,6 +68,7 @@ def check_files(paths: Sequence[str | Path], *, kind: str | None = None,
     parsed, done = [], 0.0
     for path, label, size in zip(files, _labels(files), sizes, strict=True):
         parsed.append(load_file(path, kind=kind, date_format=date_format, label=label,
+                                decimal=decimal,
                                 progress=_scaled(progress, done / total, size / total)))
         done += size
     problems = [p for f in parsed for p in f.problems]
@@ -76,12 +79,13 @@ def check_files(paths: Sequence[str | Path], *, kind: str | None = None,
 
 def import_files(db: Database, paths: Sequence[str | Path], *, kind: str | None = None,
                  date_format: str | None = None, user: str | None = None,
-                 progress: Callable[[float], None] | None = None) -> list[ImportSummary]:
+                 progress: Callable[[float], None] | None = None,
+                 decimal: str | None = None) -> list[ImportSummary]:
     """Import CSV / XLSX files: all are checked first and, if any has a problem, ImportRejected
     lists every problem and nothing is written; otherwise all are written in one transaction,
     with an import_log row per file. Returns one summary per file, in the order given."""
     parsed = check_files(paths, kind=kind, date_format=date_format,
-                         progress=_scaled(progress, 0.0, 0.5))
+                         progress=_scaled(progress, 0.0, 0.5), decimal=decimal)
     # A verified copy of the workspace as it was, before anything is written (skipped when an
     # identical recent one exists or the workspace is still empty).
     before_write(db, reason="import " + ", ".join(f.label for f in parsed))

@@ -117,8 +117,11 @@ class ParsedFile:
 
 def load_file(path: str | Path, *, kind: str | None = None, date_format: str | None = None,
               nrows: int | None = None, label: str | None = None,
-              progress: Callable[[float], None] | None = None) -> ParsedFile:
-    """Read, parse and validate one file; problems are collected, never raised."""
+              progress: Callable[[float], None] | None = None,
+              decimal: str | None = None) -> ParsedFile:
+    """Read, parse and validate one file; problems are collected, never raised. ``decimal``
+    ('.' or ',') is the file's decimal separator when the user says it; else each number
+    column's is read from the file (see parsing.decide_decimals)."""
     path = Path(path)
     label = label or path.name
     problems = ProblemList(label)
@@ -160,7 +163,8 @@ def load_file(path: str | Path, *, kind: str | None = None, date_format: str | N
             cells = {n: Cells(c.codes[filled], c.uniques) for n, c in cells.items()}
     del raw
     keys: dict[str, Cells] = {}
-    frame = _parse_columns(chosen, present, cells, rows, head, date_format, problems, keys)
+    frame = _parse_columns(chosen, present, cells, rows, head, date_format, problems, keys,
+                           decimal)
     parsed = ParsedFile(path, label, chosen, frame, present, unknown, problems,
                         notes=list(head.notes), rows_read=len(frame))
     _check_rows(parsed, keys)
@@ -233,10 +237,19 @@ def _check_header(head: FileHeader, kind: Kind,
 
 def _parse_columns(kind: Kind, present: list[str], cells: dict[str, Cells], rows: np.ndarray,
                    head: FileHeader, date_format: str | None,
-                   problems: ProblemList, keys: dict[str, Cells]) -> pd.DataFrame:
+                   problems: ProblemList, keys: dict[str, Cells],
+                   decimal_given: str | None = None) -> pd.DataFrame:
     types = {c.name: c.type for c in kind.columns}
-    numeric = [pd.Series(cells[n].uniques) for n in present if types[n] in _NUMBER_TYPES]
-    decimal = parsing.decide_decimal(numeric, head.delimiter)
+    decimals = parsing.decide_decimals(
+        {n: pd.Series(cells[n].uniques) for n in present if types[n] in _NUMBER_TYPES},
+        head.delimiter, decimal_given,
+        whole=[n for n in present if types[n] in ("units", "pack", "count")])
+    for name, example in decimals.ambiguous.items():
+        problems.add(None, name, None,
+                     f"numbers such as {example!r} could have a decimal point or a thousands "
+                     "separator and nothing in the file tells which; say which with "
+                     "--decimal . (1.250 is one and a quarter) or --decimal , (1.250 is one "
+                     "thousand two hundred and fifty)")
     dates = [n for n in present if types[n] == "date"]
     order = None if date_format else parsing.decide_date_order(
         pd.Series(cells[n].uniques) for n in dates)
@@ -269,7 +282,8 @@ def _parse_columns(kind: Kind, present: list[str], cells: dict[str, Cells], rows
             keys[name] = _canonical(col, iso)
             data[name] = _text_column(kind, keys[name])
         elif column.type in _NUMBER_TYPES:
-            data[name] = _parse_number_column(column.type, name, col, uniques, decimal, rows,
+            data[name] = _parse_number_column(column.type, name, col, uniques,
+                                              decimals.by_column[name], rows,
                                               problems)
         elif column.type == "bool":
             flags = parsing.parse_bools(uniques)

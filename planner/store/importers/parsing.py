@@ -48,6 +48,87 @@ def decide_decimal(samples: Iterable[pd.Series], delimiter: str | None) -> str:
     return "," if delimiter == ";" else "."
 
 
+_SIGN = r"^[+-]?[$€£¥]?"
+#: A cell that can only mean a decimal comma: 12,5 / 0,125 / ,5 / 1.234,5 / 1.234.567
+_ONLY_COMMA = (rf"{_SIGN}\d*,(?:\d{{1,2}}|\d{{4,}})%?$|{_SIGN}0?,\d+%?$|\d\.\d{{3}},\d"
+               rf"|{_SIGN}\d{{1,3}}(?:\.\d{{3}}){{2,}}$|{_SIGN}\d{{4,}},\d+%?$")
+#: ... or a decimal point: 12.5 / 0.125 / .5 / 1,234.5 / 1,234,567
+_ONLY_POINT = (rf"{_SIGN}\d*\.(?:\d{{1,2}}|\d{{4,}})%?$|{_SIGN}0?\.\d+%?$|\d,\d{{3}}\.\d"
+               rf"|{_SIGN}\d{{1,3}}(?:,\d{{3}}){{2,}}$|{_SIGN}\d{{4,}}\.\d+%?$")
+#: A cell that reads either way: 1.250 (1.25 or 1250), 12,500
+_EITHER = rf"{_SIGN}[1-9]\d{{0,2}}[.,]\d{{3}}%?$"
+
+
+@dataclass
+class DecimalChoice:
+    """Each number column's decimal separator, and the columns no evidence decides."""
+
+    by_column: dict[str, str]
+    #: column -> a cell that reads either way (e.g. '1.250'), when nothing in the file tells
+    ambiguous: dict[str, str]
+
+
+def column_decimal_evidence(values: pd.Series, *,
+                            whole: bool = False) -> tuple[int, int, str | None]:
+    """(cells only a decimal comma reads, cells only a decimal point reads, a cell either
+    reads) of one column's distinct values. In a column of ``whole`` units, 1.500 can only be
+    fifteen hundred: its '.' is a thousands separator, which is a vote for decimal commas."""
+    text = values.astype(str).str.strip()
+    comma = text.str.contains(_ONLY_COMMA, regex=True).to_numpy(dtype=bool)
+    point = text.str.contains(_ONLY_POINT, regex=True).to_numpy(dtype=bool)
+    either = text.str.fullmatch(_EITHER).to_numpy(dtype=bool)
+    if whole and either.any():
+        dotted = text.str.contains(".", regex=False).to_numpy(dtype=bool)
+        comma, point = comma | (either & dotted), point | (either & ~dotted)
+        either = np.zeros(len(text), dtype=bool)
+    example = str(text[either].iloc[0]) if either.any() else None
+    return int(comma.sum()), int(point.sum()), example
+
+
+def decide_decimals(columns: dict[str, pd.Series], delimiter: str | None,
+                    given: str | None = None, *,
+                    whole: Iterable[str] = ()) -> DecimalChoice:
+    """Each number column's decimal separator from the whole file's evidence.
+
+    ``given`` (the user's word: '.' or ',') decides every column. Otherwise a column's own
+    cells decide it (0.125 or 12.5 can only be decimal points; 1.234,5 or 0,5 only commas);
+    a column whose cells read either way (1.250) follows the rest of the file when the file's
+    other columns agree, a ',' delimited file means decimal points, and a column nothing
+    decides is listed as ambiguous (the caller refuses it and asks which it is). Columns in
+    ``whole`` hold whole units (see column_decimal_evidence).
+    """
+    if given is not None:
+        return DecimalChoice({name: given for name in columns}, {})
+    whole = set(whole)
+    evidence = {name: column_decimal_evidence(values, whole=name in whole)
+                for name, values in columns.items()}
+    comma_total = sum(c for c, _, _ in evidence.values())
+    point_total = sum(p for _, p, _ in evidence.values())
+    if comma_total and not point_total:
+        file_choice: str | None = ","
+    elif point_total and not comma_total:
+        file_choice = "."
+    elif delimiter == ",":
+        file_choice = "."
+    else:
+        file_choice = None
+    by_column: dict[str, str] = {}
+    ambiguous: dict[str, str] = {}
+    for name, (comma, point, example) in evidence.items():
+        if comma != point:
+            by_column[name] = "," if comma > point else "."
+        elif delimiter == ",":
+            by_column[name] = "."
+        elif file_choice is not None:
+            by_column[name] = file_choice
+        elif example is not None:
+            ambiguous[name] = example
+            by_column[name] = "."
+        else:  # whole numbers only: either separator reads them the same
+            by_column[name] = "," if delimiter == ";" else "."
+    return DecimalChoice(by_column, ambiguous)
+
+
 def parse_numbers(values: pd.Series, decimal: str = ".", *, money: bool = False,
                   percent: bool = False) -> np.ndarray:
     """Numbers from text cells (float64, NaN where a cell is not a number).
