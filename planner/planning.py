@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 from sqlite_utils import Database
 
+from planner.store.importers.ranges import clear_unplannable
 from planner.store.settings import load_settings
 
 
@@ -57,7 +58,9 @@ def load_planning_data(db: Database, as_of: dt.date | None = None) -> PlanningDa
 
     suppliers = _read(db, "SELECT supplier, email, lead_time_days, lead_time_std_days, "
                           "min_order_value, currency, contact, address FROM suppliers")
+    unplannable = clear_unplannable(suppliers, "suppliers", "supplier")  # issue 18, item 6
     products = _read(db, "SELECT * FROM products ORDER BY sku")
+    unplannable += clear_unplannable(products, "products", "sku")
     for column in ("made_to_order", "active"):
         products[column] = products[column].astype(bool)
     sup = suppliers.set_index("supplier")
@@ -105,6 +108,7 @@ def load_planning_data(db: Database, as_of: dt.date | None = None) -> PlanningDa
         WHERE b.order_date <= ?""", [iso]), "order_date", "promised_date")
     overrides = _dates(_read(db, "SELECT * FROM forecast_overrides"), "start_date", "end_date")
     warnings = ignored_after_as_of(db, as_of, future_receipts=int(future_receipt.sum()))
+    warnings.extend(unplannable)
     return PlanningData(as_of=as_of, settings=settings, products=products, suppliers=suppliers,
                         daily_demand=daily_demand, inventory=inventory, po_lines=po_lines,
                         backorders=backorders, overrides=overrides, warnings=warnings)
