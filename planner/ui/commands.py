@@ -16,11 +16,24 @@ from PySide6.QtGui import QUndoCommand
 from planner.ui.errors import show_error
 
 
+#: the longest command description the Undo/Redo actions show (the toolbar must not jump)
+ACTION_TEXT_CHARS = 44
+
+
+def action_text(text: str) -> str:
+    """A command's description for a menu or toolbar action: shortened, '&' shown as '&'."""
+    short = text if len(text) <= ACTION_TEXT_CHARS else text[:ACTION_TEXT_CHARS - 1] + "…"
+    return short.replace("&", "&&")
+
+
 class WorkspaceCommand(QUndoCommand):
     """Base: run ``apply``/``revert`` in a transaction, then tell the session the data changed."""
 
     def __init__(self, session: Any, text: str) -> None:
-        super().__init__(text)
+        super().__init__()
+        # text() is the full description (undo history, messages); the Undo/Redo menu and
+        # toolbar get a short one with '&' doubled, so Qt shows it instead of underlining a letter
+        self.setText(f"{text}\n{action_text(text)}")
         self.session = session
         self.failed: BaseException | None = None
         self._first = True

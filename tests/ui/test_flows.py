@@ -402,3 +402,26 @@ def test_a_plan_as_of_an_earlier_date_says_what_it_leaves_out(planned, qtbot):
     with qtbot.waitSignal(planned.session.plan_ready, timeout=90_000):
         planned.as_of_edit.setDate(QDate(AS_OF))
     assert planned.plan_banner.isHidden()
+
+
+def test_an_ampersand_in_a_supplier_name_shows_in_the_undo_menu_and_a_long_label_is_cut(planned):
+    from PySide6.QtWidgets import QUndoView
+
+    from planner.ui.commands import ACTION_TEXT_CHARS, ApprovedLine, ApprovedOrder, \
+        ApprovePurchaseOrders
+
+    sku = str(planned.session.plan.skus["sku"].iloc[0])
+    name = "Alder & Pine Woodshop of the Very Long Name Valley"
+    with planned.session.db.atomic():
+        planned.session.db.execute("INSERT INTO suppliers (supplier) VALUES (?)", [name])
+    order = ApprovedOrder(supplier=name,
+                          order_date=AS_OF, expected_date=AS_OF + dt.timedelta(days=30),
+                          lines=[ApprovedLine(sku=sku, quantity=5, unit_cost=2.0)])
+    planned.session.undo_stack.push(ApprovePurchaseOrders(planned.session, [order]))
+    shown = planned.undo_action.text()
+    assert "Alder && Pine" in shown  # Qt draws '&&' as one '&' (a single '&' is eaten)
+    assert len(shown.replace("&&", "&")) <= len("&Undo ") + ACTION_TEXT_CHARS
+    # the undo history keeps the whole name as written
+    view = QUndoView(planned.session.undo_stack)
+    texts = [view.model().index(i, 0).data() for i in range(view.model().rowCount())]
+    assert "Approve the suggested PO for Alder & Pine Woodshop of the Very Long Name Valley" in texts
