@@ -1,0 +1,143 @@
+"""Catalog health: which SKUs matter (ABC), how steady they sell (XYZ), and where money sits
+idle (excess and dead stock). Whole arrays, one row per SKU.
+
+- **ABC** ranks SKUs by the annual landed value of their demand: the units sold over the last
+  365 days (annualised when the first sale is more recent) × landed unit cost. In descending
+  order, a SKU is A while the value ranked before it is under 80 % of the total (so the SKU
+  that crosses 80 % is still A), B while under 95 %, C otherwise; no demand value is C.
+- **XYZ** reads the coefficient of variation (population standard deviation / mean) of weekly
+  demand: the last 52 weeks counted back from as-of (week 0 is as_of − 6 … as_of), or the weeks
+  since the first sale when that is more recent. X: CV ≤ 0.5; Y: 0.5 < CV ≤ 1.0; Z: CV > 1.0
+  or no demand.
+- **Excess** is what the inventory position (on hand + on hold + on order − backordered)
+  holds above the order-up-to level plus the demand expected before the next possible arrival
+  (an order placed today, sellable after lead time + dock-to-stock); valued at landed cost.
+- **Dead** stock is stock (on hand + on hold) of a SKU without a sale for ``dead_after_days``
+  (a SKU never sold counts as dead when it has stock).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+
+ABC_CUTS = (0.80, 0.95)
+XYZ_CUTS = (0.5, 1.0)
+WEEKS = 52
+
+
+def _rows_days(daily_demand: pd.DataFrame, skus: list[str], as_of: dt.date
+               ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per demand row: the SKU's row (−1 if not planned), days before as_of, quantity."""
+    index = pd.Index(skus)
+    rows = index.get_indexer(daily_demand["sku"])
+    days = ((np.datetime64(as_of, "D") - daily_demand["date"].to_numpy("datetime64[D]"))
+            .astype(np.int64))
+    quantity = daily_demand["quantity"].to_numpy(dtype=float)
+    keep = (rows >= 0) & (days >= 0) & (quantity > 0)
+    return rows[keep], days[keep], quantity[keep]
+
+
+def days_since_last_sale(daily_demand: pd.DataFrame, skus: list[str],
+                         as_of: dt.date) -> np.ndarray:
+    """Days from each SKU's last day with demand to as_of (NaN when it never sold)."""
+    rows, days, _ = _rows_days(daily_demand, skus, as_of)
+    last = np.full(len(skus), np.inf)
+    np.minimum.at(last, rows, days.astype(float))
+    return np.where(np.isinf(last), np.nan, last)
+
+
+def annual_demand_units(daily_demand: pd.DataFrame, skus: list[str], as_of: dt.date,
+                        window_days: int = 365) -> np.ndarray:
+    """Units sold over the last year, annualised from the first sale when that is more recent."""
+    rows, days, quantity = _rows_days(daily_demand, skus, as_of)
+    first = np.zeros(len(skus))
+    np.maximum.at(first, rows, days.astype(float))
+    recent = days < window_days
+    units = np.bincount(rows[recent], weights=quantity[recent], minlength=len(skus))
+    span = np.minimum(first + 1, window_days)
+    return units * window_days / span
+
+
+def abc_classes(annual_value: np.ndarray) -> np.ndarray:
+    """'A', 'B' or 'C' per SKU by its share of the total annual value (see the module)."""
+    value = np.nan_to_num(np.asarray(annual_value, dtype=float)).clip(min=0)
+    out = np.full(len(value), "C", dtype=object)
+    total = value.sum()
+    if total <= 0:
+        return out
+    order = np.argsort(-value, kind="stable")
+    before = (np.cumsum(value[order]) - value[order]) / total
+    ranked = np.where(before < ABC_CUTS[0], "A", np.where(before < ABC_CUTS[1], "B", "C"))
+    ranked[value[order] <= 0] = "C"
+    out[order] = ranked
+    return out
+
+
+def weekly_cv(daily_demand: pd.DataFrame, skus: list[str], as_of: dt.date,
+              weeks: int = WEEKS) -> np.ndarray:
+    """Coefficient of variation of weekly demand (NaN when there was none)."""
+    rows, days, quantity = _rows_days(daily_demand, skus, as_of)
+    week = days // 7
+    first_week = np.full(len(skus), -1)
+    np.maximum.at(first_week, rows, np.minimum(week, weeks - 1))
+    inside = week < weeks
+    grid = np.bincount(rows[inside] * weeks + week[inside], weights=quantity[inside],
+                       minlength=len(skus) * weeks).reshape(len(skus), weeks)
+    counted = np.arange(weeks)[None, :] <= first_week[:, None]
+    n = counted.sum(axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mean = grid.sum(axis=1) / n
+        var = (((grid - mean[:, None]) ** 2) * counted).sum(axis=1) / n
+        cv = np.sqrt(var) / mean
+    return np.where(mean > 0, cv, np.nan)
+
+
+def xyz_classes(cv: np.ndarray) -> np.ndarray:
+    """'X', 'Y' or 'Z' per SKU by the coefficient of variation of weekly demand."""
+    cv = np.asarray(cv, dtype=float)
+    return np.where(cv <= XYZ_CUTS[0], "X", np.where(cv <= XYZ_CUTS[1], "Y", "Z")).astype(object)
+
+
+def class_service_levels(abc: np.ndarray, service_level: np.ndarray, own: np.ndarray,
+                         by_class: dict[str, float]) -> np.ndarray:
+    """Service levels with the class default where the product sets none of its own."""
+    levels = np.asarray(service_level, dtype=float).copy()
+    for name, level in by_class.items():
+        levels[(np.asarray(abc) == name) & ~np.asarray(own, dtype=bool)] = float(level)
+    return levels
+
+
+def demand_within(demand_day0: np.ndarray, days: np.ndarray) -> np.ndarray:
+    """Forecast units over days 1 … days (per SKU) of a (SKU, day from as_of) matrix."""
+    if demand_day0.size == 0:
+        return np.zeros(demand_day0.shape[0])
+    cum = np.cumsum(demand_day0, axis=1)
+    last = np.clip(np.ceil(np.asarray(days, dtype=float)), 0, demand_day0.shape[1] - 1)
+    return cum[np.arange(len(cum)), last.astype(np.int64)]
+
+
+def excess_and_dead(*, position: np.ndarray, stock: np.ndarray, order_up_to: np.ndarray,
+                    demand_before_arrival: np.ndarray, landed_unit_cost: np.ndarray,
+                    days_since_sale: np.ndarray, dead_after_days: int,
+                    demand_per_day: np.ndarray) -> pd.DataFrame:
+    """excess_units, excess_value, dead_stock, dead_stock_units, dead_stock_value and
+    weeks_to_clear (weeks of forecast demand the excess stands for; NaN without demand)."""
+    cost = np.nan_to_num(np.asarray(landed_unit_cost, dtype=float))
+    excess = np.maximum(np.asarray(position, float) - np.asarray(order_up_to, float)
+                        - np.nan_to_num(demand_before_arrival), 0.0)
+    excess = np.floor(excess + 1e-9)
+    stock = np.maximum(np.asarray(stock, dtype=float), 0.0)
+    since = np.asarray(days_since_sale, dtype=float)
+    dead = (stock > 0) & (np.isnan(since) | (since >= int(dead_after_days)))
+    weekly = np.asarray(demand_per_day, dtype=float) * 7.0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        weeks = np.where(weekly > 0, excess / weekly, np.nan)
+    return pd.DataFrame({
+        "excess_units": excess.astype(np.int64), "excess_value": np.round(excess * cost, 2),
+        "weeks_to_clear": np.where(excess > 0, weeks, 0.0),
+        "dead_stock": dead, "dead_stock_units": np.where(dead, stock, 0).astype(np.int64),
+        "dead_stock_value": np.round(np.where(dead, stock * cost, 0.0), 2),
+    })
