@@ -12,15 +12,20 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 modal_dialogs = True
 
 #: Errors whose message already tells the user what is wrong and how to fix it.
-_USER_ERRORS = ("WorkspaceError", "SettingError", "ImportRejected", "CliError", "ReportError")
+_USER_ERRORS = ("WorkspaceError", "SettingError", "ImportRejected", "CliError", "ReportError",
+                "KindError")
+
+
+def _is_user_error(exc: BaseException) -> bool:
+    return any(cls.__name__ in _USER_ERRORS for cls in type(exc).__mro__)
 
 
 def describe(exc: BaseException) -> str:
     """One readable sentence for an exception (no traceback)."""
     name = type(exc).__name__
     text = str(exc).strip()
-    if name in _USER_ERRORS and text:
-        return text
+    if text and _is_user_error(exc):
+        return text  # WorkspaceDamaged, BackupError, KindError ... say what to do already
     if isinstance(exc, PermissionError):
         return (f"Permission denied: {exc.filename or text}. Check that the file and folder "
                 "are writable.")
@@ -28,7 +33,9 @@ def describe(exc: BaseException) -> str:
         return f"File not found: {exc.filename or text}."
     if isinstance(exc, OSError) and "No space left" in text:
         return "The disk is full; nothing was written. Free some space and try again."
-    return f"{name}: {text}" if text else name
+    # not one of ours: say so in words; the class name and traceback go to the details
+    return (f"Something unexpected went wrong: {text}" if text
+            else f"Something unexpected went wrong ({name}).")
 
 
 def show_error(parent: QWidget | None, title: str, exc: BaseException, details: str = "") -> None:
@@ -40,6 +47,8 @@ def show_error(parent: QWidget | None, title: str, exc: BaseException, details: 
         return
     box = QMessageBox(QMessageBox.Icon.Critical, title, describe(exc),
                       parent=parent or _active_window())
+    if not details and not _is_user_error(exc):
+        details = f"{type(exc).__name__}: {exc}"  # for a bug report, out of the way
     if details:
         box.setDetailedText(details)
     box.setObjectName("error_dialog")

@@ -82,6 +82,7 @@ class MainWindow(QMainWindow):
         self.session.open_failed.connect(lambda _m: self.workspace_label.setText(
             str(self.session.path) if self.session.path else "No workspace"))
         self._update_enabled()
+        self._show_settings_in_toolbar()
         self._restore_layout()
 
     # --- construction --------------------------------------------------------------------
@@ -215,7 +216,10 @@ class MainWindow(QMainWindow):
         bar.addWidget(QLabel("   Service level "))
         self.service_level = QDoubleSpinBox()
         self.service_level.setObjectName("service_level")
-        self.service_level.setRange(50.0, 99.9)
+        # the one value below the settings' range reads "—": no workspace, no service level
+        self.service_level.setRange(49.9, 99.9)
+        self.service_level.setSpecialValueText("—")
+        self.service_level.setValue(49.9)
         self.service_level.setDecimals(1)
         self.service_level.setSingleStep(0.5)
         self.service_level.setSuffix(" %")
@@ -352,7 +356,11 @@ class MainWindow(QMainWindow):
         self.actions_by_id["export_pdf"].setEnabled(self.session.plan is not None)
 
     def _show_settings_in_toolbar(self) -> None:
+        self.service_level.setEnabled(self.session.db is not None)
         if self.session.db is None:
+            self.service_level.blockSignals(True)
+            self.service_level.setValue(self.service_level.minimum())
+            self.service_level.blockSignals(False)
             return
         level = float(self.session.settings().get("service_level", 0.95))
         self.service_level.blockSignals(True)
@@ -361,6 +369,9 @@ class MainWindow(QMainWindow):
 
     def _on_service_level(self, percent: float) -> None:
         if self.session.db is None:
+            return
+        if percent < 50.0:  # stepped onto "—": 50 % is the lowest service level
+            self.service_level.setValue(50.0)
             return
         from planner.ui.commands import SetSetting
 

@@ -59,3 +59,20 @@ def test_a_file_that_is_not_a_workspace_is_explained_and_left_alone(window, tmp_
     assert "not" in failure.args[0].lower()
     assert junk.read_bytes() == b"this is not sqlite" * 100
     assert window.session.db is None
+
+
+def test_error_messages_speak_to_the_user_not_in_class_names():
+    from planner.store.workspace import WorkspaceDamaged
+    from planner.ui.errors import describe
+
+    damaged = WorkspaceDamaged("shop.db is damaged; restore it with `planner restore shop.db`")
+    assert describe(damaged) == "shop.db is damaged; restore it with `planner restore shop.db`"
+    assert "ValueError" not in describe(ValueError("cannot convert 'x'"))
+    assert "cannot convert 'x'" in describe(ValueError("cannot convert 'x'"))
+
+
+def test_with_no_workspace_the_toolbar_shows_no_service_level(window, qtbot, tmp_path):
+    assert window.service_level.text() == "—" and not window.service_level.isEnabled()
+    open_and_wait(qtbot, window, tmp_path / "new.db")
+    assert window.service_level.isEnabled()
+    assert window.service_level.text() == "95.0 %"

@@ -208,12 +208,13 @@ APPLY: dict[str, Callable[[Database, ParsedFile, Run, Progress], Outcome]] = {
     "products": products, "suppliers": suppliers, "sales": sales, "inventory": inventory,
     "purchase_orders": purchase_orders, "backorders": backorders,
     "forecast_overrides": forecast_overrides, "shopify_orders": shopify_orders,
-    "shopify_inventory": shopify_inventory,
+    "shopify_inventory": shopify_inventory, "fx_rates": fx_rates, "price_breaks": price_breaks,
 }
 
 #: Files are written in this order within one import, so referenced rows exist first.
-WRITE_ORDER = ["suppliers", "products", "forecast_overrides", "purchase_orders", "inventory",
-               "shopify_inventory", "sales", "shopify_orders", "backorders"]
+WRITE_ORDER = ["suppliers", "fx_rates", "products", "price_breaks", "forecast_overrides",
+               "purchase_orders", "inventory", "shopify_inventory", "sales", "shopify_orders",
+               "backorders"]
 
 
 def finish_snapshots(db: Database, run: Run) -> dict[str, int]:
@@ -223,3 +224,19 @@ def finish_snapshots(db: Database, run: Run) -> dict[str, int]:
         keep = pd.concat(run.snapshot_keys[table], ignore_index=True).drop_duplicates()
         removed[table] = remove_missing(db, table, keep)
     return removed
+def fx_rates(db: Database, parsed: ParsedFile, run: Run, progress: Progress) -> Outcome:
+    """Upsert by (currency, date); a rate without a date applies from the beginning ('')."""
+    frame = _all_columns(parsed, ["currency", "date", "rate"])
+    frame["date"] = frame["date"].fillna("")
+    return Outcome(upsert(db, "fx_rates", frame, ["currency", "date"], progress=progress))
+
+
+def price_breaks(db: Database, parsed: ParsedFile, run: Run, progress: Progress) -> Outcome:
+    """Upsert by (sku, supplier, min_quantity); a break without a supplier applies to any ('')."""
+    frame = _all_columns(parsed, ["sku", "supplier", "min_quantity", "unit_cost"])
+    frame["supplier"] = frame["supplier"].fillna("")
+    stubs = ensure_products(db, pd.unique(frame["sku"]))
+    return Outcome(upsert(db, "price_breaks", frame, ["sku", "supplier", "min_quantity"],
+                          progress=progress), _stub_notes(stubs))
+
+

@@ -112,12 +112,15 @@ _KINDS = [
         _c("supplier_sku", "key"), _c("unit_cost", "money"), _c("unit_price", "money"),
         _c("lead_time_days", "number"), _c("lead_time_std_days", "number"), _c("moq", "units"),
         _c("case_pack", "pack"), _c("service_level", "fraction"), _c("made_to_order", "bool"),
-        _c("active", "bool"),
+        _c("active", "bool"), _c("like_sku", "key"), _c("like_factor", "number"),
+        _c("unit_volume_m3", "number"), _c("unit_weight_kg", "number"),
     ), key=("sku",), description="your catalogue: one row per SKU"),
     Kind("suppliers", (
         _c("supplier", "key", True), _c("email", "text"), _c("lead_time_days", "number"),
         _c("lead_time_std_days", "number"), _c("min_order_value", "money"),
         _c("currency", "currency"), _c("contact", "text"), _c("address", "text"),
+        _c("order_cycle_days", "units"), _c("freight_pct", "number"), _c("duty_pct", "number"),
+        _c("container_m3", "positive"), _c("max_weight_kg", "positive"),
     ), key=("supplier",), description="one row per supplier"),
     Kind("sales", (
         _c("date", "date", True), _c("sku", "key", True), _c("quantity", "units", True),
@@ -145,6 +148,15 @@ _KINDS = [
     ), key=("sku",), description="manual demand rates per SKU"),
     Kind("shopify_orders", (
         _c("name", "key", True), _c("created_at", "date", True),
+    Kind("fx_rates", (
+        _c("currency", "currency", True), _c("rate", "positive", True), _c("date", "date"),
+    ), key=("currency", "date"),
+        description="exchange rates: one unit of currency in the workspace currency"),
+    Kind("price_breaks", (
+        _c("sku", "key", True), _c("min_quantity", "units", True),
+        _c("unit_cost", "money", True), _c("supplier", "key"),
+    ), key=("sku", "supplier", "min_quantity"),
+        description="quantity discounts: the unit cost from min_quantity units in one line"),
         _c("lineitem_quantity", "units", True), _c("lineitem_name", "text", True),
         _c("lineitem_sku", "key"), _c("lineitem_price", "money"),
         _c("lineitem_requires_shipping", "bool"), _c("lineitem_fulfillment_status", "text"),

@@ -27,7 +27,7 @@ from planner.store.importers.reading import (
     unreadable_if_damaged,
 )
 
-_NUMBER_TYPES = {"units", "pack", "count", "money", "number", "fraction", "signed"}
+_NUMBER_TYPES = {"units", "pack", "count", "money", "number", "fraction", "signed", "positive"}
 _MAX_UNITS = 1e12
 
 
@@ -300,9 +300,12 @@ def _parse_columns(kind: Kind, present: list[str], cells: dict[str, Cells], rows
             ok = codes.str.fullmatch(r"[A-Z]{3}").to_numpy(dtype=bool)
             _report(problems, col, ~ok, rows, name, "a three-letter currency code such as USD")
             data[name] = col.take(codes.to_numpy(dtype=object))
+            keys[name] = _canonical(col, codes.to_numpy(dtype=object))
         else:
             data[name] = _text_column(kind, col)
             keys[name] = col
+        if name in kind.key and name not in keys:
+            keys[name] = col  # a number in a key (price_breaks' min_quantity), as written
         if column.required and not column.blank_ok:
             empty = np.sort(rows[col.codes < 0])
             problems.add_cells(empty, name, [None] * min(empty.size, 100),
@@ -358,6 +361,9 @@ def _parse_number_column(type_: str, name: str, col: Cells, uniques: pd.Series, 
     elif type_ == "pack":
         _report(problems, col, checked & (numbers < 1), rows, name,
                 "a case pack of 1 unit or more")
+    elif type_ == "positive":
+        _report(problems, col, checked & (numbers <= 0), rows, name,
+                "a number above zero (leave the cell empty for none)")
     elif type_ == "fraction":
         _report(problems, col, checked & ((numbers <= 0) | (numbers >= 1)), rows, name,
                 "a service level between 0 and 1, e.g. 0.95 or 95%")
@@ -444,6 +450,11 @@ def _check_rows(parsed: ParsedFile, keys: dict[str, Cells]) -> None:
         for pos in np.flatnonzero(bad.to_numpy())[:100].tolist():
             problems.add(int(rows[pos]), "end_date", frame["end_date"].iat[pos],
                          f"on or after start_date ({frame['start_date'].iat[pos]})")
+    if kind.name == "price_breaks" and "min_quantity" in frame:
+        bad = (frame["min_quantity"].fillna(1) < 1).to_numpy(dtype=bool)
+        for pos in np.flatnonzero(bad)[:100].tolist():
+            problems.add(int(rows[pos]), "min_quantity", str(frame["min_quantity"].iat[pos]),
+                         "a whole number of units from 1 up (the first unit the price is for)")
     if kind.name == "purchase_orders":
         _check_po_headers(parsed)
         _check_po_dates(parsed)
