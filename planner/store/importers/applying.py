@@ -204,6 +204,22 @@ def shopify_inventory(db: Database, parsed: ParsedFile, run: Run, progress: Prog
     return outcome
 
 
+def fx_rates(db: Database, parsed: ParsedFile, run: Run, progress: Progress) -> Outcome:
+    """Upsert by (currency, date); a rate without a date applies from the beginning ('')."""
+    frame = _all_columns(parsed, ["currency", "date", "rate"])
+    frame["date"] = frame["date"].fillna("")
+    return Outcome(upsert(db, "fx_rates", frame, ["currency", "date"], progress=progress))
+
+
+def price_breaks(db: Database, parsed: ParsedFile, run: Run, progress: Progress) -> Outcome:
+    """Upsert by (sku, supplier, min_quantity); a break without a supplier applies to any ('')."""
+    frame = _all_columns(parsed, ["sku", "supplier", "min_quantity", "unit_cost"])
+    frame["supplier"] = frame["supplier"].fillna("")
+    stubs = ensure_products(db, pd.unique(frame["sku"]))
+    return Outcome(upsert(db, "price_breaks", frame, ["sku", "supplier", "min_quantity"],
+                          progress=progress), _stub_notes(stubs))
+
+
 APPLY: dict[str, Callable[[Database, ParsedFile, Run, Progress], Outcome]] = {
     "products": products, "suppliers": suppliers, "sales": sales, "inventory": inventory,
     "purchase_orders": purchase_orders, "backorders": backorders,
@@ -224,19 +240,3 @@ def finish_snapshots(db: Database, run: Run) -> dict[str, int]:
         keep = pd.concat(run.snapshot_keys[table], ignore_index=True).drop_duplicates()
         removed[table] = remove_missing(db, table, keep)
     return removed
-def fx_rates(db: Database, parsed: ParsedFile, run: Run, progress: Progress) -> Outcome:
-    """Upsert by (currency, date); a rate without a date applies from the beginning ('')."""
-    frame = _all_columns(parsed, ["currency", "date", "rate"])
-    frame["date"] = frame["date"].fillna("")
-    return Outcome(upsert(db, "fx_rates", frame, ["currency", "date"], progress=progress))
-
-
-def price_breaks(db: Database, parsed: ParsedFile, run: Run, progress: Progress) -> Outcome:
-    """Upsert by (sku, supplier, min_quantity); a break without a supplier applies to any ('')."""
-    frame = _all_columns(parsed, ["sku", "supplier", "min_quantity", "unit_cost"])
-    frame["supplier"] = frame["supplier"].fillna("")
-    stubs = ensure_products(db, pd.unique(frame["sku"]))
-    return Outcome(upsert(db, "price_breaks", frame, ["sku", "supplier", "min_quantity"],
-                          progress=progress), _stub_notes(stubs))
-
-
