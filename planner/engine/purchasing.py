@@ -331,7 +331,8 @@ def suggest_purchases(*, as_of: dt.date, horizon_days: int, review_period_days: 
     multiplier = _column(skus, "landed_multiplier", 1.0)
     if "landed_multiplier" in skus.columns:
         multiplier = np.where(skus["landed_multiplier"].isna(), np.nan, multiplier)
-    sku_currency = _column(skus, "currency", currency, str)
+    sku_currency = (skus["currency"].fillna(currency).astype(str).to_numpy(object)
+                    if "currency" in skus.columns else np.full(n, currency, dtype=object))
     table = break_table(price_breaks, sku, supplier)
     breaks = _Breaks(table, unit_cost, multiplier, float(holding_cost_rate), sku_currency,
                      currency)
@@ -531,8 +532,8 @@ def _order_sentence(orders: _Orders, j: int, stock: str, position_now: str, timi
 
 
 def _rounded(orders: _Orders, j: int) -> str:
-    if orders.quantity[j] == orders.raw[j]:
-        return ""
+    if orders.quantity[j] == orders.raw[j] or not orders.note[j]:
+        return ""  # unchanged, or raised to a price break (its own note says so)
     return f", rounded up to {_units(orders.quantity[j])} ({orders.note[j]})"
 
 

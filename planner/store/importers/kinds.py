@@ -146,8 +146,6 @@ _KINDS = [
         _c("sku", "key", True), _c("demand_per_day", "number", True),
         _c("demand_std_per_day", "number"), _c("start_date", "date"), _c("end_date", "date"),
     ), key=("sku",), description="manual demand rates per SKU"),
-    Kind("shopify_orders", (
-        _c("name", "key", True), _c("created_at", "date", True),
     Kind("fx_rates", (
         _c("currency", "currency", True), _c("rate", "positive", True), _c("date", "date"),
     ), key=("currency", "date"),
@@ -157,6 +155,8 @@ _KINDS = [
         _c("unit_cost", "money", True), _c("supplier", "key"),
     ), key=("sku", "supplier", "min_quantity"),
         description="quantity discounts: the unit cost from min_quantity units in one line"),
+    Kind("shopify_orders", (
+        _c("name", "key", True), _c("created_at", "date", True),
         _c("lineitem_quantity", "units", True), _c("lineitem_name", "text", True),
         _c("lineitem_sku", "key"), _c("lineitem_price", "money"),
         _c("lineitem_requires_shipping", "bool"), _c("lineitem_fulfillment_status", "text"),
