@@ -20,6 +20,8 @@ HEADERS = {
     GOOD / "purchase_orders.csv": "purchase_orders",
     GOOD / "backorders.csv": "backorders",
     GOOD / "forecast_overrides.csv": "forecast_overrides",
+    GOOD / "fx_rates.csv": "fx_rates",
+    GOOD / "price_breaks.csv": "price_breaks",
     FIXTURES / "shopify" / "orders_export.csv": "shopify_orders",
     FIXTURES / "shopify" / "inventory_export.csv": "shopify_inventory",
     FIXTURES / "shopify" / "inventory_export_available_only.csv": "shopify_inventory",
@@ -133,6 +135,19 @@ def test_forecast_overrides_land(db):
     assert db.execute("SELECT demand_per_day, demand_std_per_day, start_date, end_date FROM "
                       "forecast_overrides WHERE sku = 'LAMP-9'").fetchone() == (
         0.8, 0.3, "2025-02-01", "2025-03-31")
+
+
+def test_fx_rates_and_price_breaks_land_with_blank_date_and_supplier_as_empty(db):
+    summaries = import_files(db, [GOOD / "fx_rates.csv", GOOD / "price_breaks.csv"])
+    assert [(s.kind, s.inserted) for s in summaries] == [("fx_rates", 3), ("price_breaks", 3)]
+    assert db.execute("SELECT currency, date, rate FROM fx_rates ORDER BY currency, date"
+                      ).fetchall() == [("CNY", "2025-01-01", 0.14), ("EUR", "", 1.08),
+                                       ("EUR", "2025-01-01", 1.10)]
+    assert db.execute("SELECT sku, supplier, min_quantity, unit_cost FROM price_breaks "
+                      "ORDER BY sku, min_quantity").fetchall() == [
+        ("LAMP-9", "", 24, 11.0), ("MUG-01", "", 100, 3.8), ("MUG-01", "Kiln & Co", 500, 3.5)]
+    again = import_files(db, [GOOD / "fx_rates.csv", GOOD / "price_breaks.csv"])
+    assert [(s.inserted, s.updated, s.unchanged) for s in again] == [(0, 0, 3), (0, 0, 3)]
 
 
 def test_all_kinds_in_one_import_write_one_log_row_each(db):
