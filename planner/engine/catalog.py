@@ -70,6 +70,7 @@ def abc_classes(annual_value: np.ndarray) -> np.ndarray:
         return out
     order = np.argsort(-value, kind="stable")
     before = (np.cumsum(value[order]) - value[order]) / total
+    before = before + 1e-9  # a share exactly on a cut-off is past it (no float noise)
     ranked = np.where(before < ABC_CUTS[0], "A", np.where(before < ABC_CUTS[1], "B", "C"))
     ranked[value[order] <= 0] = "C"
     out[order] = ranked

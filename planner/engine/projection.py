@@ -148,6 +148,8 @@ def _queue(backorders: pd.DataFrame, as_of64: np.datetime64,
         "priority": _numbers(backorders, "priority"),
         "unit_price": _numbers(backorders, "unit_price"),
     }
+    if "bundle_ref" in backorders.columns:  # a bundle line's component (see engine/bundles.py)
+        lines["bundle_ref"] = _numbers(backorders, "bundle_ref")
     priority_key = np.where(np.isnan(lines["priority"]), np.inf, lines["priority"])
     order = np.lexsort((np.arange(len(backorders)), sorted_codes(lines["order_id"])[0],
                         lines["order_date"].astype(np.int64), priority_key,
@@ -280,7 +282,8 @@ def project_backorders(*, as_of: Any, horizon_days: int, supply: pd.DataFrame,
         facts[name] = pd.arrays.IntegerArray(facts[name], facts[name + "_missing"])
     if np.array_equal(line_qty, np.round(line_qty)):
         facts["quantity"] = line_qty.astype(np.int64)  # whole units, as imported
-    lines = pd.DataFrame({name: facts[name] for name in LINE_COLUMNS})
+    lines = pd.DataFrame({name: facts[name] for name in LINE_COLUMNS
+                          + (["bundle_ref"] if "bundle_ref" in facts else [])})
 
     # --- the book over time (open at end of day)
     ship_bucket = np.where(covered & (ship_day < horizon), ship_day, horizon)

@@ -42,6 +42,25 @@ def _po_pattern_ok(value: str) -> bool:
     return check_pattern(value)
 
 
+def abc_service_levels(text: str) -> dict[str, float]:
+    """``A=0.98,B=0.95,C=0.90`` as {class: level}; empty text is {}; ValueError otherwise."""
+    levels: dict[str, float] = {}
+    for part in str(text).replace(";", ",").split(","):
+        if not part.strip():
+            continue
+        name, _, value = part.partition("=")
+        name = name.strip().upper()
+        level = float(value)
+        if name not in {"A", "B", "C"} or name in levels or not 0.5 <= level < 1:
+            raise ValueError(text)
+        levels[name] = level
+    return levels
+
+
+def _abc_levels_text(text: str) -> str:
+    return ",".join(f"{k}={v:g}" for k, v in sorted(abc_service_levels(text).items()))
+
+
 SETTINGS: dict[str, Setting] = {
     s.key: s
     for s in [
@@ -65,11 +84,27 @@ SETTINGS: dict[str, Setting] = {
                 lambda v: 0 <= v <= 60, "whole days from 0 to 60"),
         Setting("split_shipment_cost", 14.0, float, "cost of one extra shipment",
                 lambda v: v >= 0, "a non-negative amount"),
+        Setting("abc_service_levels", "", _abc_levels_text,
+                "default service level by ABC class, e.g. A=0.98,B=0.95,C=0.90 (a product's "
+                "own service_level still wins; empty = service_level for all)",
+                expected="class=level pairs for A, B and/or C separated by commas, each level "
+                         "from 0.5 to below 1, e.g. A=0.98,B=0.95,C=0.90 (or empty)"),
+        Setting("dead_after_days", 180, int,
+                "a SKU with stock and no sale for this many days is dead stock",
+                lambda v: 1 <= v <= 3650, "whole days from 1 to 3650"),
+        Setting("purchase_budget_per_month", 0.0, float,
+                "open-to-buy per calendar month for suggested orders (landed value, workspace "
+                "currency); 0 = no budget",
+                lambda v: v >= 0 and v == v and v != float("inf"),
+                "an amount of 0 or more (0 = no budget)"),
         Setting("default_lead_time_days", 30, float,
                 "lead time for products whose product and supplier give none",
                 lambda v: 0 <= v <= 730, "days from 0 to 730"),
         Setting("currency", "USD", _text, "currency code for money columns",
                 lambda v: len(v) == 3 and v.isalpha(), "a three-letter ISO code such as USD"),
+        Setting("holding_cost_rate", 0.25, float,
+                "yearly cost of holding stock, as a share of its landed value (price breaks)",
+                lambda v: 0 <= v <= 5, "a share of value per year from 0 to 5, e.g. 0.25"),
         Setting("company_name", "", _text, "printed on PDFs"),
         Setting("company_address", "", _text, "printed on supplier PDFs"),
         Setting("company_logo", "", _text, "path to a PNG/JPEG logo for PDFs"),

@@ -22,6 +22,8 @@ HEADERS = {
     GOOD / "forecast_overrides.csv": "forecast_overrides",
     GOOD / "fx_rates.csv": "fx_rates",
     GOOD / "price_breaks.csv": "price_breaks",
+    GOOD / "events.csv": "events",
+    GOOD / "bundles.csv": "bundles",
     FIXTURES / "shopify" / "orders_export.csv": "shopify_orders",
     FIXTURES / "shopify" / "inventory_export.csv": "shopify_inventory",
     FIXTURES / "shopify" / "inventory_export_available_only.csv": "shopify_inventory",
@@ -148,6 +150,39 @@ def test_fx_rates_and_price_breaks_land_with_blank_date_and_supplier_as_empty(db
         ("LAMP-9", "", 24, 11.0), ("MUG-01", "", 100, 3.8), ("MUG-01", "Kiln & Co", 500, 3.5)]
     again = import_files(db, [GOOD / "fx_rates.csv", GOOD / "price_breaks.csv"])
     assert [(s.inserted, s.updated, s.unchanged) for s in again] == [(0, 0, 3), (0, 0, 3)]
+
+
+def test_events_land_with_blank_sku_and_supplier_as_all(db):
+    [summary] = import_files(db, [GOOD / "events.csv"])
+    assert (summary.kind, summary.inserted) == ("events", 3)
+    rows = db.execute("SELECT name, sku, supplier, uplift_pct, uplift_units FROM events "
+                      "ORDER BY start_date").fetchall()
+    assert rows == [("Spring sale", "MUG-01", "", 25.0, None),
+                    ("Trade fair", "", "Kiln & Co", None, 3.0),
+                    ("Holiday push", "", "", 40.0, None)]
+    [again] = import_files(db, [GOOD / "events.csv"])
+    assert (again.inserted, again.updated, again.unchanged) == (0, 0, 3)
+
+
+def test_inventory_snapshots_of_other_dates_are_kept_and_the_same_date_replaced(db, tmp_path):
+    def snapshot(name, rows):
+        path = tmp_path / name
+        path.write_text("sku,on_hand,location,snapshot_date\n"
+                        + "".join(f"{sku},{qty},{loc},{day}\n" for sku, qty, loc, day in rows))
+        return path
+
+    import_files(db, [snapshot("a.csv", [("MUG", 5, "A", "2025-05-01"),
+                                         ("CUP", 2, "A", "2025-05-01")])])
+    import_files(db, [snapshot("b.csv", [("MUG", 1, "A", "2025-06-01")])])
+    [summary] = import_files(db, [snapshot("c.csv", [("MUG", 4, "A", "2025-05-01")])])
+    assert summary.updated == 1
+    assert db.execute("SELECT sku, on_hand, snapshot_date FROM inventory ORDER BY snapshot_date,"
+                      " sku").fetchall() == [("MUG", 4, "2025-05-01"), ("MUG", 1, "2025-06-01")]
+    # one SKU and location twice on one date is refused; on two dates it is history
+    bad = snapshot("d.csv", [("MUG", 4, "A", "2025-07-01"), ("MUG", 5, "A", "2025-07-01"),
+                             ("MUG", 6, "A", "2025-08-01")])
+    with pytest.raises(Exception, match="row 2 has the same sku, location, snapshot_date"):
+        import_files(db, [bad])
 
 
 def test_all_kinds_in_one_import_write_one_log_row_each(db):

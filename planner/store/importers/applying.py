@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -11,7 +12,7 @@ from sqlite_utils import Database
 
 from planner.store.importers import shopify
 from planner.store.importers.loading import ParsedFile
-from planner.store.importers.problems import plural
+from planner.store.importers.problems import ImportRejected, Problem, plural
 from planner.store.importers.writers import (
     Counts,
     ensure_products,
@@ -104,8 +105,10 @@ def sales(db: Database, parsed: ParsedFile, run: Run, progress: Progress) -> Out
 
 
 def inventory(db: Database, parsed: ParsedFile, run: Run, progress: Progress) -> Outcome:
-    """A snapshot: rows are upserted by (sku, location); rows not in it go at the end."""
-    frame = _all_columns(parsed, ["sku", "location", "on_hand", "on_hold", "hold_release_date"])
+    """A snapshot dated snapshot_date (default: today): rows are upserted by (sku, location,
+    snapshot_date); rows of the same date not in it go at the end; other dates are kept."""
+    frame = _all_columns(parsed, ["sku", "location", "on_hand", "on_hold", "hold_release_date",
+                                  "snapshot_date"])
     frame["location"] = frame["location"].fillna("")
     frame["on_hold"] = frame["on_hold"].fillna(0)
     return _stock(db, frame, run, progress, {})
@@ -114,9 +117,16 @@ def inventory(db: Database, parsed: ParsedFile, run: Run, progress: Progress) ->
 def _stock(db: Database, frame: pd.DataFrame, run: Run, progress: Progress,
            names: dict[str, str]) -> Outcome:
     stubs = ensure_products(db, pd.unique(frame["sku"]), names)
-    counts = upsert(db, "inventory", frame, ["sku", "location"], progress=progress)
+    if "snapshot_date" not in frame:
+        frame = frame.assign(snapshot_date=None)
+    today = dt.date.today().isoformat()
+    frame["snapshot_date"] = frame["snapshot_date"].astype(object).where(
+        frame["snapshot_date"].notna(), today)
+    counts = upsert(db, "inventory", frame, ["sku", "location", "snapshot_date"],
+                    progress=progress)
     run.snapshots.add("inventory")
-    run.snapshot_keys.setdefault("inventory", []).append(frame[["sku", "location"]])
+    run.snapshot_keys.setdefault("inventory", []).append(
+        frame[["sku", "location", "snapshot_date"]])
     return Outcome(counts, _stub_notes(stubs))
 
 
@@ -167,6 +177,80 @@ def forecast_overrides(db: Database, parsed: ParsedFile, run: Run, progress: Pro
     stubs = ensure_products(db, pd.unique(frame["sku"]))
     return Outcome(upsert(db, "forecast_overrides", frame, ["sku"], progress=progress),
                    _stub_notes(stubs))
+
+
+def _bundle_cycle(graph: dict[str, dict[str, int]], start: str) -> list[str] | None:
+    """A path start → … → start through the bundles' components, or None."""
+    stack: list[tuple[str, list[str]]] = [(start, [start])]
+    seen: set[str] = set()
+    while stack:
+        sku, path = stack.pop()
+        for component in graph.get(sku, {}):
+            if component == start:
+                return [*path, start]
+            if component not in seen:
+                seen.add(component)
+                stack.append((component, [*path, component]))
+    return None
+
+
+def bundles(db: Database, parsed: ParsedFile, run: Run, progress: Progress) -> Outcome:
+    """The file's bundles get exactly the file's component lists; other bundles are kept. A
+    bundle that would contain itself through other bundles refuses the file."""
+    frame = parsed.frame[["bundle_sku", "component_sku", "quantity", "_row"]]
+    named = sorted(set(frame["bundle_sku"]))
+    stored = pd.DataFrame(db.execute("SELECT bundle_sku, component_sku, quantity FROM bundles")
+                          .fetchall(), columns=["bundle_sku", "component_sku", "quantity"])
+    graph: dict[str, dict[str, int]] = {}
+    for bundle, component, quantity in stored[~stored["bundle_sku"].isin(named)].itertuples(
+            index=False):
+        graph.setdefault(bundle, {})[component] = int(quantity)
+    for bundle, component, quantity, _ in frame.itertuples(index=False):
+        graph.setdefault(bundle, {})[component] = int(quantity)
+    problems = []
+    for bundle, component, _, row in frame.itertuples(index=False):
+        cycle = _bundle_cycle({**graph, bundle: {component: 1}}, bundle)
+        if cycle:
+            problems.append(Problem(
+                parsed.label, int(row), "component_sku", str(component),
+                f"allowed here: bundle {bundle} would contain itself ({' → '.join(cycle)}); "
+                "a bundle cannot contain itself, directly or through other bundles"))
+    if problems:
+        raise ImportRejected(problems)
+    stubs = ensure_products(db, pd.concat([frame["bundle_sku"], frame["component_sku"]]))
+    before = {(b, c): int(q) for b, c, q in stored[stored["bundle_sku"].isin(named)]
+              .itertuples(index=False)}
+    after = {(b, c): int(q) for b, c, q, _ in frame.itertuples(index=False)}
+    counts = Counts(inserted=len(after.keys() - before.keys()),
+                    updated=sum(1 for k in after.keys() & before.keys() if after[k] != before[k]),
+                    unchanged=sum(1 for k in after.keys() & before.keys()
+                                  if after[k] == before[k]),
+                    removed=len(before.keys() - after.keys()))
+    if counts.inserted or counts.updated or counts.removed:
+        db.conn.executemany("DELETE FROM bundles WHERE bundle_sku = ?", [[b] for b in named])
+        db.conn.executemany("INSERT INTO bundles(bundle_sku, component_sku, quantity) "
+                            "VALUES (?, ?, ?)", [[b, c, q] for (b, c), q in after.items()])
+    notes = _stub_notes(stubs)
+    if counts.removed:
+        notes.append(f"removed {plural(counts.removed, 'component')} that the file no longer "
+                     "lists for its bundles")
+    return Outcome(counts, notes)
+
+
+def events(db: Database, parsed: ParsedFile, run: Run, progress: Progress) -> Outcome:
+    """Upsert by (name, sku, supplier); a blank sku / supplier is stored as '' (all of them)."""
+    frame = _all_columns(parsed, ["name", "start_date", "end_date", "sku", "supplier",
+                                  "uplift_pct", "uplift_units"])
+    for column in ("sku", "supplier"):
+        frame[column] = frame[column].astype(object).where(frame[column].notna(), "")
+    for column in ("uplift_pct", "uplift_units"):
+        frame[column] = pd.to_numeric(frame[column], errors="coerce").astype(float)
+    counts = upsert(db, "events", frame, ["name", "sku", "supplier"], progress=progress)
+    known = {r[0] for r in db.execute("SELECT sku FROM products")}
+    unknown = sorted(set(frame["sku"]) - known - {""})
+    notes = (["events for SKUs not in the catalog (kept; they apply once the SKU exists): "
+              + _listing(unknown)] if unknown else [])
+    return Outcome(counts, notes)
 
 
 def shopify_orders(db: Database, parsed: ParsedFile, run: Run, progress: Progress) -> Outcome:
@@ -224,13 +308,16 @@ APPLY: dict[str, Callable[[Database, ParsedFile, Run, Progress], Outcome]] = {
     "products": products, "suppliers": suppliers, "sales": sales, "inventory": inventory,
     "purchase_orders": purchase_orders, "backorders": backorders,
     "forecast_overrides": forecast_overrides, "shopify_orders": shopify_orders,
+    "events": events,
     "shopify_inventory": shopify_inventory, "fx_rates": fx_rates, "price_breaks": price_breaks,
+    "bundles": bundles,
 }
 
 #: Files are written in this order within one import, so referenced rows exist first.
-WRITE_ORDER = ["suppliers", "fx_rates", "products", "price_breaks", "forecast_overrides",
-               "purchase_orders", "inventory", "shopify_inventory", "sales", "shopify_orders",
-               "backorders"]
+WRITE_ORDER = ["suppliers", "fx_rates", "products", "price_breaks", "bundles",
+               "forecast_overrides", "purchase_orders", "inventory",
+               "shopify_inventory", "sales", "shopify_orders", "backorders",
+               "events"]
 
 
 def finish_snapshots(db: Database, run: Run) -> dict[str, int]:
@@ -238,5 +325,6 @@ def finish_snapshots(db: Database, run: Run) -> dict[str, int]:
     removed = {}
     for table in sorted(run.snapshots):
         keep = pd.concat(run.snapshot_keys[table], ignore_index=True).drop_duplicates()
-        removed[table] = remove_missing(db, table, keep)
+        within = "snapshot_date" if "snapshot_date" in keep else None
+        removed[table] = remove_missing(db, table, keep, within=within)
     return removed

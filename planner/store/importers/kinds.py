@@ -128,8 +128,10 @@ _KINDS = [
     ), key=("order_id", "sku", "date"), description="customer order lines at order date"),
     Kind("inventory", (
         _c("sku", "key", True), _c("on_hand", "units", True), _c("on_hold", "units"),
-        _c("hold_release_date", "date"), _c("location", "text"),
-    ), key=("sku", "location"), description="a stock snapshot: replaces the previous one"),
+        _c("hold_release_date", "date"), _c("location", "text"), _c("snapshot_date", "date"),
+    ), key=("sku", "location", "snapshot_date"),
+        description="a stock snapshot dated snapshot_date (default today): replaces the snapshot "
+                    "of that date; earlier ones are kept as stock history"),
     Kind("purchase_orders", (
         _c("po_number", "key", True), _c("sku", "key", True), _c("quantity", "units", True),
         _c("expected_date", "date", True), _c("supplier", "key"), _c("order_date", "date"),
@@ -155,6 +157,17 @@ _KINDS = [
         _c("unit_cost", "money", True), _c("supplier", "key"),
     ), key=("sku", "supplier", "min_quantity"),
         description="quantity discounts: the unit cost from min_quantity units in one line"),
+    Kind("bundles", (
+        _c("bundle_sku", "key", True), _c("component_sku", "key", True),
+        _c("quantity", "units", True),
+    ), key=("bundle_sku", "component_sku"),
+        description="bundles (kits): each bundle's components; replaces the bundles it names"),
+    Kind("events", (
+        _c("name", "key", True), _c("start_date", "date", True), _c("end_date", "date", True),
+        _c("sku", "key"), _c("supplier", "key"), _c("uplift_pct", "signed"),
+        _c("uplift_units", "signed"),
+    ), key=("name", "sku", "supplier"),
+        description="known demand events: uplift_pct % or uplift_units per day between the dates"),
     Kind("shopify_orders", (
         _c("name", "key", True), _c("created_at", "date", True),
         _c("lineitem_quantity", "units", True), _c("lineitem_name", "text", True),

@@ -162,6 +162,8 @@ def load_file(path: str | Path, *, kind: str | None = None, date_format: str | N
             rows = rows[filled]
             cells = {n: Cells(c.codes[filled], c.uniques) for n, c in cells.items()}
     del raw
+    if head.undecodable:
+        _refuse_undecodable(cells, rows, problems)
     keys: dict[str, Cells] = {}
     frame = _parse_columns(chosen, present, cells, rows, head, date_format, problems, keys,
                            decimal)
@@ -172,6 +174,21 @@ def load_file(path: str | Path, *, kind: str | None = None, date_format: str | N
         _name_columns_as_written(problems, head, chosen)
     problems.sort(key=lambda p: (p.row is not None, p.row or 0))
     return parsed
+
+
+def _refuse_undecodable(cells: dict[str, Cells], rows: np.ndarray,
+                        problems: ProblemList) -> None:
+    """Each cell of a UTF-8 file holding a byte that is not UTF-8 (read as U+FFFD) is a
+    problem, named by row and column: guessing another encoding would garble every other
+    accented name in the file."""
+    for name, col in cells.items():
+        text = pd.Series(col.uniques, dtype=object).fillna("").astype(str)
+        bad = text.str.contains("\ufffd", regex=False).to_numpy(dtype=bool)
+        if bad.any():
+            _report(problems, col, bad, rows, name,
+                    "UTF-8 text: the file is UTF-8 but this cell holds a byte that is not (shown "
+                    "as \ufffd; often a Windows-1252 character pasted in). Retype the character "
+                    "and save the file as UTF-8")
 
 
 def _name_columns_as_written(problems: ProblemList, head: FileHeader, kind: Kind) -> None:
@@ -455,9 +472,13 @@ def _check_rows(parsed: ParsedFile, keys: dict[str, Cells]) -> None:
         for pos in np.flatnonzero(bad)[:100].tolist():
             problems.add(int(rows[pos]), "min_quantity", str(frame["min_quantity"].iat[pos]),
                          "a whole number of units from 1 up (the first unit the price is for)")
+    if kind.name == "events":
+        _check_events(parsed)
     if kind.name == "purchase_orders":
         _check_po_headers(parsed)
         _check_po_dates(parsed)
+    if kind.name == "bundles":
+        _check_bundle_rows(parsed)
     if kind.one_of:
         _check_one_of(parsed)
 
@@ -474,6 +495,21 @@ def _check_one_of(parsed: ParsedFile) -> None:
     parsed.problems.add_cells(rows, given[0], [None] * min(rows.size, 100),
                               "a quantity (a whole number, or 'not stocked') in one of "
                               + ", ".join(given))
+
+
+def _check_bundle_rows(parsed: ParsedFile) -> None:
+    """A component quantity is 1 or more, and no bundle lists itself as a component (a bundle
+    reached again through other bundles is refused when the file is written: see
+    applying.bundles)."""
+    frame, rows = parsed.frame, parsed.frame["_row"].to_numpy()
+    zero = (frame["quantity"].fillna(1) < 1).to_numpy(dtype=bool)
+    parsed.problems.add_cells(rows[zero], "quantity", frame["quantity"][zero].tolist(),
+                              "a component quantity of 1 unit or more")
+    itself = (frame["component_sku"] == frame["bundle_sku"]).fillna(False).to_numpy(dtype=bool)
+    parsed.problems.add_cells(rows[itself], "component_sku",
+                              frame["component_sku"][itself].tolist(),
+                              "a component other than the bundle itself (a bundle cannot "
+                              "contain itself)")
 
 
 def _check_po_dates(parsed: ParsedFile) -> None:
@@ -495,6 +531,28 @@ def _check_po_dates(parsed: ParsedFile) -> None:
             parsed.problems.add(int(frame["_row"].iat[pos]), column, frame[column].iat[pos],
                                 f"on or after the PO's order_date ({ordered.iat[pos]}): a line "
                                 f"cannot be {column.split('_')[0]} before it was ordered")
+
+
+def _check_events(parsed: ParsedFile) -> None:
+    """An event ends on or after its start and lifts demand by a percentage or by units."""
+    frame, problems = parsed.frame, parsed.problems
+    rows = frame["_row"].to_numpy()
+    start, end = frame["start_date"], frame["end_date"]
+    backwards = (start.notna() & end.notna() & (end.astype(str) < start.astype(str))).to_numpy()
+    for pos in np.flatnonzero(backwards)[:100].tolist():
+        problems.add(int(rows[pos]), "end_date", end.iat[pos],
+                     f"on or after start_date ({start.iat[pos]})")
+    pct = frame["uplift_pct"] if "uplift_pct" in frame else pd.Series(np.nan, index=frame.index)
+    units = (frame["uplift_units"] if "uplift_units" in frame
+             else pd.Series(np.nan, index=frame.index))
+    neither = (pct.isna() & units.isna()).to_numpy()
+    for pos in np.flatnonzero(neither)[:100].tolist():
+        problems.add(int(rows[pos]), "uplift_pct", None,
+                     "an uplift: uplift_pct (e.g. 30 for +30 %) or uplift_units (units per day)")
+    below = (pct.notna() & (pct.astype(float) <= -100)).to_numpy()
+    for pos in np.flatnonzero(below)[:100].tolist():
+        problems.add(int(rows[pos]), "uplift_pct", pct.iat[pos],
+                     "more than -100 (a percentage added to the forecast)")
 
 
 def _check_po_headers(parsed: ParsedFile) -> None:
