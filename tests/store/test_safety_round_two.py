@@ -229,3 +229,66 @@ def test_cli_import_takes_the_decimal_separator(tmp_path):
     path.write_text("sku;unit_cost;unit_price\nA;1.125;1.250\n")
     assert main(["import", str(tmp_path / "cli.db"), str(path)]) != 0
     assert main(["import", str(tmp_path / "cli.db"), str(path), "--decimal", "."]) == 0
+
+
+# ---------------------------------------------------------------------------------------------
+# 4. One Windows-1252 byte in a UTF-8 file: the file stays UTF-8, the cell is named
+
+def test_one_windows_1252_byte_in_a_utf8_file_is_refused_by_row_and_column(tmp_path):
+    rows = ["sku,name"] + [f"A{i},Mug 12 oz – Sage é {i}" for i in range(16)]
+    data = "\n".join(rows).encode("utf-8") + b"\nB1,Caf\xe9 noir\n"
+    found = _problems(tmp_path, "products.csv", data)
+    assert len(found) == 1, found
+    assert "row 18, column name" in found[0] and "UTF-8" in found[0]
+
+
+def test_a_windows_1252_file_is_still_read_as_windows_1252(tmp_path):
+    from planner.store.importers.importing import check_files
+
+    path = tmp_path / "products.csv"
+    path.write_bytes("sku,name\nA,Café – noir\n".encode("cp1252"))
+    [parsed] = check_files([path])
+    assert parsed.frame["name"].tolist() == ["Café – noir"]
+
+
+# ---------------------------------------------------------------------------------------------
+# 8. Old Mac line endings (CR only)
+
+def test_a_cr_only_csv_is_read(tmp_path):
+    from planner.store.importers.importing import check_files
+
+    path = tmp_path / "products.csv"
+    path.write_bytes(b"sku,name,unit_cost\r" + b"".join(
+        f"A{i},Mug {i},1.5\r".encode() for i in range(20_000)))
+    [parsed] = check_files([path])
+    assert len(parsed.frame) == 20_000 and parsed.frame["sku"].iat[-1] == "A19999"
+
+
+# ---------------------------------------------------------------------------------------------
+# 5. An XLSX whose shared strings unpack to far more than any export, at a modest ratio
+
+def test_a_workbook_with_huge_shared_strings_is_refused_unread(tmp_path):
+    import io
+    import zipfile
+
+    from openpyxl import Workbook
+
+    from planner.store.importers.guards import HostileFile, check_file
+
+    book = Workbook()
+    book.active.append(["sku", "on_hand"])
+    out = io.BytesIO()
+    book.save(out)
+    path = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(io.BytesIO(out.getvalue())) as source, \
+            zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            target.writestr(item, source.read(item))
+        strings = b"".join(b"<si><t>ORD-%09d-%x</t></si>" % (i, i * 7919)
+                           for i in range(1_300_000))
+        target.writestr("xl/sharedStrings.xml", b'<sst xmlns="http://schemas.openxmlformats.org'
+                        b'/spreadsheetml/2006/main">' + strings + b"</sst>")
+    info = zipfile.ZipFile(path).getinfo("xl/sharedStrings.xml")
+    assert info.file_size > 32 * 1024**2 and info.file_size / info.compress_size < 200
+    with pytest.raises(HostileFile, match="shared text"):
+        check_file(path)

@@ -20,7 +20,12 @@ MAX_FILE_BYTES = 2 * 1024**3
 MAX_LINE_BYTES = 1024**2
 MAX_COLUMNS = 16_384  # Excel's own limit
 MAX_CONTROL_SHARE = 0.01  # of the first MiB of a CSV: more is binary data, not text
-MAX_XLSX_UNCOMPRESSED_BYTES = 1024**3
+MAX_XLSX_UNCOMPRESSED_BYTES = 512 * 1024**2
+#: openpyxl holds every shared string in memory before the first row is read: ~5 bytes of
+#: memory per byte of XML. 32 MB is a million distinct order ids; a bomb is refused unread.
+MAX_SHARED_STRINGS_BYTES = 32 * 1024**2
+#: Reading the rows of a workbook stops after this long (save a sheet this big as CSV).
+MAX_XLSX_READ_SECONDS = 120.0
 MAX_XLSX_MEMBERS = 10_000
 MAX_ZIP_RATIO = 200  # real spreadsheets compress 5-50x; zip bombs about 1000x
 MAX_XLSX_ROWS = 1_048_576  # Excel's own limit
@@ -81,16 +86,19 @@ def check_csv(path: str | Path) -> None:
     path = Path(path)
     line_no, line_bytes, seen = 1, 0, 0
     first_lines = bytearray()
+    newline: int | None = None  # b"\n", or b"\r" for old Mac line endings (CR only)
     for block in _text_blocks(path):
         if seen < MAX_LINE_BYTES:
             _check_binary(block[:MAX_LINE_BYTES - seen], seen, path)
+        if newline is None:
+            newline = _line_end(block)
         if len(first_lines) < MAX_LINE_BYTES:
             first_lines += block[:MAX_LINE_BYTES - len(first_lines)]
-            _check_columns(first_lines)
+            _check_columns(first_lines, newline or 10)
         if b"\x00" in block:
             raise HostileFile("the file contains binary data (NUL bytes), not CSV text; export "
                               "the data as CSV or XLSX and import that")
-        ends = np.flatnonzero(np.frombuffer(block, dtype=np.uint8) == 10)
+        ends = np.flatnonzero(np.frombuffer(block, dtype=np.uint8) == (newline or 10))
         if ends.size == 0:
             line_bytes += len(block)
         else:
@@ -104,6 +112,15 @@ def check_csv(path: str | Path) -> None:
         if line_bytes > MAX_LINE_BYTES:
             _too_long(line_no)
         seen += len(block)
+
+
+def _line_end(block: bytes) -> int | None:
+    """The byte that ends lines: 10 (LF, CRLF), 13 when the first line ends in a lone CR (old
+    Mac files), None when the block has no line end yet."""
+    lf, cr = block.find(b"\n"), block.find(b"\r")
+    if cr >= 0 and (lf < 0 or cr < lf) and block[cr + 1:cr + 2] not in (b"\n", b""):
+        return 13
+    return 10 if lf >= 0 else None
 
 
 def _too_long(line_no: int) -> None:
@@ -122,9 +139,9 @@ def _check_binary(sample: bytes, offset: int, path: Path) -> None:
                           "XLSX and import that")
 
 
-def _check_columns(first_lines: bytes) -> None:
+def _check_columns(first_lines: bytes, newline: int = 10) -> None:
     """The widest of the first lines, counted with each delimiter Planner recognises."""
-    lines = first_lines.split(b"\n", 64)[:64]
+    lines = first_lines.split(bytes([newline]), 64)[:64]
     for number, line in enumerate(lines, start=1):
         widest = max(line.count(d) for d in (b",", b";", b"\t", b"|")) + 1
         if widest > MAX_COLUMNS:
@@ -153,6 +170,13 @@ def check_xlsx(path: str | Path) -> None:
                               f"{MAX_XLSX_UNCOMPRESSED_BYTES // 1024**3} GB Planner reads "
                               "(a zip bomb, or split it into smaller files)")
         for member in members:
+            if (member.filename.lower().endswith("sharedstrings.xml")
+                    and member.file_size > MAX_SHARED_STRINGS_BYTES):
+                raise HostileFile(
+                    f"the workbook's shared text ({member.filename}) unpacks to "
+                    f"{member.file_size / 1024**2:,.0f} MB, more than the "
+                    f"{MAX_SHARED_STRINGS_BYTES // 1024**2} MB Planner reads (real exports "
+                    "have a few MB); save the sheet as CSV and import that")
             ratio = member.file_size // max(member.compress_size, 1)
             if member.file_size > 1024**2 and ratio > MAX_ZIP_RATIO:
                 raise HostileFile(

@@ -20,6 +20,7 @@ import datetime as dt
 import functools
 import importlib.util
 import io
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -67,6 +68,9 @@ class FileHeader:
     encoding: str | None = None
     sheet: str | None = None
     notes: list[str] = field(default_factory=list)
+    #: A UTF-8 file with a few bytes that are not UTF-8: read as UTF-8, those bytes become
+    #: U+FFFD and their cells are refused (loading names each row and column).
+    undecodable: bool = False
 
 
 # ---------------------------------------------------------------------------------------------
@@ -91,11 +95,34 @@ def sniff_encoding(path: Path) -> str:
         except UnicodeDecodeError:
             pass
         handle.seek(0)
+        if _mostly_utf8(handle):
+            return UTF8_WITH_BAD_BYTES
+        handle.seek(0)
         undefined = set(b"\x81\x8d\x8f\x90\x9d")
         while block := handle.read(16 * 1024 * 1024):
             if undefined.intersection(block):
                 return "latin-1"
         return "cp1252"
+
+
+#: sniff_encoding's word for a UTF-8 file with bytes that are not UTF-8 (a Windows-1252
+#: character pasted into it): read as UTF-8, and the cells holding those bytes are refused.
+UTF8_WITH_BAD_BYTES = "utf-8+bad-bytes"
+_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}"
+                            rb"|[\xf0-\xf4][\x80-\xbf]{3}")
+
+
+def _mostly_utf8(handle) -> bool:
+    """Whether a file that fails to decode as UTF-8 is still mostly UTF-8: its multi-byte UTF-8
+    sequences outnumber its other non-ASCII bytes (a Windows-1252 file has no such sequences;
+    'é' is one byte there)."""
+    valid = invalid = 0
+    while block := handle.read(16 * 1024 * 1024):
+        sequences = sum(len(q) for q in _UTF8_SEQUENCE.findall(block))
+        high = int(np.count_nonzero(np.frombuffer(block, dtype=np.uint8) >= 0x80))
+        valid += sequences
+        invalid += high - sequences
+    return valid > 0 and valid >= invalid
 
 
 def _known_names() -> set[str]:
@@ -170,6 +197,9 @@ def read_header(path: str | Path) -> FileHeader:
     if _file_type(path) == "xlsx":
         return unreadable_if_damaged(_xlsx_header, path)
     encoding = sniff_encoding(path)
+    undecodable = encoding == UTF8_WITH_BAD_BYTES
+    if undecodable:
+        encoding = "utf-8"
     with open(path, encoding=encoding, errors="replace", newline="") as handle:
         text = handle.read(_SNIFF_BYTES)
     delimiter, header_line = sniff_csv(text)
@@ -182,7 +212,8 @@ def read_header(path: str | Path) -> FileHeader:
     if encoding not in ("utf-8", "utf-8-sig"):
         notes.append(f"read as {'Windows-1252' if encoding == 'cp1252' else encoding} text")
     return FileHeader(path, [h.replace("\ufeff", "") for h in header], header_line + 1,
-                      is_xlsx=False, delimiter=delimiter, encoding=encoding, notes=notes)
+                      is_xlsx=False, delimiter=delimiter, encoding=encoding, notes=notes,
+                      undecodable=undecodable)
 
 
 def _open_xlsx(path: Path):
@@ -308,7 +339,7 @@ def _read_csv_rows(head: FileHeader, positions: dict[str, int], nrows: int | Non
     if not positions:
         return _finish(head, {}, [], head.delimiter, head.encoding)
     if (nrows is None and head.header_row == 1 and head.encoding in ("utf-8", "utf-8-sig")
-            and arrow_available()):
+            and not head.undecodable and arrow_available()):
         table = _read_csv_arrow(head, positions)
         if table is not None:
             if progress:
@@ -406,6 +437,7 @@ def _read_csv_chunks(head: FileHeader, positions: dict[str, int], nrows: int | N
                 names=list(range(len(head.header))), usecols=order if only_wanted else None,
                 index_col=False, dtype=object, na_filter=False, low_memory=False,
                 skip_blank_lines=False, encoding=head.encoding, quotechar='"', engine="c",
+                encoding_errors="replace" if head.undecodable else "strict",
                 chunksize=CHUNK_ROWS, nrows=nrows)
             with reader:
                 for chunk in reader:
@@ -427,13 +459,22 @@ def _read_csv_chunks(head: FileHeader, positions: dict[str, int], nrows: int | N
 
 
 def _read_xlsx_rows(head: FileHeader, positions: dict[str, int], nrows: int | None) -> RawTable:
+    import time
+
+    from planner.store.importers.guards import MAX_XLSX_READ_SECONDS
+
     workbook = _open_xlsx(head.path)
     names = list(positions)
     values: dict[str, list[str | None]] = {n: [] for n in names}
     numbers: list[int] = []
+    deadline = time.monotonic() + MAX_XLSX_READ_SECONDS
     try:
         sheet = workbook[head.sheet] if head.sheet else workbook.worksheets[0]
         for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+            if number % 4096 == 0 and time.monotonic() > deadline:
+                raise UnreadableFile(f"reading the workbook took more than "
+                                     f"{MAX_XLSX_READ_SECONDS:.0f} s (stopped at row "
+                                     f"{number:,}); save the sheet as CSV and import that")
             if number <= head.header_row:
                 continue
             cells = {n: (cell_text(row[p]) if p < len(row) else None)
