@@ -42,7 +42,9 @@ COLUMNS = [
     Column("quoted_date", "Quote\nnow", "date", "Projected date plus the promise buffer"),
     Column("filled_from", "Filled\nfrom", tooltip="on hand, hold, or the PO that fills it"),
     Column("days_waiting", "Days\nwaiting", "int", "Days since the order"),
-    Column("days_late", "Days\nlate", "int", "Projected ship date minus promised date"),
+    Column("days_late_shown", "Days\nlate", "int",
+           "Projected ship date minus promised date; for a line no supply covers, how late it "
+           "is already (as-of minus promised date)"),
     Column("cancel_probability", "Cancel\nrisk", "pct",
            "Chance the customer cancels before it ships"),
     Column("value", "Value", "money"),
@@ -109,6 +111,8 @@ class BackordersView(PlanPage):
 
     def show_plan(self, plan: Any) -> None:
         lines = plan.backorder_lines.copy()
+        if "days_overdue" in lines:  # no ship date: at least as late as it is already
+            lines["days_late_shown"] = lines["days_late"].fillna(lines["days_overdue"])
         if len(lines):
             lines["_search"] = (lines["order_id"].astype(str) + "\n"
                                 + lines["customer"].fillna("").astype(str) + "\n"
