@@ -10,6 +10,15 @@ import numpy as np
 import pandas as pd
 from sqlite_utils import Database
 
+from planner.engine.bundles import (
+    bundle_sku_rows,
+    bundle_skus,
+    collapse_bundle_lines,
+    explode_backorders,
+    explode_demand,
+    flatten_bundles,
+)
+from planner.engine.landed import missing_rate_warning, product_costs, supplier_costs
 from planner.store.importers.ranges import clear_unplannable
 from planner.store.settings import load_settings
 
@@ -28,8 +37,20 @@ class PlanningData:
     backorders: pd.DataFrame
     overrides: pd.DataFrame
     extras: dict[str, Any] = field(default_factory=dict)
+    #: bundle_sku, component_sku, quantity: each bundle's leaf components (engine/bundles.py)
+    bundles: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: the open order lines of bundles as imported (``backorders`` holds their components)
+    bundle_lines: pd.DataFrame = field(default_factory=pd.DataFrame)
     #: input the plan leaves out or doubts, as ``{kind, count, message}`` (see ignored_after_as_of)
     warnings: list[dict[str, Any]] = field(default_factory=list)
+    #: sku, snapshot_date, on_hand (summed over locations): every snapshot on or before as_of
+    stock_history: pd.DataFrame | None = None
+    #: the events table as stored (name, start_date, end_date, sku, supplier, uplift_pct, ...)
+    events: pd.DataFrame | None = None
+    #: currency, rate, date ('' = from the beginning): every stored exchange rate
+    fx_rates: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: sku, supplier ('' = any), min_quantity, unit_cost (supplier's currency)
+    price_breaks: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def _dates(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
@@ -57,8 +78,14 @@ def load_planning_data(db: Database, as_of: dt.date | None = None) -> PlanningDa
     settings = load_settings(db)
 
     suppliers = _read(db, "SELECT supplier, email, lead_time_days, lead_time_std_days, "
-                          "min_order_value, currency, contact, address FROM suppliers")
+                          "min_order_value, currency, contact, address, order_cycle_days, "
+                          "freight_pct, duty_pct, container_m3, max_weight_kg FROM suppliers")
     unplannable = clear_unplannable(suppliers, "suppliers", "supplier")  # issue 18, item 6
+    fx_rates = _read(db, "SELECT currency, rate, date FROM fx_rates")
+    price_breaks = _read(db, "SELECT sku, supplier, min_quantity, unit_cost FROM price_breaks "
+                             "ORDER BY sku, supplier, min_quantity")
+    suppliers = supplier_costs(suppliers, fx_rates, as_of=as_of,
+                               currency=str(settings["currency"]))
     products = _read(db, "SELECT * FROM products ORDER BY sku")
     unplannable += clear_unplannable(products, "products", "sku")
     for column in ("made_to_order", "active"):
@@ -74,17 +101,19 @@ def load_planning_data(db: Database, as_of: dt.date | None = None) -> PlanningDa
     products["lead_time_days"] = products["lead_time_days"].fillna(
         float(settings["default_lead_time_days"])).astype(float)
     products["lead_time_std_days"] = products["lead_time_std_days"].fillna(0.0).astype(float)
+    products["service_level_own"] = products["service_level"].notna()
     products["service_level"] = products["service_level"].fillna(
         float(settings["service_level"])).astype(float)
     products["moq"] = products["moq"].fillna(0).astype(int)
     products["case_pack"] = products["case_pack"].fillna(1).astype(int)
     products["unit_cost"] = products["unit_cost"].astype(float)
     products["unit_price"] = products["unit_price"].astype(float)
+    # currency, fx_rate, landed_factor and landed_unit_cost (workspace currency; NaN: no rate)
+    products = product_costs(products, suppliers, currency=str(settings["currency"]))
 
     daily_demand = _dates(_read(db, "SELECT sku, date, quantity FROM daily_demand WHERE date <= ?",
                                 [iso]), "date")
-    inventory = _dates(_read(db, "SELECT sku, location, on_hand, on_hold, hold_release_date "
-                                 "FROM inventory"), "hold_release_date")
+    inventory, stock_history = _stock_as_of(db, iso)
     po_lines = _dates(_read(db, """
         SELECT l.po_number, l.sku, COALESCE(h.supplier, p.supplier) AS supplier, h.order_date,
                l.quantity, l.expected_date, l.received_quantity, l.received_date, l.status,
@@ -107,11 +136,23 @@ def load_planning_data(db: Database, as_of: dt.date | None = None) -> PlanningDa
         FROM backorders b LEFT JOIN products p USING (sku)
         WHERE b.order_date <= ?""", [iso]), "order_date", "promised_date")
     overrides = _dates(_read(db, "SELECT * FROM forecast_overrides"), "start_date", "end_date")
+    # bundles: their sales and open lines become demand on their components (engine/bundles.py)
+    bundles = flatten_bundles(_read(db, "SELECT bundle_sku, component_sku, quantity FROM bundles")
+                              if db["bundles"].exists() else pd.DataFrame())
+    daily_demand = explode_demand(daily_demand, bundles)
+    backorders, bundle_lines = explode_backorders(backorders, bundles, products)
     warnings = ignored_after_as_of(db, as_of, future_receipts=int(future_receipt.sum()))
     warnings.extend(unplannable)
-    return PlanningData(as_of=as_of, settings=settings, products=products, suppliers=suppliers,
+    no_rate = missing_rate_warning(suppliers, products, str(settings["currency"]))
+    if no_rate:
+        warnings.append(no_rate)
+    data_events = _read(db, "SELECT * FROM events") if db["events"].exists() else None
+    return PlanningData(stock_history=stock_history, events=data_events,
+                        bundles=bundles, bundle_lines=bundle_lines,
+                        as_of=as_of, settings=settings, products=products, suppliers=suppliers,
                         daily_demand=daily_demand, inventory=inventory, po_lines=po_lines,
-                        backorders=backorders, overrides=overrides, warnings=warnings)
+                        backorders=backorders, overrides=overrides, warnings=warnings,
+                        fx_rates=fx_rates, price_breaks=price_breaks)
 
 
 def supplier_confirmed(po_lines: pd.DataFrame) -> pd.DataFrame:
@@ -124,6 +165,23 @@ def supplier_confirmed(po_lines: pd.DataFrame) -> pd.DataFrame:
         po_lines["quantity"].dtype)
     po_lines["expected_date"] = po_lines["confirmed_date"].fillna(po_lines["expected_date"])
     return po_lines
+
+
+def _stock_as_of(db: Database, iso: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The current stock (the newest snapshot on or before as-of) and the stock history (every
+    snapshot up to then, per SKU summed over locations; a SKU missing from a snapshot had none)."""
+    current = _dates(_read(db, """
+        SELECT sku, location, on_hand, on_hold, hold_release_date FROM inventory
+        WHERE snapshot_date = (SELECT max(snapshot_date) FROM inventory WHERE snapshot_date <= ?)
+        """, [iso]), "hold_release_date")
+    history = _read(db, """
+        SELECT d.snapshot_date, p.sku, COALESCE(SUM(i.on_hand), 0) AS on_hand
+        FROM (SELECT DISTINCT snapshot_date FROM inventory WHERE snapshot_date <= ?) d
+        CROSS JOIN (SELECT DISTINCT sku FROM inventory WHERE snapshot_date <= ?) p
+        LEFT JOIN inventory i ON i.snapshot_date = d.snapshot_date AND i.sku = p.sku
+        GROUP BY d.snapshot_date, p.sku""", [iso, iso])
+    history = _dates(history, "snapshot_date")
+    return current, history
 
 
 def _plural(count: int, one: str, many: str | None = None) -> str:
@@ -164,6 +222,16 @@ def ignored_after_as_of(db: Database, as_of: dt.date, *,
     add("sales_after_as_of", sales_days,
         f"{_plural(int(units), 'unit')} of sales on {_plural(sales_days, 'SKU-day')} after "
         f"{day} left out of the demand history")
+    snapshots, stock_rows = db.execute(
+        "SELECT COUNT(DISTINCT snapshot_date), COUNT(*) FROM inventory WHERE snapshot_date > ?",
+        [iso]).fetchone()
+    current = db.execute("SELECT max(snapshot_date) FROM inventory WHERE snapshot_date <= ?",
+                         [iso]).fetchone()[0]
+    used = (f"the stock is the snapshot of {current}" if current
+            else "no snapshot is dated on or before it, so the plan has no stock on hand")
+    add("inventory_snapshot_after_as_of", stock_rows,
+        f"{_plural(snapshots, 'inventory snapshot')} ({_plural(stock_rows, 'row')}) dated after "
+        f"{day} left out; {used}")
     return found
 
 
@@ -206,6 +274,8 @@ class PlanResult:
     demand_daily: pd.DataFrame | None = None
     #: input the plan left out or doubted: ``{kind, count, message}`` (spec: plan ``warnings``)
     warnings: list[dict[str, Any]] = field(default_factory=list)
+    #: month-by-month suggested spend against purchase_budget_per_month, and the moved lines
+    budget: dict[str, Any] = field(default_factory=dict)
 
 
 #: A supplier's learned figures replace the stated lead time once this many lines were received.
@@ -299,7 +369,9 @@ def active_products(data: PlanningData,
 
     learned = learn_supplier_lead_times(data.po_lines if po_lines is None else po_lines,
                                         as_of=data.as_of)
-    active = data.products[data.products["active"]].reset_index(drop=True)
+    kits = bundle_skus(data.bundles)  # bundles are planned as their components
+    active = data.products[data.products["active"] & ~data.products["sku"].isin(kits)
+                           ].reset_index(drop=True)
     return learned, effective_lead_times(active, learned)
 
 
@@ -313,7 +385,24 @@ def forecast_active(data: PlanningData, products: pd.DataFrame, *, horizon_days:
         skus=by_sku.index.tolist(), lead_time_days=by_sku["lead_time_days"],
         review_period_days=int(data.settings["review_period_days"]),
         groups=by_sku["supplier"], made_to_order=by_sku["made_to_order"],
-        overrides=data.overrides)
+        overrides=data.overrides, **forecast_inputs(data))
+
+
+def forecast_inputs(data: PlanningData) -> dict[str, Any]:
+    """What the forecast needs besides demand: the days with nothing to sell (stock history,
+    SKUs that take backorders sell when out), events per SKU and like-SKU references."""
+    from planner.engine.forecasting import adjust
+
+    products = data.products
+    takes_backorders = (set(products.loc[products["made_to_order"], "sku"])
+                        | set(data.backorders["sku"]))
+    missing = adjust.missing_days(data.daily_demand, data.stock_history, data.as_of,
+                                  takes_backorders=takes_backorders, receipts=data.po_lines)
+    like = None
+    if "like_sku" in products:
+        like = products.loc[products["like_sku"].notna(), ["sku", "like_sku", "like_factor"]]
+    return {"missing_days": missing, "events": adjust.event_rows(data.events, products),
+            "like": like}
 
 
 def write_customer_updates(db: Database, plan: PlanResult, target: str) -> int:
@@ -343,6 +432,7 @@ def run_plan(data: PlanningData, *, realistic: bool = False, progress: Progress 
     ``po_lines`` replaces the workspace's PO lines (used by what-if); ``realistic`` shifts open POs
     by their supplier's learned lateness.
     """
+    from planner.engine.containers import plan_containers
     from planner.engine.policy import inventory_policy
     from planner.engine.projection import project_backorders
     from planner.engine.purchasing import suggest_purchases
@@ -364,6 +454,9 @@ def run_plan(data: PlanningData, *, realistic: bool = False, progress: Progress 
     _report(progress, 0.05, "forecasting demand")
     forecast = forecast_active(data, products, horizon_days=horizon)
     models = forecast.models.reindex(skus)
+    health = demand_health(data, products)
+    products = class_service_levels(products, health, settings)
+    by_sku = products.set_index("sku")
 
     _report(progress, 0.55, "projecting supply and the backorder queue")
     lateness = None
@@ -380,20 +473,39 @@ def run_plan(data: PlanningData, *, realistic: bool = False, progress: Progress 
         cancel_rate_per_day=float(settings["cancel_rate_per_day"]),
         promise_buffer_days=int(settings["promise_buffer_days"]),
         split_shipment_cost=float(settings["split_shipment_cost"]))
+    component_lines = projection.lines  # bundle lines still as their components
+    projection = collapse_bundle_lines(
+        projection, data.bundle_lines, as_of=as_of, horizon_days=horizon,
+        products=data.products, cancel_rate_per_day=float(settings["cancel_rate_per_day"]),
+        promise_buffer_days=int(settings["promise_buffer_days"]),
+        split_shipment_cost=float(settings["split_shipment_cost"]))
 
     _report(progress, 0.70, "setting safety stock and reorder points")
     made_to_order = by_sku["made_to_order"].to_numpy(bool)
     demand_per_day = models["demand_per_day"].to_numpy(float)
     demand_std = models["demand_std_per_day"].to_numpy(float)
-    policy = inventory_policy(
-        demand_per_day=demand_per_day, demand_std_per_day=demand_std,
-        # stock is sellable only after dock-to-stock: it is part of the replenishment lead time
-        lead_time_days=by_sku["lead_time_days"].to_numpy(float) + dock,
-        demand_days_share=demand_days_share(data.daily_demand, skus, as_of),
-        lead_time_std_days=by_sku["lead_time_std_days"].to_numpy(float),
-        review_period_days=review, service_level=by_sku["service_level"].to_numpy(float),
-        service_level_type=str(settings["service_level_type"]),
-        demand_class=models["demand_class"].to_numpy(object))
+    # a supplier's order cycle is its SKUs' review period: protection interval = lead + cycle
+    review_days = supplier_review_days(by_sku["supplier"], data.suppliers, review)
+    share = demand_days_share(data.daily_demand, skus, as_of)
+    parts = []
+    for period in np.unique(review_days).tolist():
+        rows = np.flatnonzero(review_days == period)
+        part = inventory_policy(
+            demand_per_day=demand_per_day[rows], demand_std_per_day=demand_std[rows],
+            # stock is sellable only after dock-to-stock: it is part of the replenishment lead time
+            lead_time_days=by_sku["lead_time_days"].to_numpy(float)[rows] + dock,
+            demand_days_share=share[rows],
+            lead_time_std_days=by_sku["lead_time_std_days"].to_numpy(float)[rows],
+            review_period_days=int(period),
+            service_level=by_sku["service_level"].to_numpy(float)[rows],
+            service_level_type=str(settings["service_level_type"]),
+            demand_class=models["demand_class"].to_numpy(object)[rows])
+        part.index = rows
+        parts.append(part)
+    policy = pd.concat(parts).sort_index() if parts else inventory_policy(
+        demand_per_day=demand_per_day, demand_std_per_day=demand_std, lead_time_days=[],
+        lead_time_std_days=[], review_period_days=review, service_level=[],
+        service_level_type=str(settings["service_level_type"]))
     policy.index = pd.Index(skus, name="sku")
 
     _report(progress, 0.80, "suggesting purchases")
@@ -413,6 +525,9 @@ def run_plan(data: PlanningData, *, realistic: bool = False, progress: Progress 
         "order_up_to": policy["order_up_to"].to_numpy(float),
         "made_to_order": made_to_order, "active": True,
         "demand_per_day": demand_per_day,
+        "review_period_days": review_days,
+        "landed_multiplier": by_sku["landed_multiplier"].to_numpy(float),
+        "currency": by_sku["currency"].to_numpy(object),
     })
     purchase = suggest_purchases(
         as_of=as_of, horizon_days=horizon, review_period_days=review, dock_to_stock_days=dock,
@@ -420,13 +535,26 @@ def run_plan(data: PlanningData, *, realistic: bool = False, progress: Progress 
         supply_daily=_supply_with_late_pos(supply, skus, as_of, horizon),
         backlog_units=backordered.to_numpy(float),
         demand_daily=_shift_to_day0(forecast.daily, skus, as_of, horizon),
-        suppliers=data.suppliers, po_notes=po_notes)
+        suppliers=data.suppliers, po_notes=po_notes, price_breaks=data.price_breaks,
+        holding_cost_rate=float(settings["holding_cost_rate"]),
+        currency=str(settings["currency"]))
 
     _report(progress, 0.92, "summing up")
     table = _sku_table(products, models, policy, purchase.by_sku, projection, on_hand, on_hold,
                        on_order, backordered, as_of)
-    suggestions = _enrich_suggestions(purchase.suggestions, purchase.lines, products, projection)
+    suggestions = _enrich_suggestions(purchase.suggestions, purchase.lines, products, projection,
+                                      queue=component_lines)
+    table = with_catalog_health(table, health, _shift_to_day0(forecast.daily, skus, as_of,
+                                                              horizon), settings)
+    suggestions, budget, table = budget_suggestions(suggestions, table, projection,
+                                                    component_lines, settings, as_of)
+    suggestions = plan_containers(suggestions, skus=table, suppliers=data.suppliers,
+                                  holding_cost_rate=float(settings["holding_cost_rate"]),
+                                  currency=str(settings["currency"]))
+    table = bundle_sku_rows(table, data.bundles, data.bundle_lines, data.products)
     kpis = _kpis(table, projection, data, as_of)
+    kpis.update(order_value_kpis(suggestions))
+    kpis.update(catalog_kpis(table))
     open_po = supply[supply["kind"] == "po"].copy()
     suppliers = data.suppliers.set_index("supplier").join(learned, how="outer").reset_index()
     _report(progress, 1.0, "done")
@@ -440,7 +568,17 @@ def run_plan(data: PlanningData, *, realistic: bool = False, progress: Progress 
         projected_new_backorders=projection.new_backorders,
         purchase_suggestions=suggestions, open_po_lines=open_po, suppliers=suppliers,
         orders=projection.orders, kpis=kpis, demand_daily=forecast.daily,
-        warnings=list(data.warnings) + lead_time_warnings(learned))
+        warnings=list(data.warnings) + lead_time_warnings(learned) + budget_warnings(budget),
+        budget=budget)
+
+
+def supplier_review_days(supplier: pd.Series, suppliers: pd.DataFrame, review: int) -> np.ndarray:
+    """Per SKU, its supplier's order_cycle_days, else the review_period_days setting."""
+    cycle = (suppliers.set_index("supplier")["order_cycle_days"]
+             if len(suppliers) and "order_cycle_days" in suppliers else pd.Series(dtype=float))
+    days = pd.to_numeric(supplier.map(cycle), errors="coerce") if len(cycle) else \
+        pd.Series(np.nan, index=supplier.index)
+    return days.fillna(review).to_numpy(float).astype(int)
 
 
 def demand_days_share(daily_demand: pd.DataFrame, skus: list[str], as_of: dt.date,
@@ -504,6 +642,8 @@ def _sku_table(products: pd.DataFrame, models: pd.DataFrame, policy: pd.DataFram
         "demand_std_per_day": models["demand_std_per_day"].astype(float).to_numpy(),
         "backtest_mase": models.get("backtest_mase", pd.Series(np.nan, index=skus)).to_numpy(),
         "forecast_why": models.get("why_model", pd.Series("", index=skus)).to_numpy(object),
+        "stockout_days_excluded": models.get("stockout_days_excluded", pd.Series(
+            0, index=skus)).fillna(0).astype(int).to_numpy(),
         "lead_time_days": p["lead_time_days"].to_numpy(float),
         "lead_time_std_days": p["lead_time_std_days"].to_numpy(float),
         "lead_time_days_stated": p["lead_time_days_stated"].to_numpy(float),
@@ -524,19 +664,27 @@ def _sku_table(products: pd.DataFrame, models: pd.DataFrame, policy: pd.DataFram
         "order_by": buy["order_by"].to_numpy(),
         "expected_arrival": buy["expected_arrival"].to_numpy(),
         "why": buy["why"].fillna("").to_numpy(object),
-        "unit_cost": p["unit_cost"].to_numpy(float),
+        # money in the workspace currency: the supplier's price converted, and landed
+        "unit_cost": (p["unit_cost"] * p["fx_rate"]).to_numpy(float),
+        "landed_unit_cost": p["landed_unit_cost"].to_numpy(float),
+        "currency": p["currency"].to_numpy(object),
+        "unit_cost_supplier_currency": p["unit_cost"].to_numpy(float),
+        "unit_volume_m3": p["unit_volume_m3"].to_numpy(float),
+        "unit_weight_kg": p["unit_weight_kg"].to_numpy(float),
         "unit_price": p["unit_price"].to_numpy(float),
         "moq": p["moq"].to_numpy(int),
         "case_pack": p["case_pack"].to_numpy(int),
         "made_to_order": p["made_to_order"].to_numpy(bool),
     })
     table["below_reorder_point"] = table["inventory_position"] <= table["reorder_point"]
-    table["stock_value"] = (table["on_hand"] + table["on_hold"]) * np.nan_to_num(table["unit_cost"])
+    # landed; NaN for a SKU whose supplier's currency has no rate (left out of the totals)
+    table["stock_value"] = (table["on_hand"] + table["on_hold"]) * table["landed_unit_cost"]
     return table
 
 
 def _enrich_suggestions(suggestions: list[dict[str, Any]], lines: pd.DataFrame,
-                        products: pd.DataFrame, projection: Any) -> list[dict[str, Any]]:
+                        products: pd.DataFrame, projection: Any,
+                        queue: pd.DataFrame | None = None) -> list[dict[str, Any]]:
     """Add names, item codes, cases and the backorders each line clears to the suggested POs."""
     names = dict(zip(products["sku"], products["name"], strict=True))
     item_codes = dict(zip(products["sku"], products["supplier_sku"], strict=True))
@@ -549,7 +697,7 @@ def _enrich_suggestions(suggestions: list[dict[str, Any]], lines: pd.DataFrame,
                 lines["reason"], raw, strict=True):
             detail.setdefault((sku, day), (note, reason, float(raw_qty)))
     # The queue per SKU: lines still waiting at a date are those shipping later (or never).
-    queue = projection.lines
+    queue = projection.lines if queue is None else queue  # bundle lines as their components
     waiting: dict[str, tuple[np.ndarray, list[str], np.ndarray]] = {}
     if len(queue):
         never = np.iinfo(np.int64).max
@@ -607,10 +755,28 @@ def _kpis(table: pd.DataFrame, projection: Any, data: PlanningData, as_of: dt.da
         "skus_below_reorder_point": int(table["below_reorder_point"].sum()),
         "stockouts_within_30_days": int((stockouts <= horizon_30).sum()),
         "inventory_value": round(float(table["stock_value"].sum()), 2),
-        "on_order_value": round(float((table["on_order"] * np.nan_to_num(table["unit_cost"])).sum()), 2),
+        "on_order_value": round(float((table["on_order"] * table["landed_unit_cost"]).sum()), 2),
+        "currency": str(data.settings["currency"]),
         "skus_with_suggested_orders": int((table["suggested_order_qty"] > 0).sum()),
         "order_lines_last_30_days": int(recent["quantity"].count()),
         "active_skus": int(len(table)),
+    }
+
+
+def order_value_kpis(suggestions: list[dict[str, Any]]) -> dict[str, Any]:
+    """Landed order totals (workspace currency): all suggestions, and those to order now (at
+    this review). A supplier whose currency has no rate has no total_value and is left out;
+    ``orders_without_rate`` counts those suggestions."""
+    def total(items: list[dict[str, Any]]) -> float:
+        return round(float(sum(s["total_value"] for s in items
+                               if s.get("total_value") is not None)), 2)
+
+    now = [s for s in suggestions if s.get("order_now")]
+    return {
+        "to_order_now_value": total(now),
+        "to_order_now_orders": len(now),
+        "suggested_order_value": total(suggestions),
+        "orders_without_rate": sum(1 for s in suggestions if s.get("total_value") is None),
     }
 
 
@@ -653,6 +819,8 @@ def plan_to_json(plan: PlanResult) -> dict[str, Any]:
         "purchase_suggestions": _json_ready(plan.purchase_suggestions),
         "kpis": _json_ready(plan.kpis),
         "warnings": _json_ready(plan.warnings),
+        "budget": _json_ready(plan.budget, 2),
+        "abc_xyz": abc_xyz_matrix(plan.skus),
     }
 
 
@@ -668,3 +836,144 @@ BACKORDER_COLUMNS = [
 def backorders_to_json(plan: PlanResult) -> list[dict[str, Any]]:
     """The `planner backorders --json` list (spec.md, Outputs)."""
     return _records(plan.backorder_lines, BACKORDER_COLUMNS)
+
+
+# --- catalog health: ABC / XYZ, excess and dead stock, the purchase budget (issue 14) --------
+
+def _landed_costs(frame: pd.DataFrame) -> pd.Series:
+    """Landed unit cost (workspace currency) where known, else the unit cost, else 0."""
+    cost = pd.to_numeric(frame["unit_cost"], errors="coerce")
+    landed = pd.to_numeric(frame.get("landed_unit_cost", cost), errors="coerce")
+    return landed.fillna(cost).fillna(0.0).astype(float)
+
+
+def demand_health(data: PlanningData, products: pd.DataFrame) -> pd.DataFrame:
+    """Per planned SKU (index): annual demand units and landed value, ABC class, weekly CV,
+    XYZ class and days since the last sale (engine/catalog.py)."""
+    from planner.engine import catalog
+
+    skus = products["sku"].tolist()
+    units = catalog.annual_demand_units(data.daily_demand, skus, data.as_of)
+    value = units * _landed_costs(products).to_numpy(float)
+    cv = catalog.weekly_cv(data.daily_demand, skus, data.as_of)
+    return pd.DataFrame({
+        "annual_demand_units": units, "annual_demand_value": np.round(value, 2),
+        "abc_class": catalog.abc_classes(value), "demand_cv_weekly": cv,
+        "xyz_class": catalog.xyz_classes(cv),
+        "days_since_last_sale": catalog.days_since_last_sale(data.daily_demand, skus,
+                                                             data.as_of),
+    }, index=pd.Index(skus, name="sku"))
+
+
+def class_service_levels(products: pd.DataFrame, health: pd.DataFrame,
+                         settings: dict[str, Any]) -> pd.DataFrame:
+    """Products with the ``abc_service_levels`` default where they set no level of their own."""
+    from planner.engine.catalog import class_service_levels as by_class
+    from planner.store.settings import abc_service_levels
+
+    levels = abc_service_levels(str(settings.get("abc_service_levels", "") or ""))
+    if not levels:
+        return products
+    own = products.get("service_level_own", pd.Series(False, index=products.index))
+    return products.assign(service_level=by_class(
+        health["abc_class"].reindex(products["sku"]).to_numpy(object),
+        products["service_level"].to_numpy(float), own.fillna(False).to_numpy(bool), levels))
+
+
+def with_catalog_health(table: pd.DataFrame, health: pd.DataFrame, demand_day0: np.ndarray,
+                        settings: dict[str, Any]) -> pd.DataFrame:
+    """The SKU table with ABC/XYZ, excess (units, landed value, weeks to clear) and dead stock."""
+    from planner.engine.catalog import demand_within, excess_and_dead
+
+    dock = int(settings["dock_to_stock_days"])
+    found = health.reindex(table["sku"])
+    landed = _landed_costs(table)
+    arrival_days = table["lead_time_days"].to_numpy(float) + dock
+    stock = (table["on_hand"] + table["on_hold"]).to_numpy(float)
+    extra = excess_and_dead(
+        position=table["inventory_position"].to_numpy(float), stock=stock,
+        order_up_to=table["order_up_to"].to_numpy(float),
+        demand_before_arrival=demand_within(demand_day0, arrival_days),
+        landed_unit_cost=landed.to_numpy(float),
+        days_since_sale=found["days_since_last_sale"].to_numpy(float),
+        dead_after_days=int(settings["dead_after_days"]),
+        demand_per_day=table["demand_per_day"].to_numpy(float))
+    extra.index = table.index
+    out = table.assign(**{c: found[c].to_numpy() for c in health.columns})
+    if "landed_unit_cost" not in out.columns:
+        out["landed_unit_cost"] = landed.to_numpy(float)
+    return out.assign(**{c: extra[c] for c in extra.columns})
+
+
+def catalog_kpis(table: pd.DataFrame) -> dict[str, Any]:
+    """excess_inventory_value, dead_stock_value and their SKU counts."""
+    excess = table.get("excess_value", pd.Series(dtype=float)).fillna(0.0)
+    dead = table.get("dead_stock_value", pd.Series(dtype=float)).fillna(0.0)
+    return {"excess_inventory_value": round(float(excess.sum()), 2),
+            "excess_skus": int((excess > 0).sum()),
+            "dead_stock_value": round(float(dead.sum()), 2),
+            "dead_stock_skus": int(table.get("dead_stock", pd.Series(dtype=bool))
+                                   .fillna(False).astype(bool).sum())}
+
+
+def abc_xyz_matrix(table: pd.DataFrame) -> list[dict[str, Any]]:
+    """The 3×3 ABC × XYZ matrix: SKUs, annual demand value and stock value per cell."""
+    cells = []
+    classed = table[table.get("abc_class", pd.Series(dtype=object)).notna()] \
+        if "abc_class" in table else table.iloc[0:0]
+    for abc in "ABC":
+        for xyz in "XYZ":
+            part = classed[(classed["abc_class"] == abc) & (classed["xyz_class"] == xyz)]
+            cells.append({"abc_class": abc, "xyz_class": xyz, "skus": int(len(part)),
+                          "annual_demand_value": round(float(part["annual_demand_value"].sum()),
+                                                       2) if len(part) else 0.0,
+                          "stock_value": round(float(part["stock_value"].sum()), 2)
+                          if len(part) else 0.0})
+    return cells
+
+
+def budget_suggestions(suggestions: list[dict[str, Any]], table: pd.DataFrame,
+                       projection: Any, queue: pd.DataFrame, settings: dict[str, Any],
+                       as_of: dt.date) -> tuple[list[dict[str, Any]], dict[str, Any],
+                                                pd.DataFrame]:
+    """Suggestions within ``purchase_budget_per_month`` (engine/budget.py); the SKU table's
+    order_by / expected_arrival / why follow a deferred first line."""
+    from planner.engine.budget import apply_budget
+
+    facts = table.set_index("sku")[["unit_price", "demand_per_day", "stockout_date"]].copy()
+    unserved = projection.new_backorders
+    facts["shortfall_units"] = (unserved.iloc[:, -1].reindex(facts.index).fillna(0.0)
+                                if unserved.shape[1] else 0.0)
+    out, summary, moved = apply_budget(
+        suggestions, budget_per_month=float(settings.get("purchase_budget_per_month", 0) or 0),
+        as_of=as_of, horizon_days=int(settings["horizon_days"]),
+        review_period_days=int(settings["review_period_days"]), skus=facts, queue=queue,
+        currency=str(settings["currency"]))
+    table = table.assign(budget_status="", budget_note="")
+    if len(moved):
+        first = pd.to_datetime(table["order_by"])
+        for r in moved.itertuples():
+            row = np.flatnonzero((table["sku"] == r.sku).to_numpy()
+                                 & (first == r.order_date).to_numpy())
+            if not len(row):
+                continue
+            i = table.index[row[0]]
+            shift = r.new_date - r.order_date
+            if r.status == "moved":
+                table.at[i, "order_by"] = r.new_date
+                table.at[i, "expected_arrival"] = pd.Timestamp(table.at[i, "expected_arrival"]) \
+                    + shift
+            table.at[i, "budget_status"] = "deferred" if r.status == "moved" else "over_budget"
+            table.at[i, "budget_note"] = r.note + (f" ({r.flag})" if r.flag else "")
+            table.at[i, "why"] = f"{table.at[i, 'why']} {table.at[i, 'budget_note']}".strip()
+    return out, summary, table
+
+
+def budget_warnings(budget: dict[str, Any]) -> list[dict[str, Any]]:
+    """A warning when the budget defers or cannot pay for lines that clear customer backorders."""
+    flagged = int(budget.get("flagged_lines", 0) or 0)
+    if not flagged:
+        return []
+    return [{"kind": "budget_defers_backorders", "count": flagged,
+             "message": f"{_plural(flagged, 'suggested line')} clearing existing customer "
+                        "backorders deferred or over the purchase budget (see budget)"}]
