@@ -191,21 +191,6 @@ def _refuse_undecodable(cells: dict[str, Cells], rows: np.ndarray,
                     "and save the file as UTF-8")
 
 
-def _refuse_undecodable(cells: dict[str, Cells], rows: np.ndarray,
-                        problems: ProblemList) -> None:
-    """Each cell of a UTF-8 file holding a byte that is not UTF-8 (read as U+FFFD) is a
-    problem, named by row and column: guessing another encoding would garble every other
-    accented name in the file."""
-    for name, col in cells.items():
-        text = pd.Series(col.uniques, dtype=object).fillna("").astype(str)
-        bad = text.str.contains("\ufffd", regex=False).to_numpy(dtype=bool)
-        if bad.any():
-            _report(problems, col, bad, rows, name,
-                    "UTF-8 text: the file is UTF-8 but this cell holds a byte that is not (shown "
-                    "as \ufffd; often a Windows-1252 character pasted in). Retype the character "
-                    "and save the file as UTF-8")
-
-
 def _name_columns_as_written(problems: ProblemList, head: FileHeader, kind: Kind) -> None:
     """Problems name a column the way the file's header writes it when our name for it is
     another word (a Shopify file's 'On hand (current)' rather than on_hand)."""
