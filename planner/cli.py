@@ -33,7 +33,9 @@ def _open(path: str, *, create: bool = False, read_only: bool = False):
     """Open a workspace; commands that only read open it read-only, so they work while the app
     has it open for writing."""
     from planner.store import WorkspaceError, open_workspace
+    from planner.store.backup import finish_interrupted_restore
 
+    finish_interrupted_restore(path)  # before "no such workspace": a killed restore is finished
     if read_only and not Path(path).is_file():
         raise CliError(f"{path}: no such workspace; create one with `planner demo {path}` "
                        "or import data into it with `planner import`")

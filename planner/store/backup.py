@@ -475,27 +475,110 @@ def _restore_locked(workspace: Path, chosen: BackupInfo) -> RestoreResult:
     finally:
         if current is not None:
             current.close()
-    if workspace.exists():
-        moved = _move_aside(workspace)
-    partial = workspace.with_name(workspace.name + ".restoring")
+    # The copy is written and checked beside the workspace first (``.restoring.partial``, then
+    # ``.restoring`` once complete); the damaged file stays where it is, also linked under its
+    # aside name, until one os.replace swaps the copy in. A kill at any point leaves either the
+    # damaged workspace (and maybe a complete ``.restoring`` that the next open finishes with:
+    # finish_interrupted_restore) or the restored one; never no workspace.
+    ready = _restoring_path(workspace)
+    partial = ready.with_name(ready.name + ".partial")
     try:
-        _remove(partial)
+        _remove(partial, ready)
         _write_private(partial, b"")
         dest = sqlite3.connect(str(partial), isolation_level=None)
         try:
             _copy_into(chosen.path, dest)
+            dest.execute("PRAGMA journal_mode = DELETE")
         finally:
             dest.close()
         with open(partial, "rb+") as handle:
             os.fsync(handle.fileno())
-        os.replace(partial, workspace)
+        os.replace(partial, ready)
         _fsync_folder(workspace.parent)
+        moved = _swap_in(ready, workspace)
     except (OSError, sqlite3.Error) as exc:
         _remove(partial)
         raise BackupError(f"cannot restore {workspace}: {describe_environment_error(exc)}"
                           + (f"; the file that was there is kept as {moved}" if moved else "")
                           ) from exc
     return RestoreResult(workspace, chosen, None, moved)
+
+
+def _restoring_path(workspace: Path) -> Path:
+    return workspace.with_name(workspace.name + ".restoring")
+
+
+def _swap_in(ready: Path, workspace: Path) -> Path | None:
+    """Put the complete copy ``ready`` in place of ``workspace`` with one rename; the file that
+    was there is kept under an aside name (a hard link made before the swap, so the path always
+    names a file). Its journal files are moved aside first: they belong to it, not the copy."""
+    aside: Path | None = None
+    if os.path.lexists(workspace):
+        stamp = dt.datetime.now().strftime(_STAMP)
+        aside = workspace.with_name(f"{workspace.name}.damaged-{stamp}")
+        try:
+            os.link(workspace, aside)
+        except OSError:  # pragma: no cover - no hard links: copy the damaged file aside
+            import shutil
+
+            shutil.copy2(workspace, aside)
+        for suffix in ("-wal", "-shm", "-journal"):
+            source = Path(f"{workspace}{suffix}")
+            if source.exists():
+                os.replace(source, Path(f"{aside}{suffix}"))
+    os.replace(ready, workspace)
+    _fsync_folder(workspace.parent)
+    return aside
+
+
+def finish_interrupted_restore(workspace: str | os.PathLike[str]) -> str | None:
+    """Finish or undo a restore a kill interrupted; called first thing when a workspace opens.
+
+    A complete, checked copy (``<workspace>.restoring``) is swapped in when the workspace is
+    missing or damaged (the restore was killed before its last rename); otherwise (the workspace
+    is healthy, or the copy is incomplete or fails its check) the leftover copy is removed: the
+    backup it came from is still in the backup folder. Returns what was done, or None."""
+    workspace = Path(workspace)
+    ready = _restoring_path(workspace)
+    partial = ready.with_name(ready.name + ".partial")
+    if not os.path.lexists(ready) and not os.path.lexists(partial):
+        return None
+    try:
+        release, _stale = locking.acquire(workspace, program="Planner restore")
+    except (locking.LockHeld, OSError):
+        return None  # a restore is running right now, or the folder cannot be written
+    try:
+        _remove(partial)
+        if not ready.exists():
+            return None
+        good = _restored_copy_ok(ready)
+        current = _open_healthy(workspace) if workspace.exists() else None
+        if current is not None:
+            current.close()
+        if good and current is None:
+            _swap_in(ready, workspace)
+            return f"finished an interrupted restore of {workspace}"
+        _remove(ready)
+        return f"undid an interrupted restore of {workspace} (left it as it was)"
+    except OSError:
+        return None
+    finally:
+        release()
+
+
+def _restored_copy_ok(path: Path) -> bool:
+    try:
+        conn = sqlite3.connect(f"file:{_quote(path)}?mode=ro", uri=True)
+    except sqlite3.Error:
+        return False
+    try:
+        ok = [r[0] for r in conn.execute("PRAGMA quick_check(1)").fetchall()] == ["ok"]
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        return ok and "settings" in tables
+    except sqlite3.Error:
+        return False
+    finally:
+        conn.close()
 
 
 def _open_healthy(workspace: Path) -> sqlite3.Connection | None:
@@ -531,13 +614,3 @@ def _copy_into(backup: Path, dest: sqlite3.Connection) -> None:
     problems = [r[0] for r in dest.execute("PRAGMA quick_check(1)").fetchall()]
     if problems != ["ok"]:
         raise sqlite3.DatabaseError(f"the restored workspace failed its check: {problems}")
-
-
-def _move_aside(workspace: Path) -> Path:
-    stamp = dt.datetime.now().strftime(_STAMP)
-    aside = workspace.with_name(f"{workspace.name}.damaged-{stamp}")
-    for suffix in ("", "-wal", "-shm", "-journal"):
-        source = Path(f"{workspace}{suffix}")
-        if source.exists():
-            os.replace(source, Path(f"{aside}{suffix}"))
-    return aside

@@ -194,6 +194,11 @@ def open_workspace(path: str | os.PathLike[str], *, create: bool = True, read_on
     holds it. ``check`` runs PRAGMA quick_check once per process and file.
     """
     path = Path(path)
+    # -- issue 18 item 10 (backup.py): a restore a kill interrupted is finished or undone first
+    from planner.store.backup import finish_interrupted_restore
+
+    finish_interrupted_restore(path)
+    # --
     if path.is_dir():
         raise WorkspaceError(f"{path} is a folder; give the path of a workspace file, "
                              f"e.g. {path / 'planner.db'}")

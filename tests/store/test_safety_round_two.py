@@ -292,3 +292,72 @@ def test_a_workbook_with_huge_shared_strings_is_refused_unread(tmp_path):
     assert info.file_size > 32 * 1024**2 and info.file_size / info.compress_size < 200
     with pytest.raises(HostileFile, match="shared text"):
         check_file(path)
+
+
+# ---------------------------------------------------------------------------------------------
+# 10. A kill while restoring a damaged workspace never leaves no workspace
+
+def _damage(path: Path) -> bytes:
+    damaged = b"SQLite format 3\x00" + b"\x13" * 50_000
+    path.write_bytes(damaged)
+    return damaged
+
+
+def test_a_restore_killed_before_its_last_rename_is_finished_on_open(demo_path, monkeypatch,
+                                                                     capsys):
+    import os
+
+    from planner.cli import main
+    from planner.store import backup as backups
+
+    db = open_workspace(demo_path)
+    good = create_backup(db)
+    count = db["products"].count
+    db.conn.close()
+    damaged = _damage(demo_path)
+    real_replace = os.replace
+
+    def killed(source, target):
+        if str(source).endswith(".restoring") and Path(target) == demo_path:
+            raise KeyboardInterrupt  # the kill, just before the copy takes the workspace's name
+        return real_replace(source, target)
+
+    monkeypatch.setattr(backups.os, "replace", killed)
+    with pytest.raises(KeyboardInterrupt):
+        backups.restore(demo_path, good.path)
+    monkeypatch.setattr(backups.os, "replace", real_replace)
+    assert demo_path.read_bytes() == damaged  # the workspace is still there, as it was
+    assert Path(f"{demo_path}.restoring").exists()
+    assert main(["info", str(demo_path)]) == 0  # finishes the restore instead of "no such"
+    assert not Path(f"{demo_path}.restoring").exists()
+    reopened = open_workspace(demo_path, read_only=True)
+    assert reopened["products"].count == count
+    reopened.conn.close()
+    assert [p for p in demo_path.parent.iterdir() if ".damaged-" in p.name
+            and p.read_bytes() == damaged]
+
+
+def test_the_leftover_of_an_older_planners_killed_restore_is_finished(demo_path):
+    import shutil
+
+    from planner.cli import main
+
+    db = open_workspace(demo_path)
+    count = db["products"].count
+    db.conn.close()
+    # what the old restore left: the damaged file moved aside, the finished copy not renamed
+    shutil.copy2(demo_path, f"{demo_path}.restoring")
+    demo_path.rename(f"{demo_path}.damaged-20250101-000000-000000")
+    assert main(["info", str(demo_path)]) == 0
+    reopened = open_workspace(demo_path)
+    assert reopened["products"].count == count
+    reopened.conn.close()
+
+
+def test_an_incomplete_restoring_copy_beside_a_healthy_workspace_is_removed(demo_path):
+    Path(f"{demo_path}.restoring").write_bytes(b"SQLite format 3\x00" + b"\x00" * 100)
+    before = demo_path.read_bytes()
+    open_workspace(demo_path).conn.close()
+    assert not Path(f"{demo_path}.restoring").exists()
+    assert open_workspace(demo_path, read_only=True)["products"].count > 0
+    assert len(before) > 0
