@@ -39,10 +39,19 @@ def _open(path: str, *, create: bool = False, read_only: bool = False):
     if read_only and not Path(path).is_file():
         raise CliError(f"{path}: no such workspace; create one with `planner demo {path}` "
                        "or import data into it with `planner import`")
+    new = create and not Path(path).exists()
+    folder = Path(path).absolute().parent
+    if new and not folder.is_dir():
+        # a mistyped path must not grow folders and an empty workspace
+        raise CliError(f"{path}: folder {folder} does not exist; check the path, or create "
+                       "the folder first to start a new workspace there")
     try:
-        return open_workspace(path, create=create, read_only=read_only)
+        db = open_workspace(path, create=create, read_only=read_only)
     except WorkspaceError as exc:
         raise CliError(str(exc)) from None
+    if new:
+        print(f"created a new workspace at {Path(path).absolute()}", file=sys.stderr)
+    return db
 
 
 def cmd_config(args: argparse.Namespace) -> int:
@@ -94,6 +103,9 @@ def _write_json(target: str, document: Any) -> None:
 def _write_csv(target: str, frame: pd.DataFrame) -> None:
     from planner.exports import safe_csv_frame
 
+    # numbers rounded as in the JSON output (4 decimals), not 0.5167868717942836
+    floats = frame.select_dtypes(include="floating").columns
+    frame = frame.assign(**{c: frame[c].round(4) for c in floats})
     with _open_output(target) as out:
         safe_csv_frame(frame).to_csv(out, index=False, lineterminator="\n")
 
@@ -256,16 +268,18 @@ def cmd_backorders(args: argparse.Namespace) -> int:
         from planner.planning import write_customer_updates
 
         count = write_customer_updates(db, plan, args.updates)
-        print(f"{count} customers need a message; list written to {args.updates}",
+        print(f"{count} {'customer needs' if count == 1 else 'customers need'} a message; "
+              f"list written to {args.updates}",
               file=sys.stderr if args.updates == "-" else sys.stdout)
     if not (args.json or args.csv or args.updates):
         k = plan.kpis
-        print(f"{k['backorder_lines']} open order lines, {k['backorder_units']} units, "
+        lines_word = "line" if k["backorder_lines"] == 1 else "lines"
+        print(f"{k['backorder_lines']} open order {lines_word}, {k['backorder_units']} units, "
               f"value {k['backorder_value']:.2f}, at risk {k['backorder_value_at_risk']:.2f}")
         for row in backorders_to_json(plan):
-            ship = row["projected_ship_date"] or "no supply"
-            print(f"  {row['order_id']} {row['sku']} x{row['quantity']}: ships {ship} "
-                  f"from {row['filled_from'] or '-'}")
+            where = (f"ships {row['projected_ship_date']} from {row['filled_from']}"
+                     if row["projected_ship_date"] else "no known supply covers it")
+            print(f"  {row['order_id']} {row['sku']} x{row['quantity']}: {where}")
     return 0
 
 
@@ -305,6 +319,25 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
 }
 
 
+PATH_HELP = "the workspace file (one SQLite file holding a business's planning data)"
+AS_OF_HELP = ("plan as of this date, YYYY-MM-DD (default: today); data dated later is left "
+              "out and reported")
+
+
+def _path(p: argparse.ArgumentParser) -> None:
+    p.add_argument("path", help=PATH_HELP)
+
+
+def _as_of(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--as-of", type=parse_date, default=None, metavar="DATE", help=AS_OF_HELP)
+
+
+def _outputs(p: argparse.ArgumentParser, what: str, *, json_output: bool = True) -> None:
+    if json_output:
+        p.add_argument("--json", metavar="FILE", help=f"write {what} as JSON to FILE (- = stdout)")
+    p.add_argument("--csv", metavar="FILE", help=f"write {what} as CSV to FILE (- = stdout)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="planner",
@@ -318,56 +351,62 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--smoke-test", action="store_true", help=argparse.SUPPRESS)
 
     p = sub.add_parser("demo", help="write a realistic demo workspace")
-    p.add_argument("path")
-    p.add_argument("--skus", type=int, default=60)
-    p.add_argument("--years", type=float, default=2.5)
-    p.add_argument("--seed", type=int, default=7)
-    p.add_argument("--as-of", type=parse_date, default=None)
-    p.add_argument("--csv-dir", help="also write the data as CSV files in the import formats")
+    p.add_argument("path", help="the new workspace file to fill with a demo brand")
+    p.add_argument("--skus", type=int, default=60, metavar="N", help="how many SKUs (default 60)")
+    p.add_argument("--years", type=float, default=2.5, metavar="Y",
+                   help="years of sales history (default 2.5)")
+    p.add_argument("--seed", type=int, default=7, metavar="S",
+                   help="random seed: the same seed writes the same brand (default 7)")
+    p.add_argument("--as-of", type=parse_date, default=None, metavar="DATE",
+                   help="the demo's last day of data, YYYY-MM-DD (default: today)")
+    p.add_argument("--csv-dir", metavar="DIR",
+                   help="also write the data as CSV files in the import formats")
 
     p = sub.add_parser("import", help="import CSV or XLSX files")
-    p.add_argument("path")
-    p.add_argument("files", nargs="+", metavar="FILE")
+    _path(p)
+    p.add_argument("files", nargs="+", metavar="FILE",
+                   help="CSV or XLSX files in our formats or Shopify's exports")
     p.add_argument("--kind", help="file kind (detected from the header when not given)")
-    p.add_argument("--date-format", help="strftime pattern for dates, e.g. %%d/%%m/%%Y")
+    p.add_argument("--date-format", metavar="FMT",
+                   help="strftime pattern for dates, e.g. %%d/%%m/%%Y")
     p.add_argument("--decimal", choices=[".", ","],
-                   help="the files' decimal separator, when a number such as 1.250 could be "
-                        "read either way (default: read from the file)")
+                   help="the files' decimal separator, when a number column is ambiguous "
+                        "(1.250: --decimal . reads one and a quarter, --decimal , 1250)")
 
     p = sub.add_parser("config", help="print or change settings")
-    p.add_argument("path")
-    p.add_argument("key", nargs="?")
-    p.add_argument("value", nargs="?")
+    _path(p)
+    p.add_argument("key", nargs="?", help="a setting's name (none: print every setting)")
+    p.add_argument("value", nargs="?", help="its new value (none: print the current one)")
 
     p = sub.add_parser("info", help="counts, date ranges and schema version of a workspace")
-    p.add_argument("path")
+    _path(p)
 
     p = sub.add_parser("forecast", help="weekly demand forecast per SKU")
-    p.add_argument("path")
-    p.add_argument("--as-of", type=parse_date, default=None)
-    p.add_argument("--horizon-weeks", type=int, default=None)
-    p.add_argument("--csv", metavar="FILE")
+    _path(p)
+    _as_of(p)
+    p.add_argument("--horizon-weeks", type=int, default=None, metavar="N",
+                   help="how many weeks to forecast (default: the horizon_days setting)")
+    _outputs(p, "the weekly forecast (sku, week_start, forecast, lower, upper)",
+             json_output=False)
 
     p = sub.add_parser("plan", help="safety stock, reorder points, purchase suggestions, KPIs")
-    p.add_argument("path")
-    p.add_argument("--as-of", type=parse_date, default=None)
-    p.add_argument("--json", metavar="FILE")
-    p.add_argument("--csv", metavar="FILE")
+    _path(p)
+    _as_of(p)
+    _outputs(p, "the plan")
 
     p = sub.add_parser("backorders", help="the backorder queue with projected ship dates")
-    p.add_argument("path")
-    p.add_argument("--as-of", type=parse_date, default=None)
-    p.add_argument("--json", metavar="FILE")
-    p.add_argument("--csv", metavar="FILE")
+    _path(p)
+    _as_of(p)
+    _outputs(p, "the open order lines")
     p.add_argument("--updates", metavar="FILE", help="write the customer update list (CSV)")
     p.add_argument("--realistic", action="store_true",
                    help="shift open POs by their supplier's learned lateness")
 
     p = sub.add_parser("export-pdf", help="supplier purchase-plan PDFs and the internal report")
-    p.add_argument("path")
-    p.add_argument("--out", required=True)
-    p.add_argument("--supplier")
-    p.add_argument("--as-of", type=parse_date, default=None)
+    _path(p)
+    p.add_argument("--out", required=True, metavar="DIR", help="folder to write the PDFs in")
+    p.add_argument("--supplier", metavar="NAME", help="only this supplier's purchase plan")
+    _as_of(p)
 
     from planner.cli_safety import register
 

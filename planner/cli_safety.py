@@ -67,12 +67,12 @@ def cmd_restore(args: argparse.Namespace) -> int:
 def register(subparsers: argparse._SubParsersAction) -> dict[str, Callable[[argparse.Namespace], int]]:
     """Add the backup and restore commands to ``subparsers``; returns their handlers by name."""
     p = subparsers.add_parser("backup", help="write a checked backup copy of a workspace")
-    p.add_argument("path")
+    p.add_argument("path", help="the workspace file to back up")
     p.add_argument("--to", metavar="FILE",
                    help="write the backup to FILE (default: the workspace's backup folder)")
 
     p = subparsers.add_parser("restore", help="list backups, or restore one (undoable)")
-    p.add_argument("path")
+    p.add_argument("path", help="the workspace file to restore")
     p.add_argument("backup", nargs="?", metavar="BACKUP",
                    help="backup file or its number in --list (default: the newest good one)")
     p.add_argument("--list", action="store_true", help="list the workspace's backups")

@@ -38,8 +38,8 @@ def scenario(tmp_path) -> Path:
                           "moq", "case_pack"],
                          [["MUG-01", "Stoneware mug", "Kiln & Co", 4, 20, 28, 0, 1]])
     inventory = write_csv(tmp_path / "inventory.csv", ["sku", "on_hand", "on_hold",
-                                                       "hold_release_date"],
-                          [["MUG-01", 5, 4, "2025-06-10"]])
+                                                       "hold_release_date", "snapshot_date"],
+                          [["MUG-01", 5, 4, "2025-06-10", "2025-05-01"]])
     pos = write_csv(tmp_path / "pos.csv",
                     ["po_number", "sku", "quantity", "expected_date", "supplier", "order_date"],
                     [["PO-1", "MUG-01", 10, "2025-06-20", "Kiln & Co", "2025-05-01"],
@@ -197,3 +197,121 @@ def test_a_suppliers_confirmation_replaces_the_ordered_quantity_and_date(scenari
     # the same file again changes nothing
     again = planner("import", str(scenario), str(answer))
     assert "0 inserted, 0 updated" in again.stdout or "unchanged" in again.stdout
+
+
+def test_inventory_snapshots_are_dated_and_a_plan_uses_the_newest_on_or_before_as_of(
+        scenario, tmp_path):
+    # The 1 May snapshot (5 on hand) stays as history when a 30 May one (2 on hand) comes in,
+    # and a 10 Jun one (50 on hand) is ignored by a plan as of 2 Jun, and said so.
+    later = write_csv(tmp_path / "stock_may30.csv", ["sku", "on_hand", "snapshot_date"],
+                      [["MUG-01", 2, "2025-05-30"]])
+    future = write_csv(tmp_path / "stock_jun10.csv", ["sku", "on_hand", "snapshot_date"],
+                       [["MUG-01", 50, "2025-06-10"]])
+    planner("import", str(scenario), str(later), str(future))
+    out = tmp_path / "plan.json"
+
+    def plan_as_of(day: str) -> dict:
+        result = planner("plan", str(scenario), "--as-of", day, "--json", str(out))
+        return json.loads(out.read_text()) | {"stderr": result.stderr}
+
+    plan = plan_as_of(AS_OF)
+    assert plan["skus"][0]["on_hand"] == 2
+    [warning] = [w for w in plan["warnings"] if w["kind"] == "inventory_snapshot_after_as_of"]
+    assert warning["count"] == 1 and "snapshot of 2025-05-30" in warning["message"]
+    assert "inventory snapshot" in plan["stderr"]
+    assert plan_as_of("2025-05-29")["skus"][0]["on_hand"] == 5
+    assert plan_as_of("2025-06-10")["skus"][0]["on_hand"] == 50
+    # a file for an existing date replaces that date's snapshot; importing it again changes
+    # nothing
+    fixed = write_csv(tmp_path / "stock_may30_fixed.csv", ["sku", "on_hand", "snapshot_date"],
+                      [["MUG-01", 3, "2025-05-30"]])
+    first = planner("import", str(scenario), str(fixed))
+    assert "1 updated" in first.stdout
+    again = planner("import", str(scenario), str(fixed))
+    assert "0 inserted, 0 updated" in again.stdout
+    assert plan_as_of(AS_OF)["skus"][0]["on_hand"] == 3
+    assert plan_as_of("2025-05-29")["skus"][0]["on_hand"] == 5
+    assert "stockout_days_excluded" in plan["skus"][0]
+
+
+def test_a_snapshot_without_a_date_is_dated_the_day_of_the_import(tmp_path):
+    import datetime as dt
+    import sqlite3
+
+    ws = tmp_path / "shop.db"
+    stock = write_csv(tmp_path / "stock.csv", ["sku", "on_hand"], [["MUG-01", 7]])
+    planner("import", str(ws), str(stock))
+    with sqlite3.connect(ws) as db:
+        assert db.execute("SELECT sku, on_hand, snapshot_date FROM inventory").fetchall() == [
+            ("MUG-01", 7, dt.date.today().isoformat())]
+    # a plan as of a day before the snapshot does not use it, and says so
+    out = tmp_path / "plan.json"
+    planner("plan", str(ws), "--as-of", "2025-01-06", "--json", str(out))
+    plan = json.loads(out.read_text())
+    assert plan["skus"][0]["on_hand"] == 0
+    assert "no snapshot is dated on or before it" in " ".join(w["message"]
+                                                               for w in plan["warnings"])
+
+
+def test_events_import_and_lift_the_forecast_between_their_dates(tmp_path):
+    ws = tmp_path / "shop.db"
+    days = [f"2025-{m:02d}-{d:02d}" for m in (3, 4, 5) for d in range(1, 29)]
+    sales = write_csv(tmp_path / "sales.csv", ["date", "sku", "quantity"],
+                      [[day, "MUG-01", 10] for day in days])
+    events = write_csv(tmp_path / "events.csv",
+                       ["name", "start_date", "end_date", "sku", "supplier", "uplift_pct",
+                        "uplift_units"],
+                       [["Summer push", "2025-06-09", "2025-06-15", "MUG-01", "", 50, ""]])
+    planner("import", str(ws), str(sales), str(events))
+    again = planner("import", str(ws), str(events))
+    assert "0 inserted, 0 updated" in again.stdout
+    weeks = list(csv.DictReader(planner("forecast", str(ws), "--as-of", AS_OF,
+                                        "--horizon-weeks", "3", "--csv", "-").stdout
+                                .splitlines()))
+    by_week = {row["week_start"]: float(row["forecast"]) for row in weeks}
+    # the SKU sells about 10 a day (a little less: the 29th-31st of each month sold nothing);
+    # the event week of 9 June is half as much again
+    assert by_week["2025-06-09"] == pytest.approx(1.5 * by_week["2025-06-16"], rel=0.02)
+    bad = write_csv(tmp_path / "bad_events.csv", ["name", "start_date", "end_date", "uplift_pct"],
+                    [["Oops", "2025-06-15", "2025-06-09", 10], ["Nothing", "2025-06-01",
+                                                               "2025-06-02", ""]])
+    refused = planner("import", str(ws), str(bad), check=False)
+    assert refused.returncode != 0
+    assert "bad_events.csv, row 2, column end_date" in refused.stderr
+    assert "bad_events.csv, row 3, column uplift_pct" in refused.stderr
+
+
+def test_a_mistyped_folder_is_refused_and_a_new_file_says_it_was_created(tmp_path):
+    products = write_csv(tmp_path / "products.csv", ["sku", "name"], [["MUG-01", "Mug"]])
+    typo = tmp_path / "Dokuments" / "shop.db"
+    result = planner("import", str(typo), str(products), check=False)
+    assert result.returncode != 0
+    assert "does not exist" in result.stderr and not typo.parent.exists()
+    fresh = tmp_path / "shop.db"
+    result = planner("import", str(fresh), str(products))
+    assert f"created a new workspace at {fresh}" in result.stderr
+    again = planner("import", str(fresh), str(products))
+    assert "created a new workspace" not in again.stderr
+
+
+def test_every_option_of_every_command_has_help(tmp_path):
+    from planner.cli import build_parser
+
+    parser = build_parser()
+    [sub] = [a for a in parser._actions if a.dest == "command"]
+    for name, command in sub.choices.items():
+        for action in command._actions:
+            if action.dest in ("help", "smoke_test"):
+                continue
+            assert action.help, f"planner {name} {action.dest} has no help text"
+
+
+def test_csv_numbers_are_rounded_and_the_text_output_reads_well(scenario, tmp_path):
+    out = tmp_path / "plan.csv"
+    planner("plan", str(scenario), "--as-of", AS_OF, "--csv", str(out))
+    with open(out, encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    numbers = [v for row in rows for v in row.values() if v.replace(".", "", 1).isdigit()]
+    assert numbers and all(len(v.partition(".")[2]) <= 4 for v in numbers)
+    text = planner("backorders", str(scenario), "--as-of", "2025-05-20").stdout
+    assert text.startswith("1 open order line,") and "from -" not in text
