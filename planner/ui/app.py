@@ -39,14 +39,16 @@ def application(argv: list[str] | None = None) -> QApplication:
 def choose_workspace(path: str | None, *, demo: bool) -> Path:
     """The workspace to open: the given one, else the last one used, else the default one.
 
-    ``--demo`` without a path always means the default workspace (filled when empty).
+    ``--demo`` without a path means the demo's own workspace (filled when empty), never the
+    user's default one.
     """
     if path:
         return Path(path).expanduser()
-    if not demo:
-        last = paths.last_workspace()
-        if last is not None:
-            return last
+    if demo:
+        return paths.demo_workspace_path()
+    last = paths.last_workspace()
+    if last is not None:
+        return last
     return paths.default_workspace_path()
 
 

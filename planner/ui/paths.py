@@ -38,6 +38,12 @@ def default_workspace_path() -> Path:
     return data_dir() / "workspace.db"
 
 
+def demo_workspace_path() -> Path:
+    """The demo brand's own workspace (`planner gui --demo`): never the user's real one, so
+    their imports do not mix with made-up data."""
+    return data_dir() / "demo.db"
+
+
 def app_settings() -> QSettings:
     """The app's own preferences (window layout, recent workspaces), not the workspace's."""
     return QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, APP_NAME, APP_NAME)

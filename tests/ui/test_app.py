@@ -23,6 +23,9 @@ def test_the_smoke_test_opens_the_demo_replans_and_exports(tmp_path):
     assert "PDF(s)" in result.stdout and "ok" in result.stdout
 
 
-def test_without_a_path_the_default_workspace_is_used(tmp_path):
-    assert choose_workspace(None, demo=True) == tmp_path / "data" / "workspace.db"
+def test_without_a_path_the_default_workspace_is_used_and_the_demo_gets_its_own(tmp_path):
+    assert choose_workspace(None, demo=False) == tmp_path / "data" / "workspace.db"
+    # the demo brand never goes into the user's default workspace, where real imports go
+    assert choose_workspace(None, demo=True) == tmp_path / "data" / "demo.db"
     assert choose_workspace(str(tmp_path / "mine.db"), demo=False) == tmp_path / "mine.db"
+    assert choose_workspace(str(tmp_path / "mine.db"), demo=True) == tmp_path / "mine.db"
