@@ -75,7 +75,7 @@ def test_counts_match_the_workspace(demo):
     db, counts = demo
     for table, count in counts.items():
         assert one(db, f"SELECT count(*) FROM [{table}]") == count, table
-    assert counts["products"] == 60
+    assert counts["products"] == 60 + 6  # and six gift sets (bundles)
 
 
 def test_every_reference_is_valid_and_daily_demand_agrees_with_sales(demo):
@@ -286,7 +286,7 @@ def test_refuses_a_workspace_with_data_unless_replacing(demo, tmp_path):
         write_demo(db, skus=20, years=1, as_of=AS_OF)
     assert fingerprint(db) == before
     counts = write_demo(db, skus=25, years=1, as_of=AS_OF, replace=True)
-    assert one(db, "SELECT count(*) FROM products") == counts["products"] == 25
+    assert one(db, "SELECT count(*) FROM products") == counts["products"] == 25 + 2  # 2 kits
     assert one(db, "SELECT count(*) FROM sales") == counts["sales"]
 
 
@@ -300,7 +300,7 @@ def test_scales_to_two_thousand_skus(db):
     seen = []
     counts = write_demo(db, skus=2000, years=1, as_of=AS_OF,
                         progress=lambda fraction, message: seen.append(fraction))
-    assert counts["products"] == 2000
+    assert counts["products"] == 2000 + 200  # and 200 gift sets
     assert one(db, "SELECT count(DISTINCT sku) FROM sales") > 1800
     assert one(db, "SELECT count(DISTINCT supplier) FROM products") == 5
     assert counts["sales"] > 100_000

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -10,6 +11,7 @@ import numpy as np
 import pandas as pd
 from sqlite_utils import Database
 
+from planner.demo.bundles import add_catalog_health, bundle_count
 from planner.demo.catalog import MADE_TO_ORDER_SKU, OVERRIDE_SKU, SUPPLIERS, build_catalog
 from planner.demo.purchasing import build_purchase_orders
 from planner.demo.sales import CHANNELS, OrderLines, daily_units, generate_order_lines
@@ -23,7 +25,7 @@ from planner.store.demand import rebuild_daily_demand
 from planner.store.settings import parse_setting
 
 #: Tables holding a business's data (settings and the import log are not "data" here).
-DATA_TABLES = ("quoted_dates", "backorders", "forecast_overrides", "po_lines",
+DATA_TABLES = ("bundles", "quoted_dates", "backorders", "forecast_overrides", "po_lines",
                "purchase_orders", "inventory", "daily_demand", "sales", "products", "suppliers")
 DEMO_SETTINGS = {
     "company_name": "Northwind Goods Co.",
@@ -50,6 +52,8 @@ class DemoData:
     po_lines: pd.DataFrame
     backorders: pd.DataFrame
     overrides: pd.DataFrame
+    bundles: pd.DataFrame | None = None
+    budget_per_month: float = 0.0
 
 
 def generate_demo(*, skus: int = 60, years: float = 2.5, seed: int = 7,
@@ -64,6 +68,7 @@ def generate_demo(*, skus: int = 60, years: float = 2.5, seed: int = 7,
     days = int(round(years * 365.25))
     dates = pd.date_range(end=pd.Timestamp(as_of), periods=days, freq="D")
     report(0.02, "catalogue")
+    kits = bundle_count(skus)  # gift sets sold on top of the catalogue's SKUs
     catalog = build_catalog(skus, days, np.random.default_rng([seed, 1]))
     report(0.05, "customer orders")
     lines = generate_order_lines(catalog, dates, np.random.default_rng([seed, 2]))
@@ -88,9 +93,12 @@ def generate_demo(*, skus: int = 60, years: float = 2.5, seed: int = 7,
           "end_date": (as_of + dt.timedelta(days=90)).isoformat()}]
         if OVERRIDE_SKU in set(catalog["sku"]) else [],
         columns=["sku", "demand_per_day", "demand_std_per_day", "start_date", "end_date"])
-    return DemoData(as_of=as_of, catalog=catalog, lines=lines, dates=dates, inventory=inventory,
+    demo = DemoData(as_of=as_of, catalog=catalog, lines=lines, dates=dates, inventory=inventory,
                     purchase_orders=purchase_orders, po_lines=po_lines, backorders=backorders,
                     overrides=overrides)
+    # gift sets (bundles), stock that stopped selling, a purchase budget that bites
+    demo, bundles, budget = add_catalog_health(demo, np.random.default_rng([seed, 5]), kits)
+    return dataclasses.replace(demo, bundles=bundles, budget_per_month=budget)
 
 
 def _rows(frame: pd.DataFrame, columns: list[str]) -> list[tuple]:
@@ -193,4 +201,9 @@ def _write(db: Database, demo: DemoData, replace: bool, counts: dict[str, int],
                          ("po_lines", demo.po_lines), ("backorders", demo.backorders),
                          ("forecast_overrides", demo.overrides)):
         counts[table] = _insert(db, table, frame, list(frame.columns))
+    if demo.bundles is not None and len(demo.bundles):
+        counts["bundles"] = _insert(db, "bundles", demo.bundles, list(demo.bundles.columns))
+    for key, value in (("purchase_budget_per_month", demo.budget_per_month),):
+        db.execute("INSERT INTO settings(key, value) VALUES (?, ?) ON CONFLICT(key) "
+                   "DO UPDATE SET value = excluded.value", [key, str(parse_setting(key, str(value)))])
     report(0.95, "committing")
