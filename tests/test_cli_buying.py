@@ -1,4 +1,4 @@
-"""Buying abroad through the `planner` command only (spec.md): two currencies, landed cost,
+"""Buying abroad through the `planner` command only (docs/reference.md): two currencies, landed cost,
 a supplier without a rate, order now vs later, price breaks, containers."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Bundles, ABC/XYZ, excess and dead stock and the purchase budget through `planner` (spec.md)."""
+"""Bundles, ABC/XYZ, excess and dead stock and the purchase budget through `planner` (docs/reference.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The key / replace rules of spec.md, idempotent re-imports and all-or-nothing writes."""
+"""The key / replace rules of docs/reference.md, idempotent re-imports and all-or-nothing writes."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Importers for every kind of spec.md, from CSV or XLSX files as users really have them.
+"""Importers for every kind of docs/reference.md, from CSV or XLSX files as users really have them.
 
     import_files(db, paths, kind=None, date_format=None, user=None, progress=None)
         -> list[ImportSummary]; raises ImportRejected (every Problem of every file) and writes

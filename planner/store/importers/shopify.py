@@ -1,7 +1,7 @@
 """Shopify Admin's Orders and Inventory exports turned into sales, open order lines and stock.
 
 Orders export: one row per line item; an order's later rows leave order-level columns blank.
-Rules (spec.md): Name is the order_id; line items are sales at the order's local date; lines of
+Rules (docs/reference.md): Name is the order_id; line items are sales at the order's local date; lines of
 cancelled orders are not demand; lines that need no shipping (tips, gift cards) are skipped; a
 physical line without SKU is keyed by its line-item name; unfulfilled lines of orders that are
 not cancelled are open order lines. Refunded orders stay demand (the customer did order), but a

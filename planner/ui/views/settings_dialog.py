@@ -1,4 +1,4 @@
-"""The workspace's settings (spec.md) and the company details printed on PDFs."""
+"""The workspace's settings (docs/reference.md) and the company details printed on PDFs."""
 
 from __future__ import annotations
 
