@@ -251,6 +251,10 @@ def open_workspace(path: str | os.PathLike[str], *, create: bool = True, read_on
             conn.execute("PRAGMA foreign_keys = ON")
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
+        if exists and version <= SCHEMA_VERSION:  # -- issue 18 item 11: a foreign schema
+            from planner.store.schema_check import check_schema  # is refused before it runs
+
+            check_schema(conn, path)
         _migrate(db, path, version, exists)
         with contextlib.suppress(OSError):
             os.chmod(path, 0o600)
@@ -462,6 +466,10 @@ def _open_read_only(path: Path, *, check: bool) -> Database:
         version = schema_version(db)
         if check:
             _quick_check_cached(db, path)
+        if version <= SCHEMA_VERSION:  # -- issue 18 item 11: a foreign schema is refused
+            from planner.store.schema_check import check_schema
+
+            check_schema(conn, path)
         conn.execute("PRAGMA query_only = ON")
         if version > SCHEMA_VERSION:
             conn.read_only_reason = (

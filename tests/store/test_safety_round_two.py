@@ -361,3 +361,89 @@ def test_an_incomplete_restoring_copy_beside_a_healthy_workspace_is_removed(demo
     assert not Path(f"{demo_path}.restoring").exists()
     assert open_workspace(demo_path, read_only=True)["products"].count > 0
     assert len(before) > 0
+
+
+# ---------------------------------------------------------------------------------------------
+# 11. A workspace whose schema Planner did not write is refused, with a way to recover the data
+
+def _tamper(path: Path, sql: str) -> None:
+    import sqlite3
+
+    conn = sqlite3.connect(path)
+    conn.executescript(sql)
+    conn.close()
+
+
+def test_a_planted_trigger_is_refused_before_it_can_run(demo_path, tmp_path):
+    from planner.cli import main
+    from planner.store.importers import import_files
+    from planner.store.schema_check import ForeignSchema
+
+    _tamper(demo_path, "CREATE TRIGGER wipe AFTER INSERT ON import_log BEGIN "
+                       "DELETE FROM sales; END;")
+    sales = _count(demo_path, "sales")
+    path = tmp_path / "products.csv"
+    path.write_text("sku,name\nNEW-1,New\n")
+    with pytest.raises(ForeignSchema, match="trigger wipe") as refused:
+        db = open_workspace(demo_path)
+        import_files(db, [path])
+    assert "import them into a new workspace" in str(refused.value)
+    assert _count(demo_path, "sales") == sales
+    with pytest.raises(ForeignSchema):
+        open_workspace(demo_path, read_only=True)
+    assert main(["info", str(demo_path)]) != 0
+
+
+def _count(path: Path, table: str) -> int:
+    import sqlite3
+
+    conn = sqlite3.connect(path)
+    try:
+        return conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+    finally:
+        conn.close()
+
+
+def test_a_removed_check_constraint_is_refused(demo_path):
+    from planner.store.schema_check import ForeignSchema
+
+    sql = _sql_of(demo_path, "backorders")
+    loose = sql.replace("CHECK (quantity > 0)", "").replace("CHECK(quantity > 0)", "")
+    assert loose != sql
+    import sqlite3
+
+    conn = sqlite3.connect(demo_path, isolation_level=None)
+    conn.execute("PRAGMA writable_schema = ON")
+    conn.execute("UPDATE sqlite_master SET sql = ? WHERE name = 'backorders'", [loose])
+    conn.execute("PRAGMA writable_schema = OFF")
+    conn.close()
+    with pytest.raises(ForeignSchema, match="backorders: its columns or constraints differ"):
+        open_workspace(demo_path)
+
+
+def _sql_of(path: Path, table: str) -> str:
+    import sqlite3
+
+    conn = sqlite3.connect(path)
+    try:
+        return conn.execute("SELECT sql FROM sqlite_master WHERE name = ?", [table]).fetchone()[0]
+    finally:
+        conn.close()
+
+
+def test_a_workspace_from_the_first_schema_upgrades_and_passes(tmp_path):
+    from sqlite_utils import Database
+
+    from planner.store.schema import migrations
+    from planner.store.schema_check import schema_differences
+
+    path = tmp_path / "old.db"
+    old = Database(path)
+    names = [m.name for m in migrations._migrations]
+    migrations.apply(old, stop_before=names[1])  # as Planner with schema 1 wrote it
+    old.execute("PRAGMA user_version = 1")
+    old.conn.close()
+    db = open_workspace(path)  # upgrades
+    assert schema_differences(db.conn) == []
+    db.conn.close()
+    open_workspace(path, read_only=True).conn.close()
