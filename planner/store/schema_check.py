@@ -77,7 +77,7 @@ def schema_differences(conn: sqlite3.Connection) -> list[str]:
     found = _objects(conn)
     ours = {name for kind, name in expected if kind == "table"}
     problems: list[str] = []
-    for (kind, name), (table, sql) in sorted(expected.items()):
+    for (kind, name), (_table, sql) in sorted(expected.items()):
         if (kind, name) not in found:
             problems.append(f"{kind} {name} is missing")
         elif found[(kind, name)][1] != sql:
