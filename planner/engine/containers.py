@@ -41,9 +41,9 @@ def _positive(value: Any) -> float:
     return number if number > 0 else math.nan
 
 
-def _load(quantities: dict[str, float], skus: pd.DataFrame) -> tuple[float, float]:
-    volume = sum(q * skus.at[s, "volume"] for s, q in quantities.items() if s in skus.index)
-    weight = sum(q * skus.at[s, "weight"] for s, q in quantities.items() if s in skus.index)
+def _load(quantities: dict[str, float], skus: dict) -> tuple[float, float]:
+    volume = sum(q * skus[s]["volume"] for s, q in quantities.items() if s in skus)
+    weight = sum(q * skus[s]["weight"] for s, q in quantities.items() if s in skus)
     return volume, weight
 
 
@@ -88,8 +88,14 @@ def plan_containers(suggestions: list[dict[str, Any]], *, skus: pd.DataFrame,
         "landed": pd.to_numeric(skus["landed_unit_cost"], errors="coerce").to_numpy(),
         "per_day": pd.to_numeric(skus["demand_per_day"], errors="coerce").fillna(0.0).to_numpy(),
         "safety": pd.to_numeric(skus["safety_stock"], errors="coerce").fillna(0.0).to_numpy(),
-        "stockout": pd.to_datetime(skus["stockout_date"]).to_numpy(),
+        # stockout as ns since the epoch; never within the horizon = the largest int
+        "stockout": np.where(pd.isna(pd.to_datetime(skus["stockout_date"])),
+                             np.iinfo(np.int64).max,
+                             pd.to_datetime(skus["stockout_date"]).to_numpy("datetime64[ns]")
+                             .astype(np.int64)),
     }, index=pd.Index(skus["sku"].to_numpy(object)))
+    table = table[~table.index.duplicated()]
+    info = table.to_dict("index")  # plain dicts: one lookup per line, not a pandas row
     out = [dict(s) for s in suggestions]
     for position, suggestion in enumerate(out):
         name = suggestion["supplier"]
@@ -98,17 +104,17 @@ def plan_containers(suggestions: list[dict[str, Any]], *, skus: pd.DataFrame,
         cap_m3 = _positive(caps.at[name, "container_m3"])
         cap_kg = _positive(caps.at[name, "max_weight_kg"]) if "max_weight_kg" in caps else math.nan
         later = [s for s in out[position + 1:] if s["supplier"] == name]
-        _one_order(suggestion, later, table, cap_m3, cap_kg, float(holding_cost_rate), currency)
+        _one_order(suggestion, later, info, cap_m3, cap_kg, float(holding_cost_rate), currency)
     return out
 
 
-def _one_order(suggestion: dict[str, Any], later: list[dict[str, Any]], table: pd.DataFrame,
+def _one_order(suggestion: dict[str, Any], later: list[dict[str, Any]], table: dict,
                cap_m3: float, cap_kg: float, rate: float, currency: str) -> None:
     quantities = {line["sku"]: float(line["quantity"]) for line in suggestion["lines"]}
     volume, weight = _load(quantities, table)
     need = _need(volume, weight, cap_m3, cap_kg)
     containers, fill = _fill(need)
-    unknown = [s for s in quantities if s not in table.index or not table.at[s, "has_volume"]]
+    unknown = [s for s in quantities if s not in table or not table[s]["has_volume"]]
     suggestion.update({
         "containers": containers, "container_fill_pct": round(fill, 1),
         "volume_m3": round(volume, 3), "weight_kg": round(weight, 1), "container_m3": cap_m3,
@@ -136,7 +142,7 @@ def _one_order(suggestion: dict[str, Any], later: list[dict[str, Any]], table: p
     suggestion["why"] = f"{previous}; {words}" if previous else words
 
 
-def _top_up(suggestion: dict[str, Any], later: list[dict[str, Any]], table: pd.DataFrame,
+def _top_up(suggestion: dict[str, Any], later: list[dict[str, Any]], table: dict,
             volume: float, weight: float, containers: int, cap_m3: float, cap_kg: float,
             rate: float) -> dict[str, Any] | None:
     free_m3 = containers * cap_m3 - volume
@@ -149,14 +155,13 @@ def _top_up(suggestion: dict[str, Any], later: list[dict[str, Any]], table: pd.D
     for order in later:
         when = pd.Timestamp(order["order_date"])
         lines = sorted(order["lines"], key=lambda line: (
-            table.at[line["sku"], "stockout"] if line["sku"] in table.index
-            and not pd.isna(table.at[line["sku"], "stockout"]) else pd.Timestamp.max,
+            table[line["sku"]]["stockout"] if line["sku"] in table else np.iinfo(np.int64).max,
             line["sku"]))
         for line in lines:
             sku = line["sku"]
-            if sku not in table.index or not table.at[sku, "has_volume"]:
+            if sku not in table or not table[sku]["has_volume"]:
                 continue
-            row = table.loc[sku]
+            row = table[sku]
             room = free_m3 / row["volume"]
             if row["weight"] > 0:
                 room = min(room, free_kg / row["weight"])
@@ -172,8 +177,8 @@ def _top_up(suggestion: dict[str, Any], later: list[dict[str, Any]], table: pd.D
                           "from_order_date": when.date().isoformat()})
     if not added:
         return None
-    new_volume = volume + sum(a["quantity"] * table.at[a["sku"], "volume"] for a in added)
-    new_weight = weight + sum(a["quantity"] * table.at[a["sku"], "weight"] for a in added)
+    new_volume = volume + sum(a["quantity"] * table[a["sku"]]["volume"] for a in added)
+    new_weight = weight + sum(a["quantity"] * table[a["sku"]]["weight"] for a in added)
     _, fill = _fill(_need(new_volume, new_weight, cap_m3, cap_kg))
     fill = min(fill, 100.0)
     listed = ", ".join(f"{a['quantity']:,} × {a['sku']}" for a in added[:5])
@@ -189,23 +194,20 @@ def _top_up(suggestion: dict[str, Any], later: list[dict[str, Any]], table: pd.D
     }
 
 
-def _trim(suggestion: dict[str, Any], table: pd.DataFrame, volume: float, weight: float,
+def _trim(suggestion: dict[str, Any], table: dict, volume: float, weight: float,
           containers: int, cap_m3: float, cap_kg: float) -> dict[str, Any] | None:
     over_m3 = volume - (containers - 1) * cap_m3
     over_kg = weight - (containers - 1) * cap_kg if not math.isnan(cap_kg) else -math.inf
     lines = [line for line in suggestion["lines"]
-             if line["sku"] in table.index and table.at[line["sku"], "has_volume"]]
+             if line["sku"] in table and table[line["sku"]]["has_volume"]]
     # the stock that lasts longest gives first (never stocking out within the horizon = last)
-    lines.sort(key=lambda line: (
-        -(pd.Timestamp(table.at[line["sku"], "stockout"]).value
-          if not pd.isna(table.at[line["sku"], "stockout"]) else np.iinfo(np.int64).max),
-        line["sku"]))
+    lines.sort(key=lambda line: (-table[line["sku"]]["stockout"], line["sku"]))
     removed: list[dict[str, Any]] = []
     value = stockout_days = 0.0
     for line in lines:
         if over_m3 <= 1e-9 and over_kg <= 1e-9:
             break
-        row = table.loc[line["sku"]]
+        row = table[line["sku"]]
         need = over_m3 / row["volume"] if over_m3 > 1e-9 else 0.0
         if over_kg > 1e-9 and row["weight"] > 0:
             need = max(need, over_kg / row["weight"])
@@ -223,8 +225,8 @@ def _trim(suggestion: dict[str, Any], table: pd.DataFrame, volume: float, weight
                         "stockout_days": round(days, 1)})
     if not removed or over_m3 > 1e-9 or over_kg > 1e-9:
         return None
-    new_volume = volume - sum(-r["quantity"] * table.at[r["sku"], "volume"] for r in removed)
-    new_weight = weight - sum(-r["quantity"] * table.at[r["sku"], "weight"] for r in removed)
+    new_volume = volume - sum(-r["quantity"] * table[r["sku"]]["volume"] for r in removed)
+    new_weight = weight - sum(-r["quantity"] * table[r["sku"]]["weight"] for r in removed)
     fewer, fill = _fill(_need(new_volume, new_weight, cap_m3, cap_kg))
     listed = ", ".join(f"{-r['quantity']:,} × {r['sku']}" for r in removed[:5])
     if len(removed) > 5:
