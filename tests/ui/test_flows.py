@@ -425,3 +425,29 @@ def test_an_ampersand_in_a_supplier_name_shows_in_the_undo_menu_and_a_long_label
     view = QUndoView(planned.session.undo_stack)
     texts = [view.model().index(i, 0).data() for i in range(view.model().rowCount())]
     assert "Approve the suggested PO for Alder & Pine Woodshop of the Very Long Name Valley" in texts
+
+
+def test_approving_asks_first_with_a_summary_and_then_names_the_pos_created(planned, qtbot,
+                                                                            monkeypatch):
+    from planner.ui import dialogs
+
+    planned.show_page("purchase_plan")
+    view = planned.pages["purchase_plan"]
+    due = view.due_now()
+    assert due
+    before = _db_rows(planned, "SELECT count(*) FROM purchase_orders")[0][0]
+    monkeypatch.setattr(dialogs, "auto_answer", False)  # the buyer presses Cancel
+    view.approve_all.click()
+    n = len(due)
+    assert dialogs.last_question.startswith(f"Create {n} open purchase order")
+    suppliers = {view.suggestions[row]["supplier"] for row in due}
+    assert all(f"• {supplier}:" in dialogs.last_question for supplier in suppliers)
+    assert _db_rows(planned, "SELECT count(*) FROM purchase_orders")[0][0] == before
+    monkeypatch.setattr(dialogs, "auto_answer", True)  # ... then Approve
+    with qtbot.waitSignal(planned.session.plan_ready, timeout=60_000):
+        view.approve_all.click()
+    created = [n for (n,) in _db_rows(planned, "SELECT po_number FROM purchase_orders "
+                                                "ORDER BY rowid DESC LIMIT ?", (n,))]
+    assert len(created) == n
+    assert dialogs.last_notice.startswith("Created ")
+    assert all(number in dialogs.last_notice for number in created)

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from planner.formatting import format_amount, format_date, format_money
+from planner.ui import dialogs
 from planner.ui.models import Column, FrameTableModel
 from planner.ui.views.common import (
     DANGER,
@@ -339,6 +340,7 @@ class PurchasePlanView(PlanPage):
         as_of = self.session.as_of
         orders = []
         dock = dt.timedelta(days=int(plan.settings.get("dock_to_stock_days", 0)))
+        values: list[float] = []  # as the page shows them (workspace currency)
         for row in rows:
             if not 0 <= row < len(edited):
                 continue
@@ -355,9 +357,36 @@ class PurchasePlanView(PlanPage):
                      for line in s["lines"]]
             orders.append(ApprovedOrder(supplier=s["supplier"], order_date=as_of,
                                         expected_date=due(s["expected_arrival"]), lines=lines))
+            values.append(float(s.get("total_value") or 0.0))
+        values = [v for v, o in zip(values, orders, strict=True) if o.lines]
         orders = [o for o in orders if o.lines]
-        if orders:
-            self.session.undo_stack.push(ApprovePurchaseOrders(self.session, orders))
+        if not orders or not dialogs.ask(self, "Approve purchase orders",
+                                         self._approval_summary(orders, values),
+                                         yes=f"Approve {len(orders)} PO"
+                                             + ("s" if len(orders) != 1 else "")):
+            return
+        command = ApprovePurchaseOrders(self.session, orders)
+        self.session.undo_stack.push(command)
+        if command.failed is None and command.po_numbers:
+            numbers = command.po_numbers
+            dialogs.tell(self, "Purchase orders created",
+                         f"Created {', '.join(numbers)} as open purchase orders. They are on the "
+                         "Purchase orders page; Edit ▸ Undo takes them back.")
+
+    def _approval_summary(self, orders: list[Any], values: list[float]) -> str:
+        """What approving creates: per PO its supplier, lines, value and arrival; the total."""
+        currency = self.session.currency
+        total = sum(values)
+        rows = []
+        for order, value in zip(orders, values, strict=True):
+            rows.append(f"• {order.supplier or 'no supplier'}: {len(order.lines)} line"
+                        f"{'s' if len(order.lines) != 1 else ''}, "
+                        f"{format_money(value, currency)}, due {order.expected_date.isoformat()}")
+        n = len(orders)
+        return (f"Create {n} open purchase order{'s' if n != 1 else ''} worth "
+                f"{format_money(total, currency)}, ordered today "
+                f"({self.session.as_of.isoformat()})?\n\n" + "\n".join(rows)
+                + "\n\nEdit ▸ Undo takes them back.")
 
     def _export(self) -> None:
         if self.session.plan is None:
