@@ -31,7 +31,7 @@ from planner.ui.views.common import DANGER, GOOD, fit_columns, heading, make_tab
 from planner.ui.workers import Operation
 
 KINDS = ["products", "suppliers", "sales", "inventory", "purchase_orders", "backorders",
-         "forecast_overrides", "shopify_orders", "shopify_inventory"]
+         "forecast_overrides", "shopify_orders", "shopify_inventory", "fx_rates", "price_breaks"]
 PROBLEM_COLUMNS = [
     Column("file", "File"),
     Column("row", "Row", "int"),
