@@ -98,8 +98,11 @@ def _lines_frame(suggestions: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
     for suggestion in suggestions:
         for line in suggestion.get("lines", []):
             quantity = float(line.get("quantity") or 0)
-            unit_cost = line.get("unit_cost")
-            value = line.get("value")
+            # the supplier's own price in its currency (the plan's unit_cost is landed, in the
+            # workspace currency: freight, duty and the exchange rate are not the supplier's)
+            own = "unit_cost_supplier_currency" in line
+            unit_cost = line.get("unit_cost_supplier_currency") if own else line.get("unit_cost")
+            value = line.get("value_supplier_currency") if own else line.get("value")
             if value is None or pd.isna(value):
                 value = quantity * float(unit_cost or 0)
             rows.append({

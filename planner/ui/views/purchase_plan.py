@@ -352,7 +352,9 @@ class PurchasePlanView(PlanPage):
                 # (the plan's arrival is when stock becomes sellable)
                 return as_of + (pd.Timestamp(arrival).date() - suggested_on) - dock
 
-            lines = [ApprovedLine(line["sku"], int(line["quantity"]), line.get("unit_cost"),
+            # a PO carries the supplier's own price (the plan's unit_cost is landed)
+            lines = [ApprovedLine(line["sku"], int(line["quantity"]),
+                                  line.get("unit_cost_supplier_currency", line.get("unit_cost")),
                                   due(line.get("expected_arrival") or s["expected_arrival"]))
                      for line in s["lines"]]
             orders.append(ApprovedOrder(supplier=s["supplier"], order_date=as_of,
