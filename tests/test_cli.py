@@ -1,4 +1,4 @@
-"""The `planner` command end to end, through the interface in spec.md only."""
+"""The `planner` command end to end, through the interface in docs/reference.md only."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""A workspace's data written back out as CSV files in the import formats of spec.md."""
+"""A workspace's data written back out as CSV files in the import formats of docs/reference.md."""
 
 from __future__ import annotations
 
@@ -39,8 +39,8 @@ EXPORTS: dict[str, tuple[list[str], str]] = {
         f"SELECT date, sku, quantity, order_id, {_number('unit_price')}, channel FROM sales "
         "ORDER BY date, id"),
     "inventory.csv": (
-        ["sku", "on_hand", "on_hold", "hold_release_date", "location"],
-        "SELECT sku, on_hand, on_hold, hold_release_date, location FROM inventory "
+        ["sku", "on_hand", "on_hold", "hold_release_date", "location", "snapshot_date"],
+        "SELECT sku, on_hand, on_hold, hold_release_date, location, snapshot_date FROM inventory "
         "ORDER BY sku, location"),
     "purchase_orders.csv": (
         ["po_number", "sku", "quantity", "expected_date", "supplier", "order_date",

@@ -119,4 +119,5 @@ def build_inventory(catalog: pd.DataFrame, units: np.ndarray, as_of: pd.Timestam
         if release_in_days is not None:
             release[where] = (as_of + pd.Timedelta(days=release_in_days)).strftime("%Y-%m-%d")
     return pd.DataFrame({"sku": catalog["sku"], "location": LOCATION, "on_hand": on_hand,
-                         "on_hold": on_hold, "hold_release_date": release})
+                         "on_hold": on_hold, "hold_release_date": release,
+                         "snapshot_date": as_of.strftime("%Y-%m-%d")})

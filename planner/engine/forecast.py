@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from planner.engine.forecasting import explain
+from planner.engine.forecasting import adjust, explain
 from planner.engine.forecasting.backtest import WEEKLY, Selection, select_and_forecast
 from planner.engine.forecasting.classify import PATTERNS, adi_cv2, classify_demand, pattern_codes
 from planner.engine.forecasting.history import (
@@ -67,15 +67,25 @@ def forecast_demand(daily_demand: pd.DataFrame, *, as_of: dt.date, horizon_days:
                     groups: pd.Series | None = None, made_to_order: pd.Series | None = None,
                     overrides: pd.DataFrame | None = None, first_sale: pd.Series | None = None,
                     catalog_profiles: CatalogProfiles | None = None,
-                    history_weeks: int = 156) -> ForecastResult:
+                    history_weeks: int = 156, missing_days: pd.DataFrame | None = None,
+                    events: pd.DataFrame | None = None,
+                    like: pd.DataFrame | None = None) -> ForecastResult:
     """Forecast each SKU's demand from its daily history (see the module docstring).
 
     ``catalog_profiles`` (from an earlier result over the whole catalog) lets a call for a
     few SKUs keep the group and catalog seasonality it would otherwise have to relearn.
+    ``missing_days`` (sku, day number: days with nothing to sell) are read as missing, not as
+    zero demand; ``events`` (one row per SKU: sku, start_date, end_date, uplift_pct,
+    uplift_units) are taken out of the history and laid on the forecast; ``like`` (sku,
+    like_sku, like_factor) lets a new SKU borrow a reference's history.
     """
     sku_index = pd.Index(list(skus), name="sku")
     n, t_len = len(sku_index), int(history_weeks)
+    events = events if events is not None else adjust.event_rows(None, pd.DataFrame())
+    daily_demand = adjust.remove_past_events(daily_demand, events)
+    daily_demand, borrowed = adjust.splice_like_skus(daily_demand, like, as_of)
     hist = weekly_history(daily_demand, sku_index, as_of, t_len, first_sale)
+    excluded = adjust.fill_missing_days(hist, missing_days, sku_index, as_of)
     window_days = _window_days(lead_time_days, sku_index, review_period_days)
     lead_weeks = np.maximum(np.ceil(window_days / 7.0), 1).astype(np.int64)
     n_days = int(max(horizon_days, 1, np.ceil(window_days.max()) if n else 1))
@@ -111,6 +121,7 @@ def forecast_demand(daily_demand: pd.DataFrame, *, as_of: dt.date, horizon_days:
     bucket, weekday = (day - 1) // 7, (day_number(as_of) + day + 3) % 7
     daily_mean = weekly_mean[:, bucket] * shares[:, weekday]
     daily_var = weekly_var[:, bucket] * shares[:, weekday]
+    lifted = adjust.add_future_events(daily_mean, daily_var, events, sku_index, as_of)
     stat_sigma = np.sqrt(lead_var / (7.0 * lead_weeks))
 
     override_days = np.zeros((n, n_days), dtype=bool)
@@ -129,6 +140,10 @@ def forecast_demand(daily_demand: pd.DataFrame, *, as_of: dt.date, horizon_days:
         _bool_series(made_to_order, sku_index), lead_weeks, overridden_share, overrides)
     models.insert(5, "demand_per_day", _window_rate(daily_mean, window_days))
     models.insert(6, "demand_std_per_day", demand_std)
+    models["stockout_days_excluded"] = excluded
+    models["like_sku"] = borrowed.reindex(sku_index).to_numpy(object)
+    models["event_uplift"] = lifted
+    _explain_adjustments(models)
 
     dates = pd.DatetimeIndex(pd.Timestamp(as_of) + pd.to_timedelta(day, unit="D"))
     daily = pd.DataFrame(daily_mean[:, :horizon_days], index=sku_index,
@@ -139,6 +154,19 @@ def forecast_demand(daily_demand: pd.DataFrame, *, as_of: dt.date, horizon_days:
     profiles = CatalogProfiles(list(group_keys), fit.group_profiles, fit.group_has_own,
                                fit.catalog_profile, np.asarray(weekday_prior, dtype=float))
     return ForecastResult(models, daily, weekly, history_frame, profiles)
+
+
+def _explain_adjustments(models: pd.DataFrame) -> None:
+    """Add what was done to the history and the forecast to each SKU's why sentence."""
+    notes = pd.Series("", index=models.index, dtype=object)
+    days = models["stockout_days_excluded"]
+    notes = notes.where(days <= 0, notes + " " + days.astype(str)
+                        + " days with nothing to sell read as missing, not as zero demand.")
+    like = models["like_sku"]
+    notes = notes.where(like.isna(), notes + " New: borrows " + like.astype(str)
+                        + "'s history before its own first sale.")
+    notes = notes.where(~models["event_uplift"], notes + " Lifted by a coming event.")
+    models["why_model"] = (models["why_model"].astype(str) + notes).str.strip()
 
 
 @dataclass

@@ -10,7 +10,7 @@ from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
 #: Bumped with every migration; stored in PRAGMA user_version.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 migrations = Migrations("planner")
 
@@ -248,5 +248,48 @@ def m0003_buying_and_catalog(db: Database) -> None:
             unit_cost REAL NOT NULL CHECK (unit_cost >= 0),
             PRIMARY KEY (sku, supplier, min_quantity)
         ) STRICT;
+        """
+    )
+
+
+def _last_stock_import_day(db: Database) -> str:
+    """The day the stored inventory was last imported (import_log), else today."""
+    import datetime as dt
+
+    row = db.execute("SELECT max(substr(at, 1, 10)) FROM import_log "
+                     "WHERE kind IN ('inventory', 'shopify_inventory')").fetchone()
+    day = row[0] if row and row[0] else None
+    try:
+        return dt.date.fromisoformat(day).isoformat() if day else dt.date.today().isoformat()
+    except ValueError:
+        return dt.date.today().isoformat()
+
+
+@migrations(name="0004_inventory_snapshots")
+def m0004_inventory_snapshots(db: Database) -> None:
+    """Inventory becomes dated snapshots keyed (sku, location, snapshot_date): a file replaces
+    the snapshot of its date and earlier ones stay as stock history. The rows already stored
+    are dated the day of the last inventory import in import_log (the day they were imported,
+    which is what an import without snapshot_date means), or the day of the upgrade when the
+    log has none."""
+    day = _last_stock_import_day(db)
+    _run_script(
+        db,
+        f"""
+        CREATE TABLE inventory_dated (
+            sku TEXT NOT NULL REFERENCES products(sku) ON UPDATE CASCADE,
+            location TEXT NOT NULL DEFAULT '',
+            on_hand INTEGER NOT NULL CHECK (on_hand >= 0),
+            on_hold INTEGER NOT NULL DEFAULT 0 CHECK (on_hold >= 0),
+            {_date("hold_release_date")},
+            {_date("snapshot_date", required=True)},
+            PRIMARY KEY (sku, location, snapshot_date)
+        ) STRICT;
+        INSERT INTO inventory_dated (sku, location, on_hand, on_hold, hold_release_date,
+                                     snapshot_date)
+            SELECT sku, location, on_hand, on_hold, hold_release_date, '{day}' FROM inventory;
+        DROP TABLE inventory;
+        ALTER TABLE inventory_dated RENAME TO inventory;
+        CREATE INDEX inventory_snapshot ON inventory(snapshot_date)
         """
     )

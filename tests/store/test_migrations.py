@@ -49,11 +49,11 @@ def test_a_schema_1_workspace_is_backed_up_then_upgraded_with_its_order_lines(tm
     path = tmp_path / "shop.db"
     _schema_1_workspace(path)
     db = open_workspace(path)
-    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
     assert _sales(db) == LINES
     assert _sales_indexes(db) == {"sales_line"}
     [backup] = list_backups(path)
-    assert backup.reason == "before upgrade from schema 1 to 3"
+    assert backup.reason == "before upgrade from schema 1 to 4"
     old = sqlite3.connect(backup.path)
     assert old.execute("PRAGMA user_version").fetchone()[0] == 1
     assert old.execute("SELECT date, sku, quantity, order_id, unit_price, channel FROM sales "
@@ -109,3 +109,23 @@ def test_schema_3_adds_the_buying_and_catalog_tables_to_an_upgraded_workspace(tm
         db.execute("INSERT INTO fx_rates (currency, rate) VALUES ('EUR', 0)")
     with pytest.raises(sqlite3.IntegrityError):
         db.execute("INSERT INTO bundles VALUES ('GIFT', 'MUG', 0)")
+
+
+def test_schema_4_dates_the_stored_stock_by_its_last_import(tmp_path):
+    path = tmp_path / "shop.db"
+    _schema_1_workspace(path)
+    db = Database(path)
+    with db.conn:
+        db.execute("INSERT INTO inventory (sku, location, on_hand) VALUES ('A-1', '', 7)")
+        db.execute("INSERT INTO import_log (at, kind, file, rows_read, inserted, updated, "
+                   "skipped) VALUES ('2025-03-04T10:00:00', 'inventory', 'stock.csv', 1, 1, 0, 0)")
+    db.conn.close()
+    db = open_workspace(path)
+    assert db.execute("SELECT sku, on_hand, snapshot_date FROM inventory").fetchall() == [
+        ("A-1", 7, "2025-03-04")]
+    # a second snapshot of the same SKU and location on another day is stock history
+    db.execute("INSERT INTO inventory (sku, location, on_hand, snapshot_date) "
+               "VALUES ('A-1', '', 0, '2025-03-10')")
+    with pytest.raises(sqlite3.IntegrityError):
+        db.execute("INSERT INTO inventory (sku, location, on_hand, snapshot_date) "
+                   "VALUES ('A-1', '', 1, '10/03/2025')")

@@ -109,6 +109,7 @@ def test_opening_a_sku_shows_its_chart_numbers_pos_and_backorders(planned, qtbot
     assert page.bo_model.rowCount() == int((plan.backorder_lines["sku"] == sku).sum())
     assert page.po_model.rowCount() == int((planned.session.data.po_lines["sku"] == sku).sum())
     assert "units/day" in page.fact_labels["forecast"].text()
+    assert page.fact_labels["stockout_days"].text() != "—"  # stockout days excluded, or none
 
 
 def _po_line_with_customers(plan):

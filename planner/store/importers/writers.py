@@ -340,11 +340,16 @@ def remove_order_lines(db: Database, table: str, order_ids: Sequence[str], keep:
     return int(removed), skus
 
 
-def remove_missing(db: Database, table: str, keep: pd.DataFrame) -> int:
-    """Snapshot replace: delete every row whose key is not in ``keep``."""
+def remove_missing(db: Database, table: str, keep: pd.DataFrame, *,
+                   within: str | None = None) -> int:
+    """Snapshot replace: delete every row whose key is not in ``keep``; with ``within`` (a key
+    column such as snapshot_date), only rows sharing a value of it with ``keep``."""
     key = ", ".join(keep.columns)
     temp_table(db, "_keep", keep)
+    scope = (f" AND [{within}] IN (SELECT DISTINCT [{within}] FROM temp._keep)"
+             if within else "")
     removed = db.execute(
-        f"DELETE FROM [{table}] WHERE ({key}) NOT IN (SELECT {key} FROM temp._keep)").rowcount
+        f"DELETE FROM [{table}] WHERE ({key}) NOT IN (SELECT {key} FROM temp._keep)"
+        + scope).rowcount
     drop_temp(db, "_keep")
     return int(removed)

@@ -127,12 +127,14 @@ class SkuDetailView(QWidget):
                            ("lead_time", "Lead time"), ("policy", "Safety stock / ROP"),
                            ("stock", "On hand / hold / order"), ("position", "Inventory position"),
                            ("cover", "Days of cover"), ("stockout", "Stockout"),
-                           ("suggestion", "Suggestion")]:
+                           ("suggestion", "Suggestion"),
+                           ("stockout_days", "Stockout days excluded")]:
             value = QLabel("—")
             value.setWordWrap(True)
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             self.fact_labels[key] = value
             form.addRow(label, value)
+        self.fact_labels["stockout_days"].setObjectName("stockout_days_excluded")
         column.addWidget(facts)
         self.why = note("")
         self.why.setObjectName("sku_why")
@@ -251,6 +253,11 @@ class SkuDetailView(QWidget):
         f["suggestion"].setText(
             f"order {format_quantity(qty)} by {format_date(row['order_by'])}, arriving "
             f"{format_date(row['expected_arrival'])}" if qty > 0 else "nothing to order now")
+        excluded = row.get("stockout_days_excluded")
+        excluded = 0 if excluded is None or pd.isna(excluded) else int(excluded)
+        f["stockout_days"].setText(
+            f"{excluded} days with nothing to sell, read as missing demand, not zero"
+            if excluded else "none")
         why = str(row.get("why") or "")
         model_why = str(row.get("forecast_why") or "")
         self.why.setText("\n".join(t for t in (f"Why: {why}" if why else "",
