@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, is_dataclass
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QPalette
 from PySide6.QtWidgets import (
     QComboBox,
@@ -15,7 +16,6 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QListWidget,
     QPushButton,
     QSplitter,
@@ -24,14 +24,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from planner.store.importers.kinds import KINDS as IMPORT_KINDS
 from planner.ui import operations
 from planner.ui.formatting import is_missing
 from planner.ui.models import Column, FrameTableModel
 from planner.ui.views.common import DANGER, GOOD, fit_columns, heading, make_table, note
 from planner.ui.workers import Operation
 
-KINDS = ["products", "suppliers", "sales", "inventory", "purchase_orders", "backorders",
-         "forecast_overrides", "shopify_orders", "shopify_inventory", "fx_rates", "price_breaks"]
+KINDS = list(IMPORT_KINDS)  # every import kind the store declares
 PROBLEM_COLUMNS = [
     Column("file", "File"),
     Column("row", "Row", "int"),
@@ -61,6 +61,24 @@ def _record(item: Any, fields: list[str]) -> dict[str, Any]:
     return {f: getattr(item, f, None) for f in fields}
 
 
+#: (what the Dates box shows, the strftime pattern it stands for)
+DATE_FORMATS = [
+    ("Detect (ISO, or the file's own format)", None),
+    ("Day first: 31/12/2026", "%d/%m/%Y"),
+    ("Month first: 12/31/2026", "%m/%d/%Y"),
+    ("Day first with dots: 31.12.2026", "%d.%m.%Y"),
+    ("Day first with dashes: 31-12-2026", "%d-%m-%Y"),
+    ("Day first, short year: 31/12/26", "%d/%m/%y"),
+    ("Month first, short year: 12/31/26", "%m/%d/%y"),
+]
+
+
+def for_the_app(text: str) -> str:
+    """An importer message in the app's words: choices on this page, not command options."""
+    return re.sub(r"give --date-format, e\.g\. [^;.)]*", "choose day first or month first under "
+                  "Dates above", str(text))
+
+
 def problems_frame(exc: Any) -> pd.DataFrame:
     """Every problem of a rejected import, one row each."""
     fields = [c.key for c in PROBLEM_COLUMNS]
@@ -68,6 +86,8 @@ def problems_frame(exc: Any) -> pd.DataFrame:
     frame = pd.DataFrame(rows, columns=fields) if rows else pd.DataFrame(columns=fields)
     frame["file"] = frame["file"].map(lambda f: Path(str(f)).name if f is not None else "")
     frame["value"] = frame["value"].map(lambda v: "" if is_missing(v) else str(v))
+    if "expected" in frame:
+        frame["expected"] = frame["expected"].map(for_the_app)
     return frame
 
 
@@ -156,9 +176,21 @@ class ImportView(QWidget):
         self.kind.addItems(KINDS)
         self.kind.currentIndexChanged.connect(lambda _i: self.files and self._preview())
         options.addWidget(self.kind)
-        options.addWidget(QLabel("Date format"))
-        self.date_format = QLineEdit()
-        self.date_format.setPlaceholderText("e.g. %d/%m/%Y when days come first")
+        options.addWidget(QLabel("Dates"))
+        self.date_format = QComboBox()
+        self.date_format.setObjectName("date_format")
+        self.date_format.setEditable(True)  # or type your own pattern, such as %d %b %Y
+        self.date_format.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        for label, _pattern in DATE_FORMATS:
+            self.date_format.addItem(label)
+        self.date_format.setToolTip("How the files write dates. Detect reads ISO dates and any "
+                                    "format the file itself makes unambiguous; or type a "
+                                    "pattern such as %d %b %Y")
+        self._format_timer = QTimer(self)
+        self._format_timer.setSingleShot(True)
+        self._format_timer.setInterval(300)
+        self._format_timer.timeout.connect(lambda: self.files and self._preview())
+        self.date_format.currentTextChanged.connect(lambda _t: self._format_timer.start())
         options.addWidget(self.date_format, 1)
         self.import_button = QPushButton("Import")
         self.import_button.setObjectName("import_button")
@@ -205,6 +237,7 @@ class ImportView(QWidget):
         splitter.addWidget(result_box)
         layout.addWidget(splitter, 1)
         self._previews: list[Any] = []
+        self._bad_cells: dict[tuple[int, str], str] = {}
         self._update_buttons()
 
     # --- files -----------------------------------------------------------------------------
@@ -229,7 +262,7 @@ class ImportView(QWidget):
     def _preview(self) -> None:
         files_now = list(self.files)
         kind = self.kind.currentText() if self.kind.currentIndex() > 0 else None
-        date_format = self.date_format.text().strip() or None
+        date_format = self.chosen_date_format()
         self.session.tasks.run(Operation(
             title="Reading the files", progress="none",
             work=lambda _p: operations.preview(files_now, kind, date_format),
@@ -266,24 +299,51 @@ class ImportView(QWidget):
             self.preview_model.set_frame(pd.DataFrame())
             return
         frame = p.rows.drop(columns=[c for c in p.rows.columns if str(c).startswith("_")])
+        shown = (frame.astype(object).where(frame.notna(), None).astype(str)
+                 .replace({"None": "", "NaT": "", "nan": ""}))
+        # a cell that could not be read shows what the file has, in red, with the problem
+        self._bad_cells = {}
+        positions = ({int(r): i for i, r in enumerate(frame["row"])} if "row" in frame
+                     else {})
+        for problem in p.problems:
+            pos = positions.get(problem.row) if problem.row is not None else None
+            if pos is not None and problem.column in shown.columns:
+                shown.iat[pos, shown.columns.get_loc(problem.column)] = problem.value or ""
+                self._bad_cells[(pos, problem.column)] = for_the_app(problem.expected)
         self.preview_model.columns = [Column(str(c), str(c)) for c in frame.columns]
-        self.preview_model.set_frame(frame.astype(object).where(frame.notna(), None).astype(str)
-                                     .replace({"None": "", "NaT": "", "nan": ""}))
+        self.preview_model.foreground = self._bad_cell_colour
+        self.preview_model.set_frame(shown)
         fit_columns(self.preview_table, max_width=200)
         parts = [f"Kind: {p.kind or 'not recognised (choose it above)'}",
                  f"first {len(frame)} rows as they will be read"]
         if p.problems:
-            parts.append(f"{len(p.problems)} problem(s) already: "
-                         + "; ".join(str(x) for x in p.problems[:3]))
+            parts.append(f"{len(p.problems)} problem(s) already (in red): "
+                         + "; ".join(for_the_app(str(x)) for x in p.problems[:3]))
         self.preview_label.setText(" · ".join(parts))
 
+    def _bad_cell_colour(self, row: int, key: str) -> Any:
+        return DANGER if (row, key) in self._bad_cells else None
+
     def clear(self) -> None:
+        """Forget the files and what the last import said (its summary or its problems)."""
         self.files = []
         self._previews = []
         self.file_list.clear()
         self.preview_model.set_frame(pd.DataFrame())
+        self.preview_label.setText("")
+        self.problem_model.set_frame(pd.DataFrame())
+        self.summary_model.set_frame(pd.DataFrame())
+        self.results.setCurrentWidget(self.summary_table)
         self.result_label.setText("")
         self._update_buttons()
+
+    def chosen_date_format(self) -> str | None:
+        """The strftime pattern chosen (None: detect)."""
+        text = self.date_format.currentText().strip()
+        for label, pattern in DATE_FORMATS:
+            if text == label:
+                return pattern
+        return text or None
 
     def _update_buttons(self) -> None:
         self.import_button.setEnabled(bool(self.files) and self.session.db is not None)
@@ -296,7 +356,7 @@ class ImportView(QWidget):
             return None
         files = list(self.files)
         kind = self.kind.currentText() if self.kind.currentIndex() > 0 else None
-        date_format = self.date_format.text().strip() or None
+        date_format = self.chosen_date_format()
         self.import_button.setEnabled(False)
         return self.session.tasks.run(Operation(
             title="Importing", on_success=self._imported, on_failure=self._rejected,
