@@ -7,6 +7,7 @@ import contextlib
 import datetime as dt
 import getpass
 import json
+import re
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -16,6 +17,24 @@ if TYPE_CHECKING:
     import pandas as pd
 
 from planner import __version__
+
+#: C0 controls but tab and newline, DEL, and C1 controls (ESC and CSI start terminal commands).
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def terminal_safe(text: str) -> str:
+    """``text`` without control characters: an order id or a name from an imported file must
+    not clear the screen or retitle the terminal (issue 18)."""
+    return _CONTROL.sub("", text)
+
+
+def print(*values: object, sep: str = " ", end: str = "\n", file: Any = None,  # noqa: A001
+          flush: bool = False) -> None:
+    """The builtin print, through terminal_safe."""
+    import builtins
+
+    builtins.print(*(terminal_safe(str(v)) for v in values), sep=sep, end=end, file=file,
+                   flush=flush)
 
 
 class CliError(Exception):
@@ -291,6 +310,10 @@ def cmd_export_pdf(args: argparse.Namespace) -> int:
     try:
         out.mkdir(parents=True, exist_ok=True)
         paths = export_pdfs(plan, out, supplier=args.supplier)
+        from planner.exports import match_workspace_mode
+
+        for path in paths:  # they name customers and prices: the workspace's permissions
+            match_workspace_mode(path, args.path)
     except ValueError as exc:  # an unknown supplier: the message lists the known ones
         raise CliError(str(exc)) from None
     except OSError as exc:

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import stat
+from pathlib import Path
+
 import pandas as pd
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -31,3 +35,15 @@ def safe_csv_frame(frame: pd.DataFrame) -> pd.DataFrame:
         elif series.dtype == object or pd.api.types.is_string_dtype(series):
             out[column] = series.map(neutralise_cell)
     return out
+
+
+def match_workspace_mode(path: str | Path, workspace: str | Path | None) -> None:
+    """Give an output file that holds the workspace's data (customers' names, prices) the
+    workspace's own permissions (0600 stays 0600), never more than read-write."""
+    if workspace is None:
+        return
+    try:
+        mode = stat.S_IMODE(os.stat(workspace).st_mode) & 0o666
+        os.chmod(path, mode | stat.S_IRUSR | stat.S_IWUSR)
+    except OSError:
+        pass

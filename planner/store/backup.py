@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import errno
 import hashlib
 import json
 import os
@@ -250,16 +251,56 @@ def create_backup(db: Database, *, reason: str = MANUAL, to: str | os.PathLike[s
                               "left alone and nothing was kept") from None
         _fsync_folder(target.parent)
     except BackupError:
-        _remove(partial, note_partial)
+        _remove(partial, note_partial, *_companions(partial))
         raise
     except (OSError, sqlite3.Error) as exc:
-        _remove(partial, note_partial)
+        _remove(partial, note_partial, *_companions(partial))
         raise BackupError(f"cannot write a backup of {source or 'the workspace'} to {target}: "
-                          f"{describe_environment_error(exc)}; nothing was changed") from exc
+                          f"{_why_not_written(exc, target.parent, source)}; nothing was "
+                          "changed") from exc
     if to is None and policy is not None and source is not None:
         rotate_backups(source, policy)
     return BackupInfo(target, created, reason, target.stat().st_size, version, digest,
                       fingerprint)
+
+
+def _companions(path: Path) -> list[Path]:
+    """The journal files SQLite may leave beside a copy it was writing."""
+    return [Path(f"{path}{suffix}") for suffix in ("-wal", "-shm", "-journal")]
+
+
+def disk_full_message(folder: Path, needed_bytes: int | None = None) -> str | None:
+    """'the disk holding FOLDER is full (N MB free ...)' when it is (or has less room than
+    ``needed_bytes``), else None."""
+    import shutil
+
+    try:
+        free = shutil.disk_usage(folder).free
+    except OSError:
+        return None
+    if free > max(needed_bytes or 0, 1024**2):
+        return None
+    return (f"the disk holding {folder} is full ({free / 1024**2:,.1f} MB free"
+            + (f", {needed_bytes / 1024**2:,.1f} MB needed" if needed_bytes else "")
+            + "); free some space there and try again")
+
+
+def _why_not_written(exc: BaseException, folder: Path, source: Path | None) -> str:
+    """Why a copy could not be written: a full disk said as such (SQLite often reports one as an
+    input/output error), else describe_environment_error's sentence."""
+    described = describe_environment_error(exc)
+    needed = None
+    with contextlib.suppress(OSError, TypeError):
+        needed = source.stat().st_size if source else None
+    full = disk_full_message(folder, needed)
+    if full and ("disk is full" in described or "input/output" in described
+                 or getattr(exc, "errno", None) in (errno.ENOSPC, errno.EFBIG)):
+        return full
+    if getattr(exc, "errno", None) == errno.EFBIG:  # a file size limit: as good as full
+        return f"the disk holding {folder} has no room for the file (file too large)"
+    if "disk is full" in described:
+        return f"the disk holding {folder} is full; free some space there and try again"
+    return described
 
 
 def before_write(db: Database, *, reason: str, within_minutes: float = 60.0) -> BackupInfo | None:

@@ -447,3 +447,99 @@ def test_a_workspace_from_the_first_schema_upgrades_and_passes(tmp_path):
     assert schema_differences(db.conn) == []
     db.conn.close()
     open_workspace(path, read_only=True).conn.close()
+
+
+# ---------------------------------------------------------------------------------------------
+# 12. Disk full said as such; nothing left behind; no terminal escapes; private outputs
+
+def test_a_full_disk_during_an_import_is_called_a_full_disk_and_where(demo_path, tmp_path):
+    """SQLite says 'database or disk is full' (SQLITE_FULL) when a write finds no room; a
+    max_page_count just above the workspace's size makes it say so here."""
+    from planner.store.importers import import_files
+    from planner.store.workspace import WorkspaceError
+
+    sales = tmp_path / "sales.csv"
+    sku = _sql_value(demo_path, "SELECT sku FROM products LIMIT 1")
+    sales.write_text("date,sku,quantity,order_id\n" + "".join(
+        f"2025-0{1 + k % 5}-{1 + k % 28:02d},{sku},1,X-{k}\n" for k in range(30_000)))
+    db = open_workspace(demo_path)
+    create_backup(db, reason="import")  # a fresh backup: the import's own one is skipped
+    pages = db.execute("PRAGMA page_count").fetchone()[0]
+    db.execute(f"PRAGMA max_page_count = {pages + 5}")
+    with pytest.raises(WorkspaceError) as failed:
+        import_files(db, [sales])
+    db.conn.close()
+    message = str(failed.value)
+    assert f"the disk holding {demo_path.parent}" in message and "is full" in message
+    assert "nothing was imported" in message and "fix these problems" not in message
+
+
+def _sql_value(path: Path, sql: str):
+    import sqlite3
+
+    conn = sqlite3.connect(path)
+    try:
+        return conn.execute(sql).fetchone()[0]
+    finally:
+        conn.close()
+
+
+def test_a_full_disk_during_a_backup_says_so_and_leaves_no_partial_files(demo_path,
+                                                                        monkeypatch):
+    import shutil
+    import sqlite3
+    from collections import namedtuple
+
+    from planner.store import backup as backups
+
+    def full_disk_copy(conn, target):  # as SQLite fails on ENOSPC: an I/O error, WAL files left
+        Path(f"{target}-wal").write_bytes(b"x")
+        Path(f"{target}-shm").write_bytes(b"x")
+        raise sqlite3.OperationalError("disk I/O error")
+
+    usage = namedtuple("usage", "total used free")
+    monkeypatch.setattr(backups, "_write_copy", full_disk_copy)
+    monkeypatch.setattr(shutil, "disk_usage", lambda _folder: usage(10**9, 10**9, 4096))
+    db = open_workspace(demo_path)
+    with pytest.raises(BackupError, match="the disk holding .* is full") as failed:
+        backups.before_write(db, reason="import sales.csv")
+    db.conn.close()
+    assert "input/output" not in str(failed.value)
+    assert list(backups.backup_folder(demo_path).iterdir()) == []
+
+
+def test_terminal_escapes_in_an_order_id_are_not_printed(demo_path, tmp_path, capsys):
+    from planner.cli import main
+
+    sku = _sql_value(demo_path, "SELECT sku FROM products LIMIT 1")
+    orders = tmp_path / "backorders.csv"
+    orders.write_text("order_id,sku,quantity,order_date,customer\n"
+                      f"\x1b]0;pwned\x07\x1b[2JSO-1,{sku},2,2025-05-30,\x1b[31mAda\n"
+                      + "".join(f"SO-{k},{sku},1,2025-05-30,Customer number {k}\n"
+                                for k in range(2, 60)), encoding="utf-8")
+    assert main(["import", str(demo_path), str(orders)]) == 0
+    capsys.readouterr()
+    assert main(["backorders", str(demo_path), "--as-of", "2025-06-02"]) == 0
+    out = capsys.readouterr().out
+    assert "SO-1" in out and "\x1b" not in out and "\x07" not in out
+
+
+def test_customer_updates_and_pdfs_get_the_workspaces_file_mode(demo_path, tmp_path):
+    import os
+    import stat
+
+    from planner.cli import main
+
+    os.chmod(demo_path, 0o600)
+    old = os.umask(0o022)
+    try:
+        updates = tmp_path / "updates.csv"
+        assert main(["backorders", str(demo_path), "--as-of", "2025-06-02",
+                     "--updates", str(updates)]) == 0
+        assert main(["export-pdf", str(demo_path), "--as-of", "2025-06-02",
+                     "--out", str(tmp_path / "pdf")]) == 0
+    finally:
+        os.umask(old)
+    written = [updates, *(tmp_path / "pdf").iterdir()]
+    assert len(written) > 1
+    assert {stat.S_IMODE(p.stat().st_mode) for p in written} == {0o600}

@@ -113,6 +113,7 @@ def import_files(db: Database, paths: Sequence[str | Path], *, kind: str | None 
             for i in order:
                 _log(db, parsed[i], summaries[i], user)
     except sqlite3.Error as exc:
+        _refuse_if_disk_full(db, exc)
         raise ImportRejected([Problem(", ".join(f.label for f in parsed), None, None, None,
                                       f"the workspace refused the data ({exc}); nothing was "
                                       "imported")]) from exc
@@ -124,6 +125,20 @@ def import_files(db: Database, paths: Sequence[str | Path], *, kind: str | None 
     if progress:
         progress(1.0)
     return [summaries[i] for i in range(len(parsed))]
+
+
+def _refuse_if_disk_full(db: Database, exc: sqlite3.Error) -> None:
+    """A full disk is not a problem with the files: say so, and which disk (WorkspaceError)."""
+    from planner.store.backup import disk_full_message
+    from planner.store.workspace import WorkspaceError, describe_environment_error, workspace_file
+
+    if "disk is full" not in describe_environment_error(exc):
+        return
+    source = workspace_file(db)
+    folder = source.parent if source else Path.cwd()
+    said = disk_full_message(folder) or (f"the disk holding {folder} is full; free some space "
+                                         "there and try again")
+    raise WorkspaceError(f"{said}; nothing was imported (the workspace is as it was)") from exc
 
 
 def _bulk_load(db: Database, parsed: list[ParsedFile], run: Run) -> bool:
