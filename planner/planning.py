@@ -439,7 +439,7 @@ def run_plan(data: PlanningData, *, realistic: bool = False, progress: Progress 
     by their supplier's learned lateness.
     """
     from planner.engine.containers import plan_containers
-    from planner.engine.policy import inventory_policy
+    from planner.engine.policy import expected_order_quantity, inventory_policy
     from planner.engine.projection import project_backorders
     from planner.engine.purchasing import suggest_purchases
     from planner.engine.supply import build_supply
@@ -493,10 +493,13 @@ def run_plan(data: PlanningData, *, realistic: bool = False, progress: Progress 
     # a supplier's order cycle is its SKUs' review period: protection interval = lead + cycle
     review_days = supplier_review_days(by_sku["supplier"], data.suppliers, review)
     share = demand_days_share(data.daily_demand, skus, as_of)
+    lots = expected_order_quantity(demand_per_day, review_days, by_sku["moq"].to_numpy(float),
+                                   by_sku["case_pack"].to_numpy(float))
     parts = []
     for period in np.unique(review_days).tolist():
         rows = np.flatnonzero(review_days == period)
         part = inventory_policy(
+            expected_lot_units=lots[rows],
             demand_per_day=demand_per_day[rows], demand_std_per_day=demand_std[rows],
             # stock is sellable only after dock-to-stock: it is part of the replenishment lead time
             lead_time_days=by_sku["lead_time_days"].to_numpy(float)[rows] + dock,

@@ -265,17 +265,32 @@ def _take(demand: _Demand, idx: np.ndarray) -> _Demand:
     return _Demand(*(getattr(demand, f.name)[idx] for f in fields(_Demand)))
 
 
+def expected_order_quantity(demand_per_day: Any, cycle_days: Any, moq: Any = 0,
+                            case_pack: Any = 1) -> np.ndarray:
+    """The lot an order will really be: the demand of one order cycle, at least the MOQ,
+    rounded up to whole case packs."""
+    d = np.maximum(np.nan_to_num(np.asarray(demand_per_day, dtype=float)), 0.0)
+    cycle = np.maximum(np.nan_to_num(np.asarray(cycle_days, dtype=float)), 1.0)
+    lot = np.maximum(d * cycle, np.nan_to_num(np.asarray(moq, dtype=float)))
+    pack = np.maximum(np.nan_to_num(np.asarray(case_pack, dtype=float), nan=1.0), 1.0)
+    return np.where(pack > 1, np.ceil(lot / pack - 1e-9) * pack, lot)
+
+
 def inventory_policy(*, demand_per_day: Any, demand_std_per_day: Any, lead_time_days: Any,
                      lead_time_std_days: Any, review_period_days: int, service_level: Any,
                      service_level_type: Any, order_quantity: Any = None,
                      demand_class: Any = None, demand_days_share: Any = None,
-                     count_below_mean_units: float = COUNT_BELOW_MEAN_UNITS) -> pd.DataFrame:
+                     count_below_mean_units: float = COUNT_BELOW_MEAN_UNITS,
+                     expected_lot_units: Any = None) -> pd.DataFrame:
     """Safety stock, reorder point and order-up-to level per SKU (rows in input order).
 
     ``service_level_type`` is "cycle" or "fill_rate" (one value or one per SKU).
     ``demand_days_share`` is the share of days with any demand (from history; estimated from
     the moments when not given). Lead-time demand columns describe the protection interval
-    L + R (the lead time for continuous review).
+    L + R (the lead time for continuous review). ``expected_lot_units`` is the quantity an
+    order will really be (MOQ, case pack, the supplier's order cycle): where it is larger than
+    one review period of demand, the fill-rate level is set for that lot (each cycle then serves
+    a whole lot, so the same shortage is a smaller share of demand).
     """
     d = np.nan_to_num(_as_array(demand_per_day, np.size(demand_per_day)), nan=0.0)
     n = d.size
@@ -305,6 +320,11 @@ def inventory_policy(*, demand_per_day: Any, demand_std_per_day: Any, lead_time_
     cycle_units = d * max(review, 1)
     q = _as_array(order_quantity, n) if given_q else cycle_units
     q = np.where(np.isnan(q), cycle_units, np.maximum(q, 0.0))
+    real_lot = np.zeros(n, dtype=bool)
+    if expected_lot_units is not None and not given_q:
+        lot_units = np.nan_to_num(_as_array(expected_lot_units, n), nan=0.0)
+        real_lot = fill & (lot_units > cycle_units * (1 + 1e-9))
+        q = np.where(real_lot, lot_units, q)
 
     counted = (np.isin(classes, list(COUNT_CLASSES)) | (demand.mean < count_below_mean_units)
                | np.isnan(std_d)) & (d > 0)
@@ -312,12 +332,12 @@ def inventory_policy(*, demand_per_day: Any, demand_std_per_day: Any, lead_time_
     level = np.zeros(n)
     for mask, cycle_level, fill_level in ((normal, _normal_cycle_level, _normal_fill_level),
                                           (counted, _count_cycle_level, _count_fill_level)):
-        for by_fill in (False, True):
-            idx = np.flatnonzero(mask & (fill == by_fill))
+        for by_fill, lot in ((False, False), (True, False), (True, True)):
+            idx = np.flatnonzero(mask & (fill == by_fill) & (real_lot == lot))
             if idx.size == 0:
                 continue
             part = _take(demand, idx)
-            level[idx] = (fill_level(part, target[idx], q[idx], given_q) if by_fill
+            level[idx] = (fill_level(part, target[idx], q[idx], given_q or lot) if by_fill
                           else cycle_level(part, target[idx]))
 
     std_p = np.sqrt(demand.var)

@@ -11,6 +11,7 @@ from planner.engine.policy import (
     eoq,
     estimated_demand_days_share,
     evaluate_policy,
+    expected_order_quantity,
     inventory_policy,
     normal_loss,
 )
@@ -179,3 +180,36 @@ def test_demand_days_share_guess_from_moments():
     assert share[0] == pytest.approx(1 - np.exp(-0.5))
     assert share[1] == pytest.approx(0.05, abs=0.01)
     assert share[2] == pytest.approx(1.0)
+
+
+def test_fill_rate_uses_the_real_lot_when_the_moq_forces_larger_orders():
+    # Chopra's HP case: d = 250/wk, σ = 150/wk, L = 2 wk, and the MOQ makes every order 1,000.
+    # Its ROP of 600 (SS 100, k = 0.47) gives a 95.6% fill rate; for exactly 95% the loss
+    # function gives G(k) = 0.05 × 1,000 / 212 → k ≈ 0.385, SS ≈ 82.
+    d, sigma = 250 / 7, 150 / np.sqrt(7)
+    lot = expected_order_quantity(d, 7, moq=1_000, case_pack=1)
+    assert lot == pytest.approx(1_000)
+    args = dict(demand_per_day=[d], demand_std_per_day=[sigma], lead_time_days=[14.0],
+                service_level_type="fill_rate")
+    hp = _policy(**args, service_level=0.95614, expected_lot_units=lot).iloc[0]
+    assert hp["safety_stock"] == pytest.approx(100, abs=1.5)
+    assert hp["z"] == pytest.approx(0.47, abs=0.01)
+    at_95 = _policy(**args, service_level=0.95, expected_lot_units=lot).iloc[0]
+    assert at_95["z"] == pytest.approx(0.385, abs=0.01)
+    assert at_95["safety_stock"] == pytest.approx(82, abs=1.5)
+    # Assuming one day's demand per order (continuous review, no lot known) needs far more.
+    assumed = _policy(**args, service_level=0.95).iloc[0]
+    assert assumed["safety_stock"] > 3 * at_95["safety_stock"]
+    # A lot smaller than a review period's demand changes nothing; cycle service ignores it.
+    small = _policy(**args, service_level=0.95, expected_lot_units=[1.0]).iloc[0]
+    assert small["safety_stock"] == pytest.approx(assumed["safety_stock"])
+    cycle = dict(args, service_level_type="cycle")
+    assert _policy(**cycle, service_level=0.95, expected_lot_units=lot).iloc[0][
+        "safety_stock"] == pytest.approx(_policy(**cycle, service_level=0.95).iloc[0][
+            "safety_stock"])
+
+
+def test_expected_order_quantity_is_a_cycle_of_demand_at_least_the_moq_in_whole_cases():
+    lots = expected_order_quantity([10.0, 10.0, 10.0, 0.0], [7, 28, 7, 7],
+                                   moq=[0, 0, 100, 0], case_pack=[1, 12, 12, 1])
+    assert lots.tolist() == [70.0, 288.0, 108.0, 0.0]
