@@ -114,6 +114,7 @@ def load_planning_data(db: Database, as_of: dt.date | None = None) -> PlanningDa
     daily_demand = _dates(_read(db, "SELECT sku, date, quantity FROM daily_demand WHERE date <= ?",
                                 [iso]), "date")
     inventory, stock_history = _stock_as_of(db, iso)
+    inventory = with_receipts_since_snapshot(db, inventory, as_of)
     po_lines = _dates(_read(db, """
         SELECT l.po_number, l.sku, COALESCE(h.supplier, p.supplier) AS supplier, h.order_date,
                l.quantity, l.expected_date, l.received_quantity, l.received_date, l.status,
@@ -165,6 +166,28 @@ def supplier_confirmed(po_lines: pd.DataFrame) -> pd.DataFrame:
         po_lines["quantity"].dtype)
     po_lines["expected_date"] = po_lines["confirmed_date"].fillna(po_lines["expected_date"])
     return po_lines
+
+
+#: the location of on-hand units received after the stock count (see po_life.py's stock rule)
+RECEIVED_SINCE_COUNT = "received since the stock count"
+
+
+def with_receipts_since_snapshot(db: Database, inventory: pd.DataFrame,
+                                 as_of: dt.date) -> pd.DataFrame:
+    """The stock plus what PO receipts dated after its snapshot (and on or before as-of) added:
+    a receipt on or before the snapshot's date is already counted in it."""
+    from planner.store.po_life import received_since_snapshot
+
+    if not db["po_receipts"].exists():
+        return inventory
+    received = received_since_snapshot(db, as_of)
+    if received.empty:
+        return inventory
+    extra = pd.DataFrame({"sku": received["sku"], "location": RECEIVED_SINCE_COUNT,
+                          "on_hand": received["quantity"].astype(int), "on_hold": 0,
+                          "hold_release_date": pd.NaT})
+    return pd.concat([inventory, extra.astype({"hold_release_date": "datetime64[ns]"})],
+                     ignore_index=True)
 
 
 def _stock_as_of(db: Database, iso: str) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -820,7 +843,7 @@ def _records(frame: pd.DataFrame, columns: list[str] | None = None) -> list[dict
 
 
 def plan_to_json(plan: PlanResult) -> dict[str, Any]:
-    """The `planner plan --json` document (spec.md, Outputs)."""
+    """The `planner plan --json` document (docs/reference.md, Outputs)."""
     return {
         "as_of": plan.as_of.isoformat(),
         "settings": plan.settings,
@@ -843,7 +866,7 @@ BACKORDER_COLUMNS = [
 
 
 def backorders_to_json(plan: PlanResult) -> list[dict[str, Any]]:
-    """The `planner backorders --json` list (spec.md, Outputs)."""
+    """The `planner backorders --json` list (docs/reference.md, Outputs)."""
     return _records(plan.backorder_lines, BACKORDER_COLUMNS)
 
 
@@ -960,21 +983,24 @@ def budget_suggestions(suggestions: list[dict[str, Any]], table: pd.DataFrame,
         currency=str(settings["currency"]))
     table = table.assign(budget_status="", budget_note="")
     if len(moved):
-        first = pd.to_datetime(table["order_by"])
-        for r in moved.itertuples():
-            row = np.flatnonzero((table["sku"] == r.sku).to_numpy()
-                                 & (first == r.order_date).to_numpy())
-            if not len(row):
-                continue
-            i = table.index[row[0]]
-            shift = r.new_date - r.order_date
-            if r.status == "moved":
-                table.at[i, "order_by"] = r.new_date
-                table.at[i, "expected_arrival"] = pd.Timestamp(table.at[i, "expected_arrival"]) \
-                    + shift
-            table.at[i, "budget_status"] = "deferred" if r.status == "moved" else "over_budget"
-            table.at[i, "budget_note"] = r.note + (f" ({r.flag})" if r.flag else "")
-            table.at[i, "why"] = f"{table.at[i, 'why']} {table.at[i, 'budget_note']}".strip()
+        # the SKU table follows the SKU's first suggested line (order_by) when it moved
+        first = pd.DataFrame({"sku": table["sku"].to_numpy(object),
+                              "order_date": pd.to_datetime(table["order_by"]).to_numpy(),
+                              "row": np.arange(len(table))})
+        hit = first.merge(moved.drop_duplicates(["sku", "order_date"]), on=["sku", "order_date"])
+        rows = table.index[hit["row"].to_numpy()]
+        shifted = hit["status"].to_numpy() == "moved"
+        shift = (hit["new_date"] - hit["order_date"]).to_numpy()
+        note = (hit["note"] + np.where(hit["flag"] != "", " (" + hit["flag"] + ")", "")).to_numpy(
+            object)
+        table.loc[rows, "budget_status"] = np.where(shifted, "deferred", "over_budget")
+        table.loc[rows, "budget_note"] = note
+        table.loc[rows, "why"] = (table.loc[rows, "why"].fillna("").astype(str) + " "
+                                  + note).str.strip().to_numpy(object)
+        moved_rows = rows[shifted]
+        table.loc[moved_rows, "order_by"] = hit["new_date"].to_numpy()[shifted]
+        table.loc[moved_rows, "expected_arrival"] = (
+            pd.to_datetime(table.loc[moved_rows, "expected_arrival"]).to_numpy() + shift[shifted])
     return out, summary, table
 
 

@@ -108,37 +108,45 @@ def apply_budget(suggestions: list[dict[str, Any]], *, budget_per_month: float,
     deferred_out = {m: 0.0 for m in months}
     suggested = lines.groupby("month")["value"].sum().to_dict()
     if budget > 0:
-        carried: list[int] = []
+        month_of = lines["month"].to_numpy("datetime64[ns]")
+        value_of = lines["value"].to_numpy(float)
+        order_of = lines["order_date"].to_numpy("datetime64[ns]")
+        # rank once: backorder lines first, then protected revenue per money, date, SKU
+        rank = np.empty(len(lines), dtype=np.int64)
+        rank[np.lexsort((lines["sku"].to_numpy(object).astype(str), order_of,
+                         -lines["protected_per_money"].to_numpy(float),
+                         ~(lines["clears_units"].to_numpy() > 0)))] = np.arange(len(lines))
+        status = np.full(len(lines), "kept", dtype=object)
+        new_date = order_of.copy()
+        carried = np.array([], dtype=np.int64)
         for month in months:
-            pool = lines.index[(lines["month"] == month) & (lines["status"] == "kept")].tolist()
-            pool += carried
-            carried = []
-            table = lines.loc[pool]
-            ranked = table.assign(first=~(table["clears_units"] > 0)).sort_values(
-                ["first", "protected_per_money", "order_date", "sku"],
-                ascending=[True, False, True, True], kind="stable").index
+            month64 = np.datetime64(month, "ns")
+            pool = np.concatenate([np.flatnonzero(month_of == month64), carried])
+            pool = pool[np.argsort(rank[pool], kind="stable")]
+            fits = np.zeros(len(pool), dtype=bool)
             left = budget
-            for index in ranked:
-                value = lines.at[index, "value"]
-                if value <= left + 1e-9:
-                    left -= value
-                    planned[month] += value
-                    if lines.at[index, "status"] == "deferred":
-                        lines.at[index, "new_date"] = max(month, lines.at[index, "order_date"])
-                        deferred_in[month] += value
-                        lines.at[index, "status"] = "moved"
-                    continue
-                deferred_out[month] += value
-                if month < last_month:
-                    lines.at[index, "status"] = "deferred"
-                    carried.append(index)
-                else:
-                    lines.at[index, "status"] = "over_budget"
-        for index in carried:
-            lines.at[index, "status"] = "over_budget"
-        over = lines["status"] == "over_budget"
-        for index in lines.index[over]:
-            planned[_month(lines.at[index, "order_date"])] += lines.at[index, "value"]
+            for position, index in enumerate(pool.tolist()):
+                if value_of[index] <= left + 1e-9:
+                    left -= value_of[index]
+                    fits[position] = True
+            kept, over = pool[fits], pool[~fits]
+            planned[month] += float(value_of[kept].sum())
+            came = kept[status[kept] == "deferred"]
+            deferred_in[month] += float(value_of[came].sum())
+            new_date[came] = np.maximum(month64, order_of[came])
+            status[came] = "moved"
+            deferred_out[month] += float(value_of[over].sum())
+            if month < last_month:
+                status[over] = "deferred"
+                carried = over
+            else:
+                status[over] = "over_budget"
+                carried = np.array([], dtype=np.int64)
+        status[carried] = "over_budget"
+        for index in np.flatnonzero(status == "over_budget").tolist():
+            planned[_month(pd.Timestamp(order_of[index]))] += float(value_of[index])
+        lines["status"] = status
+        lines["new_date"] = pd.to_datetime(new_date)
     else:
         for month, value in suggested.items():
             planned[month] = value
