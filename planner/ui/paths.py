@@ -44,6 +44,14 @@ def demo_workspace_path() -> Path:
     return data_dir() / "demo.db"
 
 
+def documents_dir() -> Path:
+    """Where file dialogs start: the user's Documents folder (never the hidden data folder)."""
+    import platformdirs
+
+    folder = Path(platformdirs.user_documents_dir())
+    return folder if folder.is_dir() else Path.home()
+
+
 def app_settings() -> QSettings:
     """The app's own preferences (window layout, recent workspaces), not the workspace's."""
     return QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, APP_NAME, APP_NAME)

@@ -27,9 +27,10 @@ DANGER = QColor("#dc2626")
 GOOD = QColor("#16a34a")
 
 
-def make_table(model: FrameTableModel, *, sortable: bool = True,
-               parent: QWidget | None = None) -> tuple[QTableView, FrameFilterProxy]:
-    """A read-only, row-selecting table over a model through a filter proxy."""
+def make_table(model: FrameTableModel, *, sortable: bool = True, parent: QWidget | None = None,
+               freeze_key_column: bool = True) -> tuple[QTableView, FrameFilterProxy]:
+    """A read-only, row-selecting table over a model through a filter proxy, with the table
+    tools (copy, export what is shown, columns, the key column kept in view)."""
     proxy = FrameFilterProxy(parent)
     proxy.setSourceModel(model)
     view = QTableView(parent)
@@ -53,6 +54,9 @@ def make_table(model: FrameTableModel, *, sortable: bool = True,
     view.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
                          | QAbstractItemView.EditTrigger.EditKeyPressed
                          | QAbstractItemView.EditTrigger.AnyKeyPressed)
+    from planner.ui.views.table_tools import install_table_tools
+
+    install_table_tools(view, proxy, freeze_key_column=freeze_key_column)
     return view, proxy
 
 

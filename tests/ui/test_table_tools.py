@@ -1,0 +1,88 @@
+"""Every table: Ctrl+C copies, the rows shown export to CSV and XLSX, columns can be hidden,
+and the key column stays in view."""
+
+from __future__ import annotations
+
+import openpyxl
+import pandas as pd
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from planner.ui.views.table_tools import columns_menu, export_shown, table_menu
+
+PAGES = ["products", "backorders", "purchase_orders", "purchase_plan", "suppliers"]
+
+
+def _table(window, page):
+    view = window.pages[page]
+    for name in ("table", "line_table", "po_table"):
+        table = getattr(view, name, None)
+        if table is not None and hasattr(table, "frozen_column"):
+            return view, table
+    raise AssertionError(f"no table on {page}")
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_table_page_has_the_tools(planned, page):
+    planned.show_page(page)
+    _view, table = _table(planned, page)
+    assert table.contextMenuPolicy() == Qt.ContextMenuPolicy.CustomContextMenu
+    assert any(a.shortcut().toString() == "Ctrl+C" for a in table.actions())
+    assert table.frozen_column.isVisible() or table.model().columnCount() == 0
+
+
+def test_the_rows_shown_are_exported_as_the_user_sees_them(planned, tmp_path, qtbot):
+    planned.show_page("products")
+    view = planned.pages["products"]
+    view.backordered.setChecked(True)
+    shown = view.proxy.rowCount()
+    assert 0 < shown < len(view.model.frame)
+    csv_rows = export_shown(view.table, view.proxy, tmp_path / "products.csv")
+    frame = pd.read_csv(tmp_path / "products.csv")
+    assert csv_rows == shown == len(frame)
+    assert list(frame.columns[:3]) == ["SKU", "Name", "Supplier"]
+    assert set(frame["SKU"]) == {view.model.text(view.proxy.mapToSource(
+        view.proxy.index(r, 0)).row(), 0) for r in range(shown)}
+    assert (frame["Backordered"] > 0).all()  # numbers stay numbers
+    export_shown(view.table, view.proxy, tmp_path / "products.xlsx")
+    sheet = openpyxl.load_workbook(tmp_path / "products.xlsx").active
+    assert sheet.max_row == shown + 1 and sheet.cell(1, 1).value == "SKU"
+
+
+def test_hidden_columns_are_not_exported_and_the_key_column_cannot_be_hidden(planned, tmp_path):
+    planned.show_page("products")
+    view = planned.pages["products"]
+    menu = columns_menu(view.table, view.proxy)
+    actions = {a.text(): a for a in menu.actions()}
+    assert not actions["SKU"].isEnabled()
+    actions["Supplier"].setChecked(False)
+    assert view.table.isColumnHidden(view.model.column_index("supplier"))
+    export_shown(view.table, view.proxy, tmp_path / "p.csv")
+    assert "Supplier" not in pd.read_csv(tmp_path / "p.csv").columns
+    assert "Export the" in table_menu(view.table, view.proxy, view.table.actions()[0]).actions()[3].text()
+
+
+def test_ctrl_c_copies_the_selected_row_with_its_header(planned, qtbot):
+    planned.show_page("backorders")
+    view = planned.pages["backorders"]
+    view.table.setFocus()
+    view.table.selectRow(0)
+    qtbot.keyClick(view.table, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+    text = QApplication.clipboard().text()
+    header, row = text.splitlines()[:2]
+    assert header.startswith("Order\t") and row.split("\t")[0] == view.model.text(
+        view.proxy.mapToSource(view.proxy.index(0, 0)).row(), 0)
+
+
+def test_the_key_column_stays_in_view_when_the_table_scrolls_sideways(planned, qtbot):
+    planned.resize(1280, 720)
+    planned.show_page("products")
+    view = planned.pages["products"]
+    table = view.table
+    qtbot.waitUntil(lambda: table.frozen_column.isVisible(), timeout=5000)
+    table.horizontalScrollBar().setValue(table.horizontalScrollBar().maximum())
+    frozen = table.frozen_column
+    assert frozen.geometry().left() <= table.frameWidth()
+    assert frozen.width() == table.columnWidth(0) + 1
+    assert frozen.model() is table.model()
