@@ -10,7 +10,7 @@ from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
 #: Bumped with every migration; stored in PRAGMA user_version.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 migrations = Migrations("planner")
 
@@ -291,5 +291,46 @@ def m0004_inventory_snapshots(db: Database) -> None:
         DROP TABLE inventory;
         ALTER TABLE inventory_dated RENAME TO inventory;
         CREATE INDEX inventory_snapshot ON inventory(snapshot_date)
+        """
+    )
+
+
+@migrations(name="0005_po_lifecycle")
+def m0005_po_lifecycle(db: Database) -> None:
+    """A purchase order's life (planner/store/po_life.py): the PO's own state (draft, sent,
+    confirmed; partly received / received / cancelled follow from its lines), the day it was
+    sent, the supplier's comment per line, every receipt of a line, and the audit trail of who
+    changed what and when. POs stored before are ones already placed: 'sent'."""
+    _run_script(
+        db,
+        f"""
+        ALTER TABLE purchase_orders ADD COLUMN state TEXT NOT NULL DEFAULT 'sent'
+            CHECK (state IN ('draft', 'sent', 'confirmed'));
+        ALTER TABLE purchase_orders ADD COLUMN {_date("sent_date")};
+        ALTER TABLE po_lines ADD COLUMN supplier_comment TEXT;
+
+        -- one row per receipt of a PO line (po_lines holds the totals and the latest date)
+        CREATE TABLE po_receipts (
+            id INTEGER PRIMARY KEY,
+            po_number TEXT NOT NULL,
+            sku TEXT NOT NULL,
+            {_date("received_date", required=True)},
+            quantity INTEGER NOT NULL CHECK (quantity > 0),
+            at TEXT NOT NULL,
+            user TEXT
+        ) STRICT;
+        CREATE INDEX po_receipts_line ON po_receipts(po_number, sku);
+
+        -- the audit trail: never updated, never deleted (an undo is a row of its own)
+        CREATE TABLE po_events (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            user TEXT,
+            po_number TEXT NOT NULL,
+            sku TEXT,
+            action TEXT NOT NULL CHECK (length(action) > 0),
+            detail TEXT
+        ) STRICT;
+        CREATE INDEX po_events_po ON po_events(po_number)
         """
     )

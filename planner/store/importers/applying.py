@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 from sqlite_utils import Database
 
+from planner.store import po_life
 from planner.store.importers import shopify
 from planner.store.importers.loading import ParsedFile
 from planner.store.importers.problems import ImportRejected, Problem, plural
@@ -137,13 +138,15 @@ def purchase_orders(db: Database, parsed: ParsedFile, run: Run, progress: Progre
                       if "supplier" in frame else [])
     stubs = ensure_products(db, pd.unique(frame["sku"]))
     header_columns = [c for c in ("supplier", "order_date") if c in frame]
+    po_numbers = [str(n) for n in pd.unique(frame["po_number"])]
+    before = po_life.lines_before_import(db, po_numbers)
     header = frame[["po_number", *header_columns]].groupby("po_number", sort=False).first()
     header = header.reset_index().reindex(columns=["po_number", *header_columns])
     head = upsert(db, "purchase_orders", header, ["po_number"],
                   keep_when_empty=["supplier", "order_date"])
     lines = _columns(parsed, ["po_number", "sku", "quantity", "expected_date",
                               "received_quantity", "received_date", "status", "unit_cost",
-                              "confirmed_quantity", "confirmed_date"])
+                              "confirmed_quantity", "confirmed_date", "supplier_comment"])
     if "received_quantity" in lines:
         lines["received_quantity"] = lines["received_quantity"].fillna(0)
     if "status" in lines:
@@ -155,6 +158,7 @@ def purchase_orders(db: Database, parsed: ParsedFile, run: Run, progress: Progre
     notes = _stub_notes(stubs, supplier_stubs)
     if head.inserted:
         notes.append(f"{plural(head.inserted, 'new purchase order')}")
+    notes += po_life.after_import(db, before, po_numbers, parsed.label)
     return Outcome(counts, notes)
 
 

@@ -138,6 +138,7 @@ _KINDS = [
         _c("received_quantity", "units"), _c("received_date", "date"),
         _c("status", "status"), _c("unit_cost", "money"),
         _c("confirmed_quantity", "units"), _c("confirmed_date", "date"),
+        _c("supplier_comment", "text"),
     ), key=("po_number", "sku"), description="purchase order lines"),
     Kind("backorders", (
         _c("order_id", "key", True), _c("sku", "key", True), _c("quantity", "units", True),
