@@ -13,8 +13,8 @@ from typing import Any
 import pandas as pd
 from PySide6.QtGui import QUndoCommand
 
+from planner.store import po_life
 from planner.ui.errors import show_error
-
 
 #: the longest command description the Undo/Redo actions show (the toolbar must not jump)
 ACTION_TEXT_CHARS = 44
@@ -114,10 +114,12 @@ class ApprovePurchaseOrders(WorkspaceCommand):
             lines = [line for line in order.lines if line.quantity > 0]
             if not lines:
                 continue
-            db.execute("INSERT INTO purchase_orders(po_number, supplier, order_date, note) "
-                       "VALUES (?, ?, ?, ?)",
+            db.execute("INSERT INTO purchase_orders(po_number, supplier, order_date, note, state) "
+                       "VALUES (?, ?, ?, ?, 'draft')",
                        [po_number, order.supplier or None, order.order_date.isoformat(),
                         order.note or "approved in Planner"])
+            po_life.record(db, po_number, "approved",
+                           f"draft of {len(lines):,} lines from the plan's suggestion")
             db.conn.executemany(
                 "INSERT INTO po_lines(po_number, sku, quantity, expected_date, received_quantity, "
                 "status, unit_cost) VALUES (?, ?, ?, ?, 0, 'open', ?)",
@@ -131,6 +133,7 @@ class ApprovePurchaseOrders(WorkspaceCommand):
         for po_number in self.po_numbers:
             db.execute("DELETE FROM po_lines WHERE po_number = ?", [po_number])
             db.execute("DELETE FROM purchase_orders WHERE po_number = ?", [po_number])
+            po_life.record(db, po_number, "undo", "approval taken back: the draft is deleted")
 
 
 @dataclass
@@ -168,11 +171,16 @@ class EditPoLines(WorkspaceCommand):
             quantity = int(e.quantity) if e.quantity is not None else old_qty
             db.execute("UPDATE po_lines SET expected_date = ?, quantity = ? "
                        "WHERE po_number = ? AND sku = ?", [date, quantity, e.po_number, e.sku])
+            po_life.record(db, e.po_number, "edited", f"expected {old_date} → {date}, quantity "
+                           f"{old_qty:,} → {quantity:,} ({self.text().splitlines()[0]})",
+                           sku=e.sku)
 
     def revert(self, db: Any) -> None:
         for po_number, sku, old_date, old_qty in self.before:
             db.execute("UPDATE po_lines SET expected_date = ?, quantity = ? "
                        "WHERE po_number = ? AND sku = ?", [old_date, old_qty, po_number, sku])
+            po_life.record(db, po_number, "undo", f"edit taken back: expected {old_date}, "
+                           f"quantity {old_qty:,}", sku=sku)
 
 
 class ApplyWhatIf(EditPoLines):
@@ -183,33 +191,87 @@ class ApplyWhatIf(EditPoLines):
         super().__init__(session, edits, text=f"Apply what-if to {', '.join(pos)}")
 
 
-class MarkReceived(WorkspaceCommand):
-    """Record that a PO line arrived (fully or partly)."""
+class ReceivePoLine(WorkspaceCommand):
+    """Record one delivery of a PO line (all of it or part): ``quantity`` units arrived on
+    ``received_date`` (kept as a receipt of its own; the stock rule dates it)."""
+
+    def __init__(self, session: Any, po_number: str, sku: str, quantity: int,
+                 received_date: dt.date, text: str = "") -> None:
+        super().__init__(session, text or f"Receive {int(quantity):,} of {po_number} / {sku}")
+        self.key = (po_number, sku)
+        self.quantity = int(quantity)
+        self.received_date = received_date
+        self.before: tuple[Any, ...] | None = None
+        self.receipt_id: int | None = None
+
+    def quantity_now(self, before: tuple[Any, ...]) -> int:
+        return self.quantity
+
+    def apply(self, db: Any) -> None:
+        self.before = po_life.line_values(db, *self.key)
+        quantity = self.quantity_now(self.before)
+        if quantity <= 0:
+            raise ValueError(f"{self.key[0]} / {self.key[1]} has {int(self.before[1]):,} "
+                             "received already: nothing more to receive")
+        self.receipt_id = po_life.receive(db, *self.key, quantity, self.received_date)
+
+    def revert(self, db: Any) -> None:
+        assert self.before is not None and self.receipt_id is not None
+        po_life.undo_receipt(db, self.receipt_id, self.before)
+
+
+class MarkReceived(ReceivePoLine):
+    """Record that a PO line's received units now total ``received_quantity`` (fully or
+    partly received): the difference is one delivery on ``received_date``."""
 
     def __init__(self, session: Any, po_number: str, sku: str, received_quantity: int,
                  received_date: dt.date) -> None:
-        super().__init__(session, f"Mark {po_number} / {sku} received")
-        self.key = (po_number, sku)
-        self.received_quantity = int(received_quantity)
-        self.received_date = received_date
-        self.before: tuple[int, str | None, str] | None = None
+        super().__init__(session, po_number, sku, int(received_quantity), received_date,
+                         text=f"Mark {po_number} / {sku} received")
+
+    def quantity_now(self, before: tuple[Any, ...]) -> int:
+        return self.quantity - int(before[1])
+
+
+class SetPoState(WorkspaceCommand):
+    """Move POs to draft, sent or confirmed (sent: dated ``on``)."""
+
+    def __init__(self, session: Any, po_numbers: list[str], state: str,
+                 on: dt.date | None = None, how: str = "in the app") -> None:
+        what = po_numbers[0] if len(po_numbers) == 1 else f"{len(po_numbers)} POs"
+        super().__init__(session, f"Mark {what} {state}")
+        self.po_numbers = list(po_numbers)
+        self.state = state
+        self.on = on
+        self.how = how
+        self.before: dict[str, dict[str, Any]] = {}
 
     def apply(self, db: Any) -> None:
-        row = db.execute("SELECT received_quantity, received_date, status, quantity FROM po_lines "
-                         "WHERE po_number = ? AND sku = ?", list(self.key)).fetchone()
-        if row is None:
-            raise ValueError(f"{self.key[0]} has no line for {self.key[1]}")
-        if self.before is None:
-            self.before = (int(row[0]), row[1], row[2])
-        status = "received" if self.received_quantity >= int(row[3]) else "open"
-        db.execute("UPDATE po_lines SET received_quantity = ?, received_date = ?, status = ? "
-                   "WHERE po_number = ? AND sku = ?",
-                   [self.received_quantity, self.received_date.isoformat(), status, *self.key])
+        for po_number in self.po_numbers:
+            head = po_life.header(db, po_number)
+            self.before[po_number] = head
+            sent = (self.on or dt.date.today()).isoformat() if self.state == "sent" else None
+            po_life.set_state(db, po_number, self.state, sent_date=sent,
+                              detail=f"{head['state']} → {self.state} ({self.how})")
 
     def revert(self, db: Any) -> None:
-        assert self.before is not None
-        db.execute("UPDATE po_lines SET received_quantity = ?, received_date = ?, status = ? "
-                   "WHERE po_number = ? AND sku = ?", [*self.before, *self.key])
+        for po_number, head in self.before.items():
+            po_life.restore_header(db, po_number, head, f"'{self.text().splitlines()[0]}' undone")
+
+
+class CancelPurchaseOrder(WorkspaceCommand):
+    """Cancel a PO's open lines (received ones stay received)."""
+
+    def __init__(self, session: Any, po_number: str) -> None:
+        super().__init__(session, f"Cancel {po_number}")
+        self.po_number = po_number
+        self.before: list[tuple[str, str]] = []
+
+    def apply(self, db: Any) -> None:
+        self.before = po_life.cancel(db, self.po_number)
+
+    def revert(self, db: Any) -> None:
+        po_life.undo_cancel(db, self.po_number, self.before)
 
 
 # --- forecasts and settings --------------------------------------------------------------------
