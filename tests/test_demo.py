@@ -15,11 +15,13 @@ AS_OF = dt.date(2025, 6, 2)
 SPEC_HEADERS = {
     "products.csv": ["sku", "name", "supplier", "unit_cost", "unit_price", "lead_time_days",
                      "lead_time_std_days", "moq", "case_pack", "service_level", "made_to_order",
-                     "active"],
+                     "active", "unit_volume_m3", "unit_weight_kg"],
     "suppliers.csv": ["supplier", "email", "lead_time_days", "lead_time_std_days",
-                      "min_order_value", "currency"],
+                      "min_order_value", "currency", "order_cycle_days", "freight_pct",
+                      "duty_pct", "container_m3", "max_weight_kg"],
     "sales.csv": ["date", "sku", "quantity", "order_id", "unit_price", "channel"],
-    "inventory.csv": ["sku", "on_hand", "on_hold", "hold_release_date", "location"],
+    "inventory.csv": ["sku", "on_hand", "on_hold", "hold_release_date", "location",
+                      "snapshot_date"],
     "purchase_orders.csv": ["po_number", "sku", "quantity", "expected_date", "supplier",
                             "order_date", "received_quantity", "received_date", "status",
                             "unit_cost"],
@@ -27,9 +29,12 @@ SPEC_HEADERS = {
                        "unit_price", "priority", "customer"],
     "forecast_overrides.csv": ["sku", "demand_per_day", "demand_std_per_day", "start_date",
                                "end_date"],
+    "fx_rates.csv": ["currency", "rate", "date"],
+    "price_breaks.csv": ["sku", "min_quantity", "unit_cost", "supplier"],
 }
 TABLES = ["settings", "suppliers", "products", "sales", "daily_demand", "inventory",
-          "purchase_orders", "po_lines", "backorders", "forecast_overrides"]
+          "purchase_orders", "po_lines", "backorders", "forecast_overrides", "fx_rates",
+          "price_breaks"]
 
 
 @pytest.fixture(scope="module")
@@ -75,7 +80,8 @@ def test_counts_match_the_workspace(demo):
     db, counts = demo
     for table, count in counts.items():
         assert one(db, f"SELECT count(*) FROM [{table}]") == count, table
-    assert counts["products"] == 60 + 6  # and six gift sets (bundles)
+    assert counts["products"] == 60  # six of them gift sets (bundles) of the others
+    assert one(db, "SELECT count(DISTINCT bundle_sku) FROM bundles") == 6
 
 
 def test_every_reference_is_valid_and_daily_demand_agrees_with_sales(demo):
@@ -93,9 +99,8 @@ def test_three_to_six_suppliers_with_different_lead_times_and_terms(demo):
     suppliers = rows(db, "SELECT lead_time_days, currency, min_order_value FROM suppliers")
     assert 3 <= len(suppliers) <= 6
     assert len({lead for lead, _, _ in suppliers}) >= 3
-    # costs are stored in the currency each supplier invoices in; with no FX rates yet, that
-    # is the workspace currency for every supplier
-    assert {currency for _, currency, _ in suppliers} == {"USD"}
+    # costs are stored in the currency each supplier invoices in: dollars, euros and yuan
+    assert {currency for _, currency, _ in suppliers} == {"USD", "EUR", "CNY"}
     assert one(db, "SELECT count(*) FROM products WHERE moq > 0 AND case_pack > 1") >= 40
     assert one(db, "SELECT count(*) FROM products WHERE lead_time_days IS NOT NULL") >= 2
     assert one(db, "SELECT count(*) FROM products WHERE lead_time_days IS NULL") >= 40
@@ -286,7 +291,7 @@ def test_refuses_a_workspace_with_data_unless_replacing(demo, tmp_path):
         write_demo(db, skus=20, years=1, as_of=AS_OF)
     assert fingerprint(db) == before
     counts = write_demo(db, skus=25, years=1, as_of=AS_OF, replace=True)
-    assert one(db, "SELECT count(*) FROM products") == counts["products"] == 25 + 2  # 2 kits
+    assert one(db, "SELECT count(*) FROM products") == counts["products"] == 25  # 2 of them gift sets
     assert one(db, "SELECT count(*) FROM sales") == counts["sales"]
 
 
@@ -300,7 +305,7 @@ def test_scales_to_two_thousand_skus(db):
     seen = []
     counts = write_demo(db, skus=2000, years=1, as_of=AS_OF,
                         progress=lambda fraction, message: seen.append(fraction))
-    assert counts["products"] == 2000 + 200  # and 200 gift sets
+    assert counts["products"] == 2000  # 200 of them gift sets
     assert one(db, "SELECT count(DISTINCT sku) FROM sales") > 1800
     assert one(db, "SELECT count(DISTINCT supplier) FROM products") == 5
     assert counts["sales"] > 100_000
@@ -316,7 +321,9 @@ def test_csv_export_uses_the_import_formats(demo, tmp_path):
                      "sales.csv": counts["sales"], "inventory.csv": counts["inventory"],
                      "purchase_orders.csv": counts["po_lines"],
                      "backorders.csv": counts["backorders"],
-                     "forecast_overrides.csv": counts["forecast_overrides"]}
+                     "forecast_overrides.csv": counts["forecast_overrides"],
+                     "fx_rates.csv": counts["fx_rates"],
+                     "price_breaks.csv": counts["price_breaks"]}
     for path in paths:
         with open(path, newline="", encoding="utf-8") as handle:
             table = list(csv.reader(handle))
@@ -338,15 +345,19 @@ def test_exported_csvs_import_into_an_equal_workspace(demo, tmp_path):
     db, _ = demo
     paths = write_demo_csvs(db, tmp_path / "csv")
     copy = open_workspace(tmp_path / "copy.db")
-    order = ["suppliers.csv", "products.csv", "sales.csv", "inventory.csv",
-             "purchase_orders.csv", "backorders.csv", "forecast_overrides.csv"]
+    order = ["suppliers.csv", "products.csv", "fx_rates.csv", "price_breaks.csv", "sales.csv",
+             "inventory.csv", "purchase_orders.csv", "backorders.csv", "forecast_overrides.csv"]
     import_files(copy, sorted(paths, key=lambda p: order.index(p.name)))
     queries = {
         "products": "SELECT sku, name, supplier, unit_cost, unit_price, lead_time_days, "
-                    "lead_time_std_days, moq, case_pack, service_level, made_to_order, active "
-                    "FROM products ORDER BY sku",
+                    "lead_time_std_days, moq, case_pack, service_level, made_to_order, active, "
+                    "unit_volume_m3, unit_weight_kg FROM products ORDER BY sku",
         "suppliers": "SELECT supplier, email, lead_time_days, lead_time_std_days, "
-                     "min_order_value, currency FROM suppliers ORDER BY supplier",
+                     "min_order_value, currency, order_cycle_days, freight_pct, duty_pct, "
+                     "container_m3, max_weight_kg FROM suppliers ORDER BY supplier",
+        "fx_rates": "SELECT currency, rate, date FROM fx_rates ORDER BY 1, 3",
+        "price_breaks": "SELECT sku, supplier, min_quantity, unit_cost FROM price_breaks "
+                        "ORDER BY 1, 2, 3",
         "inventory": "SELECT sku, on_hand, on_hold, hold_release_date FROM inventory ORDER BY sku",
         "po_lines": "SELECT l.po_number, l.sku, l.quantity, l.expected_date, "
                     "l.received_quantity, l.received_date, l.status, l.unit_cost, h.supplier, "
@@ -362,3 +373,31 @@ def test_exported_csvs_import_into_an_equal_workspace(demo, tmp_path):
     for name, sql in queries.items():
         assert rows(copy, sql) == rows(db, sql), name
     copy.conn.close()
+
+
+def test_buying_abroad_a_eur_and_a_cny_supplier_with_rates_breaks_cycles_and_containers(demo):
+    db, _ = demo
+    suppliers = {r[0]: r[1:] for r in rows(
+        db, "SELECT supplier, currency, order_cycle_days, freight_pct, duty_pct, container_m3 "
+            "FROM suppliers")}
+    assert suppliers["Tecelagem do Porto, Lda."][:2] == ("EUR", 21)
+    assert suppliers["Guangzhou Brewware Ltd."][:2] == ("CNY", 28)
+    # the two Asian suppliers ship by the 20 ft container (33 m³) and pay freight and duty
+    for name in ("Saigon Ceramics Co.", "Guangzhou Brewware Ltd."):
+        cycle, freight, duty, container = suppliers[name][1:]
+        assert cycle == 28 and freight > 0 and duty > 0 and container == 33
+    # rates dated the first of a month, the newest on or before as-of applies
+    newest = dict(rows(db, "SELECT currency, rate FROM fx_rates f WHERE date = (SELECT max(date) "
+                           "FROM fx_rates g WHERE g.currency = f.currency AND g.date <= ?)",
+                       [AS_OF.isoformat()]))
+    assert newest == {"EUR": 1.13, "CNY": 0.1389}
+    # a Guangzhou kettle costs about 19.50 dollars: quoted in yuan
+    assert one(db, "SELECT unit_cost FROM products WHERE sku = 'NW-KTL-BLK'") == \
+        pytest.approx(19.5 / 0.1389, abs=0.01)
+    assert one(db, "SELECT count(DISTINCT sku) FROM price_breaks") >= 3
+    # every SKU of a container supplier has a volume and a weight; others none
+    assert one(db, "SELECT count(*) FROM products p JOIN suppliers s USING (supplier) "
+                   "WHERE s.container_m3 IS NOT NULL AND p.active AND (p.unit_volume_m3 IS NULL "
+                   "OR p.unit_weight_kg IS NULL)") == 0
+    assert one(db, "SELECT count(*) FROM products p JOIN suppliers s USING (supplier) "
+                   "WHERE s.container_m3 IS NULL AND p.unit_volume_m3 IS NOT NULL") == 0

@@ -65,6 +65,9 @@ def add_catalog_health(demo: Any, rng: np.random.Generator,
                      "role": "bundle", "stock": "zero"})
         recipes += [{"bundle_sku": sku, "component_sku": catalog["sku"].iat[int(p)],
                      "quantity": int(q)} for p, q in zip(parts, quantity, strict=True)]
+    if not rows:  # a catalogue at its minimum size has no gift sets
+        return replace(demo, lines=lines, inventory=inventory), pd.DataFrame(
+            columns=["bundle_sku", "component_sku", "quantity"]), _budget(demo, catalog, lines)
     kits = pd.DataFrame(rows)
     first_kit = len(catalog)
     catalog = pd.concat([catalog, kits], ignore_index=True)
@@ -83,10 +86,15 @@ def add_catalog_health(demo: Any, rng: np.random.Generator,
         order=np.concatenate([lines.order, next_order + np.arange(len(kit))]),
         order_ids=order_ids)
     # (gift-set orders have all shipped: the backorder book stays the one the guide explains)
-    # --- a budget: the usual month's purchases at cost, cut to BUDGET_SHARE
-    last_year = lines.day >= days - 365
-    cost = catalog["unit_cost"].to_numpy(float)[lines.sku[last_year]]
-    monthly = float(np.nansum(cost * lines.quantity[last_year])) / 12.0
-    budget = float(np.round(monthly * BUDGET_SHARE, -2)) or 100.0
     return (replace(demo, catalog=catalog, lines=lines, inventory=inventory),
-            pd.DataFrame(recipes), budget)
+            pd.DataFrame(recipes), _budget(demo, catalog, lines))
+
+
+def _budget(demo: Any, catalog: pd.DataFrame, lines: Any) -> float:
+    """A monthly budget: the usual month's purchases at landed cost, cut to BUDGET_SHARE."""
+    last_year = lines.day >= len(demo.dates) - 365
+    # landed, in the workspace currency (the catalogue's costs are each supplier's own)
+    landed = catalog["unit_cost"] * catalog.get("landed_multiplier", 1.0)
+    cost = landed.to_numpy(float)[lines.sku[last_year]]
+    monthly = float(np.nansum(cost * lines.quantity[last_year])) / 12.0
+    return float(np.round(monthly * BUDGET_SHARE, -2)) or 100.0

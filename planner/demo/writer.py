@@ -12,7 +12,15 @@ import pandas as pd
 from sqlite_utils import Database
 
 from planner.demo.bundles import add_catalog_health, bundle_count
-from planner.demo.catalog import MADE_TO_ORDER_SKU, OVERRIDE_SKU, SUPPLIERS, build_catalog
+from planner.demo.catalog import (
+    MADE_TO_ORDER_SKU,
+    MIN_SKUS,
+    OVERRIDE_SKU,
+    SUPPLIERS,
+    build_catalog,
+    fx_rates,
+    price_breaks,
+)
 from planner.demo.purchasing import build_purchase_orders
 from planner.demo.sales import CHANNELS, OrderLines, daily_units, generate_order_lines
 from planner.demo.stock import (
@@ -25,8 +33,9 @@ from planner.store.demand import rebuild_daily_demand
 from planner.store.settings import parse_setting
 
 #: Tables holding a business's data (settings and the import log are not "data" here).
-DATA_TABLES = ("bundles", "quoted_dates", "backorders", "forecast_overrides", "po_lines",
-               "purchase_orders", "inventory", "daily_demand", "sales", "products", "suppliers")
+DATA_TABLES = ("price_breaks", "fx_rates", "bundles", "quoted_dates", "backorders",
+               "forecast_overrides", "po_lines", "purchase_orders", "inventory", "daily_demand",
+               "sales", "products", "suppliers")
 DEMO_SETTINGS = {
     "company_name": "Northwind Goods Co.",
     "company_address": "214 Alder Street, Portland, OR 97204, USA",
@@ -68,8 +77,10 @@ def generate_demo(*, skus: int = 60, years: float = 2.5, seed: int = 7,
     days = int(round(years * 365.25))
     dates = pd.date_range(end=pd.Timestamp(as_of), periods=days, freq="D")
     report(0.02, "catalogue")
-    kits = bundle_count(skus)  # gift sets sold on top of the catalogue's SKUs
-    catalog = build_catalog(skus, days, np.random.default_rng([seed, 1]))
+    # `skus` products in all: some of them are gift sets (bundles) of the others, when the
+    # catalogue keeps enough regular SKUs to tell its story
+    kits = bundle_count(skus) if skus - bundle_count(skus) >= MIN_SKUS else 0
+    catalog = build_catalog(skus - kits, days, np.random.default_rng([seed, 1]))
     report(0.05, "customer orders")
     lines = generate_order_lines(catalog, dates, np.random.default_rng([seed, 2]))
     stock_rng = np.random.default_rng([seed, 3])
@@ -192,7 +203,12 @@ def _write(db: Database, demo: DemoData, replace: bool, counts: dict[str, int],
                                    active=demo.catalog["active"].astype(int))
     counts["products"] = _insert(db, "products", products, [
         "sku", "name", "supplier", "supplier_sku", "unit_cost", "unit_price", "lead_time_days",
-        "lead_time_std_days", "moq", "case_pack", "service_level", "made_to_order", "active"])
+        "lead_time_std_days", "moq", "case_pack", "service_level", "made_to_order", "active",
+        "unit_volume_m3", "unit_weight_kg"])
+    # buying abroad: the EUR and CNY suppliers' rates, quantity discounts on a few SKUs
+    counts["fx_rates"] = _insert(db, "fx_rates", fx_rates(demo.as_of), ["currency", "rate", "date"])
+    breaks = price_breaks(demo.catalog)
+    counts["price_breaks"] = _insert(db, "price_breaks", breaks, list(breaks.columns))
     counts["sales"] = _insert_sales(db, demo, report)
     report(0.85, "daily demand")
     rebuild_daily_demand(db)
