@@ -434,6 +434,9 @@ def build_parser() -> argparse.ArgumentParser:
     from planner.cli_safety import register
 
     COMMANDS.update(register(sub))
+    from planner.cli_po import register as register_po
+
+    COMMANDS.update(register_po(sub))
     return parser
 
 

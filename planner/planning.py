@@ -1012,3 +1012,27 @@ def budget_warnings(budget: dict[str, Any]) -> list[dict[str, Any]]:
     return [{"kind": "budget_defers_backorders", "count": flagged,
              "message": f"{_plural(flagged, 'suggested line')} clearing existing customer "
                         "backorders deferred or over the purchase budget (see budget)"}]
+
+
+def confirmation_moves(data: PlanningData, po_numbers: list[str] | None = None) -> pd.DataFrame:
+    """The customers whose projected ship dates the suppliers' confirmations move: the plan's
+    backorder lines with the POs as ordered beside the plan with them as confirmed (the
+    what-if's comparison, run_plan with other PO lines). ``po_numbers``: only these POs'
+    confirmations (default: all)."""
+    po = data.po_lines
+    chosen = (po["po_number"].isin(po_numbers) if po_numbers is not None
+              else pd.Series(True, index=po.index))
+    ordered = po.copy()
+    ordered.loc[chosen, "quantity"] = ordered.loc[chosen, "ordered_quantity"]
+    ordered.loc[chosen, "expected_date"] = ordered.loc[chosen, "ordered_expected_date"]
+    keys = ["order_id", "sku"]
+    shown = ["customer", "quantity", "projected_ship_date", "filled_from", "quoted_date"]
+    before = run_plan(data, po_lines=ordered).backorder_lines
+    after = run_plan(data).backorder_lines
+    both = before[keys + shown].merge(after[keys + shown], on=keys + ["customer", "quantity"],
+                                      suffixes=("_as_ordered", "_as_confirmed"))
+    a = pd.to_datetime(both["projected_ship_date_as_ordered"])
+    b = pd.to_datetime(both["projected_ship_date_as_confirmed"])
+    moved = ~((a == b) | (a.isna() & b.isna()))
+    both["days_later"] = (b - a).dt.days
+    return both[moved.to_numpy()].reset_index(drop=True)

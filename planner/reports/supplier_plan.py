@@ -135,7 +135,8 @@ def _cases_text(cases: Any, case_pack: Any, quantity: float) -> str:
 
 
 def _header(styles: Styles, settings: Mapping[str, Any], reference: str, as_of: dt.date,
-            currency: str, frame: pd.DataFrame, width: float) -> Table:
+            currency: str, frame: pd.DataFrame, width: float, *, title: str = "Purchase plan",
+            date_label: str = "Plan date", reference_label: str = "Reference") -> Table:
     left: list[Any] = []
     logo = _logo(clean_text(settings.get("company_logo")).strip())
     if logo is not None:
@@ -147,7 +148,7 @@ def _header(styles: Styles, settings: Mapping[str, Any], reference: str, as_of: 
     address = clean_text(settings.get("company_address")).strip()
     if address:
         left.append(para(address, styles.small, max_chars=MAX_BLOCK_CHARS))
-    meta = [("Reference", reference), ("Plan date", format_date(as_of)),
+    meta = [(reference_label, reference), (date_label, format_date(as_of)),
             ("Currency", currency), ("Lines", f"{len(frame):,}"),
             ("Deliveries", f"{frame['deliver_by'].nunique():,}")]
     meta_table = layout_table([[k, v] for k, v in meta], colWidths=[20 * mm, 58 * mm],
@@ -159,7 +160,7 @@ def _header(styles: Styles, settings: Mapping[str, Any], reference: str, as_of: 
                               ("RIGHTPADDING", (0, 0), (-1, -1), 0),
                               ("TOPPADDING", (0, 0), (-1, -1), 1),
                               ("BOTTOMPADDING", (0, 0), (-1, -1), 1)])
-    right = [Paragraph("Purchase plan", styles.title), Spacer(1, 2 * mm), meta_table]
+    right = [Paragraph(title, styles.title), Spacer(1, 2 * mm), meta_table]
     return layout_table([[left or "", right]], colWidths=[width - 78 * mm, 78 * mm],
                  style=[("VALIGN", (0, 0), (-1, -1), "TOP"),
                         ("LEFTPADDING", (0, 0), (-1, -1), 0),
@@ -192,10 +193,11 @@ def _parties(styles: Styles, settings: Mapping[str, Any], supplier: str,
                         ("BOTTOMPADDING", (0, 0), (-1, -1), 3 * mm)])
 
 
-def _schedule(frame: pd.DataFrame, currency: str, width: float) -> Table:
+def _schedule(frame: pd.DataFrame, currency: str, width: float, *,
+              placed_label: str = "Order to be placed") -> Table:
     """Requested deliveries at a glance: one row per delivery date, then the overall total."""
     groups = frame.groupby("deliver_by", sort=True)
-    rows: list[list[Any]] = [["Requested delivery", "Order to be placed", "Lines", "Units",
+    rows: list[list[Any]] = [["Requested delivery", placed_label, "Lines", "Units",
                               f"Total ({currency})"]]
     for deliver_by, group in groups:
         placed = ", ".join(format_date(d) for d in sorted(group["order_date"].dropna().unique()))
