@@ -124,7 +124,19 @@ def test_uncaught_errors_on_the_gui_thread_are_shown(qtbot, tasks, monkeypatch):
     assert shown and shown[0][1] == "Something went wrong" and "boom" in shown[0][3]
 
 
-assert Cancelled  # re-exported for work functions that stop early
+def test_work_that_stops_early_with_cancelled_ends_cancelled_without_an_error(qtbot, tasks):
+    calls: list[str] = []
+
+    def work(progress):
+        progress(0.2, "started")
+        raise Cancelled()
+
+    task = tasks.run(Operation("Stopping early", work, progress="none",
+                               on_success=lambda _r: calls.append("success"),
+                               on_failure=lambda _e, _d: calls.append("failure"),
+                               on_cancel=lambda: calls.append("cancelled")))
+    qtbot.waitUntil(lambda: task.done, timeout=5000)
+    assert task.outcome == "cancelled" and calls == ["cancelled"]
 
 
 @pytest.mark.parametrize("outcome", ["success", "failure"])
