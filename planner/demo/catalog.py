@@ -15,20 +15,31 @@ RETAIL, CONSUMABLE, SETS, BULK = range(4)
 
 SUPPLIERS = pd.DataFrame(
     [
+        # the Vietnamese potter bills in US dollars; Guangzhou in yuan, Porto in euros (minimum
+        # order values are in the supplier's currency); the overseas three are ordered from on a
+        # fixed cycle and pay freight and duty on top; the two Asian ones ship by the container
         ("Saigon Ceramics Co.", "orders@saigonceramics.vn", 52.0, 7.0, 4000.0, "USD",
-         "Linh Tran", "Lot 14, Song Than Industrial Park, Binh Duong, Vietnam"),
-        ("Guangzhou Brewware Ltd.", "sales@gzbrewware.cn", 45.0, 6.0, 3000.0, "USD",
-         "Kevin Zhao", "88 Shiji Road, Panyu District, Guangzhou, China"),
-        ("Tecelagem do Porto, Lda.", "encomendas@tecelagemporto.pt", 25.0, 3.0, 1500.0, "USD",
-         "Ana Ferreira", "Rua do Almada 120, 4050-031 Porto, Portugal"),
+         "Linh Tran", "Lot 14, Song Than Industrial Park, Binh Duong, Vietnam",
+         28, 9.0, 6.0, 33.0, 21_700.0),
+        ("Guangzhou Brewware Ltd.", "sales@gzbrewware.cn", 45.0, 6.0, 21_000.0, "CNY",
+         "Kevin Zhao", "88 Shiji Road, Panyu District, Guangzhou, China",
+         28, 10.0, 7.5, 33.0, 21_700.0),
+        ("Tecelagem do Porto, Lda.", "encomendas@tecelagemporto.pt", 25.0, 3.0, 1300.0, "EUR",
+         "Ana Ferreira", "Rua do Almada 120, 4050-031 Porto, Portugal",
+         21, 5.0, 4.0, None, None),
         ("Cascade Coffee Roasters", "wholesale@cascaderoasters.com", 10.0, 2.0, 250.0, "USD",
-         "Sam Ortiz", "1450 SE Water Ave, Portland, OR 97214, USA"),
+         "Sam Ortiz", "1450 SE Water Ave, Portland, OR 97214, USA", None, None, None, None, None),
         ("Alder & Pine Woodshop", "hello@alderandpine.com", 14.0, 3.0, None, "USD",
-         "Jonah Price", "310 Blair Blvd, Eugene, OR 97402, USA"),
+         "Jonah Price", "310 Blair Blvd, Eugene, OR 97402, USA", None, None, None, None, None),
     ],
     columns=["supplier", "email", "lead_time_days", "lead_time_std_days", "min_order_value",
-             "currency", "contact", "address"],
+             "currency", "contact", "address", "order_cycle_days", "freight_pct", "duty_pct",
+             "container_m3", "max_weight_kg"],
 )
+#: US dollars per unit of each foreign currency, by months before as-of (0 = as-of's month):
+#: a rate is dated the first of its month, the newest applies.
+FX_RATES_USD = {"EUR": {12: 1.07, 3: 1.08, 2: 1.11, 1: 1.12, 0: 1.13},
+                "CNY": {12: 0.1372, 3: 0.1378, 2: 0.1381, 1: 0.1386, 0: 0.1389}}
 SAIGON, GUANGZHOU, PORTO, CASCADE, ALDER = range(5)
 #: Days between purchase orders to each supplier (the buyer's review rhythm).
 PO_CYCLE_DAYS = np.array([28, 28, 21, 7, 14])
@@ -209,6 +220,76 @@ _COLOURS = ["Sage", "Chalk", "Charcoal", "Terracotta", "Ocean", "Sand", "Moss", 
 _SIZES = ["XS", "S", "M", "L", "XL", "XXL"]
 
 
+#: Packed volume (m³) and weight (kg) of one sellable unit, for the container suppliers' SKUs.
+UNIT_SIZE = {
+    "NW-MUG12-SAG": (0.0024, 0.45), "NW-MUG12-CHK": (0.0024, 0.45),
+    "NW-MUG12-CHR": (0.0024, 0.45), "NW-MUG12-TRC": (0.0024, 0.45),
+    "NW-MUG16-SAG": (0.0029, 0.55), "NW-MUG16-CHK": (0.0029, 0.55),
+    "NW-MUG10-TRC": (0.0020, 0.38), "NW-ESP-SET4": (0.0040, 0.90),
+    "NW-PLT-DIN-CHK": (0.0035, 0.85), "NW-PLT-SID-CHK": (0.0020, 0.50),
+    "NW-BWL-SAG": (0.0026, 0.50), "NW-BWL-SRV-L": (0.0085, 1.60),
+    "NW-TEAPOT-800": (0.0060, 1.10), "NW-VASE-BUD": (0.0010, 0.20),
+    "NW-PLANTER-L": (0.0200, 2.80), "NW-DRIP-SPK": (0.0016, 0.35),
+    "NW-KTL-BLK": (0.0120, 1.30), "NW-KTL-WHT": (0.0120, 1.30), "NW-GRN-HND": (0.0030, 0.70),
+    "NW-SCALE": (0.0025, 0.50), "NW-FP-8": (0.0060, 0.90), "NW-CB-BTL": (0.0050, 0.80),
+    "NW-TMB-16": (0.0030, 0.40), "NW-FLT-100": (0.0008, 0.12),
+    "NW-CARAFE-600": (0.0040, 0.60), "NW-FROTH": (0.0008, 0.15), "NW-LID-FP": (0.0004, 0.05),
+    "NW-BURR-SET": (0.0003, 0.10), "NW-DWG-2PK": (0.0040, 0.60),
+    "NW-CAN-500": (0.0040, 0.50),
+}
+#: The same for generated SKUs, by category code.
+CATEGORY_SIZE = {"MUG": (0.0024, 0.45), "BWL": (0.0026, 0.50), "PLT": (0.0030, 0.70),
+                 "VAS": (0.0040, 0.80), "GLS": (0.0020, 0.35), "BRW": (0.0040, 0.70),
+                 "BTL": (0.0030, 0.45)}
+#: Quantity discounts: sku → (min_quantity, share of the unit cost) tiers.
+PRICE_BREAKS = {"NW-DRIP-SPK": [(600, 0.95), (1200, 0.90)],
+                "NW-MUG12-CHK": [(576, 0.95)],
+                "NW-FLT-100": [(2000, 0.92), (5000, 0.85)],
+                "NW-KTL-BLK": [(400, 0.94)],
+                "NW-TEE-M": [(100, 0.93)]}
+
+
+def fx_rates(as_of: pd.Timestamp | object) -> pd.DataFrame:
+    """The demo's exchange rates (currency, rate in USD, date): the first of a few months."""
+    month = pd.Timestamp(as_of).to_period("M")
+    rows = [(currency, rate, (month - ago).to_timestamp().date().isoformat())
+            for currency, by_month in FX_RATES_USD.items()
+            for ago, rate in sorted(by_month.items(), reverse=True)]
+    return pd.DataFrame(rows, columns=["currency", "rate", "date"])
+
+
+def price_breaks(catalog: pd.DataFrame) -> pd.DataFrame:
+    """The demo's price breaks (in the supplier's currency) for the SKUs in the catalogue."""
+    cost = dict(zip(catalog["sku"], catalog["unit_cost"], strict=True))
+    supplier = dict(zip(catalog["sku"], catalog["supplier"], strict=True))
+    rows = [(sku, supplier[sku], minimum, round(float(cost[sku]) * share, 2))
+            for sku, tiers in PRICE_BREAKS.items() if sku in cost for minimum, share in tiers]
+    return pd.DataFrame(rows, columns=["sku", "supplier", "min_quantity", "unit_cost"])
+
+
+def _costs_in_supplier_currency(frame: pd.DataFrame) -> None:
+    """The catalogue's costs are written in dollars; a supplier billing in another currency
+    quotes them in its own (at the newest rate). ``landed_multiplier`` takes them back to
+    landed dollars (rate × (1 + freight + duty))."""
+    info = SUPPLIERS.iloc[frame["supplier_idx"].to_numpy()]
+    newest = {currency: by_month[min(by_month)] for currency, by_month in FX_RATES_USD.items()}
+    rate = info["currency"].map(newest).fillna(1.0).to_numpy(float)
+    frame["unit_cost"] = np.round(frame["unit_cost"].to_numpy(float) / rate, 2)
+    extra = info["freight_pct"].fillna(0.0).to_numpy(float) + info["duty_pct"].fillna(
+        0.0).to_numpy(float)
+    frame["landed_multiplier"] = rate * (1.0 + extra / 100.0)
+
+
+def _unit_sizes(frame: pd.DataFrame) -> None:
+    """unit_volume_m3 and unit_weight_kg for the container suppliers' SKUs (else empty)."""
+    code = frame["sku"].str.extract(r"^NW-([A-Z]{3})-\d{5}$")[0].fillna("")
+    containers = SUPPLIERS["container_m3"].notna().to_numpy()[frame["supplier_idx"].to_numpy()]
+    size = [UNIT_SIZE.get(sku, CATEGORY_SIZE.get(category)) if ships else None
+            for sku, category, ships in zip(frame["sku"], code, containers, strict=True)]
+    frame["unit_volume_m3"] = [v[0] if v else np.nan for v in size]
+    frame["unit_weight_kg"] = [v[1] if v else np.nan for v in size]
+
+
 def _handwritten() -> pd.DataFrame:
     frame = pd.DataFrame(_C, columns=_COLUMNS)
     frame["qty_kind"] = RETAIL
@@ -279,6 +360,8 @@ def build_catalog(skus: int, days: int, rng: np.random.Generator) -> pd.DataFram
                           ignore_index=True)
     n = len(frame)
     frame["supplier"] = SUPPLIERS["supplier"].to_numpy()[frame["supplier_idx"]]
+    _costs_in_supplier_currency(frame)
+    _unit_sizes(frame)
     lead = frame["sku"].map(lambda s: LEAD_TIME_OVERRIDES.get(s, (np.nan, np.nan)))
     frame["lead_time_days"] = [v[0] for v in lead]
     frame["lead_time_std_days"] = [v[1] for v in lead]

@@ -24,15 +24,20 @@ def _flag(column: str) -> str:
 EXPORTS: dict[str, tuple[list[str], str]] = {
     "suppliers.csv": (
         ["supplier", "email", "lead_time_days", "lead_time_std_days", "min_order_value",
-         "currency"],
+         "currency", "order_cycle_days", "freight_pct", "duty_pct", "container_m3",
+         "max_weight_kg"],
         f"SELECT supplier, email, {_number('lead_time_days')}, {_number('lead_time_std_days')}, "
-        f"{_number('min_order_value')}, currency FROM suppliers ORDER BY supplier"),
+        f"{_number('min_order_value')}, currency, order_cycle_days, {_number('freight_pct')}, "
+        f"{_number('duty_pct')}, {_number('container_m3')}, {_number('max_weight_kg')} "
+        "FROM suppliers ORDER BY supplier"),
     "products.csv": (
         ["sku", "name", "supplier", "unit_cost", "unit_price", "lead_time_days",
-         "lead_time_std_days", "moq", "case_pack", "service_level", "made_to_order", "active"],
+         "lead_time_std_days", "moq", "case_pack", "service_level", "made_to_order", "active",
+         "unit_volume_m3", "unit_weight_kg"],
         f"SELECT sku, name, supplier, {_number('unit_cost')}, {_number('unit_price')}, "
         f"{_number('lead_time_days')}, {_number('lead_time_std_days')}, moq, case_pack, "
-        f"{_number('service_level')}, {_flag('made_to_order')}, {_flag('active')} "
+        f"{_number('service_level')}, {_flag('made_to_order')}, {_flag('active')}, "
+        f"{_number('unit_volume_m3')}, {_number('unit_weight_kg')} "
         "FROM products ORDER BY sku"),
     "sales.csv": (
         ["date", "sku", "quantity", "order_id", "unit_price", "channel"],
@@ -57,20 +62,31 @@ EXPORTS: dict[str, tuple[list[str], str]] = {
         ["sku", "demand_per_day", "demand_std_per_day", "start_date", "end_date"],
         f"SELECT sku, {_number('demand_per_day')}, {_number('demand_std_per_day')}, start_date, "
         "end_date FROM forecast_overrides ORDER BY sku"),
+    "fx_rates.csv": (
+        ["currency", "rate", "date"],
+        f"SELECT currency, {_number('rate')}, date FROM fx_rates ORDER BY currency, date"),
+    "price_breaks.csv": (
+        ["sku", "min_quantity", "unit_cost", "supplier"],
+        f"SELECT sku, min_quantity, {_number('unit_cost')}, supplier FROM price_breaks "
+        "ORDER BY sku, supplier, min_quantity"),
 }
+#: Files written only when their table has rows.
+OPTIONAL = {"forecast_overrides.csv": "forecast_overrides", "fx_rates.csv": "fx_rates",
+            "price_breaks.csv": "price_breaks"}
 
 
 def write_demo_csvs(db: Database, directory: str | os.PathLike[str]) -> list[Path]:
     """Write the workspace's data as import-format CSV files into ``directory``; returns them.
 
-    forecast_overrides.csv is written only when the workspace has overrides.
+    forecast_overrides.csv, fx_rates.csv and price_breaks.csv are written only when the
+    workspace has such rows.
     """
     folder = Path(directory)
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for name, (header, sql) in EXPORTS.items():
-        if name == "forecast_overrides.csv" and not db.execute(
-                "SELECT EXISTS (SELECT 1 FROM forecast_overrides)").fetchone()[0]:
+        if name in OPTIONAL and not db.execute(
+                f"SELECT EXISTS (SELECT 1 FROM [{OPTIONAL[name]}])").fetchone()[0]:
             continue
         path = folder / name
         with open(path, "w", newline="", encoding="utf-8") as handle:

@@ -40,7 +40,6 @@ from planner.reports.styles import (
     table_style,
     wrap_cell,
 )
-from planner.reports.supplier_plan import plan_currency
 
 #: each exception list shows at most this many lines (the CLI's CSV exports list them all)
 MAX_EXCEPTION_ROWS = 200
@@ -113,7 +112,8 @@ def _overview(styles: Styles, plan: Any, info: Mapping[str, Mapping[str, Any]],
     for s in sorted(plan.purchase_suggestions,
                     key=lambda s: (str(s.get("order_date")), str(s.get("supplier")))):
         lines = s.get("lines", [])
-        currency = plan_currency(info.get(str(s.get("supplier"))), plan.settings)
+        # the plan's values are landed, in the workspace currency (never the supplier's)
+        currency = str(plan.settings.get("currency") or "USD")
         rows.append([
             wrap_cell(s.get("supplier"), styles.cell, widths[0], max_chars=120),
             format_date(s.get("order_date")), format_date(s.get("expected_arrival")),
@@ -329,13 +329,12 @@ def _rounding_excess(styles: Styles, plan: Any, width: float) -> list[Any]:
 
     Uses each line's raw_quantity (what the plan needed before rounding) when the plan carries it;
     without it, lists the rounded lines of the orders to sign off now."""
-    info = _supplier_info(plan)
     rows = []
     have_raw = any("raw_quantity" in x for s in plan.purchase_suggestions
                    for x in s.get("lines", []))
     now = {id(s) for s in _detail_suggestions(plan)[0]}
+    currency = str(plan.settings.get("currency") or "USD")  # line costs are landed, in it
     for s in plan.purchase_suggestions:
-        currency = plan_currency(info.get(str(s.get("supplier"))), plan.settings)
         for x in s.get("lines", []):
             note = clean_text(x.get("rounding_note")).strip()
             quantity = float(x.get("quantity") or 0)
@@ -513,7 +512,10 @@ def build_internal_report(path: Path | str, plan: Any, *,
     if plan.purchase_suggestions:
         story += [Paragraph(f"{len(plan.purchase_suggestions):,} orders from "
                             f"{len({str(s.get('supplier')) for s in plan.purchase_suggestions}):,}"
-                            " suppliers over the horizon. Values in each supplier's currency.",
+                            f" suppliers over the horizon. Values in {currency}, landed: each "
+                            "supplier's prices converted at the plan's exchange rates, with "
+                            "freight and duty (a supplier whose currency has no rate shows none "
+                            "and is in no total).",
                             styles.small), Spacer(1, 1.5 * mm),
                   _overview(styles, plan, info, width), Spacer(1, 4 * mm),
                   CondPageBreak(40 * mm), Paragraph("Orders to sign off now", styles.h1),
@@ -523,8 +525,7 @@ def build_internal_report(path: Path | str, plan: Any, *,
                                                    "table above." if later else ""),
                             styles.small), Spacer(1, 2 * mm)]
         for suggestion in now:
-            cur = plan_currency(info.get(str(suggestion.get("supplier"))), settings)
-            story += _suggestion_detail(styles, suggestion, cur, why, width)
+            story += _suggestion_detail(styles, suggestion, currency, why, width)
     else:
         story.append(Paragraph("No purchases are suggested within the horizon.", styles.body))
     story += _exceptions(styles, plan, currency, width)

@@ -378,3 +378,37 @@ class EditSupplier(WorkspaceCommand):
     def revert(self, db: Any) -> None:
         assert self.old is not None
         self._write(db, self.old)
+
+
+# --- the purchase plan page's offers -----------------------------------------------------------
+class DecidePlanOffer(QUndoCommand):
+    """Accept or decline an offer on the purchase plan page (a price break, a container top-up
+    or trim): the page's order quantities change as a quantity edit would; the workspace does
+    not (approving writes them). Undo restores the quantities the page had before."""
+
+    def __init__(self, page: Any, row: int, offer_id: str, decision: str,
+                 quantities: dict[tuple[int, str], int],
+                 added: dict[tuple[int, str], dict[str, Any]], text: str) -> None:
+        super().__init__()
+        self.setText(f"{text}\n{action_text(text)}")
+        self.page = page
+        self.row = row
+        self.offer_id = offer_id
+        #: the plan's suggestions these rows index (a new plan makes the command a no-op)
+        self.suggestions = page.suggestions
+        self.after = (dict(quantities), dict(added), (offer_id, decision))
+        self.before = ({key: page.edits.get(key) for key in quantities},
+                       {key: page.added.get(key) for key in added},
+                       (offer_id, page.decisions.get((row, offer_id))))
+
+    def _apply(self, state: tuple[dict, dict, tuple[str, str | None]]) -> None:
+        if self.page.suggestions is not self.suggestions:
+            return  # the plan was recomputed since: its quantities are the plan's own again
+        edits, added, decision = state
+        self.page.apply_offer_state(self.row, edits, added, decision)
+
+    def redo(self) -> None:
+        self._apply(self.after)
+
+    def undo(self) -> None:
+        self._apply(self.before)

@@ -38,7 +38,9 @@ SELECT l.po_number, h.supplier, h.order_date, l.sku, p.name, l.quantity, l.recei
        max(l.quantity - l.received_quantity, 0) AS open_quantity, l.expected_date,
        l.received_date, l.status, COALESCE(l.unit_cost, p.unit_cost) AS unit_cost,
        max(l.quantity - l.received_quantity, 0) * COALESCE(l.unit_cost, p.unit_cost) AS open_value,
-       (l.status = 'open' AND l.expected_date < ?) AS overdue
+       (l.status = 'open' AND l.expected_date < ?) AS overdue,
+       h.state AS po_state, l.confirmed_quantity, l.confirmed_date, l.supplier_comment,
+       l.confirmed_quantity - l.quantity AS quantity_difference
 FROM po_lines l JOIN purchase_orders h USING (po_number)
 LEFT JOIN products p ON p.sku = l.sku
 ORDER BY l.status = 'open' DESC, l.expected_date, l.po_number, l.sku
@@ -59,6 +61,11 @@ COLUMNS = [
     Column("customers_waiting", "Customers\nwaiting", "int",
            "Backorder lines this PO line is projected to fill"),
     Column("status", "Status"),
+    Column("po_state", "PO state", tooltip="draft, sent or confirmed (see the user guide)"),
+    Column("confirmed_quantity", "Con-\nfirmed", "int", "The supplier's confirmed quantity"),
+    Column("quantity_difference", "Diff", "int", "Confirmed minus ordered"),
+    Column("confirmed_date", "Confirmed\ndate", "date", "The supplier's confirmed date"),
+    Column("supplier_comment", "Supplier's comment"),
 ]
 STATUS_FILTERS = ["Open", "All", "Received", "Cancelled", "Overdue"]
 
@@ -77,9 +84,9 @@ class LineDialog(QDialog):
         self.quantity.setRange(0, 10_000_000)
         if receive:
             self.date.setDate(QDate.currentDate())
-            self.quantity.setValue(int(row["quantity"]))
+            self.quantity.setValue(int(row["open_quantity"]))
             form.addRow("Received on", self.date)
-            form.addRow("Received quantity (total)", self.quantity)
+            form.addRow("Received now (this delivery)", self.quantity)
         else:
             self.date.setDate(QDate(pd.Timestamp(row["expected_date"]).date()))
             self.quantity.setValue(int(row["quantity"]))
@@ -117,12 +124,14 @@ class PurchaseOrdersView(QWidget):
         filters.addWidget(self.status)
         filters.addStretch(1)
         self.edit_button = QPushButton("Edit line…")
-        self.receive_button = QPushButton("Mark received…")
+        self.receive_button = QPushButton("Receive…")
+        self.cancel_button = QPushButton("Cancel PO")
+        self.cancel_button.setObjectName("po_cancel")
         self.what_if_button = QPushButton("What-if…")
         self.what_if_button.setObjectName("po_what_if")
         self.what_if_button.setToolTip("Try another date or quantity for this PO and see which "
                                        "customers it moves, before changing anything")
-        for b in (self.edit_button, self.receive_button, self.what_if_button):
+        for b in (self.edit_button, self.receive_button, self.cancel_button, self.what_if_button):
             filters.addWidget(b)
         layout.addLayout(filters)
         self.model = FrameTableModel(COLUMNS, self)
@@ -136,6 +145,7 @@ class PurchaseOrdersView(QWidget):
         self.status.currentIndexChanged.connect(self.apply_filters)
         self.edit_button.clicked.connect(self.edit_line)
         self.receive_button.clicked.connect(self.receive_line)
+        self.cancel_button.clicked.connect(self.cancel_po)
         self.what_if_button.clicked.connect(self._what_if)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
         session.data_changed.connect(self.reload)
@@ -243,6 +253,7 @@ class PurchaseOrdersView(QWidget):
         is_open = row is not None and row["status"] == "open"
         self.edit_button.setEnabled(is_open)
         self.receive_button.setEnabled(is_open)
+        self.cancel_button.setEnabled(is_open)
         self.what_if_button.setEnabled(is_open)
 
     def edit_line(self) -> None:
@@ -258,7 +269,8 @@ class PurchaseOrdersView(QWidget):
                 row["po_number"], row["sku"], expected_date=date, quantity=quantity)]))
 
     def receive_line(self) -> None:
-        from planner.ui.commands import MarkReceived
+        """Record one delivery of the selected line (all of it or part)."""
+        from planner.ui.commands import ReceivePoLine
 
         row = self.selected_row()
         if row is None or row["status"] != "open":
@@ -266,8 +278,17 @@ class PurchaseOrdersView(QWidget):
         dialog = LineDialog(row, receive=True, parent=self)
         if dialog.exec():
             date, quantity = dialog.values()
-            self.session.undo_stack.push(MarkReceived(self.session, row["po_number"], row["sku"],
-                                                      quantity, date))
+            if quantity > 0:
+                self.session.undo_stack.push(ReceivePoLine(self.session, row["po_number"],
+                                                           row["sku"], quantity, date))
+
+    def cancel_po(self) -> None:
+        """Cancel the selected line's PO (its open lines; undoable)."""
+        from planner.ui.commands import CancelPurchaseOrder
+
+        row = self.selected_row()
+        if row is not None and row["status"] == "open":
+            self.session.undo_stack.push(CancelPurchaseOrder(self.session, row["po_number"]))
 
     def _what_if(self) -> None:
         row = self.selected_row()

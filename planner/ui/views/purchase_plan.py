@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import math
+import re
 from dataclasses import replace
 from typing import Any
 
@@ -12,10 +14,13 @@ import pandas as pd
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QFileDialog,
+    QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QProgressBar,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QTreeWidget,
     QTreeWidgetItem,
@@ -23,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from planner.engine.price_breaks import break_table
 from planner.formatting import format_amount, format_date, format_money
 from planner.ui import dialogs
 from planner.ui.models import Column, FrameTableModel
@@ -45,8 +51,11 @@ COLUMNS = [
     Column("warning", "Check", tooltip="MOQ and case-pack problems of a changed quantity"),
     Column("moq", "MOQ", "int"),
     Column("case_pack", "Case\npack", "int"),
-    Column("unit_cost", "Unit\ncost", "money", decimals=2),
+    Column("unit_cost", "Unit\ncost", "money", "Landed: the supplier's price converted, with "
+           "freight and duty", decimals=2),
     Column("value", "Value", "money"),
+    Column("unit_cost_supplier_currency", "Their\nprice", "float",
+           "The supplier's own unit price, in its currency (what its PDF shows)", decimals=2),
     Column("clears_backorder_units", "Clears\nbackorders", "int",
            "Backordered units waiting for this line"),
     Column("why", "Why"),
@@ -69,6 +78,21 @@ def line_warnings(quantity: np.ndarray, moq: np.ndarray, case_pack: np.ndarray,
     return out
 
 
+#: "ordering 600 instead of 312 …" in a price-break note: (with the break, without it)
+_BREAK_QUANTITIES = re.compile(r"ordering ([\d,]+) instead of ([\d,]+)")
+_UNLABELLED_MONEY = re.compile(r"saves ([\d,.]+) against ([\d,.]+) extra holding")
+
+
+def container_fill(volume_m3: float, weight_kg: float, container_m3: float,
+                   max_weight_kg: float | None) -> tuple[int, float]:
+    """(containers, fill %) of a load: the tighter of volume and weight, as the plan counts."""
+    need = volume_m3 / container_m3 if container_m3 else 0.0
+    if max_weight_kg:
+        need = max(need, weight_kg / max_weight_kg)
+    containers = max(math.ceil(need - 1e-9), 1) if need > 0 else 0
+    return containers, (100.0 * need / containers if containers else 0.0)
+
+
 class PurchasePlanView(PlanPage):
     """Suggested purchase orders, one per supplier and order date."""
 
@@ -81,6 +105,10 @@ class PurchasePlanView(PlanPage):
         self.suggestions: list[dict[str, Any]] = []
         self._items: list[Any] = []
         self.edits: dict[tuple[int, str], int] = {}
+        #: lines a buyer's accepted offer added to a suggestion (a top-up's SKUs): the line
+        self.added: dict[tuple[int, str], dict[str, Any]] = {}
+        #: (suggestion row, offer id) -> "accepted" / "declined"
+        self.decisions: dict[tuple[int, str], str] = {}
         self.current = -1
         layout, top, self.total = page_header(self, "Purchase plan")
         layout.addLayout(top)
@@ -110,6 +138,31 @@ class PurchasePlanView(PlanPage):
         self.header.setWordWrap(True)
         self.header.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         right_layout.addWidget(self.header)
+        self.container_row = QWidget()
+        container_layout = QHBoxLayout(self.container_row)
+        container_layout.setContentsMargins(0, 0, 0, 0)
+        self.container_bar = QProgressBar()
+        self.container_bar.setObjectName("container_fill")
+        self.container_bar.setRange(0, 100)
+        self.container_bar.setFormat("%p % full")
+        self.container_bar.setFixedWidth(150)
+        self.container_label = QLabel("")
+        self.container_label.setObjectName("container_text")
+        container_layout.addWidget(self.container_bar)
+        container_layout.addWidget(self.container_label, 1)
+        right_layout.addWidget(self.container_row)
+        self.offers_box = QWidget()
+        self.offers_box.setObjectName("plan_offers")
+        self.offers_layout = QVBoxLayout(self.offers_box)
+        self.offers_layout.setContentsMargins(0, 0, 0, 0)
+        self.offers_layout.setSpacing(2)
+        self.offers_area = QScrollArea()
+        self.offers_area.setWidget(self.offers_box)
+        self.offers_area.setWidgetResizable(True)
+        self.offers_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.offers_area.setMaximumHeight(150)
+        right_layout.addWidget(self.offers_area)
+        self.offer_buttons: dict[str, tuple[QPushButton, QPushButton, QLabel]] = {}
         self.model = FrameTableModel(COLUMNS, self)
         self.model.foreground = self._foreground
         self.model.edited.connect(self._on_edit)
@@ -144,6 +197,8 @@ class PurchasePlanView(PlanPage):
     def show_plan(self, plan: Any) -> None:
         self.suggestions = list(plan.purchase_suggestions)
         self.edits.clear()
+        self.added.clear()
+        self.decisions.clear()
         self.model.currency = str(plan.settings.get("currency", "USD"))
         previous = self.current_key()
         self.tree.blockSignals(True)
@@ -219,49 +274,313 @@ class PurchasePlanView(PlanPage):
         self.current = row
         if not 0 <= row < len(self.suggestions):
             return
-        s = self.suggestions[row]
-        lines = pd.DataFrame(s["lines"])
+        lines = pd.DataFrame(self.edited_lines(row))
         products = self._products()
-        lines["suggested"] = lines["quantity"].astype(int)
-        lines["quantity"] = [self.edits.get((row, sku), q) for sku, q in
-                             zip(lines["sku"], lines["suggested"], strict=True)]
         lines["moq"] = lines["sku"].map(products["moq"]).fillna(0).astype(int)
         lines["case_pack"] = lines["sku"].map(products["case_pack"]).fillna(1).astype(int)
         lines["why"] = lines["sku"].map(products["why"]).fillna("")
-        for column in ("supplier_sku", "clears_backorder_units", "rounding_note"):
+        for column in ("supplier_sku", "clears_backorder_units", "rounding_note",
+                       "unit_cost_supplier_currency"):
             if column not in lines:
                 lines[column] = None
-        self._recompute(lines)
+        lines["warning"] = line_warnings(lines["quantity"].to_numpy(), lines["moq"].to_numpy(),
+                                         lines["case_pack"].to_numpy(),
+                                         lines["suggested"].to_numpy())
+        currency = str(self.suggestions[row].get("currency") or self.model.currency)
+        column = self.model.column_index("unit_cost_supplier_currency")
+        self.model.columns[column] = replace(self.model.columns[column],
+                                             header=f"Their\nprice ({currency})")
         self.model.set_frame(lines)
         fit_columns(self.table, max_width=170)
         self.table.setColumnHidden(self.model.column_index("supplier_sku"),
                                    bool(lines["supplier_sku"].isna().all()))
+        # the supplier's own price says something only when it is not the landed one
+        self.table.setColumnHidden(column, currency == self.model.currency
+                                   and bool(np.allclose(
+                                       pd.to_numeric(lines["unit_cost"]).fillna(0),
+                                       pd.to_numeric(lines["unit_cost_supplier_currency"])
+                                       .fillna(0))))
         self._show_header()
+        self._show_container()
+        self._show_offers()
 
     def _products(self) -> pd.DataFrame:
         plan = self.session.plan
         return plan.skus.set_index("sku") if plan is not None else pd.DataFrame(
             columns=["moq", "case_pack", "why"])
 
-    def _recompute(self, lines: pd.DataFrame) -> None:
-        q = lines["quantity"].astype(int).to_numpy()
-        lines["value"] = q * lines["unit_cost"].astype(float).fillna(0).to_numpy()
-        lines["warning"] = line_warnings(q, lines["moq"].to_numpy(), lines["case_pack"].to_numpy(),
-                                         lines["suggested"].to_numpy())
+    def quantity(self, row: int, sku: str) -> int:
+        """A line's quantity as the buyer has it now (0 when the suggestion has no such line)."""
+        if (row, sku) in self.edits:
+            return int(self.edits[(row, sku)])
+        for line in self.suggestions[row]["lines"]:
+            if line["sku"] == sku:
+                return int(line["quantity"])
+        return 0
+
+    def edited_lines(self, row: int) -> list[dict[str, Any]]:
+        """A suggestion's lines with the buyer's quantities (``suggested``: the plan's), lines
+        added by an accepted top-up, and unit costs at the quantity's price-break tier."""
+        s = self.suggestions[row]
+        lines = []
+        for line in s["lines"]:
+            line = dict(line, suggested=int(line["quantity"]))
+            line["quantity"] = int(self.edits.get((row, line["sku"]), line["quantity"]))
+            lines.append(line)
+        for (r, _sku), template in self.added.items():
+            if r == row:
+                lines.append(dict(template, suggested=0,
+                                  quantity=int(self.edits.get((r, template["sku"]), 0))))
+        self._price(lines, str(s["supplier"]))
+        for line in lines:
+            q = float(line["quantity"])
+            line["value"] = q * float(line.get("unit_cost") or 0.0)
+            own = line.get("unit_cost_supplier_currency")
+            line["value_supplier_currency"] = (q * float(own) if own is not None
+                                               and pd.notna(own) else None)
+        return lines
+
+    def _price(self, lines: list[dict[str, Any]], supplier: str) -> None:
+        """Unit costs of SKUs with price breaks follow the (edited) quantity's tier."""
+        data, plan = self.session.data, self.session.plan
+        breaks = getattr(data, "price_breaks", None)
+        if breaks is None or breaks.empty or plan is None or not lines:
+            return
+        skus = np.array([line["sku"] for line in lines], dtype=object)
+        unique = pd.unique(skus)  # a SKU can have two lines (a pulled-forward one)
+        table = break_table(breaks, unique, np.full(len(unique), supplier, dtype=object))
+        if not table.any:
+            return
+        rows = pd.Index(unique).get_indexer(skus)
+        products = self._products()
+        base = pd.Series(skus).map(products.get("unit_cost_supplier_currency",
+                                                products.get("unit_cost"))).to_numpy(float)
+        landed = pd.Series(skus).map(products.get("landed_unit_cost")).to_numpy(float)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            multiplier = np.where(base > 0, landed / base, np.nan)
+        quantity = np.array([float(line["quantity"]) for line in lines])
+        own = table.unit_cost_at(rows, quantity, base)
+        has = np.isfinite(table.min_quantity).any(axis=1)[rows]
+        for k in np.flatnonzero(has).tolist():
+            lines[k]["unit_cost_supplier_currency"] = round(float(own[k]), 4)
+            if np.isfinite(multiplier[k]):
+                lines[k]["unit_cost"] = float(own[k]) * float(multiplier[k])
 
     def _show_header(self) -> None:
         s = self.suggestions[self.current]
         frame = self.model.frame
         total = float(frame["value"].sum()) if len(frame) else 0.0
+        home = self.model.currency
+        own_currency = str(s.get("currency") or home)
+        own_total = (float(pd.to_numeric(frame["value_supplier_currency"]).sum())
+                     if len(frame) and "value_supplier_currency" in frame else total)
+        known = s.get("total_value") is not None or not len(s["lines"])
         text = (f"<b>{s['supplier'] or '(no supplier)'}</b> · order by "
                 f"{format_date(s['order_date'])} · expected "
-                f"{format_date(s.get('expected_arrival'))} · "
-                f"<b>{format_money(total, self.model.currency)}</b>")
+                f"{format_date(s.get('expected_arrival'))} · ")
+        if known:
+            text += f"<b>{format_money(total, home)}</b> landed"
+        else:
+            text += (f"<span style='color:{DANGER.name()}'>no {own_currency} rate: value in "
+                     f"{home} unknown</span>")
+        if own_currency != home:
+            text += f" ({format_money(own_total, own_currency)} at the supplier's prices)"
         minimum = self._min_order_value(s["supplier"])
-        if minimum and total < minimum:
+        if minimum and own_total < minimum:
             text += (f" · <span style='color:{DANGER.name()}'>below the supplier's minimum "
-                     f"order of {format_money(minimum, self.model.currency)}</span>")
+                     f"order of {format_money(minimum, own_currency)}</span>")
         self.header.setText(text)
+
+    def _show_container(self) -> None:
+        """Containers and fill of the order as edited (the plan's, until something changes)."""
+        s = self.suggestions[self.current]
+        cap = s.get("container_m3")
+        self.container_row.setVisible(bool(cap))
+        if not cap:
+            return
+        products = self._products()
+        frame = self.model.frame
+        quantity = frame["quantity"].astype(float)
+        volume = float((quantity * frame["sku"].map(products.get("unit_volume_m3"))
+                        .astype(float).fillna(0.0)).sum())
+        weight = float((quantity * frame["sku"].map(products.get("unit_weight_kg"))
+                        .astype(float).fillna(0.0)).sum())
+        containers, fill = container_fill(volume, weight, float(cap), s.get("max_weight_kg"))
+        self.container_bar.setValue(round(min(fill, 100.0)))
+        self.container_label.setText(
+            f"{containers} container{'s' if containers != 1 else ''} of {float(cap):g} m³, "
+            f"{fill:.0f} % full ({volume:,.1f} m³, {weight:,.0f} kg)")
+
+    # --- offers: price breaks and container top-up / trim ---------------------------------
+    def offers(self, row: int) -> list[dict[str, Any]]:
+        """What the plan offers for a suggestion and the buyer decides: a price break per line
+        that has one, then the container top-up and trim. Money in the workspace currency."""
+        s = self.suggestions[row]
+        home = self.model.currency
+        out: list[dict[str, Any]] = []
+        for line in s["lines"]:
+            note = str(line.get("price_break_note") or "")
+            found = _BREAK_QUANTITIES.search(note)
+            if not found:
+                continue
+            bigger, smaller = (int(found[1].replace(",", "")), int(found[2].replace(",", "")))
+            worth = note.startswith("ordering")
+            labelled = _UNLABELLED_MONEY.sub(
+                lambda m: f"saves {home} {m[1]} against {home} {m[2]} extra holding", note)
+            out.append({"id": f"break:{line['sku']}", "kind": "price_break", "sku": line["sku"],
+                        "text": f"<b>Price break, {line['sku']}</b>: {labelled}"
+                                + (" (the plan ordered up to it)" if worth else ""),
+                        "accept": f"Order {bigger:,}", "decline": f"Order {smaller:,}",
+                        "bigger": bigger, "smaller": smaller})
+        for option in s.get("container_options") or []:
+            kind = option["kind"]
+            money = format_money(abs(float(option.get("extra_value") or 0.0)), home)
+            units: dict[str, int] = {}  # a top-up may take one SKU from several later orders
+            for x in option["lines"]:
+                units[x["sku"]] = units.get(x["sku"], 0) + abs(int(x["quantity"]))
+            listed = ", ".join(f"{q:,} × {sku}" for sku, q in list(units.items())[:4])
+            if len(units) > 4:
+                listed += f" and {len(units) - 4} more SKUs"
+            if kind == "top_up":
+                text = (f"<b>Top up</b> the last container to {option['container_fill_pct']:.0f} "
+                        f"% with {listed} pulled forward from later orders: {money} more now, "
+                        f"{format_money(option.get('holding_cost'), home)} holding for having "
+                        "it earlier, no stockout days")
+            else:
+                text = (f"<b>Trim</b> to {option['containers']} container"
+                        f"{'s' if option['containers'] != 1 else ''} "
+                        f"({option['container_fill_pct']:.0f} % full) with {listed} fewer: "
+                        f"{money} less, about {float(option.get('stockout_days') or 0):,.1f} "
+                        "projected stockout days")
+            out.append({"id": kind, "kind": kind, "text": text, "option": option,
+                        "accept": "Accept", "decline": "Decline"})
+        return out
+
+    def offer_changes(self, row: int, offer: dict[str, Any], decision: str
+                      ) -> tuple[dict[tuple[int, str], int], dict[tuple[int, str], dict]]:
+        """The quantities (and added lines) that deciding an offer sets, from the page's
+        quantities now."""
+        quantities: dict[tuple[int, str], int] = {}
+        added: dict[tuple[int, str], dict] = {}
+        if offer["kind"] == "price_break":
+            quantities[(row, offer["sku"])] = (offer["bigger"] if decision == "accepted"
+                                               else offer["smaller"])
+            return quantities, added
+        if decision != "accepted":
+            return quantities, added
+        s = self.suggestions[row]
+        own = {line["sku"] for line in s["lines"]} | {k[1] for k in self.added if k[0] == row}
+        for x in offer["option"]["lines"]:
+            sku, units = x["sku"], int(x["quantity"])
+            quantities[(row, sku)] = max(quantities.get((row, sku), self.quantity(row, sku))
+                                         + units, 0)
+            if offer["kind"] != "top_up":
+                continue
+            later = next((r for r, t in enumerate(self.suggestions)
+                          if t["supplier"] == s["supplier"]
+                          and t["order_date"] == x.get("from_order_date")), None)
+            if sku not in own:
+                template = next((dict(line) for line in (
+                    self.suggestions[later]["lines"] if later is not None else [])
+                    if line["sku"] == sku), {"sku": sku})
+                template.update(expected_arrival=s.get("expected_arrival"),
+                                price_break_note="", pulled_forward_from=x.get("from_order_date"))
+                added[(row, sku)] = template
+                own.add(sku)
+            if later is not None:
+                key = (later, sku)
+                quantities[key] = max(quantities.get(key, self.quantity(later, sku)) - units, 0)
+        return quantities, added
+
+    def decide(self, offer_id: str, decision: str) -> None:
+        """Accept or decline one offer of the suggestion shown; Edit ▸ Undo takes it back."""
+        from planner.ui.commands import DecidePlanOffer
+
+        offer = next((o for o in self.offers(self.current) if o["id"] == offer_id), None)
+        if offer is None:
+            return
+        quantities, added = self.offer_changes(self.current, offer, decision)
+        verb = "Accept" if decision == "accepted" else "Decline"
+        what = {"price_break": f"the price break on {offer.get('sku')}",
+                "top_up": "the container top-up", "trim": "the container trim"}[offer["kind"]]
+        supplier = self.suggestions[self.current]["supplier"]
+        self.session.undo_stack.push(DecidePlanOffer(
+            self, self.current, offer_id, decision, quantities, added,
+            f"{verb} {what} for {supplier}"))
+
+    def apply_offer_state(self, row: int, edits: dict[tuple[int, str], int | None],
+                          added: dict[tuple[int, str], dict | None],
+                          decision: tuple[str, str | None]) -> None:
+        """Set quantities, added lines and one decision (None removes); show the result."""
+        for key, value in edits.items():
+            if value is None:
+                self.edits.pop(key, None)
+            else:
+                self.edits[key] = int(value)
+        for key, line in added.items():
+            if line is None:
+                self.added.pop(key, None)
+            else:
+                self.added[key] = line
+        for changed in {key[0] for key in [*edits, *added]}:
+            self._show_tree_value(changed)
+        offer_id, state = decision
+        if state is None:
+            self.decisions.pop((row, offer_id), None)
+        else:
+            self.decisions[(row, offer_id)] = state
+        if self.current != row:
+            self.select(row)
+        else:
+            self._show_suggestion(row)
+
+    def _show_tree_value(self, row: int) -> None:
+        """A suggestion's line count and value in the tree, as the buyer has edited it."""
+        if not 0 <= row < len(self._items):
+            return
+        lines = [line for line in self.edited_lines(row) if line["quantity"] > 0]
+        item = self._items[row]
+        item.setText(1, str(len(lines)))
+        item.setText(2, format_amount(sum(line["value"] for line in lines), self.model.currency))
+
+    def _show_offers(self) -> None:
+        while self.offers_layout.count():
+            item = self.offers_layout.takeAt(0)
+            if item.widget() is not None:
+                item.widget().deleteLater()
+        self.offer_buttons = {}
+        offers = self.offers(self.current)
+        self.offers_area.setVisible(bool(offers))
+        container_taken = any(self.decisions.get((self.current, o["id"])) == "accepted"
+                              for o in offers if o["kind"] != "price_break")
+        for offer in offers:
+            state = self.decisions.get((self.current, offer["id"]))
+            box = QWidget()
+            layout = QHBoxLayout(box)
+            layout.setContentsMargins(0, 0, 0, 0)
+            label = QLabel(offer["text"])
+            label.setWordWrap(True)
+            label.setObjectName(f"offer_{offer['id']}")
+            accept = QPushButton(offer["accept"])
+            decline = QPushButton(offer["decline"])
+            for button, decision in ((accept, "accepted"), (decline, "declined")):
+                button.setCheckable(True)
+                button.setChecked(state == decision)
+                button.clicked.connect(lambda _c=False, i=offer["id"], d=decision:
+                                       self.decide(i, d))
+            other_taken = (container_taken and offer["kind"] != "price_break"
+                           and state != "accepted")
+            accept.setEnabled(not other_taken)
+            if state:
+                label.setText(f"{offer['text']} · <i>{state}</i>")
+            layout.addWidget(label, 1)
+            layout.addWidget(accept)
+            layout.addWidget(decline)
+            self.offers_layout.addWidget(box)
+            self.offer_buttons[offer["id"]] = (accept, decline, label)
+        if offers:  # about three lines per offer, then it scrolls
+            line = self.fontMetrics().lineSpacing()
+            self.offers_area.setFixedHeight(min(len(offers) * (3 * line + 6), 7 * line))
 
     def _min_order_value(self, supplier: str) -> float:
         data = self.session.data
@@ -284,11 +603,8 @@ class PurchasePlanView(PlanPage):
         frame = self.model.frame
         sku = str(frame.at[frame_row, "sku"])
         self.edits[(self.current, sku)] = quantity
-        frame.at[frame_row, "quantity"] = quantity
-        self._recompute(frame)
-        self.model.set_frame(frame)
-        fit_columns(self.table, max_width=170)
-        self._show_header()
+        self._show_suggestion(self.current)
+        self._show_tree_value(self.current)
 
     def set_quantity(self, sku: str, quantity: int) -> None:
         """Change one line's order quantity of the PO shown (as a double-click edit would)."""
@@ -298,7 +614,10 @@ class PurchasePlanView(PlanPage):
 
     def _reset(self) -> None:
         self.edits = {k: v for k, v in self.edits.items() if k[0] != self.current}
+        self.added = {k: v for k, v in self.added.items() if k[0] != self.current}
+        self.decisions = {k: v for k, v in self.decisions.items() if k[0] != self.current}
         self._show_suggestion(self.current)
+        self._show_tree_value(self.current)
 
     def _foreground(self, row: int, key: str) -> Any:
         if key in ("warning", "quantity"):
@@ -319,13 +638,16 @@ class PurchasePlanView(PlanPage):
         """The suggestions with the buyer's quantities."""
         out = []
         for i, s in enumerate(self.suggestions):
+            lines = self.edited_lines(i)
             s = copy.deepcopy(s)
-            for line in s["lines"]:
-                q = self.edits.get((i, line["sku"]), line["quantity"])
-                line["quantity"] = int(q)
-                line["value"] = float(q) * float(line.get("unit_cost") or 0.0)
-            s["lines"] = [line for line in s["lines"] if line["quantity"] > 0]
+            s["lines"] = [{k: v for k, v in line.items() if k != "suggested"}
+                          for line in lines if line["quantity"] > 0]
             s["total_value"] = sum(line["value"] for line in s["lines"])
+            if any(line.get("unit_cost") is None for line in s["lines"]):
+                s["total_value"] = None  # a currency without a rate: unknown, never 0
+            own = [line.get("value_supplier_currency") for line in s["lines"]]
+            if all(v is not None for v in own):
+                s["total_value_supplier_currency"] = round(float(sum(own)), 2)
             out.append(s)
         return out
 

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from planner.formatting import format_money
 from planner.ui import operations
 from planner.ui.models import Column, FrameTableModel
 from planner.ui.views.common import DANGER, WARNING, fit_columns, heading, make_table, note
@@ -25,7 +26,8 @@ from planner.ui.workers import Operation
 
 SUPPLIERS_SQL = """
 SELECT s.supplier, s.email, s.contact, s.currency, s.lead_time_days, s.lead_time_std_days,
-       s.min_order_value,
+       s.min_order_value, s.order_cycle_days, s.freight_pct, s.duty_pct, s.container_m3,
+       s.max_weight_kg,
        (SELECT count(*) FROM products p WHERE p.supplier = s.supplier AND p.active) AS products,
        (SELECT count(*) FROM po_lines l JOIN purchase_orders h USING (po_number)
          WHERE h.supplier = s.supplier AND l.status = 'open') AS open_lines,
@@ -33,7 +35,7 @@ SELECT s.supplier, s.email, s.contact, s.currency, s.lead_time_days, s.lead_time
                    * COALESCE(l.unit_cost, p.unit_cost, 0))
           FROM po_lines l JOIN purchase_orders h USING (po_number)
           LEFT JOIN products p ON p.sku = l.sku
-         WHERE h.supplier = s.supplier AND l.status = 'open') AS open_value,
+         WHERE h.supplier = s.supplier AND l.status = 'open') AS open_value_supplier,
        (SELECT count(*) FROM po_lines l JOIN purchase_orders h USING (po_number)
          WHERE h.supplier = s.supplier AND l.received_date IS NOT NULL) AS received_lines_all,
        (SELECT avg(julianday(l.received_date) - julianday(l.expected_date))
@@ -49,6 +51,22 @@ COLUMNS = [
     Column("supplier", "Supplier"),
     Column("email", "Email"),
     Column("products", "Products", "int"),
+    # buying abroad: what a unit costs landed, how and how often it ships
+    Column("currency_resolved", "Currency", tooltip="The currency the supplier bills in"),
+    Column("fx_text", "Exchange\nrate",
+           tooltip="What one unit of the supplier's currency is worth in the workspace currency: "
+                   "the newest fx_rates row on or before as-of, and its date"),
+    Column("freight_pct", "Freight\n%", "float", "Added to the converted unit cost", decimals=1),
+    Column("duty_pct", "Duty\n%", "float", "Added to the converted unit cost", decimals=1),
+    Column("landed_factor", "Landed\n×", "float",
+           "Landed unit cost = unit cost × exchange rate × this (1 + freight % + duty %)",
+           decimals=3),
+    Column("cycle_text", "Order\ncycle",
+           tooltip="One joint order per cycle (order_cycle_days); blank: the review period"),
+    Column("container_text", "Container",
+           tooltip="One container's volume and weight limit; blank: no container planning"),
+    Column("min_order_text", "Min order\n(their currency)",
+           tooltip="Minimum order value, in the supplier's own currency"),
     Column("lead_time_days", "Lead time\n(stated)", "float", "Days, as the supplier states it",
            decimals=0),
     Column("lead_time_days_learned", "Lead time\n(learned)", "float",
@@ -58,9 +76,33 @@ COLUMNS = [
     Column("late_share", "Late\ndeliveries", "pct", "Share of received lines that came late"),
     Column("received_lines_all", "Received\nlines", "int"),
     Column("open_lines", "Open PO\nlines", "int"),
-    Column("open_value", "Open\nvalue", "money"),
-    Column("min_order_value", "Min\norder", "money"),
+    Column("open_value", "Open\nvalue", "money",
+           "Open PO lines at the supplier's prices, converted and landed (freight and duty)"),
 ]
+
+
+def _rate_text(currency: str, rate: Any, date: Any, home: str) -> str:
+    """'EUR 1.13 (2025-06-01)'; the workspace currency needs none; a missing rate says so."""
+    if currency == home:
+        return "—"
+    if rate is None or pd.isna(rate):
+        return f"{currency}: no rate"
+    number = f"{float(rate):.2f}" if float(rate) >= 1 else f"{float(rate):.4g}"
+    dated = f" ({date})" if isinstance(date, str) and date else " (undated)"
+    return f"{currency} {number}{dated}"
+
+
+def _cycle_text(days: Any) -> str:
+    return "" if days is None or pd.isna(days) or not days else f"every {int(days)} days"
+
+
+def _container_text(volume: Any, weight: Any) -> str:
+    if volume is None or pd.isna(volume):
+        return ""
+    text = f"{float(volume):g} m³"
+    if weight is not None and pd.notna(weight):
+        text += f", max {float(weight):,.0f} kg"
+    return text
 
 
 class SupplierDialog(QDialog):
@@ -88,6 +130,9 @@ class SupplierDialog(QDialog):
         self.min_order.setDecimals(2)
         self.min_order.setValue(0 if pd.isna(row.get("min_order_value"))
                                 else float(row["min_order_value"]))
+        currency = str(row.get("currency_resolved") or row.get("currency") or "").strip()
+        if currency:
+            self.min_order.setPrefix(f"{currency} ")
         form.addRow("Email", self.email)
         form.addRow("Contact", self.contact)
         form.addRow("Lead time", self.lead)
@@ -124,7 +169,10 @@ class SuppliersView(QWidget):
         layout.addLayout(top)
         layout.addWidget(note("Learned lead times come from received purchase orders; once a "
                               "supplier has enough received lines the plan uses them instead of "
-                              "the stated lead time."))
+                              "the stated lead time. Values are in the workspace currency: each "
+                              "supplier's prices converted at its exchange rate, with freight "
+                              "and duty on top (landed); minimum orders are in the supplier's "
+                              "own currency."))
         self.model = FrameTableModel(COLUMNS, self)
         self.model.foreground = self._foreground
         self.table, self.proxy = make_table(self.model, parent=self)
@@ -167,12 +215,47 @@ class SuppliersView(QWidget):
         if plan is not None and "lead_time_days_learned" in getattr(plan.suppliers, "columns", []):
             learned = plan.suppliers.set_index("supplier")["lead_time_days_learned"]
             frame["lead_time_days_learned"] = frame["supplier"].map(learned)
+        self._money_columns(frame, plan)
         self.model.currency = self.session.currency
         self.model.set_frame(frame)
         fit_columns(self.table, max_width=180)
         self.count.setText(f"{len(frame)} suppliers")
 
+    def _money_columns(self, frame: pd.DataFrame, plan: Any) -> None:
+        """Currency, exchange rate, landed factor (from the plan: its as-of picks the rate);
+        open value converted and landed; the minimum order in the supplier's own currency."""
+        home = str(self.session.currency or "USD").upper()
+        own = frame["currency"].fillna("").astype(str).str.strip().str.upper()
+        frame["currency_resolved"] = own.where(own != "", home)
+        costs = getattr(plan, "suppliers", None) if plan is not None else None
+        if costs is not None and "fx_rate" in getattr(costs, "columns", []):
+            by_name = costs.set_index("supplier")
+            frame["fx_rate"] = frame["supplier"].map(by_name["fx_rate"]).astype(float)
+            frame["fx_rate_date"] = frame["supplier"].map(by_name["fx_rate_date"])
+            frame["landed_factor"] = frame["supplier"].map(by_name["landed_factor"]).astype(float)
+        else:  # no plan yet: the workspace currency's suppliers are known, others wait for it
+            frame["fx_rate"] = (frame["currency_resolved"] == home).map({True: 1.0,
+                                                                         False: float("nan")})
+            frame["fx_rate_date"] = None
+            frame["landed_factor"] = 1.0 + (frame["freight_pct"].fillna(0.0)
+                                            + frame["duty_pct"].fillna(0.0)) / 100.0
+        frame["fx_text"] = [
+            _rate_text(c, r, d, home) if plan is not None or c == home else f"{c}: …"
+            for c, r, d in zip(frame["currency_resolved"], frame["fx_rate"],
+                               frame["fx_rate_date"], strict=True)]
+        frame["open_value"] = (frame["open_value_supplier"].astype(float) * frame["fx_rate"]
+                               * frame["landed_factor"])
+        frame["cycle_text"] = [_cycle_text(d) for d in frame["order_cycle_days"]]
+        frame["container_text"] = [_container_text(v, w) for v, w in
+                                   zip(frame["container_m3"], frame["max_weight_kg"],
+                                       strict=True)]
+        frame["min_order_text"] = [format_money(v, c) if pd.notna(v) else ""
+                                   for v, c in zip(frame["min_order_value"],
+                                                   frame["currency_resolved"], strict=True)]
+
     def _foreground(self, row: int, key: str) -> Any:
+        if key == "fx_text" and "no rate" in str(self.model.frame.at[row, "fx_text"]):
+            return DANGER
         if key == "days_late_avg":
             late = self.model.frame.at[row, "days_late_avg"]
             if pd.notna(late) and late > 7:
