@@ -64,6 +64,22 @@ VALID: dict[str, list[list[str]]] = {
          "On hand"],
         ["mug", "Mug", "MUG-1", "Shop", "0", "1", "4", "5"],
         ["bowl", "Bowl", "BOWL-2", "Shop", "1", "0", "2", "3"]],
+    "bundles": [
+        ["bundle_sku", "component_sku", "quantity"],
+        ["GIFT-1", "MUG-1", "2"],
+        ["GIFT-1", "BOWL-2", "1"]],
+    "events": [
+        ["name", "start_date", "end_date", "sku", "supplier", "uplift_pct", "uplift_units"],
+        ["Spring sale", "2025-03-01", "2025-03-07", "MUG-1", "", "40", ""],
+        ["Newsletter", "2025-04-02", "2025-04-03", "", "Kiln", "", "2"]],
+    "fx_rates": [
+        ["currency", "rate", "date"],
+        ["EUR", "1.10", "2025-01-01"],
+        ["CNY", "0.14", ""]],
+    "price_breaks": [
+        ["sku", "min_quantity", "unit_cost", "supplier"],
+        ["MUG-1", "100", "4.10", "Kiln"],
+        ["MUG-1", "500", "3.80", ""]],
 }
 
 ODD_CELLS = ["", " ", "NaN", "nan", "inf", "-inf", "-0", "1e309", "9" * 40, "-5", "3.7", "1,5",
