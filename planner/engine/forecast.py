@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from planner.engine.forecasting import adjust, explain
+from planner.engine.forecasting import adjust, explain, ratios
 from planner.engine.forecasting.backtest import WEEKLY, Selection, select_and_forecast
 from planner.engine.forecasting.classify import PATTERNS, adi_cv2, classify_demand, pattern_codes
 from planner.engine.forecasting.history import (
@@ -49,6 +49,7 @@ class CatalogProfiles:
     group_has_own: NDArray[np.bool_]        # the group had SKUs with two full seasons
     catalog_yearly: NDArray[np.float64]     # 52 indices
     catalog_weekday: NDArray[np.float64]    # Mon..Sun shares
+    ratios: ratios.PooledRatios | None = None  # seasonal-ratio paths of the catalog and groups
 
 
 @dataclass
@@ -69,7 +70,8 @@ def forecast_demand(daily_demand: pd.DataFrame, *, as_of: dt.date, horizon_days:
                     catalog_profiles: CatalogProfiles | None = None,
                     history_weeks: int = 156, missing_days: pd.DataFrame | None = None,
                     events: pd.DataFrame | None = None,
-                    like: pd.DataFrame | None = None) -> ForecastResult:
+                    like: pd.DataFrame | None = None, seasonal_ratios: bool = True,
+                    robust_pooling: bool = True) -> ForecastResult:
     """Forecast each SKU's demand from its daily history (see the module docstring).
 
     ``catalog_profiles`` (from an earlier result over the whole catalog) lets a call for a
@@ -78,6 +80,9 @@ def forecast_demand(daily_demand: pd.DataFrame, *, as_of: dt.date, horizon_days:
     zero demand; ``events`` (one row per SKU: sku, start_date, end_date, uplift_pct,
     uplift_units) are taken out of the history and laid on the forecast; ``like`` (sku,
     like_sku, like_factor) lets a new SKU borrow a reference's history.
+    ``seasonal_ratios`` blends in the per-SKU seasonal-ratio forecast (forecasting/ratios.py)
+    where last year's same season backtests say it earns it; ``robust_pooling`` cleans the
+    pooled group and catalog series with robust STL first (both off: the forecast before them).
     """
     sku_index = pd.Index(list(skus), name="sku")
     n, t_len = len(sku_index), int(history_weeks)
@@ -110,6 +115,20 @@ def forecast_demand(daily_demand: pd.DataFrame, *, as_of: dt.date, horizon_days:
                      modelled, weekly_mean, weekly_var, lead_var)
     _spread_young(hist.demand, hist.start, status.history_days, season, t_len, lead_weeks,
                   status.young & status.has_sales, weekly_mean, weekly_var, lead_var)
+    peak, pooled_ratios, ratio_weight = None, None, np.zeros(n)
+    if seasonal_ratios:
+        peak, pooled_ratios = ratios.seasonal_ratio_forecast(
+            hist.demand, hist.start, lead_weeks, codes, len(group_keys), n_future,
+            robust=robust_pooling,
+            pooled=catalog_profiles.ratios if catalog_profiles is not None else None)
+        if pooled_ratios is not None:
+            if pooled_ratios.class_weights is None:
+                klass = np.where(peak.retiring, RETIRING_CLASS, patterns)[modelled]
+                pooled_ratios.class_weights, pooled_ratios.class_wape = _blend_weights(
+                    klass, peak.yearback_forecast[modelled], sel.yearback_forecast,
+                    sel.yearback_actual)
+            ratio_weight = _blend_ratios(peak, modelled, patterns, pooled_ratios.class_weights,
+                                         lead_weeks, weekly_mean, weekly_var, lead_var)
 
     if catalog_profiles is not None:
         weekday_prior = catalog_profiles.catalog_weekday
@@ -143,6 +162,9 @@ def forecast_demand(daily_demand: pd.DataFrame, *, as_of: dt.date, horizon_days:
     models["stockout_days_excluded"] = excluded
     models["like_sku"] = borrowed.reindex(sku_index).to_numpy(object)
     models["event_uplift"] = lifted
+    if peak is not None and pooled_ratios is not None:
+        _explain_ratios(models, peak, ratio_weight, np.where(peak.retiring, RETIRING_CLASS,
+                                                             patterns), pooled_ratios)
     _explain_adjustments(models)
 
     dates = pd.DatetimeIndex(pd.Timestamp(as_of) + pd.to_timedelta(day, unit="D"))
@@ -152,8 +174,95 @@ def forecast_demand(daily_demand: pd.DataFrame, *, as_of: dt.date, horizon_days:
                            as_of)
     history_frame = history_weekly_frame(hist, sku_index, as_of, t_len)
     profiles = CatalogProfiles(list(group_keys), fit.group_profiles, fit.group_has_own,
-                               fit.catalog_profile, np.asarray(weekday_prior, dtype=float))
+                               fit.catalog_profile, np.asarray(weekday_prior, dtype=float),
+                               pooled_ratios)
     return ForecastResult(models, daily, weekly, history_frame, profiles)
+
+
+#: Weights of the seasonal-ratio forecast tried against the backtested method, per demand
+#: class, on last year's same weeks; a class needs this many SKUs with that origin to choose.
+BLEND_WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0)
+MIN_CLASS_SKUS = 20
+RETIRING_CLASS = 4
+CLASS_NAMES = ("smooth", "erratic", "intermittent", "lumpy", "retiring")
+
+
+def _blend_weights(klass: np.ndarray, ratio_fc: np.ndarray, method_fc: np.ndarray,
+                   actual: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per class (4 demand patterns + retiring): the ratio forecast's weight that did best on
+    the H-week totals from a year back, and the WAPE of the methods alone and of that blend."""
+    both = np.isfinite(ratio_fc) & np.isfinite(method_fc) & np.isfinite(actual)
+    weights = np.full(len(CLASS_NAMES), np.nan)
+    wape = np.full((len(CLASS_NAMES), 2), np.nan)
+    grid = np.asarray(BLEND_WEIGHTS)
+    for c in range(len(CLASS_NAMES)):
+        rows = both & (klass == c)
+        if rows.sum() < MIN_CLASS_SKUS or actual[rows].sum() <= 0:
+            continue
+        blend = grid[:, None] * ratio_fc[rows] + (1 - grid[:, None]) * method_fc[rows]
+        errors = np.abs(blend - actual[rows]).sum(axis=1) / actual[rows].sum()
+        best = int(np.argmin(errors))
+        weights[c], wape[c] = grid[best], (errors[0], errors[best])
+    if both.sum() >= MIN_CLASS_SKUS and actual[both].sum() > 0:
+        blend = grid[:, None] * ratio_fc[both] + (1 - grid[:, None]) * method_fc[both]
+        overall = grid[int(np.argmin(np.abs(blend - actual[both]).sum(axis=1)))]
+    else:
+        overall = 0.0
+    return np.where(np.isfinite(weights), weights, overall), wape
+
+
+def _blend_ratios(peak: ratios.RatioForecast, modelled: np.ndarray,
+                  patterns: np.ndarray, class_weights: np.ndarray, lead_weeks: np.ndarray,
+                  weekly_mean: np.ndarray, weekly_var: np.ndarray,
+                  lead_var: np.ndarray) -> np.ndarray:
+    """Blend the seasonal-ratio forecast into the modelled SKUs' forecast; its weight per SKU."""
+    klass = np.where(peak.retiring, RETIRING_CLASS, patterns)
+    weight = np.where(modelled & peak.usable, class_weights[klass], 0.0)
+    rows = np.flatnonzero(weight > 0)
+    if not rows.size:
+        return weight
+    w = weight[rows, None]
+    old = weekly_mean[rows]
+    new = (1.0 - w) * old + w * peak.forecast[rows]
+    scale = np.where(old > 0, new / np.maximum(old, 1e-12), 1.0)
+    weekly_var[rows] = np.where(old > 0, weekly_var[rows] * scale, np.maximum(new, 0.0))
+    at = lead_weeks[rows] - 1
+    old_total = np.cumsum(old, axis=1)[np.arange(rows.size), at]
+    new_total = np.cumsum(new, axis=1)[np.arange(rows.size), at]
+    lead_var[rows] = np.where(old_total > 0, lead_var[rows] * new_total
+                              / np.maximum(old_total, 1e-12), new_total)
+    weekly_mean[rows] = new
+    return weight
+
+
+def _explain_ratios(models: pd.DataFrame, peak: ratios.RatioForecast, weight: np.ndarray,
+                    klass: np.ndarray, pooled: ratios.PooledRatios) -> None:
+    """Name the seasonal-ratio blend in forecast_model and say in why_model what it rests on."""
+    rows = np.flatnonzero(weight > 0)
+    if not rows.size:
+        return
+    label = models["forecast_model"].to_numpy(object).copy()
+    why = models["why_model"].to_numpy(object).copy()
+    wape = pooled.class_wape if pooled.class_wape is not None else np.full((5, 2), np.nan)
+    for i in rows:
+        c, w = int(klass[i]), float(weight[i])
+        what = ("decaying recent level (retiring)" if peak.retiring[i] else "seasonal ratio")
+        label[i] = what if w >= 1.0 else f"{label[i]} + {what} {w:.0%}"
+        if peak.retiring[i]:
+            basis = (f"the last 4 weeks sold far below its earlier rate, so its level "
+                     f"{peak.decay[i]:.2f}× a week is carried on and not lifted by the season")
+        else:
+            own = (f"its own ratio {peak.own_ratio[i]:.2f} weighted {peak.own_weight[i]:.0%}"
+                   if peak.own_weight[i] > 0 else "no own year to read")
+            basis = (f"ratio {peak.ratio[i]:.2f} of the coming weeks to the {pooled.base_weeks} "
+                     f"before them a year ago ({own}, its group's {peak.group_ratio[i]:.2f}) "
+                     f"times its recent level")
+        score = (f"; on last year's same weeks {CLASS_NAMES[c]} SKUs scored WAPE "
+                 f"{wape[c, 1]:.2f} with it against {wape[c, 0]:.2f} without"
+                 if np.isfinite(wape[c]).all() else "")
+        why[i] = f"{why[i]} Blended {w:.0%} with a {what}: {basis}{score}."
+    models["forecast_model"] = label
+    models["why_model"] = why
 
 
 def _explain_adjustments(models: pd.DataFrame) -> None:

@@ -126,6 +126,8 @@ class Selection:
     runner_up: IntArray          # best candidate of another method (-1 if none)
     runner_up_mae: FloatArray
     candidates_tried: IntArray
+    yearback_forecast: FloatArray  # the chosen method's H-period total from a season ago (NaN)
+    yearback_actual: FloatArray    # what sold in those H periods (NaN without that origin)
 
 
 @dataclass
@@ -178,7 +180,7 @@ def select_and_forecast(history: FloatArray, start: IntArray, lead_periods: IntA
     if n == 0:
         empty_f, empty_i = np.zeros(0), np.zeros(0, dtype=np.int64)
         return Selection(empty_i, np.zeros((0, forecast_periods)), empty_f, empty_f, empty_f,
-                         empty_f, empty_i, empty_f, empty_i, empty_f, empty_i)
+                         empty_f, empty_i, empty_f, empty_i, empty_f, empty_i, empty_f, empty_f)
     parts = [_select_chunk(history[s:s + chunk_size], start[s:s + chunk_size],
                            lead_periods[s:s + chunk_size], season[s:s + chunk_size],
                            patterns[s:s + chunk_size], forecast_periods, grid)
@@ -221,6 +223,10 @@ def _select_chunk(y_rows: FloatArray, start: IntArray, lead: IntArray, season_ro
     one_actual = y[origins]
     future_season = season[t_len:t_len + n_future]
     trend_weight: dict[float, FloatArray] = {}
+    # The origin a season back (the same point of last year): turning points show there.
+    at_yb = np.flatnonzero(origins == t_len - m)
+    yb_valid = valid[at_yb[0]] if at_yb.size else np.zeros(c, dtype=bool)
+    yearback = np.full((k_all, c), np.nan)
 
     mae = np.full((k_all, c), np.inf)
     mse = np.full((k_all, c), np.inf)
@@ -249,6 +255,8 @@ def _select_chunk(y_rows: FloatArray, start: IntArray, lead: IntArray, season_ro
                     step = step * fam.factor[j]
                     final = final * fam.factor[j]
                 err = np.where(valid, np.maximum(total, 0.0) - actual, 0.0)
+                if at_yb.size:
+                    yearback[k] = np.where(yb_valid, np.maximum(total[at_yb[0]], 0.0), np.nan)
                 abs_sum[k] = np.abs(err).sum(axis=0)
                 mse[k] = (err * err).sum(axis=0) / n_valid
                 err1 = np.where(one_valid, np.maximum(step, 0.0) - one_actual, 0.0)
@@ -261,6 +269,8 @@ def _select_chunk(y_rows: FloatArray, start: IntArray, lead: IntArray, season_ro
             sn_ok = valid & (o - m >= start[None, :]) & (h <= m)
             usable = sn_ok.sum(axis=0) == n_valid
             err = np.where(valid, sn_total - actual, 0.0)
+            if at_yb.size:
+                yearback[k_sn] = np.where(yb_valid & usable, sn_total[at_yb[0]], np.nan)
             abs_sum[k_sn] = np.abs(err).sum(axis=0)
             mae[k_sn] = np.where(usable, abs_sum[k_sn] / n_valid, np.inf)
             mse[k_sn] = np.where(usable, (err * err).sum(axis=0) / n_valid, np.inf)
@@ -303,6 +313,9 @@ def _select_chunk(y_rows: FloatArray, start: IntArray, lead: IntArray, season_ro
         runner_up=np.where(has_runner, runner, -1).astype(np.int64),
         runner_up_mae=np.where(has_runner, mae[runner, pick], np.nan),
         candidates_tried=np.where(tested, np.isfinite(score).sum(axis=0), 0).astype(np.int64),
+        yearback_forecast=yearback[chosen, pick],
+        yearback_actual=(np.where(yb_valid, actual[at_yb[0]], np.nan) if at_yb.size
+                         else np.full(c, np.nan)),
     )
 
 
