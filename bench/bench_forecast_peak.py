@@ -6,7 +6,8 @@ as-of (2025-09-26) and the 13 weeks after it, a holiday peak in ISO weeks 47-52 
 seasonal suppliers, each SKU's own factor scattered around its supplier's), most SKUs with one
 season of history (launched 53-91 weeks ago), a fifth launched within the last year (they never
 saw a peak), a sixth retiring (sales decaying since 6-30 weeks before as-of, and on through the
-target weeks), rates from 0.05 to 20 a day (so a third are intermittent), 40 suppliers as groups.
+target weeks), one-off bulk orders (20-60 days' worth) on 3 % of SKUs, rates from 0.05 to 20
+a day (so a third are intermittent), 40 suppliers as groups.
 
 Scored on each SKU's 13-week total (lead time 84 days + review 7): WAPE (sum |error| / sum
 actual), bias (sum error / sum actual) and MASE (|error| / (13 x the SKU's in-sample mean
@@ -66,6 +67,10 @@ def simulate(n: int, rng: np.random.Generator) -> dict:
     trend = 1.0 + rng.normal(0, 0.15, n)[:, None] * (t / n_days)
     mean = rate[:, None] * season * decay * np.maximum(trend, 0.2) * (t >= launch[:, None])
     demand = rng.poisson(mean)
+    # One-off bulk orders (3 % of SKUs, 20-60 days' worth on one day): not a season.
+    bulk = np.flatnonzero(rng.random(n) < 0.03)
+    bulk_day = rng.integers(0, history_days, bulk.size)
+    demand[bulk, bulk_day] += rng.poisson(rate[bulk] * rng.uniform(20, 60, bulk.size))
     sold = demand[:, :history_days]
     skus = np.array([f"P{i:05d}" for i in range(n)], dtype=object)
     r, c = np.nonzero(sold)

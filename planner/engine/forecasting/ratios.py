@@ -93,15 +93,23 @@ def robust_clean(pooled: FloatArray) -> FloatArray:
     return out
 
 
+def _spread_beyond_noise(raw: FloatArray, noise: FloatArray, prior: FloatArray) -> float:
+    """tau²: the variance of true ratios around their priors, by weighted moments iterated
+    (each ratio weighted 1 / (noise + tau²)², so a few tiny sellers' wild ratios cannot
+    inflate it)."""
+    excess = (raw - prior) ** 2 - noise
+    tau2 = 1e-2
+    for _ in range(8):
+        w = 1.0 / (noise + tau2) ** 2
+        tau2 = max(float((w * excess).sum() / w.sum()), 1e-4)
+    return tau2
+
+
 def _shrink(raw: FloatArray, noise: FloatArray, prior: FloatArray,
             has: BoolArray) -> tuple[FloatArray, FloatArray]:
-    """Empirical-Bayes: raw ratios shrunk toward their prior by tau² / (tau² + noise), where
-    tau² is the spread of the raw ratios around their priors beyond their noise."""
-    if has.sum() >= 2:
-        excess = (raw[has] - prior[has]) ** 2 - noise[has]
-        tau2 = max(float(np.mean(excess)), 1e-4)
-    else:
-        tau2 = 1e-4
+    """Empirical-Bayes: raw ratios shrunk toward their prior by tau² / (tau² + noise)."""
+    tau2 = (_spread_beyond_noise(raw[has], noise[has], prior[has]) if has.sum() >= 2
+            else 1e-4)
     weight = np.where(has, tau2 / (tau2 + np.where(has, noise, np.inf)), 0.0)
     return np.where(has, weight * raw + (1.0 - weight) * prior, prior), weight
 
@@ -156,7 +164,7 @@ def pool_ratios(y: FloatArray, start: IntArray, group_codes: IntArray, n_groups:
     own, noise, prior, _ = _own_ratios(y, start, np.full(n, base_weeks), group_codes, pooled)
     has = np.isfinite(own)
     if has.sum() >= 2:
-        pooled.sku_tau2 = max(float(np.mean((own[has] - prior[has]) ** 2 - noise[has])), 1e-4)
+        pooled.sku_tau2 = _spread_beyond_noise(own[has], noise[has], prior[has])
     return pooled
 
 
