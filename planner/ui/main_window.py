@@ -340,13 +340,17 @@ class MainWindow(QMainWindow):
         """A banner above every page for the input this plan leaves out (data dated after as-of)."""
         from planner.planning import warnings_summary
 
-        if not warnings:
-            self.plan_banner.setVisible(False)
-            return
-        self.plan_banner.setText(
-            f"This plan is as of {as_of.isoformat()}, so it leaves out: "
-            f"{warnings_summary(warnings)}. Pick a later date in the toolbar to include them.")
-        self.plan_banner.setVisible(True)
+        later = [w for w in warnings if str(w.get("kind", "")).endswith("_after_as_of")]
+        other = [w for w in warnings if w not in later]
+        parts = []
+        if later:
+            parts.append(f"This plan is as of {as_of.isoformat()}, so it leaves out: "
+                         f"{warnings_summary(later)}. Pick a later date in the toolbar to "
+                         "include them.")
+        if other:
+            parts.append(f"Check: {warnings_summary(other)}.")
+        self.plan_banner.setText("\n".join(parts))
+        self.plan_banner.setVisible(bool(parts))
 
     def _update_enabled(self) -> None:
         open_ = self.session.db is not None

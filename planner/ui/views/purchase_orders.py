@@ -254,7 +254,18 @@ class PurchaseOrdersView(QWidget):
         self.edit_button.setEnabled(is_open)
         self.receive_button.setEnabled(is_open)
         self.cancel_button.setEnabled(is_open)
-        self.what_if_button.setEnabled(is_open)
+        self.what_if_button.setEnabled(is_open or self._open_in_plan(row))
+
+    def _open_in_plan(self, row: Any) -> bool:
+        """Open supply as the plan sees it (a line received after the plan's as-of date is still
+        on its way then): what-if works on the plan, not on today's status."""
+        data = self.session.data
+        if row is None or data is None:
+            return False
+        lines = data.po_lines
+        hit = lines[(lines["po_number"].astype(str) == str(row["po_number"]))
+                    & (lines["sku"].astype(str) == str(row["sku"]))]
+        return bool(len(hit)) and bool((hit["status"] == "open").any())
 
     def edit_line(self) -> None:
         from planner.ui.commands import EditPoLines, LineEdit
