@@ -1,4 +1,4 @@
-"""What each import kind does to the workspace (spec.md's key / replace rules)."""
+"""What each import kind does to the workspace (the key / replace rules of docs/reference.md)."""
 
 from __future__ import annotations
 

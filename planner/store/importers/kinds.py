@@ -1,4 +1,4 @@
-"""The import kinds of spec.md: their columns, and telling a file's kind from its header."""
+"""The import kinds of docs/reference.md: their columns, and telling a file's kind from its header."""
 
 from __future__ import annotations
 
