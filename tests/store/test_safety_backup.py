@@ -15,7 +15,6 @@ import pytest
 
 from planner.cli import CliError
 from planner.cli_safety import register
-from planner.demo import write_demo
 from planner.store import open_workspace
 from planner.store.backup import (
     BackupError,
@@ -49,15 +48,6 @@ def snapshot(path: Path) -> dict[str, list[tuple]]:
                 for t in tables}
     finally:
         conn.close()
-
-
-@pytest.fixture
-def demo_path(tmp_path) -> Path:
-    path = tmp_path / "shop.db"
-    db = open_workspace(path)
-    write_demo(db, skus=20, years=1, seed=3, as_of=dt.date(2025, 6, 2))
-    db.conn.close()
-    return path
 
 
 def scribble(db) -> None:

@@ -8,19 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from planner.demo import write_demo
 from planner.store import open_workspace
 from planner.store.backup import BackupError, create_backup, read_backup_info, verify_backup
-
-
-@pytest.fixture
-def demo_path(tmp_path) -> Path:
-    path = tmp_path / "shop.db"
-    db = open_workspace(path)
-    write_demo(db, skus=20, years=1, seed=3, as_of=dt.date(2025, 6, 2))
-    db.conn.close()
-    return path
-
 
 # ---------------------------------------------------------------------------------------------
 # 1. A backup never replaces a file the user did not name

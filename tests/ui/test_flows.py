@@ -411,8 +411,7 @@ def test_a_plan_as_of_an_earlier_date_says_what_it_leaves_out(planned, qtbot):
 def test_an_ampersand_in_a_supplier_name_shows_in_the_undo_menu_and_a_long_label_is_cut(planned):
     from PySide6.QtWidgets import QUndoView
 
-    from planner.ui.commands import ACTION_TEXT_CHARS, ApprovedLine, ApprovedOrder, \
-        ApprovePurchaseOrders
+    from planner.ui.commands import ACTION_TEXT_CHARS, ApprovedLine, ApprovedOrder, ApprovePurchaseOrders
 
     sku = str(planned.session.plan.skus["sku"].iloc[0])
     name = "Alder & Pine Woodshop of the Very Long Name Valley"

@@ -12,18 +12,20 @@ from tests.ui.conftest import open_and_wait, wait_idle
 AMBIGUOUS = "sku,on_hand,snapshot_date\nMUG-01,4,03/04/2026\nMUG-02,5,05/06/2026\n"
 
 
-def _page(window, qtbot, tmp_path):
+def _previewing(window, qtbot, tmp_path, name: str, text: str):
+    """The import page of a new workspace, previewing one file with ``text``."""
     open_and_wait(qtbot, window, tmp_path / "shop.db")
     window.show_page("import")
-    return window.pages["import"]
+    view = window.pages["import"]
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    view.add_files([str(path)])
+    wait_idle(qtbot, window)
+    return view
 
 
 def test_ambiguous_dates_offer_a_choice_and_the_preview_follows_it(window, qtbot, tmp_path):
-    view = _page(window, qtbot, tmp_path)
-    path = tmp_path / "inventory.csv"
-    path.write_text(AMBIGUOUS, encoding="utf-8")
-    view.add_files([str(path)])
-    wait_idle(qtbot, window)
+    view = _previewing(window, qtbot, tmp_path, "inventory.csv", AMBIGUOUS)
     text = view.preview_label.text()
     assert "day-first or month-first" in text and "--date-format" not in text
     assert "Dates above" in text
@@ -41,11 +43,8 @@ def test_ambiguous_dates_offer_a_choice_and_the_preview_follows_it(window, qtbot
 def test_a_bad_cell_shows_what_the_file_says_in_red(window, qtbot, tmp_path):
     from planner.ui.views.common import DANGER
 
-    view = _page(window, qtbot, tmp_path)
-    path = tmp_path / "products.csv"
-    path.write_text("sku,name,unit_cost\nMUG-01,Mug,4.50\nMUG-02,Cup,four\n", encoding="utf-8")
-    view.add_files([str(path)])
-    wait_idle(qtbot, window)
+    view = _previewing(window, qtbot, tmp_path, "products.csv",
+                       "sku,name,unit_cost\nMUG-01,Mug,4.50\nMUG-02,Cup,four\n")
     model = view.preview_model
     column = model.column_index("unit_cost")
     assert model.text(1, column) == "four"
@@ -56,11 +55,7 @@ def test_a_bad_cell_shows_what_the_file_says_in_red(window, qtbot, tmp_path):
 
 
 def test_clear_forgets_the_last_problems_too(window, qtbot, tmp_path):
-    view = _page(window, qtbot, tmp_path)
-    path = tmp_path / "products.csv"
-    path.write_text("sku,unit_cost\nMUG-01,four\n", encoding="utf-8")
-    view.add_files([str(path)])
-    wait_idle(qtbot, window)
+    view = _previewing(window, qtbot, tmp_path, "products.csv", "sku,unit_cost\nMUG-01,four\n")
     view.run_import()
     wait_idle(qtbot, window)
     assert view.problem_model.rowCount() == 1 and "Nothing was imported" in view.result_label.text()
