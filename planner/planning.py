@@ -19,6 +19,7 @@ from planner.engine.bundles import (
     flatten_bundles,
 )
 from planner.engine.landed import missing_rate_warning, product_costs, supplier_costs
+from planner.engine.whatif import ProjectionInputs, WhatIfSession
 from planner.store.importers.ranges import clear_unplannable
 from planner.store.settings import load_settings
 
@@ -454,6 +455,32 @@ def write_customer_updates(db: Database, plan: PlanResult, target: str) -> int:
     return len(updates)
 
 
+def projection_inputs(data: PlanningData, *, products: pd.DataFrame,
+                      demand_daily: pd.DataFrame | None, po_lines: pd.DataFrame | None = None,
+                      lateness_days: pd.Series | None = None) -> ProjectionInputs:
+    """What one backorder projection of these products needs, from the workspace's frames and
+    settings: the plan and every what-if are projected from the same inputs."""
+    settings = data.settings
+    active = set(products["sku"].astype(str))
+    return ProjectionInputs(
+        as_of=data.as_of, horizon_days=int(settings["horizon_days"]),
+        inventory=data.inventory, po_lines=data.po_lines if po_lines is None else po_lines,
+        backorders=data.backorders[data.backorders["sku"].astype(str).isin(active)].copy(),
+        products=products, demand_daily=demand_daily,
+        dock_to_stock_days=int(settings["dock_to_stock_days"]),
+        hold_release_days=int(settings["hold_release_days"]), lateness_days=lateness_days,
+        cancel_rate_per_day=float(settings["cancel_rate_per_day"]),
+        promise_buffer_days=int(settings["promise_buffer_days"]),
+        split_shipment_cost=float(settings["split_shipment_cost"]))
+
+
+def what_if_session(data: PlanningData, plan: PlanResult) -> WhatIfSession:
+    """The plan's projection inputs indexed by SKU, for fast what-ifs on its PO lines."""
+    products = plan.skus[["sku", "unit_price", "made_to_order"]]
+    return WhatIfSession(projection_inputs(data, products=products,
+                                           demand_daily=plan.demand_daily))
+
+
 def run_plan(data: PlanningData, *, realistic: bool = False, progress: Progress = None,
              po_lines: pd.DataFrame | None = None) -> PlanResult:
     """Forecast, set policy, project the backorder queue and suggest purchases for every active SKU.
@@ -463,10 +490,9 @@ def run_plan(data: PlanningData, *, realistic: bool = False, progress: Progress 
     """
     from planner.engine.containers import plan_containers
     from planner.engine.policy import expected_order_quantity, inventory_policy
-    from planner.engine.projection import project_backorders
     from planner.engine.purchasing import suggest_purchases
-    from planner.engine.supply import build_supply
     from planner.engine.uncovered import explain_uncovered
+    from planner.engine.whatif import project, supply_of
 
     settings = data.settings
     as_of = data.as_of
@@ -491,17 +517,11 @@ def run_plan(data: PlanningData, *, realistic: bool = False, progress: Progress 
     lateness = None
     if realistic and not learned.empty:
         lateness = learned["lateness_days_mean"]
-    supply = build_supply(data.inventory, po, as_of=as_of, horizon_days=horizon,
-                          dock_to_stock_days=dock,
-                          hold_release_days=int(settings["hold_release_days"]),
-                          lateness_days=lateness)
-    backorders = data.backorders[data.backorders["sku"].isin(set(skus))].copy()
-    projection = project_backorders(
-        as_of=as_of, horizon_days=horizon, supply=supply, backorders=backorders,
-        products=products, demand_daily=forecast.daily,
-        cancel_rate_per_day=float(settings["cancel_rate_per_day"]),
-        promise_buffer_days=int(settings["promise_buffer_days"]),
-        split_shipment_cost=float(settings["split_shipment_cost"]))
+    inputs = projection_inputs(data, products=products, demand_daily=forecast.daily,
+                               po_lines=po, lateness_days=lateness)
+    supply = supply_of(inputs)
+    backorders = inputs.backorders
+    projection = project(inputs, supply)
     component_lines = projection.lines  # bundle lines still as their components
     projection = collapse_bundle_lines(
         projection, data.bundle_lines, as_of=as_of, horizon_days=horizon,

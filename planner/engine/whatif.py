@@ -60,19 +60,28 @@ class ProjectionInputs:
     split_shipment_cost: float = 14.0
 
 
-def run_projection(inputs: ProjectionInputs) -> Projection:
-    """Build supply from the inputs and project the backorder queue."""
-    supply = build_supply(inputs.inventory, inputs.po_lines, as_of=inputs.as_of,
-                          horizon_days=inputs.horizon_days,
-                          dock_to_stock_days=inputs.dock_to_stock_days,
-                          hold_release_days=inputs.hold_release_days,
-                          lateness_days=inputs.lateness_days, extra_supply=inputs.extra_supply)
+def supply_of(inputs: ProjectionInputs) -> pd.DataFrame:
+    """The supply events (stock, holds, POs) the inputs make."""
+    return build_supply(inputs.inventory, inputs.po_lines, as_of=inputs.as_of,
+                        horizon_days=inputs.horizon_days,
+                        dock_to_stock_days=inputs.dock_to_stock_days,
+                        hold_release_days=inputs.hold_release_days,
+                        lateness_days=inputs.lateness_days, extra_supply=inputs.extra_supply)
+
+
+def project(inputs: ProjectionInputs, supply: pd.DataFrame) -> Projection:
+    """The backorder queue projected against ``supply`` (from ``supply_of(inputs)``)."""
     return project_backorders(as_of=inputs.as_of, horizon_days=inputs.horizon_days, supply=supply,
                               backorders=inputs.backorders, products=inputs.products,
                               demand_daily=inputs.demand_daily,
                               cancel_rate_per_day=inputs.cancel_rate_per_day,
                               promise_buffer_days=inputs.promise_buffer_days,
                               split_shipment_cost=inputs.split_shipment_cost)
+
+
+def run_projection(inputs: ProjectionInputs) -> Projection:
+    """Build supply from the inputs and project the backorder queue."""
+    return project(inputs, supply_of(inputs))
 
 
 def _line_mask(po_lines: pd.DataFrame, change: POChange) -> pd.Series:

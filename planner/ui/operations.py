@@ -12,12 +12,11 @@ from typing import Any
 
 import pandas as pd
 
+from planner.planning import what_if_session  # noqa: F401 - the one what-if builder
 from planner.ui.plan_worker import (  # noqa: F401 - re-exported for the views
     PlanOutcome,
     SkuIndex,
     compute_plan,
-    daily_from_weekly,
-    what_if_session,
 )
 from planner.ui.workers import ProgressFn, worker_db
 

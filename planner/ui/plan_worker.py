@@ -86,56 +86,13 @@ class PlanOutcome:
     what_if: Any = None  # planner.engine.whatif.WhatIfSession
 
 
-def daily_from_weekly(forecast_weekly: pd.DataFrame, as_of: dt.date,
-                      horizon_days: int) -> pd.DataFrame:
-    """A SKU x date demand matrix from the weekly forecast (each week spread evenly over its days).
-
-    Used only when the plan does not carry its daily forecast.
-    """
-    if forecast_weekly.empty:
-        return pd.DataFrame()
-    wide = forecast_weekly.pivot_table(index="sku", columns="week_start", values="forecast",
-                                       aggfunc="sum").fillna(0.0)
-    starts = pd.DatetimeIndex(pd.to_datetime(wide.columns))
-    values = np.repeat(wide.to_numpy(float) / 7.0, 7, axis=1)
-    dates = (np.repeat(starts.to_numpy("datetime64[D]"), 7)
-             + np.tile(np.arange(7), len(starts)).astype("timedelta64[D]"))
-    frame = pd.DataFrame(values, index=wide.index.astype(str), columns=pd.DatetimeIndex(dates))
-    first, last = pd.Timestamp(as_of) + pd.Timedelta(days=1), pd.Timestamp(as_of) + pd.Timedelta(
-        days=horizon_days - 1)
-    return frame.loc[:, (frame.columns >= first) & (frame.columns <= last)]
-
-
-def what_if_session(data: Any, plan: Any) -> Any:
-    """The projection inputs behind a plan, indexed by SKU for fast what-ifs on PO lines."""
-    from planner.engine.whatif import ProjectionInputs, WhatIfSession
-
-    settings = plan.settings
-    horizon = int(settings["horizon_days"])
-    demand = getattr(plan, "demand_daily", None)
-    if demand is None:
-        demand = daily_from_weekly(plan.forecast_weekly, plan.as_of, horizon)
-    products = plan.skus[["sku", "unit_price", "made_to_order"]]
-    active = set(products["sku"].astype(str))
-    backorders = data.backorders[data.backorders["sku"].astype(str).isin(active)]
-    inputs = ProjectionInputs(
-        as_of=plan.as_of, horizon_days=horizon, inventory=data.inventory, po_lines=data.po_lines,
-        backorders=backorders, products=products, demand_daily=demand,
-        dock_to_stock_days=int(settings["dock_to_stock_days"]),
-        hold_release_days=int(settings["hold_release_days"]),
-        cancel_rate_per_day=float(settings["cancel_rate_per_day"]),
-        promise_buffer_days=int(settings["promise_buffer_days"]),
-        split_shipment_cost=float(settings.get("split_shipment_cost", 14.0)))
-    return WhatIfSession(inputs)
-
-
 def compute_plan(path: str | Path, as_of: dt.date, progress: ProgressFn, *,
                  compact: bool = False) -> PlanOutcome:
     """Load the workspace's frames and run the full plan (here, on this thread).
 
     ``compact`` makes the outcome cheap to send to another process (see ``compact_plan``).
     """
-    from planner.planning import load_planning_data, run_plan
+    from planner.planning import load_planning_data, run_plan, what_if_session
     from planner.store import open_workspace
 
     start = time.perf_counter()
@@ -150,7 +107,7 @@ def compute_plan(path: str | Path, as_of: dt.date, progress: ProgressFn, *,
     if compact:
         compact_plan(plan)
         data = replace(data, daily_demand=data.daily_demand.iloc[0:0])
-        session = None  # built where it is used (see PlanOutcome.what_if_session)
+        session = None  # built where it is used (Session.what_if, planning.what_if_session)
     else:
         session = what_if_session(data, plan)
     index = SkuIndex(plan, data.po_lines)
