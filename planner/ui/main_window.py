@@ -38,13 +38,14 @@ from planner.ui.errors import show_error
 from planner.ui.session import Session
 from planner.ui.workers import Operation, StatusProgress, Task, TaskManager
 
-#: the navigation list: page id and label (Ctrl+1 … Ctrl+7 switch between them)
+#: the navigation list: page id and label (Ctrl+1 … Ctrl+8 switch between them)
 PAGES = [
     ("dashboard", "Dashboard"),
     ("products", "Products"),
     ("backorders", "Backorders"),
     ("purchase_plan", "Purchase plan"),
     ("purchase_orders", "Purchase orders"),
+    ("excess", "Excess & dead stock"),
     ("suppliers", "Suppliers"),
     ("import", "Import"),
 ]
@@ -98,6 +99,7 @@ class MainWindow(QMainWindow):
     def _build_pages(self) -> None:
         from planner.ui.views.backorders import BackordersView
         from planner.ui.views.dashboard import DashboardView
+        from planner.ui.views.excess import ExcessView
         from planner.ui.views.import_view import ImportView
         from planner.ui.views.products import ProductsView
         from planner.ui.views.purchase_orders import PurchaseOrdersView
@@ -113,6 +115,7 @@ class MainWindow(QMainWindow):
             "backorders": BackordersView(s),
             "purchase_plan": PurchasePlanView(s),
             "purchase_orders": PurchaseOrdersView(s),
+            "excess": ExcessView(s),
             "suppliers": SuppliersView(s),
             "import": ImportView(s),
             "sku": SkuDetailView(s),
@@ -126,7 +129,7 @@ class MainWindow(QMainWindow):
             item.setData(Qt.ItemDataRole.UserRole, page_id)
             item.setSizeHint(QSize(0, self.fontMetrics().height() + 14))
             self.nav.addItem(item)
-        widest = self.fontMetrics().horizontalAdvance("Purchase orders")
+        widest = max(self.fontMetrics().horizontalAdvance(label) for _p, label in PAGES)
         self.nav.setFixedWidth(max(160, widest + 48))
         self.stack = QStackedWidget()
         for page in self.pages.values():
@@ -165,6 +168,7 @@ class MainWindow(QMainWindow):
         self.pages["purchase_plan"].sku_requested.connect(self.open_sku)
         self.pages["purchase_orders"].what_if_requested.connect(self.open_what_if)
         self.pages["purchase_orders"].sku_requested.connect(self.open_sku)
+        self.pages["excess"].sku_requested.connect(self.open_sku)
         self.pages["sku"].what_if_requested.connect(self.open_what_if)
         self.pages["sku"].back_requested.connect(self.go_back)
         self.pages["what_if"].back_requested.connect(self.go_back)

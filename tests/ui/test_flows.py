@@ -454,3 +454,43 @@ def test_approving_asks_first_with_a_summary_and_then_names_the_pos_created(plan
     assert len(created) == n
     assert dialogs.last_notice.startswith("Created ")
     assert all(number in dialogs.last_notice for number in created)
+
+
+def _cell_texts(view, key):
+    column = [c.key for c in view.model.columns].index(key)
+    return [view.proxy.index(r, column).data() for r in range(view.proxy.rowCount())]
+
+
+def test_the_excess_page_lists_the_dead_stock_with_the_money_tied_up(planned, qtbot):
+    planned.show_page("excess")
+    view = planned.pages["excess"]
+    plan = planned.session.plan
+    dead_skus = set(plan.skus.loc[plan.skus["dead_stock"], "sku"])
+    assert dead_skus, "the demo has dead stock"
+    rows = list(zip(_cell_texts(view, "sku"), _cell_texts(view, "dead"),
+                    _cell_texts(view, "dead_stock_value"), strict=True))
+    assert {sku for sku, dead, _v in rows if dead == "yes"} == dead_skus
+    shown_dead = sum(float(value.replace(",", "")) for _s, dead, value in rows if dead == "yes")
+    assert shown_dead == pytest.approx(plan.kpis["dead_stock_value"], abs=0.01)
+    excess = [float(v.replace(",", "")) for v in _cell_texts(view, "excess_value")]
+    assert sum(excess) == pytest.approx(plan.kpis["excess_inventory_value"], abs=0.01)
+    from planner.formatting import format_money
+
+    summary = view.summary.text()
+    assert format_money(plan.kpis["dead_stock_value"], "USD") in summary
+    assert format_money(plan.kpis["excess_inventory_value"], "USD") in summary
+    # the most money tied up first; a header click sorts by excess value
+    column = [c.key for c in view.model.columns].index("excess_value")
+    view.table.sortByColumn(column, Qt.SortOrder.DescendingOrder)
+    by_value = [float(v.replace(",", "")) for v in _cell_texts(view, "excess_value")]
+    assert by_value == sorted(by_value, reverse=True)
+    # double-click a dead SKU: its page opens
+    sku = sorted(dead_skus)[0]
+    row = next(r for r, text in enumerate(_cell_texts(view, "sku")) if text == sku)
+    index = view.proxy.index(row, 0)
+    view.table.scrollTo(index)
+    where = view.table.visualRect(index).center()
+    qtbot.mouseClick(view.table.viewport(), Qt.MouseButton.LeftButton, pos=where)
+    qtbot.mouseDClick(view.table.viewport(), Qt.MouseButton.LeftButton, pos=where)
+    assert planned.current_page() == "sku"
+    assert planned.pages["sku"].title.text().startswith(sku)
