@@ -494,3 +494,16 @@ def test_the_excess_page_lists_the_dead_stock_with_the_money_tied_up(planned, qt
     qtbot.mouseDClick(view.table.viewport(), Qt.MouseButton.LeftButton, pos=where)
     assert planned.current_page() == "sku"
     assert planned.pages["sku"].title.text().startswith(sku)
+
+
+def test_the_dashboard_matrix_counts_every_active_sku_that_is_not_a_bundle(planned, qtbot):
+    planned.show_page("dashboard")
+    wait_idle(qtbot, planned)
+    matrix = planned.pages["dashboard"].abc_xyz
+    skus = planned.session.plan.skus
+    counts = matrix.counts()
+    assert set(counts) == {a + x for a in "ABC" for x in "XYZ"}
+    assert sum(counts.values()) == int((~skus["is_bundle"].astype(bool)).sum())
+    assert counts["AX"] == int(((skus["abc_class"] == "A") & (skus["xyz_class"] == "X")).sum())
+    assert "/yr" in matrix.cells[("A", "X")].text()
+    assert "80 %" in matrix.cut_offs.text() and "X ≤ 0.5 < Y ≤ 1 < Z" in matrix.cut_offs.text()

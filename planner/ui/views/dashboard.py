@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 
 from planner.formatting import format_money, format_quantity
 from planner.ui.charts import ChartView, po_arrivals_figure, value_at_risk_figure
+from planner.ui.views.abc_xyz import AbcXyzMatrix
 from planner.ui.views.common import KpiTile, PlanPage, heading, note
 
 #: tile id, label, tooltip, page opened on click
@@ -94,6 +95,8 @@ class DashboardView(PlanPage):
         layout.addLayout(row, 2)
         self.risk_chart.setToolTip("Click a bar to open the SKU")
         self.risk_chart.clicked.connect(self._on_risk_click)
+        self.abc_xyz = AbcXyzMatrix()  # issue 14: SKUs and value per ABC / XYZ class
+        layout.addWidget(self.abc_xyz)
 
         session.workspace_opened.connect(lambda _p: self._show_empty_state())
         session.data_changed.connect(self._show_empty_state)
@@ -138,6 +141,7 @@ class DashboardView(PlanPage):
         total = sum(s.get("total_value", 0) for s in plan.purchase_suggestions)
         t["suggested"].set_value(format_quantity(len(plan.purchase_suggestions)),
                                  f"{format_money(total, currency)} to order")
+        self.abc_xyz.show_plan(plan)
         self._draw_charts(plan, currency)
 
     def _draw_charts(self, plan: Any, currency: str) -> None:
