@@ -507,3 +507,25 @@ def test_the_dashboard_matrix_counts_every_active_sku_that_is_not_a_bundle(plann
     assert counts["AX"] == int(((skus["abc_class"] == "A") & (skus["xyz_class"] == "X")).sum())
     assert "/yr" in matrix.cells[("A", "X")].text()
     assert "80 %" in matrix.cut_offs.text() and "X ≤ 0.5 < Y ≤ 1 < Z" in matrix.cut_offs.text()
+
+
+def test_the_purchase_plan_shows_the_budget_month_by_month_with_flagged_lines(planned):
+    planned.show_page("purchase_plan")
+    budget = planned.pages["purchase_plan"].budget
+    plan_budget = planned.session.plan.budget
+    assert plan_budget["per_month"] > 0, "the demo sets a budget tight enough to bite"
+    assert budget.isVisible()
+    view = budget
+    months = _cell_texts(view, "month")
+    assert months == [m["month"] for m in plan_budget["months"]]
+    planned_spend = [float(v.replace(",", "")) for v in _cell_texts(view, "planned_value")]
+    assert planned_spend == pytest.approx([m["planned_value"] for m in plan_budget["months"]])
+    deferred = sum(int(v) for v in _cell_texts(view, "deferred_lines"))
+    assert deferred == len(plan_budget["deferred_lines"])
+    flagged = sum(int(v) for v in _cell_texts(view, "flagged_lines"))
+    assert flagged == plan_budget["flagged_lines"] > 0
+    from planner.formatting import format_money
+
+    per_month = format_money(plan_budget["per_month"], "USD", decimals=0)
+    assert "clears existing customer backorders" in budget.line.text()
+    assert budget.line.text().startswith(f"Purchase budget {per_month} a month")

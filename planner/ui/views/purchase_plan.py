@@ -32,6 +32,7 @@ from planner.engine.price_breaks import break_table
 from planner.formatting import format_amount, format_date, format_money
 from planner.ui import dialogs
 from planner.ui.models import Column, FrameTableModel
+from planner.ui.views.budget import BudgetSummary
 from planner.ui.views.common import (
     DANGER,
     WARNING,
@@ -116,6 +117,8 @@ class PurchasePlanView(PlanPage):
                               "change one, problems are shown in the Check column and left for "
                               "you to decide. Approving creates open POs in the workspace "
                               "(Edit ▸ Undo takes them back)."))
+        self.budget = BudgetSummary()  # month by month against purchase_budget_per_month
+        layout.addWidget(self.budget)
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
         self.tree = QTreeWidget()
@@ -200,6 +203,7 @@ class PurchasePlanView(PlanPage):
         self.added.clear()
         self.decisions.clear()
         self.model.currency = str(plan.settings.get("currency", "USD"))
+        self.budget.show_plan(plan)
         previous = self.current_key()
         self.tree.blockSignals(True)
         self.tree.clear()
