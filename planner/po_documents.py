@@ -92,9 +92,11 @@ def _email(po_number: str, supplier: str, to: str | None, settings: dict[str, An
 
 
 def write_po_documents(db: Database, po_numbers: list[str] | None, out_dir: Path | str, *,
-                       eml: bool = False, today: dt.date | None = None) -> list[SentPo]:
+                       eml: bool = False, today: dt.date | None = None,
+                       mark_sent: bool = True) -> list[SentPo]:
     """Write each PO's PDF and XLSX (and with ``eml`` an e-mail draft with both attached) into
-    ``out_dir``, then mark draft POs sent today. No PO numbers: every draft (approved) PO."""
+    ``out_dir``, then mark draft POs sent today (``mark_sent`` False: the caller does, as the
+    app does with an undoable step). No PO numbers: every draft (approved) PO."""
     from planner.reports.purchase_order import (
         build_purchase_order_pdf,
         build_purchase_order_xlsx,
@@ -137,6 +139,8 @@ def write_po_documents(db: Database, po_numbers: list[str] | None, out_dir: Path
         for path in done.files:
             match_workspace_mode(path, workspace)
         sent.append(done)
+    if not mark_sent:
+        return sent
     with db.atomic():
         changed = set(po_life.mark_sent(db, numbers, on=today, how="documents written"))
     for done in sent:

@@ -168,6 +168,9 @@ class MainWindow(QMainWindow):
         self.pages["purchase_plan"].sku_requested.connect(self.open_sku)
         self.pages["purchase_orders"].what_if_requested.connect(self.open_what_if)
         self.pages["purchase_orders"].sku_requested.connect(self.open_sku)
+        self.pages["import"].finished.connect(self.pages["purchase_orders"].watch_import)
+        self.pages["purchase_orders"].updates_export_requested.connect(
+            self.pages["backorders"].choose_export)
         self.pages["excess"].sku_requested.connect(self.open_sku)
         self.pages["sku"].what_if_requested.connect(self.open_what_if)
         self.pages["sku"].back_requested.connect(self.go_back)

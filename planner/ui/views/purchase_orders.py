@@ -7,26 +7,33 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from PySide6.QtCore import QDate, Signal
+from PySide6.QtCore import QDate, Qt, QUrl, Signal
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
     QPushButton,
     QSpinBox,
+    QSplitter,
+    QVBoxLayout,
     QWidget,
 )
 
 from planner.ui import operations
 from planner.ui.models import Column, FrameTableModel
+from planner.ui.views import po_round_trip
 from planner.ui.views.common import (
     DANGER,
+    fit_columns,
     fit_columns_once,
     make_table,
+    note,
     page_header,
     search_box,
     search_mask,
@@ -108,6 +115,13 @@ class PurchaseOrdersView(QWidget):
     what_if_requested = Signal(str, str)
     sku_requested = Signal(str)
     loaded = Signal()
+    #: the PO documents were written and the drafts marked sent (the SentDocuments)
+    sent = Signal(object)
+    #: the customers a supplier's answer moves were found (the moves frame; tests wait on it)
+    moves_found = Signal(object)
+    #: the customer update list is wanted (the Backorders page writes it)
+    updates_export_requested = Signal()
+    history_loaded = Signal()
 
     def __init__(self, session: Any, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -127,11 +141,19 @@ class PurchaseOrdersView(QWidget):
         self.receive_button = QPushButton("Receive…")
         self.cancel_button = QPushButton("Cancel PO")
         self.cancel_button.setObjectName("po_cancel")
+        self.send_button = QPushButton("Send…")
+        self.send_button.setObjectName("po_send")
+        self.send_button.setToolTip("Write the PO as a PDF and a spreadsheet for the supplier "
+                                    "(and an e-mail draft), and mark it sent")
+        self.confirm_button = QPushButton("Mark confirmed")
+        self.confirm_button.setObjectName("po_confirm")
+        self.confirm_button.setToolTip("The supplier confirmed the PO as ordered")
         self.what_if_button = QPushButton("What-if…")
         self.what_if_button.setObjectName("po_what_if")
         self.what_if_button.setToolTip("Try another date or quantity for this PO and see which "
                                        "customers it moves, before changing anything")
-        for b in (self.edit_button, self.receive_button, self.cancel_button, self.what_if_button):
+        for b in (self.edit_button, self.receive_button, self.send_button, self.confirm_button,
+                  self.cancel_button, self.what_if_button):
             filters.addWidget(b)
         layout.addLayout(filters)
         self.model = FrameTableModel(COLUMNS, self)
@@ -140,16 +162,39 @@ class PurchaseOrdersView(QWidget):
         self.table.setObjectName("po_table")
         self.table.setEditTriggers(self.table.EditTrigger.NoEditTriggers)
         self.table.doubleClicked.connect(lambda _i: self.edit_line())
-        layout.addWidget(self.table)
+        splitter = QSplitter(Qt.Orientation.Vertical, self)
+        splitter.addWidget(self.table)
+        history = QWidget(splitter)
+        history_layout = QVBoxLayout(history)
+        history_layout.setContentsMargins(0, 4, 0, 0)
+        self.history_label = note("Select a PO line to see its PO's history.")
+        history_layout.addWidget(self.history_label)
+        self.history_model = FrameTableModel(po_round_trip.HISTORY_COLUMNS, self)
+        self.history_table, _proxy = make_table(self.history_model, sortable=False, parent=self)
+        self.history_table.setObjectName("po_history")
+        history_layout.addWidget(self.history_table)
+        splitter.addWidget(history)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 1)
+        layout.addWidget(splitter)
+        self._history_po: str | None = None
+        self._confirmations = pd.DataFrame(columns=po_round_trip.CONFIRMATIONS)
+        self._answer_before: pd.DataFrame | None = None
+        self._answer_stage = ""
+        self.moves_dialog: po_round_trip.MovedCustomersDialog | None = None
         self.search.textChanged.connect(self.apply_filters)
         self.status.currentIndexChanged.connect(self.apply_filters)
         self.edit_button.clicked.connect(self.edit_line)
         self.receive_button.clicked.connect(self.receive_line)
         self.cancel_button.clicked.connect(self.cancel_po)
+        self.send_button.clicked.connect(self.choose_send)
+        self.confirm_button.clicked.connect(self.mark_confirmed)
         self.what_if_button.clicked.connect(self._what_if)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
         session.data_changed.connect(self.reload)
         session.plan_ready.connect(lambda _p: self.isVisible() and self._merge_plan())
+        session.plan_started.connect(self._answer_replanning)
+        session.plan_ready.connect(self._answer_planned)
         self._update_buttons()
 
     def on_shown(self) -> None:
@@ -170,6 +215,8 @@ class PurchaseOrdersView(QWidget):
             on_success=self._show))
 
     def _show(self, frame: pd.DataFrame) -> None:
+        chosen = self.selected_row()
+        self._confirmations = frame[po_round_trip.CONFIRMATIONS].copy()
         frame["overdue"] = frame["overdue"].astype(bool)
         frame["customers_waiting"] = 0
         frame["_search"] = (frame["po_number"].astype(str) + "\n"
@@ -184,6 +231,9 @@ class PurchaseOrdersView(QWidget):
             self._merged_plan = None
         self.apply_filters()
         fit_columns_once(self.table, rows=len(frame), max_width=170)
+        if chosen is not None:
+            self.select(str(chosen["po_number"]), str(chosen["sku"]))
+        self._load_history()
         self.loaded.emit()
 
     def _merge_plan(self) -> None:
@@ -213,8 +263,10 @@ class PurchaseOrdersView(QWidget):
     def apply_filters(self) -> None:
         self.proxy.set_filter(self._mask)
         frame = self.model.frame
-        open_value = (float(frame.loc[frame["status"] == "open", "open_value"].sum())
-                      if len(frame) else 0.0)
+        mask = self._mask(frame)  # the open value of the lines shown, as the filter leaves them
+        shown = frame if mask is None else frame[mask]
+        open_value = (float(shown.loc[shown["status"] == "open", "open_value"].sum())
+                      if len(shown) else 0.0)
         from planner.formatting import format_money
 
         self.summary.setText(f"{self.proxy.rowCount():,} lines shown · open value "
@@ -246,6 +298,7 @@ class PurchaseOrdersView(QWidget):
         if not index.isValid():
             return False
         self.table.selectRow(index.row())
+        self.table.scrollTo(index)
         return True
 
     def _update_buttons(self) -> None:
@@ -254,7 +307,13 @@ class PurchaseOrdersView(QWidget):
         self.edit_button.setEnabled(is_open)
         self.receive_button.setEnabled(is_open)
         self.cancel_button.setEnabled(is_open)
+        self.confirm_button.setEnabled(is_open and row["po_state"] in ("draft", "sent"))
+        self.send_button.setEnabled(self.session.path is not None and not self.model.frame.empty)
         self.what_if_button.setEnabled(is_open or self._open_in_plan(row))
+        po_number = None if row is None else str(row["po_number"])
+        if po_number != self._history_po:
+            self._history_po = po_number
+            self._load_history()
 
     def _open_in_plan(self, row: Any) -> bool:
         """Open supply as the plan sees it (a line received after the plan's as-of date is still
@@ -305,3 +364,135 @@ class PurchaseOrdersView(QWidget):
         row = self.selected_row()
         if row is not None:
             self.what_if_requested.emit(str(row["po_number"]), str(row["sku"]))
+
+    # --- the round trip ----------------------------------------------------------------------
+    def _load_history(self) -> None:
+        """Show the selected PO's audit trail (read in the background)."""
+        po_number, path = self._history_po, self.session.path
+        if po_number is None or path is None:
+            self.history_model.set_frame(pd.DataFrame(columns=[c.key for c in
+                                                               po_round_trip.HISTORY_COLUMNS]))
+            self.history_label.setText("Select a PO line to see its PO's history.")
+            return
+
+        def show(frame: pd.DataFrame) -> None:
+            if po_number != self._history_po:
+                return  # another PO was selected meanwhile
+            self.history_model.set_frame(frame)
+            fit_columns(self.history_table, max_width=420)
+            self.history_label.setText(f"History of {po_number}: {len(frame):,} changes, "
+                                       "newest first")
+            self.history_loaded.emit()
+
+        self.session.tasks.run(Operation(
+            title="Reading the PO's history", progress="none", on_success=show,
+            work=lambda _p: operations.read_frame(path, po_round_trip.HISTORY_SQL, [po_number])))
+
+    def draft_po_numbers(self) -> list[str]:
+        frame = self.model.frame
+        if frame.empty:
+            return []
+        drafts = frame.loc[(frame["po_state"] == "draft") & (frame["status"] == "open"),
+                           "po_number"]
+        return sorted(set(drafts.astype(str)))
+
+    def choose_send(self) -> None:
+        """Ask which POs to send and where, then write their documents."""
+        from planner.ui.paths import documents_dir
+
+        row = self.selected_row()
+        selected = None if row is None else str(row["po_number"])
+        dialog = po_round_trip.SendDialog(selected, len(self.draft_po_numbers()), self)
+        if not dialog.exec():
+            return
+        folder = QFileDialog.getExistingDirectory(self, "Write the PO documents to folder",
+                                                  str(documents_dir()))
+        if folder:
+            numbers = [selected] if dialog.one.isChecked() and selected else None
+            self.send_pos(folder, numbers, eml=dialog.eml.isChecked())
+
+    def send_pos(self, folder: str, po_numbers: list[str] | None, *, eml: bool) -> Any:
+        """Write the POs' PDF and XLSX (and .eml) in the background, then mark the drafts among
+        them sent as one undoable step. No PO numbers: every draft."""
+        path = self.session.path
+        if path is None:
+            return None
+        return self.session.tasks.run(Operation(
+            title="Writing the PO documents", cancellable=False, on_success=self._sent,
+            work=lambda _p: po_round_trip.write_documents(path, po_numbers, folder, eml=eml)))
+
+    def _sent(self, result: po_round_trip.SentDocuments) -> None:
+        from planner.ui import dialogs
+        from planner.ui.commands import SetPoState
+
+        if result.drafts:
+            self.session.undo_stack.push(SetPoState(self.session, result.drafts, "sent",
+                                                    on=dt.date.today(),
+                                                    how="documents written in the app"))
+        names = "\n".join(f.name for f in result.files)
+        marked = (f"{', '.join(result.drafts)} marked sent (Edit → Undo takes it back). "
+                  if result.drafts else "")
+        dialogs.tell(self, "PO documents written",
+                     f"Written to {result.folder}:\n{names}\n\n{marked}Nothing was e-mailed: "
+                     "open the e-mail draft in your mail program, or attach the files yourself.",
+                     action=("Open folder", lambda: QDesktopServices.openUrl(
+                         QUrl.fromLocalFile(str(result.folder)))))
+        self.sent.emit(result)
+
+    def mark_confirmed(self) -> None:
+        """The supplier confirmed the selected line's PO as ordered (undoable)."""
+        from planner.ui.commands import SetPoState
+
+        row = self.selected_row()
+        if row is not None and row["po_state"] in ("draft", "sent"):
+            self.session.undo_stack.push(SetPoState(self.session, [str(row["po_number"])],
+                                                    "confirmed", how="marked in the app"))
+
+    def watch_import(self, ok: bool) -> None:
+        """After an import: once the plan with it is ready, list the customers whose ship dates
+        the suppliers' answers in it move."""
+        if ok:
+            self._answer_before = self._confirmations
+            self._answer_stage = "imported"
+
+    def _answer_replanning(self) -> None:
+        if self._answer_stage == "imported":
+            self._answer_stage = "replanning"
+
+    def _answer_planned(self, _plan: Any) -> None:
+        if self._answer_stage != "replanning" or self._answer_before is None:
+            return
+        self._answer_stage = ""
+        before, path, data = self._answer_before, self.session.path, self.session.data
+        self._answer_before = None
+        if path is None or data is None:
+            return
+
+        def work(_progress: Any) -> tuple[list[str], pd.DataFrame]:
+            from planner.planning import confirmation_moves
+
+            answered = po_round_trip.answered_pos(path, before)
+            return answered, (confirmation_moves(data, answered) if answered
+                              else pd.DataFrame())
+
+        self.session.tasks.run(Operation(title="Finding the customers the answer moves",
+                                         progress="status", on_success=self._show_moves,
+                                         work=work))
+
+    def _show_moves(self, result: tuple[list[str], pd.DataFrame]) -> None:
+        from planner.ui import dialogs
+
+        answered, moves = result
+        if not answered:
+            return
+        self.moves_found.emit(moves)
+        if moves.empty:
+            dialogs.tell(self, "The supplier's answer",
+                         f"With {', '.join(answered)} as confirmed, no customer's ship date moves.")
+            return
+        if self.moves_dialog is not None:
+            self.moves_dialog.close()
+        self.moves_dialog = po_round_trip.MovedCustomersDialog(answered, moves,
+                                                               self.session.currency, self)
+        self.moves_dialog.export_requested.connect(self.updates_export_requested)
+        self.moves_dialog.show()
