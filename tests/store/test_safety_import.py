@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from planner.demo import write_demo
-from planner.store import open_workspace
+from planner.store import WorkspaceError, open_workspace
 from planner.store.backup import before_write, restore
 from planner.store.importers import ImportRejected, import_files
 
@@ -55,10 +55,11 @@ def test_an_import_that_fills_the_disk_says_so_and_writes_nothing(shop, tmp_path
     csv_path = sales_csv(tmp_path, db, 40_000)
     pages = db.execute("PRAGMA page_count").fetchone()[0]
     db.execute(f"PRAGMA max_page_count = {pages + 40}")  # about 160 kB of room: SQLITE_FULL
-    with pytest.raises(ImportRejected) as caught:
+    with pytest.raises(WorkspaceError) as caught:  # the disk, not the data, is the problem
         import_files(db, [csv_path])
     message = str(caught.value)
-    assert "full" in message and "nothing was imported" in message
+    assert "is full" in message and "nothing was imported" in message
+    assert str(tmp_path) in message or str(shop.parent) in message  # and where
     assert digest(db) == before
     assert db.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
 
