@@ -140,15 +140,17 @@ class MovedCustomersDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("moved_customers")
         self.setWindowTitle("Customers the supplier's answer moves")
-        self.resize(820, 380)
+        self.resize(1080, 400)
         layout = QVBoxLayout(self)
         frame = moved_customers(moves)
-        later = int(((frame["shift_days"] > 0) | frame["ship_after"].isna()).sum())
+        later = int((frame["shift_days"] > 0).sum())
+        lost = int((frame["ship_after"].isna() & frame["ship_before"].notna()).sum())
         customers = frame["customer"].fillna("").replace("", None).dropna().nunique()
         self.summary = QLabel(
             f"With {', '.join(po_numbers)} as the supplier confirmed it, {len(frame):,} waiting "
             f"order lines ({customers:,} customers) get a new ship date: {later:,} later, "
-            f"{len(frame) - later:,} earlier. Tell them with the customer update list.")
+            f"{lost:,} no longer covered by stock on the way (—), "
+            f"{len(frame) - later - lost:,} earlier. Tell them with the customer update list.")
         self.summary.setWordWrap(True)
         layout.addWidget(self.summary)
         self.model = FrameTableModel(MOVE_COLUMNS, self)

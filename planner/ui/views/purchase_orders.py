@@ -378,6 +378,7 @@ class PurchaseOrdersView(QWidget):
         def show(frame: pd.DataFrame) -> None:
             if po_number != self._history_po:
                 return  # another PO was selected meanwhile
+            frame["at"] = frame["at"].astype(str).str.replace("T", " ").str[:16]
             self.history_model.set_frame(frame)
             fit_columns(self.history_table, max_width=420)
             self.history_label.setText(f"History of {po_number}: {len(frame):,} changes, "
