@@ -18,6 +18,7 @@ from typing import Any
 import matplotlib
 import numpy as np
 import pandas as pd
+import shiboken6
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.text import Text
@@ -110,6 +111,9 @@ def value_at_risk_figure(backorder_lines: pd.DataFrame, *, currency: str = "USD"
     if by_sku.empty:
         _empty(ax, "nothing at risk", fontsize)
         return figure
+    if len(by_sku) < top:  # say why the list is short
+        _title(ax, f"Top {top} SKUs by value at risk: only {len(by_sku)} of the "
+               f"{backorder_lines['sku'].nunique()} backordered SKUs have any", fontsize)
     labels = [shared.literal(s) for s in by_sku.index[::-1]]
     ax.barh(labels, by_sku.to_numpy()[::-1], color=shared.VALUE)
     _money_axis(ax.xaxis, currency)
@@ -300,8 +304,14 @@ class ChartView(QWidget):
 
     def show_chart(self, factory: Callable[[], Figure]) -> None:
         """Draw the figure a builder makes (called again on resize and palette change)."""
-        self._factory = factory
+        self._factory, self._failed = factory, ""
         self._render()
+
+    def show_message(self, text: str) -> None:
+        """Text in place of a chart (an empty workspace has nothing to draw yet)."""
+        self._generation += 1
+        self._factory, self._chart, self._failed = None, None, text
+        self.update()
 
     def show_figure(self, figure: Figure) -> None:
         """Draw a ready-made figure."""
@@ -317,14 +327,15 @@ class ChartView(QWidget):
         colours = palette_colours(QApplication.palette(self))
 
         def done(chart: RenderedChart) -> None:
-            if generation == self._generation:
+            # a chart drawn for a widget closed meanwhile (its window is gone) is dropped
+            if generation == self._generation and shiboken6.isValid(self):
                 self._chart, self._chart_generation, self._failed = chart, generation, ""
                 self.update()
                 self.rendered.emit()
 
         def failed(exc: BaseException, details: str) -> None:
             print(f"chart failed: {exc!r}\n{details}", file=sys.stderr)
-            if generation == self._generation:
+            if generation == self._generation and shiboken6.isValid(self):
                 self._failed = f"This chart could not be drawn: {exc}"
                 self._chart_generation = generation
                 self.update()
@@ -337,8 +348,10 @@ class ChartView(QWidget):
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt name
         painter = QPainter(self)
         painter.fillRect(self.rect(), QApplication.palette(self).color(QPalette.ColorRole.Base))
-        if self._failed:
-            painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, self._failed)
+        if self._failed:  # a failure, or the message shown in place of a chart
+            painter.drawText(self.rect().adjusted(12, 8, -12, -8),
+                             int(Qt.AlignmentFlag.AlignCenter) | int(Qt.TextFlag.TextWordWrap),
+                             self._failed)
         elif self._chart is not None:
             painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
             painter.drawImage(self.rect(), self._chart.image)

@@ -6,11 +6,10 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDate, QSize, Qt, QUrl, Signal
+from PySide6.QtCore import QDate, QSize, Qt, Signal
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
-    QDesktopServices,
     QDragEnterEvent,
     QDropEvent,
     QKeySequence,
@@ -154,16 +153,21 @@ class MainWindow(QMainWindow):
         right.addWidget(self.stack, 1)
         row.addLayout(right, 1)
         self.setCentralWidget(central)
-        for i, (page_id, _label) in enumerate(PAGES):
-            action = QAction(self)
-            action.setShortcut(QKeySequence(f"Ctrl+{i + 1}"))
+        self.page_actions: list[QAction] = []  # the View menu lists them with their shortcuts
+        for i, (page_id, label) in enumerate(PAGES):
+            action = QAction(label, self)
+            action.setObjectName(f"action_page_{page_id}")
+            if i < 9:
+                action.setShortcut(QKeySequence(f"Ctrl+{i + 1}"))
             action.triggered.connect(lambda _=False, p=page_id: self.show_page(p))
             self.addAction(action)
+            self.page_actions.append(action)
         # navigation between pages
         self.pages["products"].sku_requested.connect(self.open_sku)
         self.pages["backorders"].sku_requested.connect(self.open_sku)
         self.pages["dashboard"].sku_requested.connect(self.open_sku)
         self.pages["dashboard"].page_requested.connect(self.show_page)
+        self.pages["dashboard"].list_requested.connect(self.open_list)
         self.pages["dashboard"].demo_requested.connect(self.fill_demo)
         self.pages["purchase_plan"].sku_requested.connect(self.open_sku)
         self.pages["purchase_orders"].what_if_requested.connect(self.open_what_if)
@@ -201,6 +205,9 @@ class MainWindow(QMainWindow):
         edit_menu.addAction(self.redo_action)
         edit_menu.addSeparator()
         edit_menu.addAction(a["find"])
+        view_menu = self.menuBar().addMenu("&View")
+        for action in self.page_actions:
+            view_menu.addAction(action)
         plan_menu = self.menuBar().addMenu("&Plan")
         plan_menu.addAction(a["replan"])
         help_menu = self.menuBar().addMenu("&Help")
@@ -293,6 +300,13 @@ class MainWindow(QMainWindow):
         page = self.pages[page_id]
         if hasattr(page, "on_shown"):
             page.on_shown()
+
+    def open_list(self, page_id: str, filter_name: str = "") -> None:
+        """Show a page's list filtered the way a dashboard tile counts it ("" for all rows)."""
+        self.show_page(page_id)
+        page = self.pages[page_id]
+        if hasattr(page, "show_filtered"):
+            page.show_filtered(filter_name)
 
     def go_back(self) -> None:
         target = self._history.pop() if self._history else "products"
@@ -479,8 +493,13 @@ class MainWindow(QMainWindow):
             return [Path(p) for p in export_pdfs(plan, Path(folder), supplier=supplier)]
 
         def done(files: list[Path]) -> None:
+            from planner.ui import dialogs
+
             self.statusBar().showMessage(f"{len(files)} PDF(s) written to {folder}", 10000)
             self.pdfs_exported.emit([str(f) for f in files])
+            noun = "PDF" if len(files) == 1 else "PDFs"
+            dialogs.tell(self, "PDFs exported", f"{len(files)} {noun} written to {folder}.",
+                         action=("Open folder", lambda: paths.open_folder(folder)))
 
         return self.tasks.run(Operation(title="Exporting PDFs", work=work, on_success=done,
                                         cancellable=False))
@@ -501,13 +520,14 @@ class MainWindow(QMainWindow):
         self.close()
 
     def on_user_guide(self) -> None:
-        for candidate in (Path(__file__).resolve().parents[1] / "resources" / "user-guide.html",
-                          Path(__file__).resolve().parents[2] / "docs" / "user-guide.md"):
-            if candidate.exists():
-                QDesktopServices.openUrl(QUrl.fromLocalFile(str(candidate)))
-                return
-        QMessageBox.information(self, "User guide",
-                                "The user guide is in docs/user-guide.md of the Planner sources.")
+        """Show the user guide in a window of its own (it ships inside the package)."""
+        from planner.ui.help import GuideDialog
+
+        if getattr(self, "guide", None) is None:
+            self.guide = GuideDialog(self)
+        self.guide.show()
+        self.guide.raise_()
+        self.guide.activateWindow()
 
     def on_about(self) -> None:
         QMessageBox.about(self, "About Planner",

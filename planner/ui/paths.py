@@ -80,3 +80,11 @@ def last_workspace() -> Path | None:
     if value and Path(str(value)).exists():
         return Path(str(value))
     return None
+
+
+def open_folder(folder: str | Path) -> bool:
+    """Show a folder in the system's file manager; False when there is none to ask."""
+    from PySide6.QtCore import QUrl
+    from PySide6.QtGui import QDesktopServices
+
+    return QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))

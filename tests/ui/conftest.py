@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtCore import QSettings
 
 from planner.store import open_workspace
-from planner.ui import errors
+from planner.ui import errors, paths
 
 DEMO_SKUS = 30
 DEMO_YEARS = 2.0
@@ -24,6 +24,14 @@ def isolated_app_state(tmp_path, monkeypatch):
     monkeypatch.setenv("PLANNER_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setattr(errors, "modal_dialogs", False)
     yield
+
+
+@pytest.fixture(autouse=True)
+def opened_folders(monkeypatch):
+    """The folders the app asked the file manager to show (in tests, none is opened)."""
+    opened: list[str] = []
+    monkeypatch.setattr(paths, "open_folder", opened.append)
+    return opened
 
 
 @pytest.fixture(scope="session")

@@ -58,6 +58,7 @@ FLAG_FILTERS = {
     "Needs attention": "attention",
     "Uncovered": "uncovered",
     "Late": "late",
+    "At risk of cancelling": "at_risk",
     "Delay notice due": "notice_due",
     "Update due": "update_due",
     "Made to order": "made_to_order",
@@ -137,9 +138,18 @@ class BackordersView(PlanPage):
                 if column in frame:
                     attention |= frame[column].fillna(False).to_numpy(bool)
             mask &= attention
+        elif flag == "at_risk":
+            mask &= frame["value_at_risk"].fillna(0).to_numpy(float) > 0
         elif flag is not None and flag in frame:
             mask &= frame[flag].fillna(False).to_numpy(bool)
         return mask
+
+    def show_filtered(self, flag: str) -> None:
+        """Show only the lines of one FLAG_FILTERS value ("" for all), the search cleared."""
+        label = next((k for k, v in FLAG_FILTERS.items() if v == (flag or None)), "All lines")
+        self.search.clear()
+        self.flag.setCurrentText(label)
+        self.apply_filters()
 
     def apply_filters(self) -> None:
         self.proxy.set_filter(self._mask)

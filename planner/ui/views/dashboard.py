@@ -8,7 +8,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
-    QPushButton,
     QScrollArea,
     QVBoxLayout,
     QWidget,
@@ -18,6 +17,7 @@ from planner.formatting import format_money, format_quantity
 from planner.ui.charts import ChartView, po_arrivals_figure, value_at_risk_figure
 from planner.ui.views.abc_xyz import AbcXyzMatrix
 from planner.ui.views.common import KpiTile, PlanPage, heading, note
+from planner.ui.views.first_run import FirstRunChecklist
 
 #: tile id, label, tooltip, page opened on click
 TILES = [
@@ -36,12 +36,27 @@ TILES = [
     ("suggested", "Suggested POs", "Purchase orders the plan suggests placing", "purchase_plan"),
 ]
 
+#: tile id -> the filter its page opens with (the page's show_filtered names it); others show all
+TILE_FILTERS = {
+    "value_at_risk": "at_risk", "uncovered": "uncovered", "late": "late",
+    "below_rop": "below_rop", "stockouts": "stockout_30_days",
+}
+#: what an empty workspace shows in place of each chart
+EMPTY_CHARTS = {
+    "book_chart": "The backorder book appears here once backorders (or Shopify orders) are "
+                  "imported.",
+    "arrivals_chart": "PO arrivals appear here once purchase orders are imported.",
+    "risk_chart": "SKUs with value at risk appear here once backorders are imported.",
+}
+
 
 class DashboardView(PlanPage):
     """KPI tiles and three charts; an empty workspace gets a way in (demo or import)."""
 
     sku_requested = Signal(str)
     page_requested = Signal(str)
+    #: a tile was clicked: open this page showing this filter (TILE_FILTERS)
+    list_requested = Signal(str, str)
     demo_requested = Signal()
 
     def __init__(self, session: Any, parent: QWidget | None = None) -> None:
@@ -61,17 +76,9 @@ class DashboardView(PlanPage):
         layout.addWidget(self.title)
         layout.addWidget(self.subtitle)
 
-        self.empty = QWidget()
-        empty_layout = QHBoxLayout(self.empty)
-        empty_layout.setContentsMargins(0, 8, 0, 8)
-        demo = QPushButton("Fill with demo data")
-        demo.setObjectName("fill_demo")
-        demo.clicked.connect(self.demo_requested.emit)
-        imp = QPushButton("Import your files…")
-        imp.clicked.connect(lambda: self.page_requested.emit("import"))
-        empty_layout.addWidget(demo)
-        empty_layout.addWidget(imp)
-        empty_layout.addStretch(1)
+        self.empty = FirstRunChecklist()
+        self.empty.demo_requested.connect(self.demo_requested.emit)
+        self.empty.import_requested.connect(lambda: self.page_requested.emit("import"))
         layout.addWidget(self.empty)
 
         grid = QGridLayout()
@@ -80,7 +87,8 @@ class DashboardView(PlanPage):
         for i, (tile_id, label, tip, page) in enumerate(TILES):
             tile = KpiTile(label, tip)
             tile.setCursor(Qt.CursorShape.PointingHandCursor)
-            tile.mousePressEvent = lambda _e, p=page: self.page_requested.emit(p)  # type: ignore[method-assign]
+            tile.mousePressEvent = (  # type: ignore[method-assign]
+                lambda _e, p=page, t=tile_id: self.list_requested.emit(p, TILE_FILTERS.get(t, "")))
             self.tiles[tile_id] = tile
             grid.addWidget(tile, i // 4, i % 4)
         layout.addLayout(grid)
@@ -105,6 +113,10 @@ class DashboardView(PlanPage):
     def _show_empty_state(self) -> None:
         empty = self.session.db is not None and self.session.is_empty()
         self.empty.setVisible(empty)
+        if empty or self.session.db is None:
+            for chart, text in EMPTY_CHARTS.items():
+                getattr(self, chart).show_message(
+                    text if self.session.db is not None else "Open a workspace to see this chart.")
         if self.session.db is None:
             self.subtitle.setText("Open a workspace (File ▸ Open) or the demo workspace to start.")
         elif empty:

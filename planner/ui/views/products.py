@@ -49,6 +49,9 @@ def product_rows(plan: Any) -> pd.DataFrame:
         table["uncovered_lines"] = table["sku"].map(uncovered).fillna(0).astype(int)
     else:
         table["uncovered_lines"] = 0
+    # the dashboard's "Stockouts within 30 days" counts these
+    horizon = pd.Timestamp(plan.as_of) + pd.Timedelta(days=30)
+    table["stockout_30_days"] = (pd.to_datetime(table["stockout_date"]) <= horizon).to_numpy(bool)
     table["_search"] = (table["sku"].astype(str) + "\n" + table["name"].fillna("").astype(str)
                         + "\n" + table["supplier"].fillna("").astype(str)).str.lower()
     return table
@@ -74,12 +77,14 @@ class ProductsView(PlanPage):
         self.uncovered = QCheckBox("Uncovered")
         self.uncovered.setToolTip("SKUs with backorder lines that no known supply covers")
         self.made_to_order = QCheckBox("Made to order")
+        self.stockout_30_days = QCheckBox("Stockout within 30 days")
+        self.stockout_30_days.setToolTip("SKUs projected to run out within 30 days of the as-of date")
         filters.addWidget(self.search, 2)
         filters.addWidget(QLabel("Supplier"))
         filters.addWidget(self.supplier, 1)
         layout.addLayout(filters)
         checks = QHBoxLayout()
-        for box in (self.below_rop, self.backordered, self.uncovered, self.made_to_order):
+        for box in self.check_boxes():
             checks.addWidget(box)
         checks.addStretch(1)
         layout.addLayout(checks)
@@ -95,8 +100,30 @@ class ProductsView(PlanPage):
 
         self.search.textChanged.connect(self.apply_filters)
         self.supplier.currentIndexChanged.connect(self.apply_filters)
-        for box in (self.below_rop, self.backordered, self.uncovered, self.made_to_order):
+        for box in self.check_boxes():
             box.toggled.connect(self.apply_filters)
+
+    def check_boxes(self) -> tuple[QCheckBox, ...]:
+        return (self.below_rop, self.backordered, self.uncovered, self.stockout_30_days,
+                self.made_to_order)
+
+    def show_filtered(self, name: str) -> None:
+        """Show only the SKUs of one check box ("below_rop", "stockout_30_days", "uncovered",
+        …; "" for all SKUs), with the search and supplier cleared."""
+        boxes = {"below_rop": self.below_rop, "backordered": self.backordered,
+                 "uncovered": self.uncovered, "stockout_30_days": self.stockout_30_days,
+                 "made_to_order": self.made_to_order}
+        for box in self.check_boxes():
+            box.blockSignals(True)
+            box.setChecked(box is boxes.get(name))
+            box.blockSignals(False)
+        self.search.blockSignals(True)
+        self.search.clear()
+        self.search.blockSignals(False)
+        self.supplier.blockSignals(True)
+        self.supplier.setCurrentIndex(0)
+        self.supplier.blockSignals(False)
+        self.apply_filters()
 
     def focus_search(self) -> None:
         self.search.setFocus()
@@ -130,6 +157,8 @@ class ProductsView(PlanPage):
             mask &= frame["backordered"].to_numpy() > 0
         if self.uncovered.isChecked():
             mask &= frame["uncovered_lines"].to_numpy() > 0
+        if self.stockout_30_days.isChecked():
+            mask &= frame["stockout_30_days"].to_numpy(bool)
         if self.made_to_order.isChecked():
             mask &= frame["made_to_order"].to_numpy(bool)
         return mask

@@ -237,9 +237,7 @@ class PurchasePlanView(PlanPage):
             parent.setToolTip(0, f"{supplier}: {len(children)} suggested POs over the horizon")
         self.tree.expandAll()
         self.tree.blockSignals(False)
-        total = sum(float(s.get("total_value", 0)) for s in self.suggestions)
-        self.total.setText(f"{len(self.suggestions)} suggested POs from {len(groups)} suppliers · "
-                           f"{format_money(total, currency)}")
+        self._show_total()
         if self.suggestions:
             keys = [self._key(s) for s in self.suggestions]
             row = keys.index(previous) if previous in keys else 0
@@ -545,7 +543,27 @@ class PurchasePlanView(PlanPage):
         lines = [line for line in self.edited_lines(row) if line["quantity"] > 0]
         item = self._items[row]
         item.setText(1, str(len(lines)))
-        item.setText(2, format_amount(sum(line["value"] for line in lines), self.model.currency))
+        item.setText(2, format_amount(self._row_value(row), self.model.currency))
+        parent = item.parent()
+        if parent is not None:  # the supplier's sum, and the page total, follow the edit
+            children = [parent.child(k).data(0, Qt.ItemDataRole.UserRole)
+                        for k in range(parent.childCount())]
+            parent.setText(2, format_amount(sum(self._row_value(c) for c in children),
+                                            self.model.currency))
+        self._show_total()
+
+    def _row_value(self, row: int) -> float:
+        """A suggestion's value: the plan's, or its edited lines' once the buyer changed it."""
+        if not any(key[0] == row for key in (*self.edits, *self.added)):
+            return float(self.suggestions[row].get("total_value") or 0)
+        return float(sum(line["value"] for line in self.edited_lines(row)
+                         if line["quantity"] > 0))
+
+    def _show_total(self) -> None:
+        suppliers = {str(s["supplier"] or "(no supplier)") for s in self.suggestions}
+        total = sum(self._row_value(row) for row in range(len(self.suggestions)))
+        self.total.setText(f"{len(self.suggestions)} suggested POs from {len(suppliers)} "
+                           f"suppliers · {format_money(total, self.model.currency)}")
 
     def _show_offers(self) -> None:
         while self.offers_layout.count():
