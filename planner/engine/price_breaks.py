@@ -113,7 +113,8 @@ def bump_to_breaks(*, table: BreakTable, rows: np.ndarray, quantity: np.ndarray,
     with np.errstate(divide="ignore", invalid="ignore"):
         days_held = np.where(per_day > 0, (quantity + extra / 2) / per_day, np.inf)
     saving = quantity * (now_cost - new_cost) * mult
-    holding = extra * new_cost * mult * holding_cost_rate * days_held / 365.0
+    with np.errstate(invalid="ignore"):  # no extra units held forever (0 × inf): no cost
+        holding = extra * new_cost * mult * holding_cost_rate * days_held / 365.0
     holding = np.where(extra > 0, holding, 0.0)
     worth = candidate & (saving > holding + 1e-9)
     out = np.where(worth, bumped, quantity)
