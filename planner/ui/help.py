@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from importlib import resources
+from pathlib import Path
 
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
@@ -11,12 +12,25 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayo
 
 #: the guide as shipped (a copy of docs/user-guide.md that a test keeps identical)
 GUIDE = ("planner", "resources/user-guide.md")
+#: where the guide's pictures are when running from the sources (a wheel carries none)
+DOCS_DIR = Path(__file__).resolve().parents[2] / "docs"
+_IMAGE = re.compile(r"!\[([^\]]*)\]\(([^)\s]+)\)")
 
 
 def guide_text() -> str:
     """The user guide's Markdown, read from the installed package."""
     package, name = GUIDE
     return resources.files(package).joinpath(name).read_text(encoding="utf-8")
+
+
+def with_pictures_found(markdown: str, folder: Path) -> str:
+    """The guide with each picture that is not in ``folder`` replaced by its caption."""
+    def replace(match: re.Match[str]) -> str:
+        if (folder / match.group(2)).is_file():
+            return match.group(0)
+        return f"*(Picture: {match.group(1)})*"
+
+    return _IMAGE.sub(replace, markdown)
 
 
 def heading_slug(text: str) -> str:
@@ -36,7 +50,8 @@ class GuideDialog(QDialog):
         self.browser.setObjectName("guide_text")
         self.browser.setOpenLinks(False)
         self.browser.anchorClicked.connect(self.follow)
-        self.browser.setMarkdown(guide_text())
+        self.browser.setSearchPaths([str(DOCS_DIR)])
+        self.browser.setMarkdown(with_pictures_found(guide_text(), DOCS_DIR))
         layout.addWidget(self.browser)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)

@@ -206,3 +206,12 @@ def test_pdfs_export_into_a_new_folder_and_offer_to_open_it(planned, qtbot, tmp_
     assert opened_folders == []
     qtbot.mouseClick(open_button, Qt.MouseButton.LeftButton)
     assert opened_folders == [str(folder)]
+
+
+def test_a_guide_picture_that_is_not_shipped_shows_its_caption(tmp_path):
+    from planner.ui.help import with_pictures_found
+
+    (tmp_path / "here.png").write_bytes(b"")
+    text = "See ![the page](here.png) and ![the other page](gone.png)."
+    assert with_pictures_found(text, tmp_path) == (
+        "See ![the page](here.png) and *(Picture: the other page)*.")
