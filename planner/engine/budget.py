@@ -265,3 +265,19 @@ def _regroup(suggestions: list[dict[str, Any]], lines: pd.DataFrame, moved: pd.D
         out.append(group)
     out.sort(key=lambda s: (s["order_date"], s["supplier"]))
     return out
+
+
+def budget_by_month(summary: dict[str, Any]) -> pd.DataFrame:
+    """One row per month of a ``budget`` summary with the lines deferred out of it
+    (``deferred_lines``) and those of them that clear customer backorders (``flagged_lines``)."""
+    months = pd.DataFrame(summary.get("months") or [], columns=[
+        "month", "suggested_value", "planned_value", "budget", "deferred_out_value",
+        "deferred_in_value", "over_budget"])
+    lines = pd.DataFrame(summary.get("deferred_lines") or [],
+                         columns=["from_order_date", "flag", "sku"])
+    month = lines["from_order_date"].astype(str).str[:7]
+    flagged = lines["flag"].fillna("").astype(str) != ""
+    months["deferred_lines"] = months["month"].map(month.value_counts()).fillna(0).astype(int)
+    months["flagged_lines"] = months["month"].map(
+        month[flagged].value_counts()).fillna(0).astype(int)
+    return months

@@ -142,3 +142,25 @@ def excess_and_dead(*, position: np.ndarray, stock: np.ndarray, order_up_to: np.
         "dead_stock": dead, "dead_stock_units": np.where(dead, stock, 0).astype(np.int64),
         "dead_stock_value": np.round(np.where(dead, stock * cost, 0.0), 2),
     })
+
+
+def tied_up_stock(skus: pd.DataFrame) -> pd.DataFrame:
+    """The SKUs of a plan's SKU table with excess or dead stock, the most money tied up first;
+    adds ``tied_up_units`` / ``tied_up_value`` (the larger of the excess and, for a dead SKU, its
+    whole stock: open POs can make a dead SKU's excess the larger) and ``weeks_to_clear`` of those
+    units at the forecast demand (NaN without demand)."""
+    if skus.empty or "excess_value" not in skus:
+        return skus.iloc[0:0].assign(tied_up_units=[], tied_up_value=[])
+    dead = skus["dead_stock"].fillna(False).astype(bool)
+    rows = skus[(skus["excess_units"] > 0) | dead].copy()
+    dead_rows = dead.loc[rows.index].to_numpy(bool)
+    rows["dead_stock"] = dead_rows
+    rows["tied_up_units"] = np.maximum(np.where(dead_rows, rows["dead_stock_units"], 0),
+                                       rows["excess_units"]).astype(np.int64)
+    weekly = rows["demand_per_day"].to_numpy(float) * 7.0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rows["weeks_to_clear"] = np.where(weekly > 0, rows["tied_up_units"] / weekly, np.nan)
+    rows["tied_up_value"] = np.maximum(np.where(dead_rows, rows["dead_stock_value"].fillna(0.0),
+                                                0.0), rows["excess_value"].fillna(0.0))
+    return rows.sort_values(["tied_up_value", "sku"], ascending=[False, True],
+                            kind="stable").reset_index(drop=True)

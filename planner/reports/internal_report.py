@@ -19,6 +19,7 @@ from planner.formatting import (
     format_money,
     format_quantity,
 )
+from planner.reports.catalog_health import catalog_health_section
 from planner.reports.charts import backorder_book_figure, projected_stock_figure
 from planner.reports.fonts import BODY, clean_text, markup
 from planner.reports.styles import (
@@ -529,6 +530,7 @@ def build_internal_report(path: Path | str, plan: Any, *,
     else:
         story.append(Paragraph("No purchases are suggested within the horizon.", styles.body))
     story += _exceptions(styles, plan, currency, width)
+    story += catalog_health_section(styles, plan, currency, width)
     story += _stock_charts(styles, plan, width, stock_charts)
     story += [Spacer(1, 6 * mm), KeepTogether(_approval(styles, width))]
     doc.build(story, canvasmaker=numbered_canvas(footer))

@@ -70,3 +70,22 @@ def test_demo_plan_report_carries_kpis_orders_and_exceptions(demo_export):
     for order_id in uncovered["order_id"].head(20):
         assert squash(order_id) in squash(text)
     assert "Projected stock of the top SKUs" in text
+
+
+def test_demo_plan_report_has_the_cash_and_catalog_health_section(demo_export):
+    from pypdf import PdfReader
+
+    plan, paths = demo_export
+    text = "\n".join(page.extract_text() for page in PdfReader(paths[-1]).pages)
+    for title in ("Cash and catalog health", "Excess and dead stock", "ABC / XYZ",
+                  "Purchase budget by month"):
+        assert title in text
+    k = plan.kpis
+    assert k["dead_stock_value"] > 0 and k["excess_inventory_value"] > 0
+    assert squash(f"Dead stock {format_money(k['dead_stock_value'], 'USD')}") in squash(text)
+    for sku in plan.skus.loc[plan.skus["dead_stock"], "sku"]:
+        assert squash(sku) in squash(text)
+    assert plan.budget["per_month"] > 0
+    for month in plan.budget["months"]:
+        assert month["month"] in text
+    assert f"Budget {format_money(plan.budget['per_month'], 'USD', decimals=0)} a month" in text

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-import pandas as pd
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
+from planner.engine.budget import budget_by_month
 from planner.formatting import format_money
 from planner.ui.models import Column, FrameTableModel
 from planner.ui.views.common import DANGER, fit_columns, make_table, note
@@ -25,22 +25,6 @@ COLUMNS = [
     Column("flagged_lines", "Clear back-\norders", "int",
            "Of those, lines that clear existing customer backorders: flagged, never dropped"),
 ]
-
-
-def budget_rows(budget: dict[str, Any]) -> pd.DataFrame:
-    """One row per month of the plan's ``budget`` summary, with its deferred and flagged lines."""
-    months = pd.DataFrame(budget.get("months") or [], columns=[
-        "month", "suggested_value", "planned_value", "budget", "deferred_out_value",
-        "deferred_in_value", "over_budget"])
-    lines = pd.DataFrame(budget.get("deferred_lines") or [],
-                         columns=["from_order_date", "flag", "sku", "note"])
-    lines["month"] = lines["from_order_date"].astype(str).str[:7]
-    lines["flagged"] = lines["flag"].fillna("").astype(str) != ""
-    per_month = lines.groupby("month").agg(deferred_lines=("sku", "size"),
-                                           flagged_lines=("flagged", "sum"))
-    months["deferred_lines"] = months["month"].map(per_month["deferred_lines"]).fillna(0)
-    months["flagged_lines"] = months["month"].map(per_month["flagged_lines"]).fillna(0)
-    return months.astype({"deferred_lines": int, "flagged_lines": int})
 
 
 def budget_line(budget: dict[str, Any], currency: str) -> str:
@@ -88,7 +72,7 @@ class BudgetSummary(QWidget):
             return
         currency = str(plan.settings.get("currency", "USD"))
         self.model.currency = currency
-        rows = budget_rows(budget)
+        rows = budget_by_month(budget)
         self._notes = {}
         for line in budget.get("deferred_lines") or []:
             if line.get("flag"):

@@ -9,6 +9,7 @@ import pandas as pd
 from PySide6.QtCore import QModelIndex, Signal
 from PySide6.QtWidgets import QWidget
 
+from planner.engine.catalog import tied_up_stock
 from planner.formatting import format_money
 from planner.ui.models import Column, FrameTableModel
 from planner.ui.views.common import (
@@ -36,27 +37,17 @@ COLUMNS = [
     Column("dead_stock_value", "Dead stock\nvalue", "money",
            "All the stock of a dead SKU at landed cost"),
     Column("weeks_to_clear", "Weeks to\nclear", "float",
-           "Weeks of forecast demand the stock tied up stands for (the dead stock of a dead SKU, "
-           "else its excess); blank: no forecast demand, selling will not clear it", decimals=1),
+           "Weeks of forecast demand the units tied up stand for (the excess, or a dead SKU's "
+           "whole stock when larger); blank: no forecast demand, selling will not clear it",
+           decimals=1),
 ]
 
 
 def excess_rows(skus: pd.DataFrame) -> pd.DataFrame:
-    """The SKUs with excess or dead stock, the most money tied up first."""
-    if skus.empty or "excess_value" not in skus:
-        return pd.DataFrame(columns=[c.key for c in COLUMNS] + ["tied_up_value"])
-    dead = skus["dead_stock"].fillna(False).astype(bool)
-    rows = skus[(skus["excess_units"] > 0) | dead].copy()
-    dead = dead.loc[rows.index].to_numpy(bool)
-    rows["dead"] = np.where(dead, "yes", "no")
-    tied_units = np.where(dead, rows["dead_stock_units"], rows["excess_units"]).astype(float)
-    weekly = rows["demand_per_day"].to_numpy(float) * 7.0
-    with np.errstate(divide="ignore", invalid="ignore"):
-        rows["weeks_to_clear"] = np.where(weekly > 0, tied_units / weekly, np.nan)
-    rows["tied_up_value"] = np.maximum(rows["excess_value"].fillna(0.0),
-                                       rows["dead_stock_value"].fillna(0.0))
-    return rows.sort_values(["tied_up_value", "sku"], ascending=[False, True],
-                            kind="stable").reset_index(drop=True)
+    """The SKUs with excess or dead stock, the most money tied up first (engine/catalog.py)."""
+    rows = tied_up_stock(skus)
+    rows["dead"] = np.where(rows["dead_stock"].astype(bool), "yes", "no")
+    return rows
 
 
 def tied_up_summary(kpis: dict[str, Any], currency: str) -> str:
