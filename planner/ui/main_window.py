@@ -525,8 +525,9 @@ class MainWindow(QMainWindow):
 
         if getattr(self, "guide", None) is None:
             self.guide = GuideDialog(self)
+        if self.guide.isVisible():  # already open, perhaps behind the window
+            self.guide.raise_()
         self.guide.show()
-        self.guide.raise_()
         self.guide.activateWindow()
 
     def on_about(self) -> None:

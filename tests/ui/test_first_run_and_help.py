@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
 
 from planner.formatting import format_money
 from planner.store import open_workspace
@@ -201,7 +202,8 @@ def test_pdfs_export_into_a_new_folder_and_offer_to_open_it(planned, qtbot, tmp_
     qtbot.waitUntil(lambda: task.done, timeout=60_000)
     assert sorted(folder.glob("*.pdf"))
     assert f"written to {folder}" in dialogs.last_notice
-    (box,) = [b for b in dialogs._open_boxes if "written to" in b.text()]
+    (box,) = [b for b in planned.findChildren(QMessageBox) if "written to" in b.text()]
+    assert box.isVisible()
     (open_button,) = [b for b in box.buttons() if b.text() == "Open folder"]
     assert opened_folders == []
     qtbot.mouseClick(open_button, Qt.MouseButton.LeftButton)
