@@ -2,8 +2,11 @@
 
     python docs/screenshots/take_screenshots.py [--out DIR] [--skus N] [--as-of YYYY-MM-DD]
 
-Runs headless (Qt's offscreen platform), writes one small PNG per view (palette-quantised to
-keep each under ~150 KB) plus a dark-mode dashboard.
+Every page, the SKU detail, what-if, import errors, settings and the user guide at 1280x720 (the
+README's names: dashboard.png, ...) and 1920x1080 (dashboard_1920x1080.png, ...), plus a dark-mode
+dashboard and a new workspace's first-run checklist (first_run*.png). Runs headless (Qt's
+offscreen platform) unless QT_QPA_PLATFORM says otherwise (xcb under Xvfb for a real window);
+each PNG is palette-quantised to stay small.
 """
 
 from __future__ import annotations
@@ -22,8 +25,6 @@ sys.path.insert(0, str(ROOT))
 from PySide6.QtCore import QEventLoop, QSettings, QTimer  # noqa: E402
 from PySide6.QtGui import QColor, QImage, QPalette  # noqa: E402
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
-
-WIDTH, HEIGHT = 1280, 800
 
 
 def spin(ms: int) -> None:
@@ -80,7 +81,96 @@ def dark_palette() -> QPalette:
     }
     for role, colour in colours.items():
         p.setColor(role, QColor(colour))
+    for role in (QPalette.ColorRole.ButtonText, QPalette.ColorRole.WindowText,
+                 QPalette.ColorRole.Text):  # disabled actions (Undo with nothing to undo) look it
+        p.setColor(QPalette.ColorGroup.Disabled, role, QColor("#6b6f75"))
     return p
+
+
+#: the window sizes every page is taken at: a laptop (the README's pictures) and a desktop
+SIZES = [(1280, 720), (1920, 1080)]
+
+
+def shot_name(name: str, size: tuple[int, int]) -> str:
+    """The README's file names at the laptop size; the size in the name for the others."""
+    return f"{name}.png" if size == SIZES[0] else f"{name}_{size[0]}x{size[1]}.png"
+
+
+def take_pages(window, out: Path, size: tuple[int, int], scratch: Path, first: bool) -> None:
+    """Every page of the window (and the settings and user-guide dialogs) at one window size."""
+    from planner.ui.main_window import PAGES
+
+    session = window.session
+    plan = session.plan
+    window.resize(*size)
+    spin(200)
+    for page_id, _label in PAGES:
+        if page_id in ("import",):
+            continue  # shown below with a file that has mistakes
+        window.show_page(page_id)
+        if page_id == "purchase_plan" and first:
+            plan_page = window.pages["purchase_plan"]
+            packed = plan_page.model.frame[plan_page.model.frame["case_pack"] > 1]
+            if len(packed):  # what a changed quantity that breaks the case pack looks like
+                plan_page.set_quantity(str(packed["sku"].iloc[0]),
+                                       int(packed["quantity"].iloc[0]) + 1)
+        wait_for(lambda: not window.tasks.busy)
+        save(window, out / shot_name(page_id, size))
+
+    lines = plan.backorder_lines
+    open_po = plan.open_po_lines
+    stocked = set(plan.skus.loc[~plan.skus["made_to_order"].astype(bool), "sku"])
+    candidates = [s for s in lines["sku"].value_counts().index
+                  if s in set(open_po["sku"]) and s in stocked]
+    sku = candidates[0] if candidates else str(plan.skus["sku"].iloc[0])
+    window.open_sku(sku)
+    save(window, out / shot_name("sku_detail", size))
+
+    filled = lines.dropna(subset=["projected_ship_date"])
+    filled = filled[~filled["filled_from"].isin(["on_hand", "hold"])]
+    po_number = (str(filled["filled_from"].iloc[0]) if len(filled)
+                 else str(open_po["po_number"].iloc[0]))
+    po_sku = str(filled["sku"].iloc[0]) if len(filled) else ""
+    window.open_what_if(po_number, po_sku)
+    window.pages["what_if"].shift(14)
+    spin(300)
+    save(window, out / shot_name("what_if", size))
+
+    bad = scratch / "products-with-mistakes.csv"
+    bad.write_text("sku,name,unit_cost,moq,made_to_order\nNW-NEW-1,New mug,abc,10,false\n"
+                   "NW-NEW-2,Another mug,4.50,-5,maybe\n,Nameless,3.00,1,false\n",
+                   encoding="utf-8")
+    window.show_page("import")
+    window.pages["import"].clear()
+    window.pages["import"].add_files([str(bad)])
+    wait_for(lambda: not window.tasks.busy)
+    window.pages["import"].run_import()
+    wait_for(lambda: not window.tasks.busy)
+    save(window, out / shot_name("import_errors", size))
+
+    from planner.ui.views.settings_dialog import SettingsDialog
+
+    dialog = SettingsDialog(session, window)
+    dialog.show()
+    save(dialog, out / shot_name("settings", size))
+    dialog.close()
+
+    window.on_user_guide()
+    window.guide.resize(min(900, size[0] - 80), size[1] - 80)
+    save(window.guide, out / shot_name("user_guide", size))
+    window.guide.close()
+
+
+def take_first_run(window, out: Path, scratch: Path) -> None:
+    """The dashboard of a new, empty workspace (the import checklist) at every size."""
+    empty = scratch / "new-workspace.db"
+    window.open_workspace(empty)
+    wait_for(lambda: window.session.path is not None and window.session.path.name == empty.name
+             and not window.tasks.busy)
+    window.show_page("dashboard")
+    for size in SIZES:
+        window.resize(*size)
+        save(window, out / shot_name("first_run", size))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -113,74 +203,21 @@ def main(argv: list[str] | None = None) -> int:
     window = MainWindow()
     window.session.as_of = as_of
     window.as_of_edit.setDate(as_of)
-    window.resize(WIDTH, HEIGHT)
+    window.resize(*SIZES[0])
     window.show()
     window.open_workspace(workspace)
     wait_for(lambda: window.session.plan is not None and not window.tasks.busy)
-    session = window.session
-    plan = session.plan
 
-    window.show_page("dashboard")
-    save(window, out / "dashboard.png")
-    window.show_page("products")
-    save(window, out / "products.png")
-
-    lines = plan.backorder_lines
-    open_po = plan.open_po_lines
-    stocked = set(plan.skus.loc[~plan.skus["made_to_order"].astype(bool), "sku"])
-    candidates = [s for s in lines["sku"].value_counts().index
-                  if s in set(open_po["sku"]) and s in stocked]
-    sku = candidates[0] if candidates else str(plan.skus["sku"].iloc[0])
-    window.open_sku(sku)
-    save(window, out / "sku_detail.png")
-
-    window.show_page("backorders")
-    save(window, out / "backorders.png")
-    window.show_page("purchase_plan")
-    plan_page = window.pages["purchase_plan"]
-    packed = plan_page.model.frame[plan_page.model.frame["case_pack"] > 1]
-    if len(packed):  # show what a changed quantity that breaks the case pack looks like
-        plan_page.set_quantity(str(packed["sku"].iloc[0]), int(packed["quantity"].iloc[0]) + 1)
-    save(window, out / "purchase_plan.png")
-    window.show_page("purchase_orders")
-    wait_for(lambda: not window.tasks.busy)
-    save(window, out / "purchase_orders.png")
-    window.show_page("suppliers")
-    wait_for(lambda: not window.tasks.busy)
-    save(window, out / "suppliers.png")
-
-    filled = lines.dropna(subset=["projected_ship_date"])
-    filled = filled[~filled["filled_from"].isin(["on_hand", "hold"])]
-    po_number = (str(filled["filled_from"].iloc[0]) if len(filled)
-                 else str(open_po["po_number"].iloc[0]))
-    po_sku = str(filled["sku"].iloc[0]) if len(filled) else ""
-    window.open_what_if(po_number, po_sku)
-    window.pages["what_if"].shift(14)
-    spin(300)
-    save(window, out / "what_if.png")
-
-    bad = scratch / "products-with-mistakes.csv"
-    bad.write_text("sku,name,unit_cost,moq,made_to_order\nNW-NEW-1,New mug,abc,10,false\n"
-                   "NW-NEW-2,Another mug,4.50,-5,maybe\n,Nameless,3.00,1,false\n",
-                   encoding="utf-8")
-    window.show_page("import")
-    window.pages["import"].add_files([str(bad)])
-    wait_for(lambda: not window.tasks.busy)
-    window.pages["import"].run_import()
-    wait_for(lambda: not window.tasks.busy)
-    save(window, out / "import_errors.png")
-
-    from planner.ui.views.settings_dialog import SettingsDialog
-
-    dialog = SettingsDialog(session, window)
-    dialog.show()
-    save(dialog, out / "settings.png")
-    dialog.close()
+    for i, size in enumerate(SIZES):
+        take_pages(window, out, size, scratch, first=i == 0)
 
     app.setPalette(dark_palette())
+    window.resize(*SIZES[0])
     window.show_page("dashboard")
-    window.pages["dashboard"].show_plan(plan)
+    window.pages["dashboard"].show_plan(window.session.plan)
     save(window, out / "dashboard_dark.png")
+    app.setPalette(app.style().standardPalette())
+    take_first_run(window, out, scratch)
     window.close()
     return 0
 

@@ -111,9 +111,11 @@ def value_at_risk_figure(backorder_lines: pd.DataFrame, *, currency: str = "USD"
     if by_sku.empty:
         _empty(ax, "nothing at risk", fontsize)
         return figure
+    backordered = backorder_lines["sku"].nunique()
     if len(by_sku) < top:  # say why the list is short
-        _title(ax, f"Top {top} SKUs by value at risk: only {len(by_sku)} of the "
-               f"{backorder_lines['sku'].nunique()} backordered SKUs have any", fontsize)
+        why = (f"only {backordered} SKUs are backordered" if len(by_sku) == backordered
+               else f"{len(by_sku)} of {backordered} backordered SKUs have any")
+        _title(ax, f"SKUs by value at risk ({why})", fontsize)
     labels = [shared.literal(s) for s in by_sku.index[::-1]]
     ax.barh(labels, by_sku.to_numpy()[::-1], color=shared.VALUE)
     _money_axis(ax.xaxis, currency)

@@ -133,7 +133,15 @@ def test_a_short_value_at_risk_chart_says_why_it_shows_fewer_than_ten():
 
     lines = pd.DataFrame({"sku": ["A", "B", "C", "D"], "value_at_risk": [30.0, 20.0, 10.0, 0.0]})
     title = value_at_risk_figure(lines).axes[0].get_title(loc="left")
-    assert "only 3 of the 4 backordered SKUs" in title
+    assert title == "SKUs by value at risk (3 of 4 backordered SKUs have any)"
+    title = value_at_risk_figure(lines.iloc[:3]).axes[0].get_title(loc="left")
+    assert title == "SKUs by value at risk (only 3 SKUs are backordered)"
+
+
+def test_a_new_empty_workspace_shows_no_numbers_from_the_one_before(planned, tmp_path, qtbot):
+    open_and_wait(qtbot, planned, tmp_path / "new.db")
+    tiles = planned.pages["dashboard"].tiles
+    assert {tile.value.text() for tile in tiles.values()} == {"—"}
 
 
 # --- purchase plan and PO totals -------------------------------------------------------------

@@ -113,6 +113,9 @@ class DashboardView(PlanPage):
     def _show_empty_state(self) -> None:
         empty = self.session.db is not None and self.session.is_empty()
         self.empty.setVisible(empty)
+        if self.session.plan is None:  # no plan (yet) for this workspace: no numbers from another
+            for tile in self.tiles.values():
+                tile.set_value("—")
         if empty or self.session.db is None:
             for chart, text in EMPTY_CHARTS.items():
                 getattr(self, chart).show_message(
