@@ -529,3 +529,21 @@ def test_the_purchase_plan_shows_the_budget_month_by_month_with_flagged_lines(pl
     per_month = format_money(plan_budget["per_month"], "USD", decimals=0)
     assert "clears existing customer backorders" in budget.line.text()
     assert budget.line.text().startswith(f"Purchase budget {per_month} a month")
+
+
+def test_the_plan_page_and_the_dashboard_separate_order_now_from_planned_later(planned):
+    from planner.formatting import format_money
+
+    plan = planned.session.plan
+    due = [s for s in plan.purchase_suggestions if s["order_now"]]
+    later = len(plan.purchase_suggestions) - len(due)
+    assert due and later
+    planned.show_page("purchase_plan")
+    total = planned.pages["purchase_plan"].total.text()
+    money = format_money(plan.kpis["to_order_now_value"], planned.session.currency)
+    assert total.startswith(f"Order now: {len(due)} POs, {money}")
+    assert f"planned later: {later}," in total
+    planned.show_page("dashboard")
+    tile = planned.pages["dashboard"].tiles["suggested"]
+    assert tile.value.text() == str(len(due))
+    assert f"{money} to order now" in tile.detail.text()

@@ -33,7 +33,9 @@ TILES = [
     ("stockouts", "Stockouts within 30 days", "SKUs projected to run out within 30 days",
      "products"),
     ("inventory_value", "Inventory value", "On hand and on hold at unit cost", "products"),
-    ("suggested", "Suggested POs", "Purchase orders the plan suggests placing", "purchase_plan"),
+    ("suggested", "POs to order now", "Suggested purchase orders due now (order date on or "
+     "before today + the review period); the later ones are on the Purchase plan page",
+     "purchase_plan"),
 ]
 
 #: tile id -> the filter its page opens with (the page's show_filtered names it); others show all
@@ -153,9 +155,11 @@ class DashboardView(PlanPage):
         t["inventory_value"].set_value(format_money(k["inventory_value"], currency),
                                        format_money(k.get("on_order_value", 0), currency)
                                        + " on order")
-        total = sum(s.get("total_value", 0) for s in plan.purchase_suggestions)
-        t["suggested"].set_value(format_quantity(len(plan.purchase_suggestions)),
-                                 f"{format_money(total, currency)} to order")
+        due = [s for s in plan.purchase_suggestions if s.get("order_now")]
+        now_value = k.get("to_order_now_value", sum(s.get("total_value") or 0 for s in due))
+        t["suggested"].set_value(format_quantity(len(due)),
+                                 f"{format_money(now_value, currency)} to order now · "
+                                 f"{len(plan.purchase_suggestions) - len(due)} planned later")
         self.abc_xyz.show_plan(plan)
         self._draw_charts(plan, currency)
 

@@ -218,11 +218,21 @@ class PurchasePlanView(PlanPage):
                 parent.setData(0, Qt.ItemDataRole.UserRole, -1)
                 parent.setFirstColumnSpanned(False)
                 groups[supplier] = parent
-            item = QTreeWidgetItem(parent, [f"order {format_date(s['order_date'])}",
+            now = bool(s.get("order_now"))
+            item = QTreeWidgetItem(parent, [f"{'order now' if now else 'later'} "
+                                            f"{format_date(s['order_date'])}",
                                             str(len(s["lines"])),
                                             format_amount(s["total_value"], currency)])
             item.setData(0, Qt.ItemDataRole.UserRole, i)
-            item.setToolTip(0, f"Arrives {format_date(s.get('expected_arrival'))}")
+            item.setToolTip(0, ("Due now: order date on or before today + the review period "
+                                "(the supplier's order cycle where set). " if now else
+                                "Planned later: shown so you can see what is coming. ")
+                            + f"Arrives {format_date(s.get('expected_arrival'))}")
+            if now:
+                bold = item.font(0)
+                bold.setBold(True)
+                for column in range(3):
+                    item.setFont(column, bold)
             item.setTextAlignment(1, Qt.AlignmentFlag.AlignRight)
             item.setTextAlignment(2, Qt.AlignmentFlag.AlignRight)
             self._items.append(item)
@@ -560,10 +570,16 @@ class PurchasePlanView(PlanPage):
                          if line["quantity"] > 0))
 
     def _show_total(self) -> None:
-        suppliers = {str(s["supplier"] or "(no supplier)") for s in self.suggestions}
-        total = sum(self._row_value(row) for row in range(len(self.suggestions)))
-        self.total.setText(f"{len(self.suggestions)} suggested POs from {len(suppliers)} "
-                           f"suppliers · {format_money(total, self.model.currency)}")
+        """Order now apart from planned later: the money due now is what a buyer acts on."""
+        rows = range(len(self.suggestions))
+        now = [r for r in rows if self.suggestions[r].get("order_now")]
+        later = [r for r in rows if not self.suggestions[r].get("order_now")]
+        money = self.model.currency
+        self.total.setText(
+            f"Order now: {len(now)} PO{'s' if len(now) != 1 else ''}, "
+            f"{format_money(sum(self._row_value(r) for r in now), money)} · "
+            f"planned later: {len(later)}, "
+            f"{format_money(sum(self._row_value(r) for r in later), money)}")
 
     def _show_offers(self) -> None:
         while self.offers_layout.count():
