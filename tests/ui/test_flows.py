@@ -547,3 +547,17 @@ def test_the_plan_page_and_the_dashboard_separate_order_now_from_planned_later(p
     tile = planned.pages["dashboard"].tiles["suggested"]
     assert tile.value.text() == str(len(due))
     assert f"{money} to order now" in tile.detail.text()
+
+
+def test_the_settings_dialog_shows_shares_as_percentages_like_the_toolbar(planned, qtbot):
+    from planner.ui.views.settings_dialog import SettingsDialog
+
+    dialog = SettingsDialog(planned.session, planned)
+    assert dialog.editors["service_level"].text() == planned.service_level.text() == "95.0 %"
+    assert dialog.editors["cancel_rate_per_day"].text() == "2.0 %"
+    assert dialog.changed() == {}  # shown as percentages, nothing changes by being shown
+    dialog.editors["service_level"].setValue(97.5)
+    assert dialog.changed() == {"service_level": 0.975}
+    dialog.save()
+    assert planned.session.settings()["service_level"] == 0.975
+    wait_idle(qtbot, planned)

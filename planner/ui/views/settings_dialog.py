@@ -38,7 +38,12 @@ LABELS = {
     "default_lead_time_days": "Default lead time", "currency": "Currency",
     "company_name": "Company name", "company_address": "Address", "company_logo": "Logo",
     "page_size": "Page size", "purchase_terms": "Terms and notes",
+    "abc_service_levels": "Service level by ABC class", "dead_after_days": "Dead stock after",
+    "purchase_budget_per_month": "Purchase budget per month",
+    "holding_cost_rate": "Holding cost per year", "po_number_pattern": "PO numbers",
 }
+#: shown and typed as percentages (95.0 %), stored as shares (0.95), as the toolbar shows them
+PERCENT = {"service_level", "cancel_rate_per_day", "holding_cost_rate"}
 
 
 class SettingsDialog(QDialog):
@@ -94,6 +99,14 @@ class SettingsDialog(QDialog):
             spin.setValue(int(value))
             spin.setSuffix(" days" if key.endswith("_days") else "")
             return spin
+        if key in PERCENT:
+            spin = QDoubleSpinBox()
+            spin.setRange(0.0, 500.0)
+            spin.setDecimals(1)
+            spin.setSingleStep(0.5)
+            spin.setSuffix(" %")
+            spin.setValue(float(value) * 100)
+            return spin
         if setting.cast is float:
             spin = QDoubleSpinBox()
             spin.setRange(0, 1e9)
@@ -128,6 +141,8 @@ class SettingsDialog(QDialog):
             return editor.currentText()
         if isinstance(editor, QPlainTextEdit):
             return editor.toPlainText()
+        if key in PERCENT:
+            return str(round(editor.value() / 100, 6))
         if isinstance(editor, (QSpinBox, QDoubleSpinBox)):
             return str(editor.value())
         return editor.text()
@@ -139,6 +154,8 @@ class SettingsDialog(QDialog):
             editor.setCurrentText(str(value))
         elif isinstance(editor, QPlainTextEdit):
             editor.setPlainText(str(value))
+        elif key in PERCENT:
+            editor.setValue(float(value) * 100)  # given as a share, shown as a percentage
         elif isinstance(editor, (QSpinBox, QDoubleSpinBox)):
             editor.setValue(value)
         else:
