@@ -511,7 +511,13 @@ def build_internal_report(path: Path | str, plan: Any, *,
     story += [CondPageBreak(40 * mm), SectionMarker("Suggested orders"),
               Paragraph("Suggested orders", styles.h1)]
     if plan.purchase_suggestions:
-        story += [Paragraph(f"{len(plan.purchase_suggestions):,} orders from "
+        due = [s for s in plan.purchase_suggestions if s.get("order_now")]
+        now_value = plan.kpis.get("to_order_now_value",
+                                  sum(float(s.get("total_value") or 0) for s in due))
+        story += [Paragraph(f"<b>Order now: {len(due):,} orders, "
+                            f"{format_money(now_value, currency)}</b>; planned later: "
+                            f"{len(plan.purchase_suggestions) - len(due):,} orders. "
+                            f"{len(plan.purchase_suggestions):,} orders from "
                             f"{len({str(s.get('supplier')) for s in plan.purchase_suggestions}):,}"
                             f" suppliers over the horizon. Values in {currency}, landed: each "
                             "supplier's prices converted at the plan's exchange rates, with "

@@ -48,6 +48,11 @@ def test_every_suggested_order_is_listed_and_the_next_ones_in_detail(plan, expor
         for order_id in line["clears_backorders"]:
             assert order_id in text  # the backorders the line clears
     assert "Rounding: case 6" in text
+    due = [s for s in plan.purchase_suggestions if s.get("order_now")]
+    assert f"Order now: {len(due):,} orders" in squash(text) or \
+        squash(f"Order now: {len(due):,} orders") in squashed
+    assert squash(f"planned later: {len(plan.purchase_suggestions) - len(due):,} orders") \
+        in squashed
 
 
 def test_exceptions_list_uncovered_late_overdue_and_rounding(plan, exported):
