@@ -20,7 +20,9 @@ from planner.ui.platform_check import (
 QT_DIR = Path(PySide6.__file__).resolve().parent / "Qt"
 XCB_PLUGIN_FILES = [QT_DIR / "plugins" / "platforms" / "libqxcb.so", QT_DIR / "lib" / "libQt6XcbQpa.so.6"]
 #: what every Linux process has, and what PySide6 ships itself
-NOT_SYSTEM = ("libc.so", "libm.so", "libstdc++.so", "libgcc_s.so", "ld-linux", "libQt6", "libicu")
+# (parts of libc6 itself, present on every system: older Qt builds name libdl and libpthread)
+NOT_SYSTEM = ("libc.so", "libm.so", "libstdc++.so", "libgcc_s.so", "ld-linux", "libQt6", "libicu",
+              "libdl.so", "libpthread.so", "librt.so")
 
 X11_DESKTOP = {"DISPLAY": ":0"}
 
