@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 from sqlite_utils import Database
 
+from planner import clock
 from planner.engine.bundles import (
     bundle_sku_rows,
     bundle_skus,
@@ -74,7 +75,7 @@ def _read(db: Database, sql: str, params: list[Any] | None = None) -> pd.DataFra
 
 def load_planning_data(db: Database, as_of: dt.date | None = None) -> PlanningData:
     """Read a workspace's planning frames as of a date (later-dated data is left out)."""
-    as_of = as_of or dt.date.today()
+    as_of = as_of or clock.today()
     iso = as_of.isoformat()
     settings = load_settings(db)
 

@@ -18,6 +18,7 @@ from typing import Any
 import pandas as pd
 from sqlite_utils import Database
 
+from planner import clock
 from planner.exports import match_workspace_mode, safe_csv_frame
 from planner.store import po_life
 from planner.store.settings import load_settings
@@ -103,7 +104,7 @@ def write_po_documents(db: Database, po_numbers: list[str] | None, out_dir: Path
     )
     from planner.reports.supplier_plan import plan_currency
 
-    today = today or dt.date.today()
+    today = today or clock.today()
     out = Path(out_dir)
     if not out.is_dir():
         raise ValueError(f"{out} is not a folder: create it first or give another --out")

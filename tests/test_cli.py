@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -13,9 +14,12 @@ import pytest
 AS_OF = "2025-06-02"  # a Monday
 
 
-def planner(*args: str, check: bool = True) -> subprocess.CompletedProcess:
+def planner(*args: str, check: bool = True,
+            today: str | None = None) -> subprocess.CompletedProcess:
+    """Run `planner`; ``today`` fixes the day it dates things by default ($PLANNER_TODAY)."""
+    env = dict(os.environ, PLANNER_TODAY=today) if today else None
     result = subprocess.run([sys.executable, "-m", "planner", *args], capture_output=True,
-                            text=True, timeout=300)
+                            text=True, timeout=300, env=env)
     if check:
         assert result.returncode == 0, result.stderr
     return result
@@ -235,15 +239,14 @@ def test_inventory_snapshots_are_dated_and_a_plan_uses_the_newest_on_or_before_a
 
 
 def test_a_snapshot_without_a_date_is_dated_the_day_of_the_import(tmp_path):
-    import datetime as dt
     import sqlite3
 
     ws = tmp_path / "shop.db"
     stock = write_csv(tmp_path / "stock.csv", ["sku", "on_hand"], [["MUG-01", 7]])
-    planner("import", str(ws), str(stock))
+    planner("import", str(ws), str(stock), today="2025-03-14")
     with sqlite3.connect(ws) as db:
         assert db.execute("SELECT sku, on_hand, snapshot_date FROM inventory").fetchall() == [
-            ("MUG-01", 7, dt.date.today().isoformat())]
+            ("MUG-01", 7, "2025-03-14")]
     # a plan as of a day before the snapshot does not use it, and says so
     out = tmp_path / "plan.json"
     planner("plan", str(ws), "--as-of", "2025-01-06", "--json", str(out))

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 from sqlite_utils import Database
 
+from planner import clock
 from planner.demo.bundles import add_catalog_health, bundle_count
 from planner.demo.catalog import (
     MADE_TO_ORDER_SKU,
@@ -71,7 +72,7 @@ def generate_demo(*, skus: int = 60, years: float = 2.5, seed: int = 7,
     if not 1.0 <= years <= 10.0:
         raise ValueError(f"years must be from 1 to 10 (got {years})")
     report = progress or (lambda fraction, message: None)
-    as_of = as_of or dt.date.today()
+    as_of = as_of or clock.today()
     if isinstance(as_of, dt.datetime):
         as_of = as_of.date()
     days = int(round(years * 365.25))

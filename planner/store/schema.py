@@ -9,6 +9,8 @@ from __future__ import annotations
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
+from planner import clock
+
 #: Bumped with every migration; stored in PRAGMA user_version.
 SCHEMA_VERSION = 5
 
@@ -260,9 +262,9 @@ def _last_stock_import_day(db: Database) -> str:
                      "WHERE kind IN ('inventory', 'shopify_inventory')").fetchone()
     day = row[0] if row and row[0] else None
     try:
-        return dt.date.fromisoformat(day).isoformat() if day else dt.date.today().isoformat()
+        return dt.date.fromisoformat(day).isoformat() if day else clock.today().isoformat()
     except ValueError:
-        return dt.date.today().isoformat()
+        return clock.today().isoformat()
 
 
 @migrations(name="0004_inventory_snapshots")

@@ -13,6 +13,7 @@ from typing import Any
 import pandas as pd
 from PySide6.QtGui import QUndoCommand
 
+from planner import clock
 from planner.store import po_life
 from planner.ui.errors import show_error
 
@@ -250,7 +251,7 @@ class SetPoState(WorkspaceCommand):
         for po_number in self.po_numbers:
             head = po_life.header(db, po_number)
             self.before[po_number] = head
-            sent = (self.on or dt.date.today()).isoformat() if self.state == "sent" else None
+            sent = (self.on or clock.today()).isoformat() if self.state == "sent" else None
             po_life.set_state(db, po_number, self.state, sent_date=sent,
                               detail=f"{head['state']} → {self.state} ({self.how})")
 

@@ -11,6 +11,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoStack
 
+from planner import clock
 from planner.ui import operations
 from planner.ui.plan_worker import PlanProcessUnavailable, plan_process
 from planner.ui.workers import Operation, Task, TaskManager
@@ -50,7 +51,7 @@ class Session(QObject):
         self.path: Path | None = None
         self.db: Any = None
         #: plans are as of this date (today unless the user, or a test, picks another)
-        self.as_of: dt.date = as_of or dt.date.today()
+        self.as_of: dt.date = as_of or clock.today()
         self.data: Any = None
         self.plan: Any = None
         self.plan_seconds: float = 0.0

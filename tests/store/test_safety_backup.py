@@ -240,6 +240,10 @@ def test_rotation_keeps_recent_daily_weekly_and_every_manual_backup():
     assert len(kept) < 20
 
 
+#: a fixed moment to date backups from (rotation groups them by day and week, whatever today is)
+NOON = dt.datetime(2026, 3, 4, 12, 0)
+
+
 def test_rotation_removes_files_it_does_not_keep(demo_path):
     db = open_workspace(demo_path)
     made = [create_backup(db, reason="import", policy=None) for _ in range(6)]
@@ -249,7 +253,7 @@ def test_rotation_removes_files_it_does_not_keep(demo_path):
     for age_days, backup in enumerate(reversed(made)):
         note_path = backup.path.with_suffix(".json")
         note = json.loads(note_path.read_text())
-        note["created"] = (dt.datetime.now() - dt.timedelta(days=age_days)).isoformat()
+        note["created"] = (NOON - dt.timedelta(days=age_days)).isoformat()
         note_path.write_text(json.dumps(note))
     removed = rotate_backups(demo_path, RotationPolicy(keep_recent=2, keep_daily=3,
                                                        keep_weekly=0))

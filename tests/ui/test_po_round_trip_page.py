@@ -34,8 +34,11 @@ def _events(window, po_number):
 
 
 def test_sending_a_draft_writes_its_three_files_marks_it_sent_and_undo_makes_it_a_draft(
-        planned, qtbot, tmp_path):
+        planned, qtbot, tmp_path, monkeypatch):
+    from planner.clock import TODAY_ENV
     from planner.ui import dialogs
+
+    monkeypatch.setenv(TODAY_ENV, AS_OF.isoformat())  # the day the PO is sent
 
     po_number = _approve_draft(planned, qtbot)
     planned.show_page("purchase_orders")
@@ -49,7 +52,7 @@ def test_sending_a_draft_writes_its_three_files_marks_it_sent_and_undo_makes_it_
                                                f"{po_number}.eml"}
     db = planned.session.db
     assert po_life.state_of(db, po_number) == "sent"
-    assert po_life.header(db, po_number)["sent_date"] == dt.date.today().isoformat()
+    assert po_life.header(db, po_number)["sent_date"] == AS_OF.isoformat()
     assert f"Undo Mark {po_number} sent" in planned.undo_action.text()
     assert f"{po_number}.eml" in dialogs.last_notice and "Nothing was e-mailed" in dialogs.last_notice
     planned.undo_action.trigger()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -10,6 +9,7 @@ import numpy as np
 import pandas as pd
 from sqlite_utils import Database
 
+from planner import clock
 from planner.store import po_life
 from planner.store.importers import shopify
 from planner.store.importers.loading import ParsedFile
@@ -120,7 +120,7 @@ def _stock(db: Database, frame: pd.DataFrame, run: Run, progress: Progress,
     stubs = ensure_products(db, pd.unique(frame["sku"]), names)
     if "snapshot_date" not in frame:
         frame = frame.assign(snapshot_date=None)
-    today = dt.date.today().isoformat()
+    today = clock.today().isoformat()
     frame["snapshot_date"] = frame["snapshot_date"].astype(object).where(
         frame["snapshot_date"].notna(), today)
     counts = upsert(db, "inventory", frame, ["sku", "location", "snapshot_date"],

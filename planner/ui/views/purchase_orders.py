@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from planner import clock
 from planner.ui import operations
 from planner.ui.models import Column, FrameTableModel
 from planner.ui.views import po_round_trip
@@ -428,7 +429,7 @@ class PurchaseOrdersView(QWidget):
 
         if result.drafts:
             self.session.undo_stack.push(SetPoState(self.session, result.drafts, "sent",
-                                                    on=dt.date.today(),
+                                                    on=clock.today(),
                                                     how="documents written in the app"))
         names = "\n".join(f.name for f in result.files)
         marked = (f"{', '.join(result.drafts)} marked sent (Edit → Undo takes it back). "
