@@ -9,56 +9,29 @@ po_moved_customers.png.
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import os
 import sys
-import tempfile
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from take_screenshots import HEIGHT, WIDTH, save, wait_for  # noqa: E402
+from take_screenshots import (  # noqa: E402
+    SIZES,
+    demo_window,
+    parse_args,
+    save,
+    wait_for,
+)
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", default=str(Path(__file__).resolve().parent))
-    parser.add_argument("--skus", type=int, default=60)
-    parser.add_argument("--as-of", type=dt.date.fromisoformat, default=None)
-    args = parser.parse_args(argv)
+    args = parse_args(argv, __doc__.splitlines()[0])
     out = Path(args.out)
-    scratch = Path(tempfile.mkdtemp(prefix="planner-shots-"))
-    from PySide6.QtCore import QSettings
-
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(scratch / "qt"))
-    os.environ["PLANNER_DATA_DIR"] = str(scratch / "data")
-
+    app, window, scratch, workspace = demo_window(args, SIZES[0])
     import openpyxl
 
-    from planner.demo import write_demo
-    from planner.store import open_workspace
-    from planner.ui import errors
-    from planner.ui.app import application
-    from planner.ui.main_window import MainWindow
-
-    errors.modal_dialogs = False
-    as_of = args.as_of or dt.date.today()
-    workspace = scratch / "demo.db"
-    db = open_workspace(workspace)
-    write_demo(db, skus=args.skus, seed=7, as_of=as_of)
-    db.conn.close()
-
-    app = application()
-    app.setStyle("Fusion")
-    window = MainWindow()
-    window.session.as_of = as_of
-    window.as_of_edit.setDate(as_of)
-    window.resize(WIDTH, HEIGHT)
-    window.show()
-    window.open_workspace(workspace)
-    wait_for(lambda: window.session.plan is not None and not window.tasks.busy)
     session = window.session
     view = window.pages["purchase_orders"]
 

@@ -17,6 +17,7 @@ import os
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROOT = Path(__file__).resolve().parents[2]
@@ -173,18 +174,22 @@ def take_first_run(window, out: Path, scratch: Path) -> None:
         save(window, out / shot_name("first_run", size))
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def parse_args(argv: list[str] | None, description: str) -> argparse.Namespace:
+    """The screenshot scripts' options: where to write, the demo's size and its as-of date."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--out", default=str(Path(__file__).resolve().parent))
     parser.add_argument("--skus", type=int, default=60)
     parser.add_argument("--as-of", type=dt.date.fromisoformat, default=None)
-    args = parser.parse_args(argv)
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
+    return parser.parse_args(argv)
+
+
+def demo_window(args: argparse.Namespace, size: tuple[int, int]) -> tuple[Any, Any, Path, Path]:
+    """(app, main window on a fresh demo workspace, its scratch folder, the workspace), planned."""
     scratch = Path(tempfile.mkdtemp(prefix="planner-shots-"))
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(scratch / "qt"))
     os.environ["PLANNER_DATA_DIR"] = str(scratch / "data")
 
+    from planner import clock
     from planner.demo import write_demo
     from planner.store import open_workspace
     from planner.ui import errors
@@ -192,7 +197,7 @@ def main(argv: list[str] | None = None) -> int:
     from planner.ui.main_window import MainWindow
 
     errors.modal_dialogs = False
-    as_of = args.as_of or dt.date.today()
+    as_of = args.as_of or clock.today()
     workspace = scratch / "demo.db"
     db = open_workspace(workspace)
     write_demo(db, skus=args.skus, seed=7, as_of=as_of)
@@ -200,13 +205,19 @@ def main(argv: list[str] | None = None) -> int:
 
     app = application()
     app.setStyle("Fusion")
-    window = MainWindow()
-    window.session.as_of = as_of
-    window.as_of_edit.setDate(as_of)
-    window.resize(*SIZES[0])
+    window = MainWindow(as_of=as_of)
+    window.resize(*size)
     window.show()
     window.open_workspace(workspace)
     wait_for(lambda: window.session.plan is not None and not window.tasks.busy)
+    return app, window, scratch, workspace
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv, __doc__.splitlines()[0])
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    app, window, scratch, workspace = demo_window(args, SIZES[0])
 
     for i, size in enumerate(SIZES):
         take_pages(window, out, size, scratch, first=i == 0)
