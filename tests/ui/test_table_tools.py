@@ -86,3 +86,15 @@ def test_the_key_column_stays_in_view_when_the_table_scrolls_sideways(planned, q
     assert frozen.geometry().left() <= table.frameWidth()
     assert frozen.width() == table.columnWidth(0) + 1
     assert frozen.model() is table.model()
+
+
+def test_a_po_line_keeps_its_po_and_sku_in_view(planned, qtbot):
+    planned.resize(1280, 720)
+    planned.show_page("purchase_orders")
+    table = planned.pages["purchase_orders"].table
+    qtbot.waitUntil(lambda: table.frozen_column.isVisible(), timeout=5000)
+    frozen = table.frozen_column
+    shown = [c for c in range(frozen.model().columnCount()) if not frozen.isColumnHidden(c)]
+    model = planned.pages["purchase_orders"].model
+    assert [model.columns[c].key for c in shown] == ["po_number", "sku"]
+    assert frozen.width() == table.columnWidth(0) + table.columnWidth(1) + 1

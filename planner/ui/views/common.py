@@ -28,7 +28,8 @@ GOOD = QColor("#16a34a")
 
 
 def make_table(model: FrameTableModel, *, sortable: bool = True, parent: QWidget | None = None,
-               freeze_key_column: bool = True) -> tuple[QTableView, FrameFilterProxy]:
+               freeze_key_column: bool = True,
+               key_columns: int = 1) -> tuple[QTableView, FrameFilterProxy]:
     """A read-only, row-selecting table over a model through a filter proxy, with the table
     tools (copy, export what is shown, columns, the key column kept in view)."""
     proxy = FrameFilterProxy(parent)
@@ -56,7 +57,8 @@ def make_table(model: FrameTableModel, *, sortable: bool = True, parent: QWidget
                          | QAbstractItemView.EditTrigger.AnyKeyPressed)
     from planner.ui.views.table_tools import install_table_tools
 
-    install_table_tools(view, proxy, freeze_key_column=freeze_key_column)
+    install_table_tools(view, proxy, freeze_key_column=freeze_key_column,
+                        key_columns=key_columns)
     return view, proxy
 
 

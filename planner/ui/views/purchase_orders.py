@@ -56,8 +56,8 @@ ORDER BY l.status = 'open' DESC, l.expected_date, l.po_number, l.sku
 
 COLUMNS = [
     Column("po_number", "PO"),
-    Column("supplier", "Supplier"),
     Column("sku", "SKU"),
+    Column("supplier", "Supplier"),
     Column("name", "Name"),
     Column("order_date", "Ordered", "date"),
     Column("expected_date", "Expected", "date"),
@@ -159,7 +159,8 @@ class PurchaseOrdersView(QWidget):
         layout.addLayout(filters)
         self.model = FrameTableModel(COLUMNS, self)
         self.model.foreground = self._foreground
-        self.table, self.proxy = make_table(self.model, parent=self)
+        # a PO line is its PO and its SKU: both stay in view
+        self.table, self.proxy = make_table(self.model, parent=self, key_columns=2)
         self.table.setObjectName("po_table")
         self.table.setEditTriggers(self.table.EditTrigger.NoEditTriggers)
         self.table.doubleClicked.connect(lambda _i: self.edit_line())
@@ -171,7 +172,8 @@ class PurchaseOrdersView(QWidget):
         self.history_label = note("Select a PO line to see its PO's history.")
         history_layout.addWidget(self.history_label)
         self.history_model = FrameTableModel(po_round_trip.HISTORY_COLUMNS, self)
-        self.history_table, _proxy = make_table(self.history_model, sortable=False, parent=self)
+        self.history_table, _proxy = make_table(self.history_model, sortable=False, parent=self,
+                                                freeze_key_column=False)
         self.history_table.setObjectName("po_history")
         history_layout.addWidget(self.history_table)
         splitter.addWidget(history)

@@ -81,12 +81,13 @@ def copy_selection(view: QTableView, proxy: FrameFilterProxy) -> str:
 
 
 class FrozenKeyColumn(QTableView):
-    """The table's first column drawn over its left edge, so the key (SKU, order, PO) stays in
-    view while the other columns scroll sideways (Qt's frozen-column pattern)."""
+    """The table's first ``columns`` columns drawn over its left edge, so the key (SKU, order,
+    PO and SKU) stays in view while the others scroll sideways (Qt's frozen-column pattern)."""
 
-    def __init__(self, view: QTableView) -> None:
+    def __init__(self, view: QTableView, columns: int = 1) -> None:
         super().__init__(view)
         self._view = view
+        self._count = max(1, columns)
         self.setObjectName(f"{view.objectName() or 'table'}_frozen")
         self.setModel(view.model())
         self.setSelectionModel(view.selectionModel())
@@ -132,14 +133,20 @@ class FrozenKeyColumn(QTableView):
     def _sync_columns(self) -> None:
         model = self.model()
         for c in range(model.columnCount() if model is not None else 0):
-            self.setColumnHidden(c, c != 0)
-        self.setColumnWidth(0, self._view.columnWidth(0))
+            self.setColumnHidden(c, c >= self._count)
+            if c < self._count:
+                self.setColumnWidth(c, self._view.columnWidth(c))
         self.place()
 
     def _resized(self, section: int, _old: int, new: int) -> None:
-        if section == 0:
-            self.setColumnWidth(0, new)
+        if section < self._count:
+            self.setColumnWidth(section, new)
             self.place()
+
+    def frozen_width(self) -> int:
+        """How wide the frozen columns are on the view."""
+        return sum(self._view.columnWidth(c) for c in range(self._count)
+                   if not self._view.isColumnHidden(c))
 
     def place(self) -> None:
         """Lay the frozen column exactly over the view's first column."""
@@ -147,14 +154,15 @@ class FrozenKeyColumn(QTableView):
         frame = view.frameWidth()
         # the same header height as the view's (two-line headers), so the rows line up
         self.horizontalHeader().setFixedHeight(view.horizontalHeader().height())
-        self.setGeometry(frame, frame, view.columnWidth(0) + 1,
+        self.setGeometry(frame, frame, self.frozen_width() + 1,
                          view.viewport().height() + view.horizontalHeader().height())
-        self.setVisible(view.columnWidth(0) > 0 and not view.isColumnHidden(0))
+        self.setVisible(self.frozen_width() > 0)
 
 
 def install_table_tools(view: QTableView, proxy: FrameFilterProxy, *,
-                        freeze_key_column: bool = True) -> None:
-    """Right-click menu (copy, export, columns), Ctrl+C, and a frozen key column on ``view``."""
+                        freeze_key_column: bool = True, key_columns: int = 1) -> None:
+    """Right-click menu (copy, export, columns), Ctrl+C, and the first ``key_columns`` columns
+    frozen on ``view``."""
     copy = QAction("Copy", view)
     copy.setShortcut(QKeySequence(QKeySequence.StandardKey.Copy))
     copy.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -168,7 +176,7 @@ def install_table_tools(view: QTableView, proxy: FrameFilterProxy, *,
     header.customContextMenuRequested.connect(
         lambda pos: columns_menu(view, proxy).popup(header.mapToGlobal(pos)))
     if freeze_key_column:
-        frozen = FrozenKeyColumn(view)
+        frozen = FrozenKeyColumn(view, key_columns)
         view.frozen_column = frozen  # type: ignore[attr-defined]
         view.installEventFilter(_Placer(frozen, view))
 
