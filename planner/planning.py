@@ -199,12 +199,16 @@ def _stock_as_of(db: Database, iso: str) -> tuple[pd.DataFrame, pd.DataFrame]:
         SELECT sku, location, on_hand, on_hold, hold_release_date FROM inventory
         WHERE snapshot_date = (SELECT max(snapshot_date) FROM inventory WHERE snapshot_date <= ?)
         """, [iso]), "hold_release_date")
-    history = _read(db, """
-        SELECT d.snapshot_date, p.sku, COALESCE(SUM(i.on_hand), 0) AS on_hand
-        FROM (SELECT DISTINCT snapshot_date FROM inventory WHERE snapshot_date <= ?) d
-        CROSS JOIN (SELECT DISTINCT sku FROM inventory WHERE snapshot_date <= ?) p
-        LEFT JOIN inventory i ON i.snapshot_date = d.snapshot_date AND i.sku = p.sku
-        GROUP BY d.snapshot_date, p.sku""", [iso, iso])
+    sparse = _read(db, """
+        SELECT snapshot_date, sku, SUM(on_hand) AS on_hand FROM inventory
+        WHERE snapshot_date <= ? GROUP BY snapshot_date, sku""", [iso])
+    # every (snapshot, SKU) pair: a SKU missing from a snapshot had none (densified here, as a
+    # SQL cross join of snapshots and SKUs took seconds at 10,000 SKUs)
+    full = pd.MultiIndex.from_product(
+        [np.sort(sparse["snapshot_date"].unique()), np.sort(sparse["sku"].unique())],
+        names=["snapshot_date", "sku"])
+    history = (sparse.set_index(["snapshot_date", "sku"])["on_hand"].astype("int64")
+               .reindex(full, fill_value=0).reset_index())
     history = _dates(history, "snapshot_date")
     return current, history
 
