@@ -156,41 +156,54 @@ def stockout_days(daily: pd.DataFrame, stock: pd.DataFrame | None, as_of: dt.dat
     stock = stock[stock["sku"].isin(out_skus)]
     daily = daily[daily["sku"].isin(out_skus)]
     today = day_number(as_of)
-    sale_days = {sku: np.sort(_day(f["date"])) for sku, f in
-                 daily[daily["quantity"] > 0].groupby("sku", sort=False)}
-    receipt_days: dict[str, NDArray] = {}
-    if receipts is not None and len(receipts):
-        got = receipts.dropna(subset=["received_date"])
-        receipt_days = {sku: np.sort(_day(f["received_date"]))
-                        for sku, f in got.groupby("sku", sort=False)}
-    out_sku, out_day = [], []
-    for sku, snaps in stock.groupby("sku", sort=False):
-        if sku in takes_backorders:
-            continue
-        days = _day(snaps["snapshot_date"])
-        order = np.argsort(days)
-        days, on_hand = days[order], snaps["on_hand"].to_numpy(float)[order]
-        sales = sale_days.get(sku, np.zeros(0, dtype=np.int64))
-        got = receipt_days.get(sku, np.zeros(0, dtype=np.int64))
-        for i in np.flatnonzero(on_hand <= 0):
-            start = days[i]
-            if sales.size and np.any(sales == start):
-                start += 1
-            end = today + 1
-            later_stock = days[(days > days[i]) & (on_hand > 0)]
-            if later_stock.size:
-                end = min(end, int(later_stock[0]))
-            for marks in (sales, got):
-                after = marks[marks >= start]
-                if after.size:
-                    end = min(end, int(after[0]))
-            if end > start:
-                span = np.arange(start, end)
-                out_sku.append(np.full(span.size, sku, dtype=object))
-                out_day.append(span)
-    if not out_sku:
+    # Whole arrays: (SKU code, day) pairs packed into one sortable key, one search per mark kind.
+    names, codes = np.unique(stock["sku"].astype(str).to_numpy(), return_inverse=True)
+    span_of_days = 1 << 32
+
+    def keys(sku: pd.Series, day: pd.Series) -> NDArray[np.int64]:
+        code = np.searchsorted(names, sku.astype(str).to_numpy())
+        known = (code < names.size) & (names[np.minimum(code, names.size - 1)]
+                                       == sku.astype(str).to_numpy())
+        return np.sort(code[known].astype(np.int64) * span_of_days + _day(day)[known])
+
+    def first_at_or_after(marks: NDArray[np.int64], at: NDArray[np.int64]) -> NDArray[np.int64]:
+        """Per key in ``at``, the day of the first mark of the same SKU on or after it (or a
+        day past every horizon)."""
+        never = np.full(at.size, np.iinfo(np.int64).max)
+        if not marks.size:
+            return never
+        i = np.searchsorted(marks, at, side="left")
+        hit = i < marks.size
+        found = marks[np.minimum(i, marks.size - 1)]
+        same = hit & (found // span_of_days == at // span_of_days)
+        return np.where(same, found % span_of_days, never)
+
+    snap_day = _day(stock["snapshot_date"])
+    snap_key = codes.astype(np.int64) * span_of_days + snap_day
+    zero = stock["on_hand"].to_numpy(float) <= 0
+    selling = daily[daily["quantity"] > 0]
+    sales = keys(selling["sku"], selling["date"])
+    got = (receipts.dropna(subset=["received_date"]) if receipts is not None and len(receipts)
+           else None)
+    receipt = keys(got["sku"], got["received_date"]) if got is not None else \
+        np.zeros(0, dtype=np.int64)
+    restocked = np.sort(snap_key[~zero])
+    zero_key = snap_key[zero]
+    start = snap_day[zero].copy()
+    # a sale on the zero snapshot's own day: the count came after it, the gap starts next day
+    start += first_at_or_after(sales, zero_key) == snap_day[zero]
+    code = zero_key // span_of_days
+    start_key = code * span_of_days + start
+    end = np.minimum.reduce([np.full(start.size, today + 1),
+                             first_at_or_after(restocked, zero_key + 1),
+                             first_at_or_after(sales, start_key),
+                             first_at_or_after(receipt, start_key)])
+    length = np.maximum(end - start, 0)
+    if not length.sum():
         return pd.DataFrame({"sku": pd.Series(dtype=object), "day": pd.Series(dtype=np.int64)})
-    found = pd.DataFrame({"sku": np.concatenate(out_sku), "day": np.concatenate(out_day)})
+    row = np.repeat(np.arange(start.size), length)
+    offset = np.arange(row.size) - np.repeat(np.cumsum(length) - length, length)
+    found = pd.DataFrame({"sku": names[code[row]].astype(object), "day": start[row] + offset})
     return found.drop_duplicates(ignore_index=True)
 
 
