@@ -73,7 +73,7 @@ def explode_demand(daily_demand: pd.DataFrame, flat: pd.DataFrame) -> pd.DataFra
     components = pd.DataFrame({"sku": sold["component_sku"], "date": sold["date"],
                                "quantity": sold["quantity"] * sold["quantity_per_bundle"]})
     rest = daily_demand.loc[~is_bundle]
-    touched = rest["sku"].isin(set(components["sku"])).to_numpy()
+    touched = rest["sku"].isin(components["sku"].unique()).to_numpy()
     merged = (pd.concat([rest.loc[touched, ["sku", "date", "quantity"]], components],
                         ignore_index=True)
               .groupby(["sku", "date"], as_index=False, sort=False)["quantity"].sum())
