@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from planner.engine.forecasting import adjust, explain, ratios
+from planner.engine.forecasting import adjust, explain, gbm, ratios
 from planner.engine.forecasting.backtest import WEEKLY, Selection, select_and_forecast
 from planner.engine.forecasting.classify import PATTERNS, adi_cv2, classify_demand, pattern_codes
 from planner.engine.forecasting.history import (
@@ -71,7 +71,8 @@ def forecast_demand(daily_demand: pd.DataFrame, *, as_of: dt.date, horizon_days:
                     history_weeks: int = 156, missing_days: pd.DataFrame | None = None,
                     events: pd.DataFrame | None = None,
                     like: pd.DataFrame | None = None, seasonal_ratios: bool = True,
-                    robust_pooling: bool = True) -> ForecastResult:
+                    robust_pooling: bool = True, global_model: bool = True,
+                    prices: pd.Series | None = None) -> ForecastResult:
     """Forecast each SKU's demand from its daily history (see the module docstring).
 
     ``catalog_profiles`` (from an earlier result over the whole catalog) lets a call for a
@@ -83,6 +84,9 @@ def forecast_demand(daily_demand: pd.DataFrame, *, as_of: dt.date, horizon_days:
     ``seasonal_ratios`` blends in the per-SKU seasonal-ratio forecast (forecasting/ratios.py)
     where last year's same season backtests say it earns it; ``robust_pooling`` cleans the
     pooled group and catalog series with robust STL first (both off: the forecast before them).
+    ``global_model`` blends in a LightGBM model trained across the catalog (forecasting/gbm.py)
+    where the same season-back backtest per class says it earns it (skipped under 30 SKUs or a
+    year of history); ``prices`` (per SKU, e.g. unit price) is one of its features.
     """
     sku_index = pd.Index(list(skus), name="sku")
     n, t_len = len(sku_index), int(history_weeks)
@@ -129,6 +133,28 @@ def forecast_demand(daily_demand: pd.DataFrame, *, as_of: dt.date, horizon_days:
                     sel.yearback_actual)
             ratio_weight = _blend_ratios(peak, modelled, patterns, pooled_ratios.class_weights,
                                          lead_weeks, weekly_mean, weekly_var, lead_var)
+    klass = (np.where(peak.retiring, RETIRING_CLASS, patterns) if peak is not None
+             else patterns)
+    global_fit, global_weight, global_wape = None, np.zeros(n), None
+    if global_model:
+        price = (pd.to_numeric(prices.reindex(sku_index), errors="coerce").to_numpy(float)
+                 if prices is not None else None)
+        global_fit = gbm.global_forecast(hist.demand, hist.start, lead_weeks, codes,
+                                         len(group_keys), patterns, positions, season, n_future,
+                                         modelled, price)
+        if global_fit.usable.any():
+            # Against what the forecast is so far: the methods blended with the ratios.
+            so_far = sel.yearback_forecast.copy()
+            if peak is not None:
+                w = ratio_weight[modelled]
+                so_far = np.where(w > 0, (1 - w) * so_far
+                                  + w * peak.yearback_forecast[modelled], so_far)
+            class_weights, global_wape = _blend_weights(
+                klass[modelled], global_fit.yearback_forecast[modelled], so_far,
+                sel.yearback_actual)
+            weight = np.where(global_fit.usable, class_weights[klass], 0.0)
+            global_weight = _blend_in(global_fit.forecast, weight, lead_weeks, weekly_mean,
+                                      weekly_var, lead_var)
 
     if catalog_profiles is not None:
         weekday_prior = catalog_profiles.catalog_weekday
@@ -165,6 +191,9 @@ def forecast_demand(daily_demand: pd.DataFrame, *, as_of: dt.date, horizon_days:
     if peak is not None and pooled_ratios is not None:
         _explain_ratios(models, peak, ratio_weight, np.where(peak.retiring, RETIRING_CLASS,
                                                              patterns), pooled_ratios)
+    models["global_model_weight"] = global_weight
+    if global_fit is not None:
+        _explain_global(models, global_fit, global_weight, klass, global_wape)
     _explain_adjustments(models)
 
     dates = pd.DatetimeIndex(pd.Timestamp(as_of) + pd.to_timedelta(day, unit="D"))
@@ -218,12 +247,20 @@ def _blend_ratios(peak: ratios.RatioForecast, modelled: np.ndarray,
     """Blend the seasonal-ratio forecast into the modelled SKUs' forecast; its weight per SKU."""
     klass = np.where(peak.retiring, RETIRING_CLASS, patterns)
     weight = np.where(modelled & peak.usable, class_weights[klass], 0.0)
+    return _blend_in(peak.forecast, weight, lead_weeks, weekly_mean, weekly_var, lead_var)
+
+
+def _blend_in(forecast: np.ndarray, weight: np.ndarray, lead_weeks: np.ndarray,
+              weekly_mean: np.ndarray, weekly_var: np.ndarray, lead_var: np.ndarray
+              ) -> np.ndarray:
+    """weekly_mean becomes (1 - w) · itself + w · forecast where w > 0; the weekly and
+    lead-time variances scale with the mean (Poisson where there was none)."""
     rows = np.flatnonzero(weight > 0)
     if not rows.size:
         return weight
     w = weight[rows, None]
     old = weekly_mean[rows]
-    new = (1.0 - w) * old + w * peak.forecast[rows]
+    new = (1.0 - w) * old + w * forecast[rows]
     scale = np.where(old > 0, new / np.maximum(old, 1e-12), 1.0)
     weekly_var[rows] = np.where(old > 0, weekly_var[rows] * scale, np.maximum(new, 0.0))
     at = lead_weeks[rows] - 1
@@ -233,6 +270,28 @@ def _blend_ratios(peak: ratios.RatioForecast, modelled: np.ndarray,
                               / np.maximum(old_total, 1e-12), new_total)
     weekly_mean[rows] = new
     return weight
+
+
+def _explain_global(models: pd.DataFrame, fit: gbm.GlobalForecast, weight: np.ndarray,
+                    klass: np.ndarray, wape: np.ndarray | None) -> None:
+    """Name the global model's share in forecast_model and say in why_model what it scored."""
+    rows = np.flatnonzero(weight > 0)
+    if not rows.size:
+        return
+    label = models["forecast_model"].to_numpy(object).copy()
+    why = models["why_model"].to_numpy(object).copy()
+    wape = wape if wape is not None else np.full((len(CLASS_NAMES), 2), np.nan)
+    what = (f"global model (LightGBM across {fit.training_skus} SKUs, "
+            f"{fit.training_rows:,} windows of their history)")
+    for i in rows:
+        c, w = int(klass[i]), float(weight[i])
+        label[i] = "global model" if w >= 1.0 else f"{label[i]} + global model {w:.0%}"
+        score = (f": on last year's same weeks {CLASS_NAMES[c]} SKUs scored WAPE "
+                 f"{wape[c, 1]:.2f} with it against {wape[c, 0]:.2f} without"
+                 if np.isfinite(wape[c]).all() else "")
+        why[i] = f"{why[i]} Blended {w:.0%} with a {what}{score}."
+    models["forecast_model"] = label
+    models["why_model"] = why
 
 
 def _explain_ratios(models: pd.DataFrame, peak: ratios.RatioForecast, weight: np.ndarray,
