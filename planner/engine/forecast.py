@@ -71,7 +71,7 @@ def forecast_demand(daily_demand: pd.DataFrame, *, as_of: dt.date, horizon_days:
                     history_weeks: int = 156, missing_days: pd.DataFrame | None = None,
                     events: pd.DataFrame | None = None,
                     like: pd.DataFrame | None = None, seasonal_ratios: bool = True,
-                    robust_pooling: bool = True, global_model: bool = True,
+                    robust_pooling: bool = True, global_model: bool | float = False,
                     prices: pd.Series | None = None) -> ForecastResult:
     """Forecast each SKU's demand from its daily history (see the module docstring).
 
@@ -86,7 +86,9 @@ def forecast_demand(daily_demand: pd.DataFrame, *, as_of: dt.date, horizon_days:
     pooled group and catalog series with robust STL first (both off: the forecast before them).
     ``global_model`` blends in a LightGBM model trained across the catalog (forecasting/gbm.py)
     where the same season-back backtest per class says it earns it (skipped under 30 SKUs or a
-    year of history); ``prices`` (per SKU, e.g. unit price) is one of its features.
+    year of history; off by default: see bench/README_forecast.md); a number in (0, 1] instead
+    of True blends it at that fixed weight into every modelled SKU that is not retiring.
+    ``prices`` (per SKU, e.g. unit price) is one of its features.
     """
     sku_index = pd.Index(list(skus), name="sku")
     n, t_len = len(sku_index), int(history_weeks)
@@ -152,6 +154,11 @@ def forecast_demand(daily_demand: pd.DataFrame, *, as_of: dt.date, horizon_days:
             class_weights, global_wape = _blend_weights(
                 klass[modelled], global_fit.yearback_forecast[modelled], so_far,
                 sel.yearback_actual)
+            if global_model is not True:
+                class_weights = np.full(len(CLASS_NAMES), float(np.clip(global_model, 0, 1)))
+            # A retiring SKU was not retiring a season back: that origin cannot judge it, and
+            # its decay (the ratios' rule) stands.
+            class_weights[RETIRING_CLASS] = 0.0
             weight = np.where(global_fit.usable, class_weights[klass], 0.0)
             global_weight = _blend_in(global_fit.forecast, weight, lead_weeks, weekly_mean,
                                       weekly_var, lead_var)
@@ -193,7 +200,8 @@ def forecast_demand(daily_demand: pd.DataFrame, *, as_of: dt.date, horizon_days:
                                                              patterns), pooled_ratios)
     models["global_model_weight"] = global_weight
     if global_fit is not None:
-        _explain_global(models, global_fit, global_weight, klass, global_wape)
+        _explain_global(models, global_fit, global_weight, klass, global_wape,
+                        global_model is True)
     _explain_adjustments(models)
 
     dates = pd.DatetimeIndex(pd.Timestamp(as_of) + pd.to_timedelta(day, unit="D"))
@@ -273,7 +281,7 @@ def _blend_in(forecast: np.ndarray, weight: np.ndarray, lead_weeks: np.ndarray,
 
 
 def _explain_global(models: pd.DataFrame, fit: gbm.GlobalForecast, weight: np.ndarray,
-                    klass: np.ndarray, wape: np.ndarray | None) -> None:
+                    klass: np.ndarray, wape: np.ndarray | None, chosen: bool) -> None:
     """Name the global model's share in forecast_model and say in why_model what it scored."""
     rows = np.flatnonzero(weight > 0)
     if not rows.size:
@@ -286,9 +294,13 @@ def _explain_global(models: pd.DataFrame, fit: gbm.GlobalForecast, weight: np.nd
     for i in rows:
         c, w = int(klass[i]), float(weight[i])
         label[i] = "global model" if w >= 1.0 else f"{label[i]} + global model {w:.0%}"
-        score = (f": on last year's same weeks {CLASS_NAMES[c]} SKUs scored WAPE "
-                 f"{wape[c, 1]:.2f} with it against {wape[c, 0]:.2f} without"
-                 if np.isfinite(wape[c]).all() else "")
+        if not chosen:
+            score = ", at the weight set for it"
+        elif np.isfinite(wape[c]).all():
+            score = (f": on last year's same weeks {CLASS_NAMES[c]} SKUs scored WAPE "
+                     f"{wape[c, 1]:.2f} with it against {wape[c, 0]:.2f} without")
+        else:
+            score = ""
         why[i] = f"{why[i]} Blended {w:.0%} with a {what}{score}."
     models["forecast_model"] = label
     models["why_model"] = why

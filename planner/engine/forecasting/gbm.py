@@ -246,31 +246,26 @@ def global_forecast(y: FloatArray, start: IntArray, lead_weeks: IntArray, codes:
     season_ratio = _season_ratio(x)
     target = (cum[rows, end] - cum[rows, o]) / hh / scale / season_ratio
     valid = (o - start[:, None] >= MIN_AGE_WEEKS) & (o + hh <= t_len)
-    fold = (np.arange(n) % 2)[:, None] == np.arange(2)[None, :]       # SKU x fold
-    models = []
-    for f in range(2):
-        use = valid & fold[:, f][:, None]
-        if use.sum() < 200:
-            return _skip(n, n_future, "too few training windows")
-        models.append(_train(x[use], target[use], (scale * season_ratio)[use]))
-
-    # A season back, each SKU by the model that did not see it.
+    # A season back: a model that never saw a window overlapping the weeks it forecasts.
     col = int(np.flatnonzero(origins == yb)[0])
+    apart = (o + hh <= yb) | (o >= yb + hh)
+    if (valid & apart).sum() < 200 or not valid[:, col].any():
+        return _skip(n, n_future, "too few training windows")
+    yb_model = _train(x[valid & apart], target[valid & apart],
+                      (scale * season_ratio)[valid & apart])
     yb_rows = valid[:, col]
     yb_pred = np.full(n, np.nan)
-    for f in range(2):
-        sel = yb_rows & fold[:, 1 - f]
-        if sel.any():
-            yb_pred[sel] = (models[f].predict(x[sel, col]) * scale[sel, col]
-                            * season_ratio[sel, col] * lead[sel])
+    yb_pred[yb_rows] = (yb_model.predict(x[yb_rows, col]) * scale[yb_rows, col]
+                        * season_ratio[yb_rows, col] * lead[yb_rows])
     yb_actual = np.where(yb_rows, (cum[np.arange(n), np.minimum(yb + h, t_len)] - cum[:, yb]),
                          np.nan)
+    model = _train(x[valid], target[valid], (scale * season_ratio)[valid])
 
     # Today: the group ratios come from last year's same weeks.
     now = np.full((n, 1), t_len)
     xf, sf = _features(y, cum, start, now, h[:, None], positions, season, pools, now - 52,
                        price, patterns, codes)
-    rate = (np.mean([m.predict(xf[:, 0]) for m in models], axis=0) * sf[:, 0]
+    rate = (model.predict(xf[:, 0]) * sf[:, 0]
             * _season_ratio(xf)[:, 0])
     shape = pools.path(yb, h, n_future)
     forecast = np.where(modelled[:, None], np.maximum(rate, 0.0)[:, None] * shape, np.nan)
