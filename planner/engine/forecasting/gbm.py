@@ -103,7 +103,7 @@ class _Pools:
         self.member[0] = 1.0
         has = codes >= 0
         self.member[codes[has] + 1, np.flatnonzero(has)] = 1.0
-        self.codes = codes
+        self.row = np.where(codes >= 0, codes + 1, 0)
 
     def ratio(self, o: IntArray, h: IntArray) -> tuple[FloatArray, FloatArray]:
         """Per SKU x origin column: (catalog ratio, group ratio), NaN where unreadable."""
@@ -122,8 +122,7 @@ class _Pools:
         with np.errstate(invalid="ignore", divide="ignore"):
             pooled = np.where(b_sum > 0, t_sum / b_sum, np.nan)
         catalog = np.where(ok, pooled[0][None, :], np.nan)
-        group = np.where(self.codes[:, None] >= 0, pooled[np.maximum(self.codes, 0) + 1],
-                         pooled[0][None, :])
+        group = pooled[self.row]           # the group's row, the catalog's without a group
         return catalog, np.where(ok, group, np.nan)
 
     def path(self, origin: int, h: IntArray, n_future: int) -> FloatArray:
@@ -134,8 +133,7 @@ class _Pools:
         weeks = np.minimum(origin + np.arange(n_future), t_len - 1)
         weekly = np.diff(self.cum, axis=1)[:, weeks] * seen[:, None]
         pooled = self.member @ weekly
-        per_sku = np.where(self.codes[:, None] >= 0, pooled[np.maximum(self.codes, 0) + 1],
-                           pooled[0][None, :])
+        per_sku = pooled[self.row]
         per_sku = np.where(per_sku.sum(axis=1, keepdims=True) > 0, per_sku, pooled[0][None, :])
         window = np.arange(n_future)[None, :] < h[:, None]
         mean = (per_sku * window).sum(axis=1) / np.maximum(h, 1)
