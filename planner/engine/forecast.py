@@ -115,8 +115,10 @@ def forecast_demand(daily_demand: pd.DataFrame, *, as_of: dt.date, horizon_days:
     weekly_var = np.zeros((n, n_future))
     lead_var = np.zeros(n)
     modelled = status.modelled
+    recent_origin = (max(t_len - int(lead_weeks.max()), 1) if global_model and n else None)
     sel = select_and_forecast(hist.demand[modelled], hist.start[modelled], lead_weeks[modelled],
-                              season[modelled], patterns[modelled], n_future, WEEKLY)
+                              season[modelled], patterns[modelled], n_future, WEEKLY,
+                              recent_origin=recent_origin)
     _spread_modelled(sel, hist.demand[modelled], hist.start[modelled], lead_weeks[modelled],
                      modelled, weekly_mean, weekly_var, lead_var)
     _spread_young(hist.demand, hist.start, status.history_days, season, t_len, lead_weeks,
@@ -143,22 +145,13 @@ def forecast_demand(daily_demand: pd.DataFrame, *, as_of: dt.date, horizon_days:
                  if prices is not None else None)
         global_fit = gbm.global_forecast(hist.demand, hist.start, lead_weeks, codes,
                                          len(group_keys), patterns, positions, season, n_future,
-                                         modelled, price)
+                                         modelled, price, recent_origin=recent_origin)
         if global_fit.usable.any():
-            # Against what the forecast is so far: the methods blended with the ratios.
-            so_far = sel.yearback_forecast.copy()
-            if peak is not None:
-                w = ratio_weight[modelled]
-                so_far = np.where(w > 0, (1 - w) * so_far
-                                  + w * peak.yearback_forecast[modelled], so_far)
-            class_weights, global_wape = _blend_weights(
-                klass[modelled], global_fit.yearback_forecast[modelled], so_far,
-                sel.yearback_actual)
+            global_wape, class_weights = _global_weights(
+                global_fit, sel, peak, pooled_ratios, hist.demand, hist.start, lead_weeks,
+                codes, len(group_keys), patterns, modelled, n_future, recent_origin)
             if global_model is not True:
                 class_weights = np.full(len(CLASS_NAMES), float(np.clip(global_model, 0, 1)))
-            # A retiring SKU was not retiring a season back: that origin cannot judge it, and
-            # its decay (the ratios' rule) stands.
-            class_weights[RETIRING_CLASS] = 0.0
             weight = np.where(global_fit.usable, class_weights[klass], 0.0)
             global_weight = _blend_in(global_fit.forecast, weight, lead_weeks, weekly_mean,
                                       weekly_var, lead_var)
@@ -280,6 +273,53 @@ def _blend_in(forecast: np.ndarray, weight: np.ndarray, lead_weeks: np.ndarray,
     return weight
 
 
+def _own_seasonal_factor(peak: ratios.RatioForecast) -> np.ndarray:
+    """The SKU's shrunk seasonal ratio over its group's (the global model reads the group's)."""
+    return np.where(peak.usable & (peak.own_weight > 0) & ~peak.retiring,
+                    np.clip(peak.ratio / np.maximum(peak.group_ratio, 1e-9), 0.5, 2.0), 1.0)
+
+
+def _global_weights(fit: gbm.GlobalForecast, sel: Selection, peak: ratios.RatioForecast | None,
+                    pooled: ratios.PooledRatios | None, y: np.ndarray, start: np.ndarray,
+                    lead_weeks: np.ndarray, codes: np.ndarray, n_groups: int,
+                    patterns: np.ndarray, modelled: np.ndarray, n_future: int,
+                    recent_origin: int | None) -> tuple[np.ndarray, np.ndarray]:
+    """Per class, the global model's weight against the forecast so far (the methods blended
+    with the seasonal ratios), chosen on the H-week totals from the origin a season back and
+    from the latest origin; the SKU's own seasonal factor goes onto the model's forecasts."""
+    m = modelled
+    ratio_w = (pooled.class_weights if pooled is not None and pooled.class_weights is not None
+               else np.zeros(len(CLASS_NAMES)))
+    # A season back no SKU is read as retiring: its demand pattern's weights apply.
+    yb_so_far = sel.yearback_forecast.copy()
+    if peak is not None:
+        w = np.where(peak.usable, ratio_w[patterns], 0.0)[m]
+        ratio_yb = peak.yearback_forecast[m]
+        yb_so_far = np.where((w > 0) & np.isfinite(ratio_yb),
+                             (1 - w) * yb_so_far + w * ratio_yb, yb_so_far)
+    recent_so_far, recent_gbm = sel.recent_forecast.copy(), fit.recent_forecast[m]
+    recent_klass = patterns[m]
+    if peak is not None and recent_origin is not None:
+        then, _ = ratios.seasonal_ratio_forecast(y[:, :recent_origin], start, lead_weeks, codes,
+                                                 n_groups, n_future, robust=False)
+        recent_klass = np.where(then.retiring, RETIRING_CLASS, patterns)[m]
+        at = np.clip(lead_weeks, 1, n_future) - 1
+        ratio_then = np.cumsum(np.nan_to_num(then.forecast), axis=1)[np.arange(len(at)), at]
+        w = np.where(then.usable, ratio_w[np.where(then.retiring, RETIRING_CLASS, patterns)],
+                     0.0)[m]
+        recent_so_far = np.where(w > 0, (1 - w) * recent_so_far + w * ratio_then[m],
+                                 recent_so_far)
+        recent_gbm = recent_gbm * _own_seasonal_factor(then)[m]
+    if peak is not None:
+        fit.forecast *= _own_seasonal_factor(peak)[:, None]
+    weights, wape = _blend_weights(
+        np.concatenate([patterns[m], recent_klass]),
+        np.concatenate([fit.yearback_forecast[m], recent_gbm]),
+        np.concatenate([yb_so_far, recent_so_far]),
+        np.concatenate([sel.yearback_actual, sel.recent_actual]))
+    return wape, weights
+
+
 def _explain_global(models: pd.DataFrame, fit: gbm.GlobalForecast, weight: np.ndarray,
                     klass: np.ndarray, wape: np.ndarray | None, chosen: bool) -> None:
     """Name the global model's share in forecast_model and say in why_model what it scored."""
@@ -297,8 +337,8 @@ def _explain_global(models: pd.DataFrame, fit: gbm.GlobalForecast, weight: np.nd
         if not chosen:
             score = ", at the weight set for it"
         elif np.isfinite(wape[c]).all():
-            score = (f": on last year's same weeks {CLASS_NAMES[c]} SKUs scored WAPE "
-                     f"{wape[c, 1]:.2f} with it against {wape[c, 0]:.2f} without")
+            score = (f": from a season back and from the latest origin, {CLASS_NAMES[c]} SKUs "
+                     f"scored WAPE {wape[c, 1]:.2f} with it against {wape[c, 0]:.2f} without")
         else:
             score = ""
         why[i] = f"{why[i]} Blended {w:.0%} with a {what}{score}."

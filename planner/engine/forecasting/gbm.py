@@ -63,6 +63,8 @@ class GlobalForecast:
     usable: BoolArray
     yearback_forecast: FloatArray  # H-week total from the origin a season back, out of fold
     yearback_actual: FloatArray
+    recent_forecast: FloatArray    # the same from ``recent_origin`` (NaN without it)
+    recent_actual: FloatArray
     training_rows: int
     training_skus: int
     skipped: str = ""              # why the model was not fitted ("" when it was)
@@ -71,7 +73,7 @@ class GlobalForecast:
 def _skip(n: int, n_future: int, why: str) -> GlobalForecast:
     nan = np.full(n, np.nan)
     return GlobalForecast(np.full((n, n_future), np.nan), np.zeros(n, dtype=bool), nan, nan,
-                          0, 0, why)
+                          nan, nan, 0, 0, why)
 
 
 def _cum(y: FloatArray) -> FloatArray:
@@ -207,13 +209,16 @@ def _train(x: FloatArray, target: FloatArray, weight: FloatArray):  # noqa: ANN2
 
 def global_forecast(y: FloatArray, start: IntArray, lead_weeks: IntArray, codes: IntArray,
                     n_groups: int, patterns: IntArray, positions: IntArray, season: FloatArray,
-                    n_future: int, modelled: BoolArray, price: FloatArray | None = None
-                    ) -> GlobalForecast:
+                    n_future: int, modelled: BoolArray, price: FloatArray | None = None,
+                    recent_origin: int | None = None) -> GlobalForecast:
     """Fit the global model on every SKU's history and forecast the modelled SKUs.
 
     y: SKU x week (zeros before ``start``), the last column the week ending on as-of;
     positions: week of year of every history and future week; season: SKU x (history +
-    future) yearly indices; lead_weeks: the H-week window that is scored.
+    future) yearly indices; lead_weeks: the H-week window that is scored. The forecasts from
+    the origin a season back and from ``recent_origin`` (weeks observed) come from a model
+    trained without the windows that overlap the weeks they forecast; the recent one reads the
+    pooled ratios of a year before it, as today's forecast does.
     """
     n, t_len = y.shape
     if n < MIN_SKUS or modelled.sum() == 0:
@@ -244,19 +249,32 @@ def global_forecast(y: FloatArray, start: IntArray, lead_weeks: IntArray, codes:
     season_ratio = _season_ratio(x)
     target = (cum[rows, end] - cum[rows, o]) / hh / scale / season_ratio
     valid = (o - start[:, None] >= MIN_AGE_WEEKS) & (o + hh <= t_len)
-    # A season back: a model that never saw a window overlapping the weeks it forecasts.
+    # Backtests: a model that never saw a window overlapping the weeks it forecasts.
     col = int(np.flatnonzero(origins == yb)[0])
     apart = (o + hh <= yb) | (o >= yb + hh)
+    if recent_origin is not None:
+        apart &= o + hh <= recent_origin
     if (valid & apart).sum() < 200 or not valid[:, col].any():
         return _skip(n, n_future, "too few training windows")
-    yb_model = _train(x[valid & apart], target[valid & apart],
+    held_out = _train(x[valid & apart], target[valid & apart],
                       (scale * season_ratio)[valid & apart])
     yb_rows = valid[:, col]
     yb_pred = np.full(n, np.nan)
-    yb_pred[yb_rows] = (yb_model.predict(x[yb_rows, col]) * scale[yb_rows, col]
+    yb_pred[yb_rows] = (held_out.predict(x[yb_rows, col]) * scale[yb_rows, col]
                         * season_ratio[yb_rows, col] * lead[yb_rows])
     yb_actual = np.where(yb_rows, (cum[np.arange(n), np.minimum(yb + h, t_len)] - cum[:, yb]),
                          np.nan)
+    recent_pred, recent_actual = np.full(n, np.nan), np.full(n, np.nan)
+    if recent_origin is not None and BASE_WEEKS <= recent_origin < t_len:
+        at = np.full((n, 1), recent_origin)
+        ratio_at = at - SEASON_WEEKS if recent_origin - SEASON_WEEKS >= BASE_WEEKS else at
+        xr, sr = _features(y, cum, start, at, h[:, None], positions, season, pools, ratio_at,
+                           price, patterns, codes)
+        ok = (recent_origin - start >= MIN_AGE_WEEKS) & (recent_origin + lead <= t_len)
+        recent_pred[ok] = (held_out.predict(xr[ok, 0]) * sr[ok, 0]
+                           * _season_ratio(xr)[ok, 0] * lead[ok])
+        recent_actual = np.where(ok, cum[np.arange(n), np.minimum(recent_origin + lead, t_len)]
+                                 - cum[:, recent_origin], np.nan)
     model = _train(x[valid], target[valid], (scale * season_ratio)[valid])
 
     # Today: the group ratios come from last year's same weeks.
@@ -267,5 +285,5 @@ def global_forecast(y: FloatArray, start: IntArray, lead_weeks: IntArray, codes:
             * _season_ratio(xf)[:, 0])
     shape = pools.path(yb, h, n_future)
     forecast = np.where(modelled[:, None], np.maximum(rate, 0.0)[:, None] * shape, np.nan)
-    return GlobalForecast(forecast, modelled.copy(), yb_pred, yb_actual, int(valid.sum()),
-                          int(valid.any(axis=1).sum()))
+    return GlobalForecast(forecast, modelled.copy(), yb_pred, yb_actual, recent_pred,
+                          recent_actual, int(valid.sum()), int(valid.any(axis=1).sum()))
