@@ -138,7 +138,7 @@ def main() -> None:
         "before: backtest selection only": dict(seasonal_ratios=False),
         "seasonal ratios, pooled series raw": dict(robust_pooling=False),
         "seasonal ratios, pooled series robust STL (default)": {},
-        "+ global model (LightGBM), weight per class by the season-back backtest":
+        "+ global model (LightGBM), weight per class by backtests a season back and latest":
             dict(global_model=True),
         "+ global model, fixed weight 50 %": dict(global_model=0.5),
         "+ global model, fixed weight 100 % (retiring SKUs excepted)": dict(global_model=1.0),

@@ -151,7 +151,9 @@ def forecast_demand(daily_demand: pd.DataFrame, *, as_of: dt.date, horizon_days:
                 global_fit, sel, peak, pooled_ratios, hist.demand, hist.start, lead_weeks,
                 codes, len(group_keys), patterns, modelled, n_future, recent_origin)
             if global_model is not True:
+                # A fixed weight leaves retiring SKUs to their decay (the ratios' rule).
                 class_weights = np.full(len(CLASS_NAMES), float(np.clip(global_model, 0, 1)))
+                class_weights[RETIRING_CLASS] = 0.0
             weight = np.where(global_fit.usable, class_weights[klass], 0.0)
             global_weight = _blend_in(global_fit.forecast, weight, lead_weeks, weekly_mean,
                                       weekly_var, lead_var)

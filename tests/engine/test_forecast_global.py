@@ -60,7 +60,7 @@ def test_the_global_model_learns_a_peak_the_newcomers_never_saw():
 def test_blended_at_a_fixed_weight_the_record_names_it():
     skus, daily, _ = _catalog()
     models = _forecast(skus, daily, global_model=0.5)
-    # A retiring SKU keeps its decay: a season back it was not retiring, nothing judged that.
+    # At a fixed weight a retiring SKU keeps its decay.
     retiring = models["forecast_model"].str.contains("retiring")
     assert (models.loc[retiring, "global_model_weight"] == 0).all()
     assert (models.loc[~retiring, "global_model_weight"] == 0.5).all()
