@@ -163,6 +163,10 @@ def main() -> None:
         print("ratio weight per class (smooth, erratic, intermittent, lumpy, retiring):",
               pooled.class_weights.tolist(), "WAPE a year back without / with:",
               np.round(pooled.class_wape, 3).tolist())
+    profiles = result.catalog_profiles
+    if profiles is not None and profiles.global_weights is not None:
+        print("global model weight per class:", profiles.global_weights.tolist(),
+              "backtest WAPE without / with:", np.round(profiles.global_wape, 3).tolist())
     print("e.g.", result.models["why_model"].iloc[0])
 
 

@@ -50,6 +50,10 @@ class CatalogProfiles:
     catalog_yearly: NDArray[np.float64]     # 52 indices
     catalog_weekday: NDArray[np.float64]    # Mon..Sun shares
     ratios: ratios.PooledRatios | None = None  # seasonal-ratio paths of the catalog and groups
+    #: the global model's weight per class (smooth, erratic, intermittent, lumpy, retiring) and
+    #: the backtest WAPE without / with it (None when it was not run)
+    global_weights: NDArray[np.float64] | None = None
+    global_wape: NDArray[np.float64] | None = None
 
 
 @dataclass
@@ -140,6 +144,7 @@ def forecast_demand(daily_demand: pd.DataFrame, *, as_of: dt.date, horizon_days:
     klass = (np.where(peak.retiring, RETIRING_CLASS, patterns) if peak is not None
              else patterns)
     global_fit, global_weight, global_wape = None, np.zeros(n), None
+    global_class_weights = None
     if global_model:
         price = (pd.to_numeric(prices.reindex(sku_index), errors="coerce").to_numpy(float)
                  if prices is not None else None)
@@ -154,6 +159,7 @@ def forecast_demand(daily_demand: pd.DataFrame, *, as_of: dt.date, horizon_days:
                 # A fixed weight leaves retiring SKUs to their decay (the ratios' rule).
                 class_weights = np.full(len(CLASS_NAMES), float(np.clip(global_model, 0, 1)))
                 class_weights[RETIRING_CLASS] = 0.0
+            global_class_weights = class_weights
             weight = np.where(global_fit.usable, class_weights[klass], 0.0)
             global_weight = _blend_in(global_fit.forecast, weight, lead_weeks, weekly_mean,
                                       weekly_var, lead_var)
@@ -207,7 +213,7 @@ def forecast_demand(daily_demand: pd.DataFrame, *, as_of: dt.date, horizon_days:
     history_frame = history_weekly_frame(hist, sku_index, as_of, t_len)
     profiles = CatalogProfiles(list(group_keys), fit.group_profiles, fit.group_has_own,
                                fit.catalog_profile, np.asarray(weekday_prior, dtype=float),
-                               pooled_ratios)
+                               pooled_ratios, global_class_weights, global_wape)
     return ForecastResult(models, daily, weekly, history_frame, profiles)
 
 

@@ -146,9 +146,10 @@ class _Pools:
 
 def _features(y: FloatArray, cum: FloatArray, start: IntArray, o: IntArray, h: IntArray,
               positions: IntArray, season: FloatArray, pools: _Pools, ratio_origin: IntArray,
-              price: FloatArray, patterns: IntArray, codes: IntArray
+              price: FloatArray, patterns: IntArray, codes: IntArray, year_ago: bool
               ) -> tuple[FloatArray, FloatArray]:
-    """Feature matrix (SKU x origin x feature) and the scale (SKU x origin)."""
+    """Feature matrix (SKU x origin x feature) and the scale (SKU x origin); the year-ago
+    features stay missing unless ``year_ago``."""
     n, t_len = y.shape
     rows = np.arange(n)[:, None]
     units, weeks = _window(cum, start, o, SCALE_WEEKS)
@@ -165,7 +166,7 @@ def _features(y: FloatArray, cum: FloatArray, start: IntArray, o: IntArray, h: I
     out[:, :, 5] = np.where(last >= 0, np.minimum(o - 1 - last, 52), 52)
     out[:, :, 6] = np.minimum(o - start[:, None], 104)
     ly = o - SEASON_WEEKS
-    ly_ok = ly - BASE_WEEKS >= start[:, None]
+    ly_ok = (ly - BASE_WEEKS >= start[:, None]) & year_ago
     lyc = np.clip(ly, BASE_WEEKS, t_len)
     ly_end = np.minimum(lyc + h, t_len)
     ly_rate = (cum[rows, ly_end] - cum[rows, lyc]) / np.maximum(ly_end - lyc, 1)
@@ -234,6 +235,10 @@ def global_forecast(y: FloatArray, start: IntArray, lead_weeks: IntArray, codes:
     cum = _cum(y)
     pools = _Pools(y, start, codes, n_groups)
     yb = t_len - SEASON_WEEKS
+    # The same weeks a year ago are read only when the windows at last year's same point (the
+    # peak's) had them too: otherwise they were missing in nearly all training windows and
+    # present in every forecast, and the trees extrapolate from a handful.
+    year_ago = yb - SEASON_WEEKS - BASE_WEEKS >= 0
 
     # Training origins: every stride-th week through the history, the season-back one in.
     first = BASE_WEEKS
@@ -243,7 +248,7 @@ def global_forecast(y: FloatArray, start: IntArray, lead_weeks: IntArray, codes:
     o = np.broadcast_to(origins[None, :], (n, origins.size))
     hh = np.broadcast_to(h[:, None], o.shape)
     x, scale = _features(y, cum, start, o, hh, positions, season, pools, o, price, patterns,
-                         codes)
+                         codes, year_ago)
     rows = np.arange(n)[:, None]
     end = np.minimum(o + hh, t_len)
     season_ratio = _season_ratio(x)
@@ -269,7 +274,7 @@ def global_forecast(y: FloatArray, start: IntArray, lead_weeks: IntArray, codes:
         at = np.full((n, 1), recent_origin)
         ratio_at = at - SEASON_WEEKS if recent_origin - SEASON_WEEKS >= BASE_WEEKS else at
         xr, sr = _features(y, cum, start, at, h[:, None], positions, season, pools, ratio_at,
-                           price, patterns, codes)
+                           price, patterns, codes, year_ago)
         ok = (recent_origin - start >= MIN_AGE_WEEKS) & (recent_origin + lead <= t_len)
         recent_pred[ok] = (held_out.predict(xr[ok, 0]) * sr[ok, 0]
                            * _season_ratio(xr)[ok, 0] * lead[ok])
@@ -280,7 +285,7 @@ def global_forecast(y: FloatArray, start: IntArray, lead_weeks: IntArray, codes:
     # Today: the group ratios come from last year's same weeks.
     now = np.full((n, 1), t_len)
     xf, sf = _features(y, cum, start, now, h[:, None], positions, season, pools, now - 52,
-                       price, patterns, codes)
+                       price, patterns, codes, year_ago)
     rate = (model.predict(xf[:, 0]) * sf[:, 0]
             * _season_ratio(xf)[:, 0])
     shape = pools.path(yb, h, n_future)
