@@ -143,13 +143,14 @@ def main() -> None:
         "+ global model, fixed weight 50 %": dict(global_model=0.5),
         "+ global model, fixed weight 100 % (retiring SKUs excepted)": dict(global_model=1.0),
     }
-    result = None
+    result = chosen = None
     for name, options in variants.items():
         started = time.perf_counter()
         result = forecast_demand(sim["daily"], as_of=AS_OF, horizon_days=7 * TARGET_WEEKS,
                                  skus=skus, lead_time_days=lead, review_period_days=7,
                                  groups=sim["groups"], **options)
         seconds = time.perf_counter() - started
+        chosen = result if options.get("global_model") is True else chosen
         ours = result.models["demand_per_day"].to_numpy() * 7 * TARGET_WEEKS
         parts = ""
         for rows in (sim["retiring"], sim["young"]):
@@ -163,9 +164,9 @@ def main() -> None:
         print("ratio weight per class (smooth, erratic, intermittent, lumpy, retiring):",
               pooled.class_weights.tolist(), "WAPE a year back without / with:",
               np.round(pooled.class_wape, 3).tolist())
-    profiles = result.catalog_profiles
+    profiles = chosen.catalog_profiles if chosen is not None else None
     if profiles is not None and profiles.global_weights is not None:
-        print("global model weight per class:", profiles.global_weights.tolist(),
+        print("global model weight per class (chosen by backtest):", profiles.global_weights.tolist(),
               "backtest WAPE without / with:", np.round(profiles.global_wape, 3).tolist())
     print("e.g.", result.models["why_model"].iloc[0])
 
