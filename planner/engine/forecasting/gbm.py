@@ -41,10 +41,10 @@ MIN_AGE_WEEKS = 8          # a SKU's windows count once it has sold this long
 MIN_SKUS = 30
 MIN_HISTORY_WEEKS = SEASON_WEEKS + BASE_WEEKS + 1
 #: Origins are thinned (every k-th week, the season-back origin always in) to stay under this.
-MAX_ROWS = 240_000
+MAX_ROWS = 120_000
 EPS = 0.05                 # units a week added to the scale
 CAP_SIGMA = 6.0            # a SKU's week above mean + 6 sd (and 5x mean) is capped in pools
-NUM_ROUNDS = 150
+NUM_ROUNDS = 100
 PARAMS = {
     "objective": "tweedie", "tweedie_variance_power": 1.2, "learning_rate": 0.06,
     "num_leaves": 31, "min_data_in_leaf": 40, "feature_fraction": 0.9, "lambda_l2": 1.0,
