@@ -36,8 +36,15 @@ HISTORY_WEEKS = 91
 TARGET_WEEKS = 13
 
 
-def simulate(n: int, rng: np.random.Generator) -> dict:
-    """Daily demand before as-of (long frame), the true 13-week totals, groups, weekly history."""
+def simulate(n: int, rng: np.random.Generator, turning: bool = False) -> dict:
+    """Daily demand before as-of (long frame), the true 13-week totals, groups, weekly history.
+
+    ``turning``: a harder catalog of turning points: the peak's weeks and shape differ by group
+    (early weeks 40-45, the usual 47-52, a slow ramp over weeks 38-51, or none), its size
+    changes from last year to this one per group (x0.7-1.3), a third of the SKUs retire (from
+    any time in the history, so last year's retirements are in the training windows) and a
+    third launch within the last year.
+    """
     n_days = 7 * (HISTORY_WEEKS + TARGET_WEEKS)
     days = pd.date_range(end=pd.Timestamp(AS_OF) + pd.Timedelta(days=7 * TARGET_WEEKS),
                          periods=n_days)
@@ -50,6 +57,16 @@ def simulate(n: int, rng: np.random.Generator) -> dict:
     ramp = (week == 45) | (week == 46)
     season = np.where(in_peak[None, :], peak[:, None],
                       np.where(ramp[None, :], 1.0 + 0.3 * (peak[:, None] - 1.0), 1.0))
+    if turning:
+        kind_g = rng.integers(0, 4, n_groups)          # early, usual, ramp, none
+        shapes = np.stack([((week >= 40) & (week <= 45)).astype(float),
+                           in_peak + 0.3 * ramp,
+                           np.clip((week - 37) / 14.0, 0, 1) * (week <= 51),
+                           np.zeros(week.size)])
+        this_year = days > pd.Timestamp(AS_OF) - pd.Timedelta(days=150)
+        change = np.where(this_year[None, :], rng.uniform(0.7, 1.3, n_groups)[group][:, None],
+                          1.0)
+        season = 1.0 + (peak[:, None] - 1.0) * change * shapes[kind_g[group]]
     rate = np.exp(rng.uniform(np.log(0.05), np.log(20.0), n))
     t = np.arange(n_days)[None, :]
     history_days = 7 * HISTORY_WEEKS
@@ -57,10 +74,10 @@ def simulate(n: int, rng: np.random.Generator) -> dict:
     launch = np.zeros(n, dtype=np.int64)
     one_season = kind < 0.55
     launch[one_season] = history_days - 7 * rng.integers(53, HISTORY_WEEKS, one_season.sum())
-    young = (kind >= 0.55) & (kind < 0.75)
+    young = (kind >= 0.55) & (kind < (0.88 if turning else 0.75))
     launch[young] = history_days - 7 * rng.integers(9, 52, young.sum())
-    retiring = rng.random(n) < 1 / 6
-    retire_from = history_days - 7 * rng.integers(6, 31, n)
+    retiring = rng.random(n) < (1 / 3 if turning else 1 / 6)
+    retire_from = history_days - 7 * rng.integers(6, 80 if turning else 31, n)
     half_life = 7 * rng.uniform(4, 12, n)
     decay = np.where(retiring[:, None] & (t >= retire_from[:, None]),
                      0.5 ** ((t - retire_from[:, None]) / half_life[:, None]), 1.0)
@@ -104,8 +121,10 @@ def main() -> None:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--skus", type=int, default=4500)
     parser.add_argument("--seed", type=int, default=19)
+    parser.add_argument("--turning", action="store_true",
+                        help="the harder catalog of turning points (see simulate)")
     args = parser.parse_args()
-    sim = simulate(args.skus, np.random.default_rng(args.seed))
+    sim = simulate(args.skus, np.random.default_rng(args.seed), turning=args.turning)
     skus, actual, weekly = sim["skus"], sim["actual"], sim["weekly"]
     start = np.maximum(sim["launch_week"], 0)
     lead = pd.Series(7.0 * TARGET_WEEKS - 7, index=skus)
@@ -118,15 +137,20 @@ def main() -> None:
     variants = {
         "before: backtest selection only": dict(seasonal_ratios=False),
         "seasonal ratios, pooled series raw": dict(robust_pooling=False),
-        "seasonal ratios, pooled series robust STL": {},
+        "seasonal ratios, pooled series robust STL (default)": {},
+        "+ global model (LightGBM), weight per class by backtests a season back and latest":
+            dict(global_model=True),
+        "+ global model, fixed weight 50 %": dict(global_model=0.5),
+        "+ global model, fixed weight 100 % (retiring SKUs excepted)": dict(global_model=1.0),
     }
-    result = None
+    result = chosen = None
     for name, options in variants.items():
         started = time.perf_counter()
         result = forecast_demand(sim["daily"], as_of=AS_OF, horizon_days=7 * TARGET_WEEKS,
                                  skus=skus, lead_time_days=lead, review_period_days=7,
                                  groups=sim["groups"], **options)
         seconds = time.perf_counter() - started
+        chosen = result if options.get("global_model") is True else chosen
         ours = result.models["demand_per_day"].to_numpy() * 7 * TARGET_WEEKS
         parts = ""
         for rows in (sim["retiring"], sim["young"]):
@@ -140,6 +164,10 @@ def main() -> None:
         print("ratio weight per class (smooth, erratic, intermittent, lumpy, retiring):",
               pooled.class_weights.tolist(), "WAPE a year back without / with:",
               np.round(pooled.class_wape, 3).tolist())
+    profiles = chosen.catalog_profiles if chosen is not None else None
+    if profiles is not None and profiles.global_weights is not None:
+        print("global model weight per class (chosen by backtest):", profiles.global_weights.tolist(),
+              "backtest WAPE without / with:", np.round(profiles.global_wape, 3).tolist())
     print("e.g.", result.models["why_model"].iloc[0])
 
 

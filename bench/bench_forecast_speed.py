@@ -79,7 +79,10 @@ def main() -> None:
     parser.add_argument("--years", type=float, default=2.0)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--global-model", action="store_true",
+                        help="with the global LightGBM model (forecast_demand(global_model=True))")
     args = parser.parse_args()
+    extra = {"global_model": True} if args.global_model else {}
 
     catalogs = {}
     for n in sorted({args.skus, 1_000}, reverse=True):
@@ -87,13 +90,13 @@ def main() -> None:
         catalog = catalogs[n] = synthetic_catalog(n, args.years)
         print(f"{n:>6} SKUs: {len(catalog['daily_demand']):,} daily rows "
               f"(synthesised in {time.perf_counter() - started:.1f} s)")
-        times = [run(catalog) for _ in range(args.repeat)]
+        times = [run(catalog, **extra) for _ in range(args.repeat)]
         print(f"{n:>6} SKUs: forecast_demand best {min(times):.2f} s, "
               f"median {np.median(times):.2f} s over {args.repeat} runs")
         if args.profile and n == args.skus:
             profiler = cProfile.Profile()
             profiler.enable()
-            run(catalog)
+            run(catalog, **extra)
             profiler.disable()
             pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
 

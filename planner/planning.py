@@ -414,7 +414,10 @@ def forecast_active(data: PlanningData, products: pd.DataFrame, *, horizon_days:
         skus=by_sku.index.tolist(), lead_time_days=by_sku["lead_time_days"],
         review_period_days=int(data.settings["review_period_days"]),
         groups=by_sku["supplier"], made_to_order=by_sku["made_to_order"],
-        overrides=data.overrides, **forecast_inputs(data))
+        overrides=data.overrides,
+        global_model=str(data.settings.get("forecast_global_model", "off")) == "on",
+        prices=by_sku["unit_price"] if "unit_price" in by_sku else None,
+        **forecast_inputs(data))
 
 
 def forecast_inputs(data: PlanningData) -> dict[str, Any]:

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from planner.engine.forecasting import adjust, explain, ratios
+from planner.engine.forecasting import adjust, explain, gbm, ratios
 from planner.engine.forecasting.backtest import WEEKLY, Selection, select_and_forecast
 from planner.engine.forecasting.classify import PATTERNS, adi_cv2, classify_demand, pattern_codes
 from planner.engine.forecasting.history import (
@@ -50,6 +50,10 @@ class CatalogProfiles:
     catalog_yearly: NDArray[np.float64]     # 52 indices
     catalog_weekday: NDArray[np.float64]    # Mon..Sun shares
     ratios: ratios.PooledRatios | None = None  # seasonal-ratio paths of the catalog and groups
+    #: the global model's weight per class (smooth, erratic, intermittent, lumpy, retiring) and
+    #: the backtest WAPE without / with it (None when it was not run)
+    global_weights: NDArray[np.float64] | None = None
+    global_wape: NDArray[np.float64] | None = None
 
 
 @dataclass
@@ -71,7 +75,8 @@ def forecast_demand(daily_demand: pd.DataFrame, *, as_of: dt.date, horizon_days:
                     history_weeks: int = 156, missing_days: pd.DataFrame | None = None,
                     events: pd.DataFrame | None = None,
                     like: pd.DataFrame | None = None, seasonal_ratios: bool = True,
-                    robust_pooling: bool = True) -> ForecastResult:
+                    robust_pooling: bool = True, global_model: bool | float = False,
+                    prices: pd.Series | None = None) -> ForecastResult:
     """Forecast each SKU's demand from its daily history (see the module docstring).
 
     ``catalog_profiles`` (from an earlier result over the whole catalog) lets a call for a
@@ -83,6 +88,11 @@ def forecast_demand(daily_demand: pd.DataFrame, *, as_of: dt.date, horizon_days:
     ``seasonal_ratios`` blends in the per-SKU seasonal-ratio forecast (forecasting/ratios.py)
     where last year's same season backtests say it earns it; ``robust_pooling`` cleans the
     pooled group and catalog series with robust STL first (both off: the forecast before them).
+    ``global_model`` blends in a LightGBM model trained across the catalog (forecasting/gbm.py)
+    where the same season-back backtest per class says it earns it (skipped under 30 SKUs or a
+    year of history; off by default: see bench/README_forecast.md); a number in (0, 1] instead
+    of True blends it at that fixed weight into every modelled SKU that is not retiring.
+    ``prices`` (per SKU, e.g. unit price) is one of its features.
     """
     sku_index = pd.Index(list(skus), name="sku")
     n, t_len = len(sku_index), int(history_weeks)
@@ -109,8 +119,10 @@ def forecast_demand(daily_demand: pd.DataFrame, *, as_of: dt.date, horizon_days:
     weekly_var = np.zeros((n, n_future))
     lead_var = np.zeros(n)
     modelled = status.modelled
+    recent_origin = (max(t_len - int(lead_weeks.max()), 1) if global_model and n else None)
     sel = select_and_forecast(hist.demand[modelled], hist.start[modelled], lead_weeks[modelled],
-                              season[modelled], patterns[modelled], n_future, WEEKLY)
+                              season[modelled], patterns[modelled], n_future, WEEKLY,
+                              recent_origin=recent_origin)
     _spread_modelled(sel, hist.demand[modelled], hist.start[modelled], lead_weeks[modelled],
                      modelled, weekly_mean, weekly_var, lead_var)
     _spread_young(hist.demand, hist.start, status.history_days, season, t_len, lead_weeks,
@@ -129,6 +141,28 @@ def forecast_demand(daily_demand: pd.DataFrame, *, as_of: dt.date, horizon_days:
                     sel.yearback_actual)
             ratio_weight = _blend_ratios(peak, modelled, patterns, pooled_ratios.class_weights,
                                          lead_weeks, weekly_mean, weekly_var, lead_var)
+    klass = (np.where(peak.retiring, RETIRING_CLASS, patterns) if peak is not None
+             else patterns)
+    global_fit, global_weight, global_wape = None, np.zeros(n), None
+    global_class_weights = None
+    if global_model:
+        price = (pd.to_numeric(prices.reindex(sku_index), errors="coerce").to_numpy(float)
+                 if prices is not None else None)
+        global_fit = gbm.global_forecast(hist.demand, hist.start, lead_weeks, codes,
+                                         len(group_keys), patterns, positions, season, n_future,
+                                         modelled, price, recent_origin=recent_origin)
+        if global_fit.usable.any():
+            global_wape, class_weights = _global_weights(
+                global_fit, sel, peak, pooled_ratios, hist.demand, hist.start, lead_weeks,
+                codes, len(group_keys), patterns, modelled, n_future, recent_origin)
+            if global_model is not True:
+                # A fixed weight leaves retiring SKUs to their decay (the ratios' rule).
+                class_weights = np.full(len(CLASS_NAMES), float(np.clip(global_model, 0, 1)))
+                class_weights[RETIRING_CLASS] = 0.0
+            global_class_weights = class_weights
+            weight = np.where(global_fit.usable, class_weights[klass], 0.0)
+            global_weight = _blend_in(global_fit.forecast, weight, lead_weeks, weekly_mean,
+                                      weekly_var, lead_var)
 
     if catalog_profiles is not None:
         weekday_prior = catalog_profiles.catalog_weekday
@@ -165,6 +199,10 @@ def forecast_demand(daily_demand: pd.DataFrame, *, as_of: dt.date, horizon_days:
     if peak is not None and pooled_ratios is not None:
         _explain_ratios(models, peak, ratio_weight, np.where(peak.retiring, RETIRING_CLASS,
                                                              patterns), pooled_ratios)
+    models["global_model_weight"] = global_weight
+    if global_fit is not None:
+        _explain_global(models, global_fit, global_weight, klass, global_wape,
+                        global_model is True)
     _explain_adjustments(models)
 
     dates = pd.DatetimeIndex(pd.Timestamp(as_of) + pd.to_timedelta(day, unit="D"))
@@ -175,7 +213,7 @@ def forecast_demand(daily_demand: pd.DataFrame, *, as_of: dt.date, horizon_days:
     history_frame = history_weekly_frame(hist, sku_index, as_of, t_len)
     profiles = CatalogProfiles(list(group_keys), fit.group_profiles, fit.group_has_own,
                                fit.catalog_profile, np.asarray(weekday_prior, dtype=float),
-                               pooled_ratios)
+                               pooled_ratios, global_class_weights, global_wape)
     return ForecastResult(models, daily, weekly, history_frame, profiles)
 
 
@@ -218,12 +256,20 @@ def _blend_ratios(peak: ratios.RatioForecast, modelled: np.ndarray,
     """Blend the seasonal-ratio forecast into the modelled SKUs' forecast; its weight per SKU."""
     klass = np.where(peak.retiring, RETIRING_CLASS, patterns)
     weight = np.where(modelled & peak.usable, class_weights[klass], 0.0)
+    return _blend_in(peak.forecast, weight, lead_weeks, weekly_mean, weekly_var, lead_var)
+
+
+def _blend_in(forecast: np.ndarray, weight: np.ndarray, lead_weeks: np.ndarray,
+              weekly_mean: np.ndarray, weekly_var: np.ndarray, lead_var: np.ndarray
+              ) -> np.ndarray:
+    """weekly_mean becomes (1 - w) · itself + w · forecast where w > 0; the weekly and
+    lead-time variances scale with the mean (Poisson where there was none)."""
     rows = np.flatnonzero(weight > 0)
     if not rows.size:
         return weight
     w = weight[rows, None]
     old = weekly_mean[rows]
-    new = (1.0 - w) * old + w * peak.forecast[rows]
+    new = (1.0 - w) * old + w * forecast[rows]
     scale = np.where(old > 0, new / np.maximum(old, 1e-12), 1.0)
     weekly_var[rows] = np.where(old > 0, weekly_var[rows] * scale, np.maximum(new, 0.0))
     at = lead_weeks[rows] - 1
@@ -233,6 +279,79 @@ def _blend_ratios(peak: ratios.RatioForecast, modelled: np.ndarray,
                               / np.maximum(old_total, 1e-12), new_total)
     weekly_mean[rows] = new
     return weight
+
+
+def _own_seasonal_factor(peak: ratios.RatioForecast) -> np.ndarray:
+    """The SKU's shrunk seasonal ratio over its group's (the global model reads the group's)."""
+    return np.where(peak.usable & (peak.own_weight > 0) & ~peak.retiring,
+                    np.clip(peak.ratio / np.maximum(peak.group_ratio, 1e-9), 0.5, 2.0), 1.0)
+
+
+def _global_weights(fit: gbm.GlobalForecast, sel: Selection, peak: ratios.RatioForecast | None,
+                    pooled: ratios.PooledRatios | None, y: np.ndarray, start: np.ndarray,
+                    lead_weeks: np.ndarray, codes: np.ndarray, n_groups: int,
+                    patterns: np.ndarray, modelled: np.ndarray, n_future: int,
+                    recent_origin: int | None) -> tuple[np.ndarray, np.ndarray]:
+    """Per class, the global model's weight against the forecast so far (the methods blended
+    with the seasonal ratios), chosen on the H-week totals from the origin a season back and
+    from the latest origin; the SKU's own seasonal factor goes onto the model's forecasts."""
+    m = modelled
+    ratio_w = (pooled.class_weights if pooled is not None and pooled.class_weights is not None
+               else np.zeros(len(CLASS_NAMES)))
+    # A season back no SKU is read as retiring: its demand pattern's weights apply.
+    yb_so_far = sel.yearback_forecast.copy()
+    if peak is not None:
+        w = np.where(peak.usable, ratio_w[patterns], 0.0)[m]
+        ratio_yb = peak.yearback_forecast[m]
+        yb_so_far = np.where((w > 0) & np.isfinite(ratio_yb),
+                             (1 - w) * yb_so_far + w * ratio_yb, yb_so_far)
+    recent_so_far, recent_gbm = sel.recent_forecast.copy(), fit.recent_forecast[m]
+    recent_klass = patterns[m]
+    if peak is not None and recent_origin is not None:
+        then, _ = ratios.seasonal_ratio_forecast(y[:, :recent_origin], start, lead_weeks, codes,
+                                                 n_groups, n_future, robust=False)
+        recent_klass = np.where(then.retiring, RETIRING_CLASS, patterns)[m]
+        at = np.clip(lead_weeks, 1, n_future) - 1
+        ratio_then = np.cumsum(np.nan_to_num(then.forecast), axis=1)[np.arange(len(at)), at]
+        w = np.where(then.usable, ratio_w[np.where(then.retiring, RETIRING_CLASS, patterns)],
+                     0.0)[m]
+        recent_so_far = np.where(w > 0, (1 - w) * recent_so_far + w * ratio_then[m],
+                                 recent_so_far)
+        recent_gbm = recent_gbm * _own_seasonal_factor(then)[m]
+    if peak is not None:
+        fit.forecast *= _own_seasonal_factor(peak)[:, None]
+    weights, wape = _blend_weights(
+        np.concatenate([patterns[m], recent_klass]),
+        np.concatenate([fit.yearback_forecast[m], recent_gbm]),
+        np.concatenate([yb_so_far, recent_so_far]),
+        np.concatenate([sel.yearback_actual, sel.recent_actual]))
+    return wape, weights
+
+
+def _explain_global(models: pd.DataFrame, fit: gbm.GlobalForecast, weight: np.ndarray,
+                    klass: np.ndarray, wape: np.ndarray | None, chosen: bool) -> None:
+    """Name the global model's share in forecast_model and say in why_model what it scored."""
+    rows = np.flatnonzero(weight > 0)
+    if not rows.size:
+        return
+    label = models["forecast_model"].to_numpy(object).copy()
+    why = models["why_model"].to_numpy(object).copy()
+    wape = wape if wape is not None else np.full((len(CLASS_NAMES), 2), np.nan)
+    what = (f"global model (LightGBM across {fit.training_skus} SKUs, "
+            f"{fit.training_rows:,} windows of their history)")
+    for i in rows:
+        c, w = int(klass[i]), float(weight[i])
+        label[i] = "global model" if w >= 1.0 else f"{label[i]} + global model {w:.0%}"
+        if not chosen:
+            score = ", at the weight set for it"
+        elif np.isfinite(wape[c]).all():
+            score = (f": from a season back and from the latest origin, {CLASS_NAMES[c]} SKUs "
+                     f"scored WAPE {wape[c, 1]:.2f} with it against {wape[c, 0]:.2f} without")
+        else:
+            score = ""
+        why[i] = f"{why[i]} Blended {w:.0%} with a {what}{score}."
+    models["forecast_model"] = label
+    models["why_model"] = why
 
 
 def _explain_ratios(models: pd.DataFrame, peak: ratios.RatioForecast, weight: np.ndarray,

@@ -105,6 +105,11 @@ SETTINGS: dict[str, Setting] = {
         Setting("holding_cost_rate", 0.25, float,
                 "yearly cost of holding stock, as a share of its landed value (price breaks)",
                 lambda v: 0 <= v <= 5, "a share of value per year from 0 to 5, e.g. 0.25"),
+        Setting("forecast_global_model", "off", _text,
+                "`on`: blend a LightGBM model trained across the whole catalog into the "
+                "forecast, per demand class where backtests a season back and at the latest "
+                "origin say it earns it (needs 30 SKUs and a year of history); `off`: not",
+                lambda v: v in {"off", "on"}, "off or on"),
         Setting("company_name", "", _text, "printed on PDFs"),
         Setting("company_address", "", _text, "printed on supplier PDFs"),
         Setting("company_logo", "", _text, "path to a PNG/JPEG logo for PDFs"),

@@ -128,6 +128,8 @@ class Selection:
     candidates_tried: IntArray
     yearback_forecast: FloatArray  # the chosen method's H-period total from a season ago (NaN)
     yearback_actual: FloatArray    # what sold in those H periods (NaN without that origin)
+    recent_forecast: FloatArray    # the same from ``recent_origin`` (NaN without one)
+    recent_actual: FloatArray
 
 
 @dataclass
@@ -170,27 +172,32 @@ def _phi_sums(phi: float, horizon: int) -> FloatArray:
 
 def select_and_forecast(history: FloatArray, start: IntArray, lead_periods: IntArray,
                         season: FloatArray, patterns: IntArray, forecast_periods: int,
-                        grid: MethodGrid = WEEKLY, chunk_size: int = 1500) -> Selection:
+                        grid: MethodGrid = WEEKLY, chunk_size: int = 1500,
+                        recent_origin: int | None = None) -> Selection:
     """Backtest every candidate allowed for each SKU's pattern, keep the best, forecast.
 
     history: SKU x period demand (zeros before ``start``); season: SKU x (periods +
     forecast_periods) multiplicative indices; lead_periods: backtest horizon per SKU.
+    ``recent_origin`` (periods observed) also keeps each chosen method's H-period total from
+    that origin, as the season-back one is kept.
     """
     n = history.shape[0]
     if n == 0:
         empty_f, empty_i = np.zeros(0), np.zeros(0, dtype=np.int64)
         return Selection(empty_i, np.zeros((0, forecast_periods)), empty_f, empty_f, empty_f,
-                         empty_f, empty_i, empty_f, empty_i, empty_f, empty_i, empty_f, empty_f)
+                         empty_f, empty_i, empty_f, empty_i, empty_f, empty_i, empty_f, empty_f,
+                         empty_f, empty_f)
     parts = [_select_chunk(history[s:s + chunk_size], start[s:s + chunk_size],
                            lead_periods[s:s + chunk_size], season[s:s + chunk_size],
-                           patterns[s:s + chunk_size], forecast_periods, grid)
+                           patterns[s:s + chunk_size], forecast_periods, grid, recent_origin)
              for s in range(0, n, chunk_size)]
     return Selection(*[np.concatenate([getattr(p, f) for p in parts])
                        for f in Selection.__dataclass_fields__])
 
 
 def _select_chunk(y_rows: FloatArray, start: IntArray, lead: IntArray, season_rows: FloatArray,
-                  patterns: IntArray, n_future: int, grid: MethodGrid) -> Selection:
+                  patterns: IntArray, n_future: int, grid: MethodGrid,
+                  recent_origin: int | None = None) -> Selection:
     # Work period-major (period x SKU): kernels write and the backtest reads whole rows.
     c, t_len = y_rows.shape
     y = np.ascontiguousarray(y_rows.T)
@@ -227,6 +234,9 @@ def _select_chunk(y_rows: FloatArray, start: IntArray, lead: IntArray, season_ro
     at_yb = np.flatnonzero(origins == t_len - m)
     yb_valid = valid[at_yb[0]] if at_yb.size else np.zeros(c, dtype=bool)
     yearback = np.full((k_all, c), np.nan)
+    at_r = np.flatnonzero(origins == recent_origin) if recent_origin is not None else at_yb[:0]
+    r_valid = valid[at_r[0]] if at_r.size else np.zeros(c, dtype=bool)
+    recent = np.full((k_all, c), np.nan)
 
     mae = np.full((k_all, c), np.inf)
     mse = np.full((k_all, c), np.inf)
@@ -257,6 +267,8 @@ def _select_chunk(y_rows: FloatArray, start: IntArray, lead: IntArray, season_ro
                 err = np.where(valid, np.maximum(total, 0.0) - actual, 0.0)
                 if at_yb.size:
                     yearback[k] = np.where(yb_valid, np.maximum(total[at_yb[0]], 0.0), np.nan)
+                if at_r.size:
+                    recent[k] = np.where(r_valid, np.maximum(total[at_r[0]], 0.0), np.nan)
                 abs_sum[k] = np.abs(err).sum(axis=0)
                 mse[k] = (err * err).sum(axis=0) / n_valid
                 err1 = np.where(one_valid, np.maximum(step, 0.0) - one_actual, 0.0)
@@ -271,6 +283,8 @@ def _select_chunk(y_rows: FloatArray, start: IntArray, lead: IntArray, season_ro
             err = np.where(valid, sn_total - actual, 0.0)
             if at_yb.size:
                 yearback[k_sn] = np.where(yb_valid & usable, sn_total[at_yb[0]], np.nan)
+            if at_r.size:
+                recent[k_sn] = np.where(r_valid & usable, sn_total[at_r[0]], np.nan)
             abs_sum[k_sn] = np.abs(err).sum(axis=0)
             mae[k_sn] = np.where(usable, abs_sum[k_sn] / n_valid, np.inf)
             mse[k_sn] = np.where(usable, (err * err).sum(axis=0) / n_valid, np.inf)
@@ -316,6 +330,9 @@ def _select_chunk(y_rows: FloatArray, start: IntArray, lead: IntArray, season_ro
         yearback_forecast=yearback[chosen, pick],
         yearback_actual=(np.where(yb_valid, actual[at_yb[0]], np.nan) if at_yb.size
                          else np.full(c, np.nan)),
+        recent_forecast=recent[chosen, pick],
+        recent_actual=(np.where(r_valid, actual[at_r[0]], np.nan) if at_r.size
+                       else np.full(c, np.nan)),
     )
 
 

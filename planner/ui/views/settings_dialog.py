@@ -25,7 +25,8 @@ from PySide6.QtWidgets import (
 from planner.store.settings import SETTINGS, SettingError, parse_setting
 from planner.ui.views.common import DANGER
 
-CHOICES = {"service_level_type": ["cycle", "fill_rate"], "page_size": ["A4", "Letter"]}
+CHOICES = {"service_level_type": ["cycle", "fill_rate"], "page_size": ["A4", "Letter"],
+           "forecast_global_model": ["off", "on"]}
 MULTILINE = {"company_address", "purchase_terms"}
 COMPANY = {"company_name", "company_address", "company_logo", "page_size", "purchase_terms",
            "currency"}
@@ -41,6 +42,7 @@ LABELS = {
     "abc_service_levels": "Service level by ABC class", "dead_after_days": "Dead stock after",
     "purchase_budget_per_month": "Purchase budget per month",
     "holding_cost_rate": "Holding cost per year", "po_number_pattern": "PO numbers",
+    "forecast_global_model": "Global forecast model",
 }
 #: shown and typed as percentages (95.0 %), stored as shares (0.95), as the toolbar shows them
 PERCENT = {"service_level", "cancel_rate_per_day", "holding_cost_rate"}
