@@ -24,8 +24,9 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--skus", type=int, default=10000)
     parser.add_argument("--years", type=float, default=2.0)
-    parser.add_argument("--global-model", action="store_true",
-                        help="plan with the setting forecast_global_model = on")
+    parser.add_argument("--global-model", default=None, choices=["off", "blend", "by_class"],
+                        help="plan with this forecast_global_model setting (default: the "
+                             "workspace's)")
     args = parser.parse_args()
     path = Path(__file__).parent / "out" / f"demo-{args.skus}-{args.years:g}y.db"
     path.parent.mkdir(exist_ok=True)
@@ -37,7 +38,7 @@ def main() -> None:
     wall, cpu = time.perf_counter(), time.process_time()
     data = load_planning_data(db, AS_OF)
     if args.global_model:
-        data.settings["forecast_global_model"] = "on"
+        data.settings["forecast_global_model"] = args.global_model
     print(f"{time.perf_counter() - wall:6.2f} s  load ({len(data.daily_demand):,} daily rows)")
     marks: list[tuple[float, str]] = []
     start = time.perf_counter()

@@ -22,7 +22,7 @@ from planner.engine.bundles import (
 from planner.engine.landed import missing_rate_warning, product_costs, supplier_costs
 from planner.engine.whatif import ProjectionInputs, WhatIfSession
 from planner.store.importers.ranges import clear_unplannable
-from planner.store.settings import load_settings
+from planner.store.settings import GLOBAL_MODEL_WEIGHTS, load_settings
 
 
 @dataclass
@@ -415,7 +415,8 @@ def forecast_active(data: PlanningData, products: pd.DataFrame, *, horizon_days:
         review_period_days=int(data.settings["review_period_days"]),
         groups=by_sku["supplier"], made_to_order=by_sku["made_to_order"],
         overrides=data.overrides,
-        global_model=str(data.settings.get("forecast_global_model", "off")) == "on",
+        global_model=GLOBAL_MODEL_WEIGHTS.get(
+            str(data.settings.get("forecast_global_model", "blend")), False),
         prices=by_sku["unit_price"] if "unit_price" in by_sku else None,
         **forecast_inputs(data))
 

@@ -130,11 +130,11 @@ def test_config_prints_sets_and_refuses(tmp_path):
     assert planner("config", ws, "cancel_rate_per_day").stdout.strip() == "0.03"
     bad = planner("config", ws, "service_level_type", "often", check=False)
     assert bad.returncode != 0 and "fill_rate" in bad.stderr
-    assert planner("config", ws, "forecast_global_model").stdout.strip() == "off"
-    planner("config", ws, "forecast_global_model", "on")
-    assert planner("config", ws, "forecast_global_model").stdout.strip() == "on"
+    assert planner("config", ws, "forecast_global_model").stdout.strip() == "blend"
+    planner("config", ws, "forecast_global_model", "by_class")
+    assert planner("config", ws, "forecast_global_model").stdout.strip() == "by_class"
     bad = planner("config", ws, "forecast_global_model", "yes", check=False)
-    assert bad.returncode != 0 and "off or on" in bad.stderr
+    assert bad.returncode != 0 and "off, blend or by_class" in bad.stderr
 
 
 def test_demo_forecast_plan_and_pdfs(tmp_path):

@@ -91,7 +91,8 @@ def test_bundle_sales_forecast_on_the_components_and_the_bundle_has_no_row(tmp_p
                           sales)))
     out = tmp_path / "forecast.csv"
     planner("forecast", str(ws), "--as-of", AS_OF, "--csv", str(out))
-    rows = list(csv.DictReader(out.open()))
+    with out.open() as handle:
+        rows = list(csv.DictReader(handle))
     assert {r["sku"] for r in rows} == {"MUG", "TEA"}
     first = {r["sku"]: float(r["forecast"]) for r in rows if r["week_start"] == "2025-06-09"}
     assert first["MUG"] == pytest.approx(14, rel=0.05)  # 2 gift sets a day × 1 × 7 days

@@ -8,6 +8,10 @@ from typing import Any
 
 from sqlite_utils import Database
 
+#: forecast_global_model: the weight of the global model in each SKU's forecast
+GLOBAL_MODEL_WEIGHTS: dict[str, bool | float] = {"off": False, "blend": 0.5, "by_class": True}
+GLOBAL_MODEL_CHOICES = tuple(GLOBAL_MODEL_WEIGHTS)
+
 
 class SettingError(ValueError):
     """A setting name or value that cannot be used."""
@@ -105,11 +109,12 @@ SETTINGS: dict[str, Setting] = {
         Setting("holding_cost_rate", 0.25, float,
                 "yearly cost of holding stock, as a share of its landed value (price breaks)",
                 lambda v: 0 <= v <= 5, "a share of value per year from 0 to 5, e.g. 0.25"),
-        Setting("forecast_global_model", "off", _text,
-                "`on`: blend a LightGBM model trained across the whole catalog into the "
-                "forecast, per demand class where backtests a season back and at the latest "
-                "origin say it earns it (needs 30 SKUs and a year of history); `off`: not",
-                lambda v: v in {"off", "on"}, "off or on"),
+        Setting("forecast_global_model", "blend", _text,
+                "`blend`: average a LightGBM model trained across the whole catalog half and "
+                "half with each SKU's own forecast (retiring SKUs keep their decay); `by_class`: "
+                "weigh it per demand class by backtests a season back and at the latest origin; "
+                "`off`: not (the model needs 30 SKUs and a year of history)",
+                lambda v: v in GLOBAL_MODEL_CHOICES, "off, blend or by_class"),
         Setting("company_name", "", _text, "printed on PDFs"),
         Setting("company_address", "", _text, "printed on supplier PDFs"),
         Setting("company_logo", "", _text, "path to a PNG/JPEG logo for PDFs"),

@@ -26,7 +26,7 @@ from planner.store.settings import SETTINGS, SettingError, parse_setting
 from planner.ui.views.common import DANGER
 
 CHOICES = {"service_level_type": ["cycle", "fill_rate"], "page_size": ["A4", "Letter"],
-           "forecast_global_model": ["off", "on"]}
+           "forecast_global_model": ["blend", "by_class", "off"]}
 MULTILINE = {"company_address", "purchase_terms"}
 COMPANY = {"company_name", "company_address", "company_logo", "page_size", "purchase_terms",
            "currency"}
