@@ -129,7 +129,7 @@ class MainWindow(QMainWindow):
             item.setSizeHint(QSize(0, self.fontMetrics().height() + 14))
             self.nav.addItem(item)
         widest = max(self.fontMetrics().horizontalAdvance(label) for _p, label in PAGES)
-        self.nav.setFixedWidth(max(160, widest + 48))
+        self.nav.setFixedWidth(max(140, widest + 32))  # the rest is the tables'
         self.stack = QStackedWidget()
         for page in self.pages.values():
             self.stack.addWidget(page)

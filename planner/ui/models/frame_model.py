@@ -47,6 +47,8 @@ class Column:
     #: digits after the point; None: 1 for float, 0 for percentages (money: the currency's)
     decimals: int | None = None
     editable: bool = False
+    #: left out until chosen in the table's Columns menu (what another column already says)
+    hidden: bool = False
 
 
 class FrameTableModel(QAbstractTableModel):
@@ -215,7 +217,7 @@ class FrameTableModel(QAbstractTableModel):
                     return tip
             if column.kind == "text":
                 text = self._display(c, pos)
-                return text if len(text) > 40 else None
+                return text if len(text) > 12 else None  # a narrow column cuts it
         return None
 
     def _safely(self, hook: Callable[[int, str], Any], pos: int, key: str) -> Any:
@@ -253,7 +255,12 @@ class FrameTableModel(QAbstractTableModel):
             return None
         column = self.columns[section]
         if role == Qt.ItemDataRole.DisplayRole:
-            return f"{column.header} ({self.currency})" if column.kind == "money" else column.header
+            if column.kind != "money":
+                return column.header
+            # the currency on a line of its own under a one-word header ("Value\n(USD)"), so
+            # the column is no wider than its numbers
+            joint = " " if "\n" in column.header else "\n"
+            return f"{column.header}{joint}({self.currency})"
         if role == Qt.ItemDataRole.ToolTipRole:
             return column.tooltip or None
         if role == Qt.ItemDataRole.TextAlignmentRole:

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from planner.formatting import format_date
 from planner.ui.models import Column, FrameTableModel
 from planner.ui.views.common import (
     DANGER,
@@ -35,11 +36,14 @@ COLUMNS = [
     Column("customer", "Customer"),
     Column("sku", "SKU"),
     Column("quantity", "Qty", "int"),
-    Column("order_date", "Ordered", "date"),
+    # "Days waiting" says how long ago (its tooltip, the date); the Columns menu shows the date
+    Column("order_date", "Ordered", "date", hidden=True),
     Column("promised_date", "Promised", "date"),
     Column("projected_ship_date", "Projected\nship", "date",
            "When known supply reaches this line (FIFO, priorities first)"),
-    Column("quoted_date", "Quote\nnow", "date", "Projected date plus the promise buffer"),
+    # the projected ship date's tooltip gives it; the Columns menu shows it as a column
+    Column("quoted_date", "Quote\nnow", "date", "Projected date plus the promise buffer",
+           hidden=True),
     Column("filled_from", "Filled\nfrom", tooltip="on hand, hold, or the PO that fills it"),
     Column("days_waiting", "Days\nwaiting", "int", "Days since the order"),
     Column("days_late_shown", "Days\nlate", "int",
@@ -48,7 +52,7 @@ COLUMNS = [
     Column("cancel_probability", "Cancel\nrisk", "pct",
            "Chance the customer cancels before it ships"),
     Column("value", "Value", "money"),
-    Column("value_at_risk", "At\nrisk", "money"),
+    Column("value_at_risk", "At risk", "money", "Value × cancel risk: what may be lost"),
     Column("flag_reasons", "Flags"),
 ]
 
@@ -102,6 +106,7 @@ class BackordersView(PlanPage):
 
         self.model = FrameTableModel(COLUMNS, self)
         self.model.foreground = self._foreground
+        self.model.tooltip = self._tooltip
         self.table, self.proxy = make_table(self.model, parent=self)
         self.table.setObjectName("backorders_table")
         self.table.setEditTriggers(self.table.EditTrigger.NoEditTriggers)
@@ -172,6 +177,17 @@ class BackordersView(PlanPage):
             late = frame.at[row, "days_late"]
             if pd.notna(late) and late > 0:
                 return WARNING
+        return None
+
+    def _tooltip(self, row: int, key: str) -> str | None:
+        """What a cell means beyond its text: the quote behind a ship date, the order date
+        behind the days waiting (both columns are in the Columns menu too)."""
+        frame = self.model.frame
+        if key == "projected_ship_date" and pd.notna(frame.at[row, "quoted_date"]):
+            return (f"Quote the customer {format_date(frame.at[row, 'quoted_date'])}: the "
+                    "projected ship date plus the promise buffer")
+        if key == "days_waiting" and pd.notna(frame.at[row, "order_date"]):
+            return f"Ordered {format_date(frame.at[row, 'order_date'])}"
         return None
 
     def _open(self, index: QModelIndex) -> None:

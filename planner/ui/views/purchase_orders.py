@@ -58,22 +58,25 @@ COLUMNS = [
     Column("po_number", "PO"),
     Column("sku", "SKU"),
     Column("supplier", "Supplier"),
-    Column("name", "Name"),
+    # what another column already says: in the Columns menu
+    Column("name", "Name", hidden=True),
     Column("order_date", "Ordered", "date"),
     Column("expected_date", "Expected", "date"),
-    Column("overdue", "Over-\ndue", "bool", "Expected before the as-of date and not received"),
+    Column("overdue", "Over-\ndue", "bool", "Expected before the as-of date and not received "
+           "(the expected date is red)", hidden=True),
     Column("quantity", "Qty", "int"),
-    Column("received_quantity", "Re-\nceived", "int"),
+    Column("received_quantity", "Re-\nceived", "int", "Received so far (ordered minus open)",
+           hidden=True),
     Column("open_quantity", "Open", "int"),
     Column("open_value", "Open\nvalue", "money"),
-    Column("customers_waiting", "Customers\nwaiting", "int",
+    Column("customers_waiting", "Back-\norders", "int",
            "Backorder lines this PO line is projected to fill"),
     Column("status", "Status"),
     Column("po_state", "PO state", tooltip="draft, sent or confirmed (see the user guide)"),
     Column("confirmed_quantity", "Con-\nfirmed", "int", "The supplier's confirmed quantity"),
-    Column("quantity_difference", "Diff", "int", "Confirmed minus ordered"),
+    Column("quantity_difference", "Diff", "int", "Confirmed minus ordered", hidden=True),
     Column("confirmed_date", "Confirmed\ndate", "date", "The supplier's confirmed date"),
-    Column("supplier_comment", "Supplier's comment"),
+    Column("supplier_comment", "Comment", tooltip="The supplier's comment on their confirmation"),
 ]
 STATUS_FILTERS = ["Open", "All", "Received", "Cancelled", "Overdue"]
 

@@ -57,7 +57,7 @@ COLUMNS = [
     Column("value", "Value", "money"),
     Column("unit_cost_supplier_currency", "Their\nprice", "float",
            "The supplier's own unit price, in its currency (what its PDF shows)", decimals=2),
-    Column("clears_backorder_units", "Clears\nbackorders", "int",
+    Column("clears_backorder_units", "Back-\norders", "int",
            "Backordered units waiting for this line"),
     Column("why", "Why"),
 ]
@@ -126,7 +126,7 @@ class PurchasePlanView(PlanPage):
         self.tree.setHeaderLabels(["Supplier / order date", "Lines", "Value"])
         self.tree.setRootIsDecorated(True)
         self.tree.setUniformRowHeights(True)
-        self.tree.setMinimumWidth(300)
+        self.tree.setMinimumWidth(250)
         header = self.tree.header()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
@@ -192,7 +192,7 @@ class PurchasePlanView(PlanPage):
         right_layout.addLayout(buttons)
         splitter.addWidget(right)
         splitter.setStretchFactor(1, 1)
-        splitter.setSizes([330, 900])
+        splitter.setSizes([280, 900])  # the lines' columns fit beside it on a laptop
         layout.addWidget(splitter, 1)
         self._update_buttons()
 

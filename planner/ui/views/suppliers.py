@@ -49,15 +49,19 @@ FROM suppliers s ORDER BY s.supplier
 
 COLUMNS = [
     Column("supplier", "Supplier"),
-    Column("email", "Email"),
-    Column("products", "Products", "int"),
+    Column("email", "Email", tooltip="Where sent POs go (Edit supplier…)", hidden=True),
+    Column("products", "SKUs", "int", "Products bought from this supplier"),
     # buying abroad: what a unit costs landed, how and how often it ships
-    Column("currency_resolved", "Currency", tooltip="The currency the supplier bills in"),
+    Column("currency_resolved", "Currency", tooltip="The currency the supplier bills in (the "
+           "exchange rate names it too)", hidden=True),
     Column("fx_text", "Exchange\nrate",
            tooltip="What one unit of the supplier's currency is worth in the workspace currency: "
                    "the newest fx_rates row on or before as-of, and its date"),
-    Column("freight_pct", "Freight\n%", "float", "Added to the converted unit cost", decimals=1),
-    Column("duty_pct", "Duty\n%", "float", "Added to the converted unit cost", decimals=1),
+    # freight and duty are in the landed factor; the Columns menu shows them apart
+    Column("freight_pct", "Freight\n%", "float", "Added to the converted unit cost", decimals=1,
+           hidden=True),
+    Column("duty_pct", "Duty\n%", "float", "Added to the converted unit cost", decimals=1,
+           hidden=True),
     Column("landed_factor", "Landed\n×", "float",
            "Landed unit cost = unit cost × exchange rate × this (1 + freight % + duty %)",
            decimals=3),
@@ -65,17 +69,18 @@ COLUMNS = [
            tooltip="One joint order per cycle (order_cycle_days); blank: the review period"),
     Column("container_text", "Container",
            tooltip="One container's volume and weight limit; blank: no container planning"),
-    Column("min_order_text", "Min order\n(their currency)",
+    Column("min_order_text", "Min\norder",
            tooltip="Minimum order value, in the supplier's own currency"),
-    Column("lead_time_days", "Lead time\n(stated)", "float", "Days, as the supplier states it",
-           decimals=0),
-    Column("lead_time_days_learned", "Lead time\n(learned)", "float",
-           "Days from order to receipt on received POs", decimals=0),
-    Column("days_late_avg", "Avg days\nlate", "float",
+    Column("lead_time_days", "Lead\nstated", "float",
+           "Lead time in days, as the supplier states it", decimals=0),
+    Column("lead_time_days_learned", "Lead\nlearned", "float",
+           "Lead time in days from order to receipt on received POs", decimals=0),
+    Column("days_late_avg", "Days\nlate", "float",
            "Received date minus expected date, averaged over received lines", decimals=1),
-    Column("late_share", "Late\ndeliveries", "pct", "Share of received lines that came late"),
-    Column("received_lines_all", "Received\nlines", "int"),
-    Column("open_lines", "Open PO\nlines", "int"),
+    Column("late_share", "Late", "pct", "Share of received lines that came late"),
+    Column("received_lines_all", "Received\nlines", "int", "PO lines received so far (the "
+           "learned lead time needs enough of them)", hidden=True),
+    Column("open_lines", "Open\nlines", "int", "Open PO lines"),
     Column("open_value", "Open\nvalue", "money",
            "Open PO lines at the supplier's prices, converted and landed (freight and duty)"),
 ]
