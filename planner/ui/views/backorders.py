@@ -24,6 +24,7 @@ from planner.ui.views.common import (
     WARNING,
     PlanPage,
     fit_columns_once,
+    legend,
     make_table,
     page_header,
     search_box,
@@ -77,6 +78,10 @@ def write_updates(path: Path, plan: Any, target: str) -> int:
         return write_customer_updates(db, plan, target)
 
 
+def _true(value: Any) -> bool:
+    return value is True or value == 1
+
+
 class BackordersView(PlanPage):
     """The open order lines, most urgent first."""
 
@@ -112,6 +117,8 @@ class BackordersView(PlanPage):
         self.table.setEditTriggers(self.table.EditTrigger.NoEditTriggers)
         self.table.doubleClicked.connect(self._open)
         layout.addWidget(self.table)
+        layout.addWidget(legend((DANGER, "red: no known supply covers the line"),
+                                (WARNING, "orange: late against the date promised")))
         self.search.textChanged.connect(self.apply_filters)
         self.flag.currentIndexChanged.connect(self.apply_filters)
 
@@ -169,14 +176,18 @@ class BackordersView(PlanPage):
     def _foreground(self, row: int, key: str) -> Any:
         frame = self.model.frame
         if key in ("projected_ship_date", "filled_from", "flag_reasons"):
-            if frame.at[row, "uncovered"] is True or frame.at[row, "uncovered"] == 1:
-                return DANGER
-            if frame.at[row, "late"] is True or frame.at[row, "late"] == 1:
-                return WARNING
-        if key == "days_late":
-            late = frame.at[row, "days_late"]
+            if _true(frame.at[row, "uncovered"]):
+                return DANGER, ("Red: no known supply covers this line (no ship date until a "
+                                "new PO is placed)")
+            if _true(frame.at[row, "late"]):
+                return WARNING, "Orange: projected to ship after the date promised"
+        if key == "days_late_shown":
+            late = frame.at[row, "days_late_shown"]
             if pd.notna(late) and late > 0:
-                return WARNING
+                if _true(frame.at[row, "uncovered"]):
+                    return DANGER, f"Red: already {int(late)} days past the promised date, " \
+                                   "and no known supply covers it"
+                return WARNING, f"Orange: projected {int(late)} days after the promised date"
         return None
 
     def _tooltip(self, row: int, key: str) -> str | None:

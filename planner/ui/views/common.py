@@ -154,6 +154,30 @@ def note(text: str = "") -> QLabel:
     return label
 
 
+def shift_colour(shift_days: Any, lost: bool, *, gained: bool = True) -> Any:
+    """A waiting line's ship date moved: red when later or no longer covered, green when
+    earlier (or newly covered, when ``gained``), with what the colour means."""
+    if shift_days is None or shift_days != shift_days:  # no shift: covered before or after only
+        if lost:
+            return DANGER, "Red: no longer covered by stock on the way: no ship date"
+        return (GOOD, "Green: now covered: it gets a ship date") if gained else None
+    if shift_days > 0:
+        return DANGER, f"Red: ships {int(shift_days)} days later"
+    if shift_days < 0:
+        return GOOD, f"Green: ships {-int(shift_days)} days earlier"
+    return None
+
+
+def legend(*meanings: tuple[QColor, str]) -> QLabel:
+    """A line under a table saying what its colours mean ("■ red: no known supply · ■ orange:
+    late"); each coloured cell's tooltip says it for that cell."""
+    parts = [f"<span style='color:{colour.name()}'>■</span> {text}" for colour, text in meanings]
+    label = note("Colours: " + " &nbsp;·&nbsp; ".join(parts))
+    label.setTextFormat(Qt.TextFormat.RichText)
+    label.setObjectName("legend")
+    return label
+
+
 def search_box(placeholder: str) -> QLineEdit:
     box = QLineEdit()
     box.setPlaceholderText(placeholder)

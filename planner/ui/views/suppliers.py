@@ -21,7 +21,15 @@ from PySide6.QtWidgets import (
 from planner.formatting import format_money
 from planner.ui import operations
 from planner.ui.models import Column, FrameTableModel
-from planner.ui.views.common import DANGER, WARNING, fit_columns, heading, make_table, note
+from planner.ui.views.common import (
+    DANGER,
+    WARNING,
+    fit_columns,
+    heading,
+    legend,
+    make_table,
+    note,
+)
 from planner.ui.workers import Operation
 
 SUPPLIERS_SQL = """
@@ -172,9 +180,11 @@ class SuppliersView(QWidget):
         self.edit_button.clicked.connect(self.edit_supplier)
         top.addWidget(self.edit_button)
         layout.addLayout(top)
-        layout.addWidget(note("Learned lead times come from received purchase orders; once a "
-                              "supplier has enough received lines the plan uses them instead of "
-                              "the stated lead time. Values are in the workspace currency: each "
+        layout.addWidget(note("Learned lead times come from received purchase orders (order to "
+                              "receipt). Once a supplier has 3 received lines, the plan adds "
+                              "their average lateness to the stated lead time (or uses the "
+                              "learned one where none is stated). Values are in the workspace "
+                              "currency: each "
                               "supplier's prices converted at its exchange rate, with freight "
                               "and duty on top (landed); minimum orders are in the supplier's "
                               "own currency."))
@@ -185,6 +195,9 @@ class SuppliersView(QWidget):
         self.table.setEditTriggers(self.table.EditTrigger.NoEditTriggers)
         self.table.doubleClicked.connect(lambda _i: self.edit_supplier())
         layout.addWidget(self.table)
+        layout.addWidget(legend((DANGER, "red: more than 7 days late on average, or no exchange "
+                                         "rate"),
+                                (WARNING, "orange: 3 to 7 days late on average")))
         self.count = QLabel("")
         layout.addWidget(self.count)
         session.data_changed.connect(self.reload)
@@ -260,13 +273,15 @@ class SuppliersView(QWidget):
 
     def _foreground(self, row: int, key: str) -> Any:
         if key == "fx_text" and "no rate" in str(self.model.frame.at[row, "fx_text"]):
-            return DANGER
+            return DANGER, ("Red: no exchange rate on or before the as-of date: this supplier's "
+                            "values in the workspace currency are unknown (import fx_rates)")
         if key == "days_late_avg":
             late = self.model.frame.at[row, "days_late_avg"]
             if pd.notna(late) and late > 7:
-                return DANGER
+                return DANGER, f"Red: received POs came {late:.1f} days late on average " \
+                               "(more than 7)"
             if pd.notna(late) and late > 2:
-                return WARNING
+                return WARNING, f"Orange: received POs came {late:.1f} days late on average"
         return None
 
     def edit_supplier(self) -> None:

@@ -207,7 +207,8 @@ class ColumnFitter(QObject):
             return {}
         last = shown[-1]
         want = {c: self.ideal[c] for c in shown}
-        want[last] = self.floor[last]  # the last column stretches over what is left
+        if view.horizontalHeader().stretchLastSection():
+            want[last] = self.floor[last]  # the last column stretches over what is left
         excess = sum(want.values()) - available
         squeezable = [c for c in shown[:-1] if self.floor[c] < want[c]]
         if excess > 0 and squeezable:
