@@ -72,12 +72,15 @@ def test_the_key_column_keeps_its_width_and_names_give_way(planned, qtbot):
     assert model.data(index, Qt.ItemDataRole.ToolTipRole) == model.text(cut, customer)
 
 
-def test_wider_screens_give_the_names_their_width_back(planned, qtbot):
+def test_wider_screens_give_the_names_their_width_and_the_optional_columns_back(planned, qtbot):
     table = _on_screen(qtbot, planned, "backorders")
     customer = planned.pages["backorders"].model.column_index("customer")
     narrow = table.columnWidth(customer)
+    ordered = planned.pages["backorders"].model.column_index("order_date")
+    assert table.isColumnHidden(ordered)  # no room on a laptop: the Days waiting tooltip says it
     planned.resize(1920, 1080)
     qtbot.waitUntil(lambda: table.columnWidth(customer) > narrow, timeout=5000)
+    assert not table.isColumnHidden(ordered)  # room for it on a desktop
     assert table.horizontalScrollBar().maximum() == 0
 
 
@@ -124,3 +127,25 @@ def test_the_columns_left_out_are_told_in_tooltips(planned, qtbot):
     waiting = model.data(model.index(0, model.column_index("days_waiting")),
                          Qt.ItemDataRole.ToolTipRole)
     assert waiting == f"Ordered {pd.Timestamp(frame.at[model.frame_row(0), 'order_date']):%Y-%m-%d}"
+
+
+def test_a_plan_lines_reason_shows_in_full_under_the_narrow_why_column(planned, qtbot):
+    table = _on_screen(qtbot, planned, "purchase_plan")
+    view = planned.pages["purchase_plan"]
+    frame = view.model.frame
+    first = view.proxy.source_frame_row(0)
+    assert view.line_why.text() == f"Why {frame.at[first, 'sku']}: {frame.at[first, 'why']}"
+    if view.proxy.rowCount() > 1:
+        table.setCurrentIndex(view.proxy.index(1, 0))
+        second = view.proxy.source_frame_row(1)
+        assert view.line_why.text().startswith(f"Why {frame.at[second, 'sku']}: ")
+
+
+def test_a_backorder_lines_flags_show_in_full_under_the_narrow_flags_column(planned, qtbot):
+    table = _on_screen(qtbot, planned, "backorders")
+    view = planned.pages["backorders"]
+    line = view.model.frame.iloc[view.proxy.source_frame_row(0)]
+    assert view.line_flags.text() == f"{line['order_id']} · {line['sku']}: {line['flag_reasons']}"
+    table.setCurrentIndex(view.proxy.index(3, 0))
+    other = view.model.frame.iloc[view.proxy.source_frame_row(3)]
+    assert view.line_flags.text().startswith(f"{other['order_id']} · {other['sku']}: ")

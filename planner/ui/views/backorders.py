@@ -26,6 +26,7 @@ from planner.ui.views.common import (
     fit_columns_once,
     legend,
     make_table,
+    note,
     page_header,
     search_box,
     search_mask,
@@ -119,6 +120,11 @@ class BackordersView(PlanPage):
         layout.addWidget(self.table)
         layout.addWidget(legend((DANGER, "red: no known supply covers the line"),
                                 (WARNING, "orange: late against the date promised")))
+        # the Flags column is narrow on a laptop: the chosen line's flags in full
+        self.line_flags = note("")
+        self.line_flags.setObjectName("line_flags")
+        layout.addWidget(self.line_flags)
+        self.table.selectionModel().currentRowChanged.connect(lambda *_: self._show_flags())
         self.search.textChanged.connect(self.apply_filters)
         self.flag.currentIndexChanged.connect(self.apply_filters)
 
@@ -163,8 +169,20 @@ class BackordersView(PlanPage):
         self.flag.setCurrentText(label)
         self.apply_filters()
 
+    def _show_flags(self) -> None:
+        """The chosen line's flags (the first shown line's until one is chosen), in full."""
+        if not self.proxy.rowCount():
+            self.line_flags.setText("")
+            return
+        current = self.table.currentIndex()
+        row = self.proxy.source_frame_row(current.row() if current.isValid() else 0)
+        line = self.model.frame.iloc[row]
+        flags = str(line.get("flag_reasons") or "") or "no flags"
+        self.line_flags.setText(f"{line['order_id']} · {line['sku']}: {flags}")
+
     def apply_filters(self) -> None:
         self.proxy.set_filter(self._mask)
+        self._show_flags()
         frame = self.model.frame
         shown = self.proxy.rowCount()
         units = 0

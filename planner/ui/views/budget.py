@@ -91,8 +91,8 @@ class BudgetSummary(QWidget):
         rows_shown = min(len(rows), 4)  # compact: the rest scroll
         header = self.table.horizontalHeader().sizeHint().height()
         self.table.horizontalHeader().setStretchLastSection(False)
-        self.table.setMaximumWidth(self.table.horizontalHeader().length()
-                                   + self.table.verticalScrollBar().sizeHint().width() + 4)
+        self.table.setFixedWidth(self.table.horizontalHeader().length()
+                                 + self.table.verticalScrollBar().sizeHint().width() + 4)
         self.table.setFixedHeight(header + rows_shown * self.table.verticalHeader()
                                   .defaultSectionSize() + 4)
         self.setVisible(True)

@@ -132,6 +132,7 @@ class PurchasePlanView(PlanPage):
         self.tree.setRootIsDecorated(True)
         self.tree.setUniformRowHeights(True)
         self.tree.setMinimumWidth(250)
+        self.tree.setIndentation(14)  # the order dates fit beside the lines and value
         header = self.tree.header()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
@@ -180,6 +181,11 @@ class PurchasePlanView(PlanPage):
         right_layout.addWidget(self.table, 1)
         right_layout.addWidget(legend((DANGER, "red: below the MOQ or not whole cases"),
                                       (WARNING, "orange: changed from the plan")))
+        # the Why column is narrow on a laptop: the chosen line's reason in full
+        self.line_why = note("")
+        self.line_why.setObjectName("line_why")
+        right_layout.addWidget(self.line_why)
+        self.table.selectionModel().currentRowChanged.connect(lambda *_: self._show_line_why())
         buttons = QHBoxLayout()
         self.approve = QPushButton("Approve this PO")
         self.approve.setObjectName("approve_po")
@@ -226,7 +232,7 @@ class PurchasePlanView(PlanPage):
                 parent.setFirstColumnSpanned(False)
                 groups[supplier] = parent
             now = bool(s.get("order_now"))
-            item = QTreeWidgetItem(parent, [f"{'order now' if now else 'later'} "
+            item = QTreeWidgetItem(parent, [f"{'now' if now else 'later'} "
                                             f"{format_date(s['order_date'])}",
                                             str(len(s["lines"])),
                                             format_amount(s["total_value"], currency)])
@@ -322,6 +328,7 @@ class PurchasePlanView(PlanPage):
         self._show_header()
         self._show_container()
         self._show_offers()
+        self._show_line_why()
 
     def _products(self) -> pd.DataFrame:
         plan = self.session.plan
@@ -408,6 +415,16 @@ class PurchasePlanView(PlanPage):
             text += (f" · <span style='color:{DANGER.name()}'>below the supplier's minimum "
                      f"order of {format_money(minimum, own_currency)}</span>")
         self.header.setText(text)
+
+    def _show_line_why(self) -> None:
+        """The reason of the chosen line (the first until one is chosen), in full."""
+        frame = self.model.frame
+        if frame.empty or "why" not in frame:
+            self.line_why.setText("")
+            return
+        current = self.table.currentIndex()
+        row = self.proxy.source_frame_row(current.row()) if current.isValid() else 0
+        self.line_why.setText(f"Why {frame.at[row, 'sku']}: {frame.at[row, 'why'] or '—'}")
 
     def _dock_days(self) -> int:
         plan = self.session.plan

@@ -172,7 +172,9 @@ class ColumnFitter(QObject):
     text columns (names, customers, reasons) give up width, widest first, down to their floor;
     the key columns, numbers and dates keep theirs, so every column stays on screen and the
     last one (the reasons) stretches over what is left. Once the user drags a column's edge,
-    their widths are kept.
+    their widths are kept. Optional columns (what another column already says) are shown only
+    while everything else fits with them, until the user shows or hides one in the Columns
+    menu.
     """
 
     def __init__(self, view: QTableView, key_columns: int) -> None:
@@ -183,6 +185,8 @@ class ColumnFitter(QObject):
         self.ideal: dict[int, int] = {}
         self.floor: dict[int, int] = {}
         self.user_sized = False
+        #: columns shown only when there is room (the user has not chosen for them)
+        self.optional: set[int] = set()
         self._fitting = False
         self._pressed = False
         header = view.horizontalHeader()
@@ -205,12 +209,11 @@ class ColumnFitter(QObject):
         shown = [c for c in visible_columns(view) if c in self.ideal]
         if not shown:
             return {}
-        last = shown[-1]
         want = {c: self.ideal[c] for c in shown}
-        if view.horizontalHeader().stretchLastSection():
-            want[last] = self.floor[last]  # the last column stretches over what is left
         excess = sum(want.values()) - available
-        squeezable = [c for c in shown[:-1] if self.floor[c] < want[c]]
+        # the last column (the reasons, mostly) gives up width like the others, then
+        # stretches over whatever is left
+        squeezable = [c for c in shown if self.floor[c] < want[c]]
         if excess > 0 and squeezable:
             # the widest text columns give up width first: one cap for all of them
             low, high = 0, max(want[c] for c in squeezable)
@@ -225,6 +228,18 @@ class ColumnFitter(QObject):
                 want[c] = max(min(want[c], low), self.floor[c])
         return want
 
+    def _show_optional(self, available: int) -> None:
+        """Show the optional columns, in their order, while all the columns' widths fit."""
+        view = self._view
+        for c in sorted(self.optional):
+            view.setColumnHidden(c, True)
+        for c in sorted(self.optional):
+            if c not in self.ideal:
+                continue
+            shown = [k for k in visible_columns(view) if k in self.ideal]
+            if sum(self.ideal[k] for k in shown) + self.ideal[c] <= available:
+                view.setColumnHidden(c, False)
+
     def fit(self) -> None:
         """Give the columns widths that fit the table's current width."""
         if not self.ideal or self.user_sized:
@@ -232,6 +247,8 @@ class ColumnFitter(QObject):
         header = self._view.horizontalHeader()
         self._fitting = True
         try:
+            if self.optional:
+                self._show_optional(self._view.viewport().width())
             for c, width in self.widths(self._view.viewport().width()).items():
                 if header.sectionSize(c) != width:
                     header.resizeSection(c, width)
@@ -265,8 +282,9 @@ def install_table_tools(view: QTableView, proxy: FrameFilterProxy, *,
     view.column_fitter = ColumnFitter(  # type: ignore[attr-defined]
         view, key_columns if freeze_key_column else 0)
     for c, column in enumerate(_model(proxy).columns):
-        if column.hidden:
+        if column.hidden:  # until the fitter finds room for it
             view.setColumnHidden(c, True)
+            view.column_fitter.optional.add(c)  # type: ignore[attr-defined]
     copy = QAction("Copy", view)
     copy.setShortcut(QKeySequence(QKeySequence.StandardKey.Copy))
     copy.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -326,6 +344,10 @@ def columns_menu(view: QTableView, proxy: FrameFilterProxy) -> QMenu:
 
 
 def set_column_shown(view: QTableView, column: int, shown: bool) -> None:
+    """Show or hide a column as the user chose (no longer shown only when there is room)."""
+    fitter = getattr(view, "column_fitter", None)
+    if fitter is not None:
+        fitter.optional.discard(column)
     view.setColumnHidden(column, not shown)
     frozen = getattr(view, "frozen_column", None)
     if frozen is not None:
