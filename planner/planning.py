@@ -709,6 +709,10 @@ def _sku_table(products: pd.DataFrame, models: pd.DataFrame, policy: pd.DataFram
         "lead_time_std_days": p["lead_time_std_days"].to_numpy(float),
         "lead_time_days_stated": p["lead_time_days_stated"].to_numpy(float),
         "lead_time_days_learned": p["lead_time_days_learned"].to_numpy(float),
+        # where the stated lead time came from (product, supplier, default) and the received
+        # POs' mean lateness the plan added to it (see effective_lead_times)
+        "lead_time_source": p["lead_time_source"].to_numpy(object),
+        "lateness_days": p["lateness_days"].to_numpy(float),
         "service_level": p["service_level"].to_numpy(float),
         "safety_stock": policy["safety_stock"].to_numpy(float),
         "reorder_point": policy["reorder_point"].to_numpy(float),

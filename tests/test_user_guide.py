@@ -219,6 +219,18 @@ def test_safety_stock_reorder_point_and_order_up_to_follow_the_documented_formul
 
 
 @pytest.mark.slow
+def test_days_of_cover_follow_the_documented_formula(demo):
+    """The guide's formula, which the Products column's tooltip repeats."""
+    for s in demo.plan["skus"]:
+        if not s["demand_per_day"]:
+            assert s["days_of_cover"] is None, s["sku"]
+            continue
+        usable = max(s["on_hand"] + s["on_hold"] - s["backordered"], 0)
+        # the JSON rounds both to 4 decimals
+        assert s["days_of_cover"] == pytest.approx(usable / s["demand_per_day"], rel=1e-3), s["sku"]
+
+
+@pytest.mark.slow
 def test_suggested_quantities_round_up_to_the_moq_and_whole_cases(demo):
     as_of = dt.date.fromisoformat(AS_OF)
     dock = demo.plan["settings"]["dock_to_stock_days"]
@@ -322,8 +334,8 @@ def render_sku_order(outputs: DemoOutputs, sku: str) -> list[str]:
         f"backordered = {s['backordered']}",
         f"inventory_position = {s['on_hand']} + {s['on_hold']} + {s['on_order']} − "
         f"{s['backordered']} = {s['inventory_position']}",
-        f"days_of_cover = {s['on_hand']} ÷ {_n(s['demand_per_day'], 4)} = "
-        f"{_n(s['days_of_cover'], 2)}",
+        f"days_of_cover = max({s['on_hand']} + {s['on_hold']} − {s['backordered']}, 0) ÷ "
+        f"{_n(s['demand_per_day'], 4)} = {_n(s['days_of_cover'], 2)}",
         f"order_by = {s['order_by']}",
         f"order before rounding = {_n(s['order_up_to'], 3)} − {position} = {_n(gap, 3)}",
         f"to whole units = round({_n(gap, 3)}) = {raw}",

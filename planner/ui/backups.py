@@ -8,6 +8,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QInputDialog, QMessageBox, QWidget
 
+from planner.ui import dialogs
 from planner.ui.workers import Operation
 
 #: How often the open workspace is checked for a scheduled backup, and the backup's period.
@@ -109,10 +110,8 @@ class BackupController(QObject):
 
 
 def offer_read_only(parent: QWidget | None, exc: BaseException) -> bool:
-    """Ask whether to open read-only a workspace that cannot be written (open elsewhere, or
-    written by a newer Planner)."""
-    answer = QMessageBox.question(
-        parent, "Open read-only?",
-        f"{exc}\n\nOpen it read-only? You can look at the plan and export PDFs; changes are "
-        "not possible until it is free.")
-    return answer == QMessageBox.StandardButton.Yes
+    """Ask once whether to open read-only a workspace that cannot be written (open elsewhere,
+    or written by a newer Planner); the reason says what is wrong, the buttons what to do."""
+    return dialogs.ask(parent, "Open read-only?",
+                       f"{str(exc).rstrip('.')}.\n\nRead-only, you can look at the plan and export PDFs; "
+                       "changes wait until the workspace is free.", yes="Open read-only")

@@ -53,7 +53,8 @@ class WorkspaceCommand(QUndoCommand):
         except Exception as exc:  # noqa: BLE001 - shown to the user; nothing was written
             self.failed = exc
             self.setObsolete(True)
-            show_error(None, f"Could not {self.text()[:1].lower() + self.text()[1:]}", exc)
+            show_error(None, "Not changed", exc,
+                       headline=f"Could not {self.text()[:1].lower() + self.text()[1:]}.")
             return
         self.session.edited()
 

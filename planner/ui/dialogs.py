@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QGridLayout, QMessageBox, QSizePolicy, QSpacerItem, QWidget
 
 from planner.ui import errors
 
@@ -15,6 +15,22 @@ last_notice: str = ""
 _open_boxes: list[QMessageBox] = []
 
 
+#: what a window title bar spends besides the title (icon, close/minimise buttons, margins)
+_TITLE_BAR_EXTRA = 160
+
+
+def fit_title(box: QMessageBox) -> QMessageBox:
+    """Make a message box wide enough for its whole title: a title bar cuts a title wider
+    than the box ("Something we…ong"). Titles stay short; the detail goes in the body."""
+    wanted = box.fontMetrics().horizontalAdvance(box.windowTitle()) + _TITLE_BAR_EXTRA
+    layout = box.layout()
+    if isinstance(layout, QGridLayout):
+        layout.addItem(QSpacerItem(wanted, 0, QSizePolicy.Policy.Minimum,
+                                   QSizePolicy.Policy.Expanding),
+                       layout.rowCount(), 0, 1, layout.columnCount())
+    return box
+
+
 def ask(parent: QWidget | None, title: str, text: str, *, yes: str = "OK") -> bool:
     """Ask to go ahead with ``yes`` (or Cancel); True when the user agrees."""
     global last_question
@@ -22,9 +38,11 @@ def ask(parent: QWidget | None, title: str, text: str, *, yes: str = "OK") -> bo
     if not errors.modal_dialogs:
         return auto_answer
     box = QMessageBox(QMessageBox.Icon.Question, title, text, parent=parent)
+    box.setObjectName("question_dialog")
     go = box.addButton(yes, QMessageBox.ButtonRole.AcceptRole)
     box.addButton(QMessageBox.StandardButton.Cancel)
     box.setDefaultButton(go)
+    fit_title(box)
     box.exec()
     return box.clickedButton() is go
 
@@ -37,6 +55,7 @@ def tell(parent: QWidget | None, title: str, text: str, *,
     last_notice = text
     box = QMessageBox(QMessageBox.Icon.Information, title, text, parent=parent)
     box.setObjectName("notice_dialog")
+    fit_title(box)
     if action is not None:
         box.addButton(QMessageBox.StandardButton.Ok)
         extra = box.addButton(action[0], QMessageBox.ButtonRole.ActionRole)

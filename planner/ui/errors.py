@@ -38,20 +38,27 @@ def describe(exc: BaseException) -> str:
             else f"Something unexpected went wrong ({name}).")
 
 
-def show_error(parent: QWidget | None, title: str, exc: BaseException, details: str = "") -> None:
-    """Show an error with a plain message and the technical details folded away."""
-    print(f"{title}: {describe(exc)}", file=sys.stderr)
+def show_error(parent: QWidget | None, title: str, exc: BaseException, details: str = "", *,
+               headline: str = "") -> None:
+    """Show an error with a plain message and the technical details folded away. The window
+    title stays short (a title bar cuts a long one); ``headline`` (what could not be done)
+    opens the message instead."""
+    message = f"{headline}\n\n{describe(exc)}" if headline else describe(exc)
+    print(f"{headline or title}: {describe(exc)}", file=sys.stderr)
     if details:
         print(details, file=sys.stderr)
     if QApplication.instance() is None:
         return
-    box = QMessageBox(QMessageBox.Icon.Critical, title, describe(exc),
+    box = QMessageBox(QMessageBox.Icon.Critical, title, message,
                       parent=parent or _active_window())
     if not details and not _is_user_error(exc):
         details = f"{type(exc).__name__}: {exc}"  # for a bug report, out of the way
     if details:
         box.setDetailedText(details)
     box.setObjectName("error_dialog")
+    from planner.ui.dialogs import fit_title
+
+    fit_title(box)
     if modal_dialogs:
         box.exec()
     else:

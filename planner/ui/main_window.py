@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from planner import __version__
-from planner.ui import operations, paths
+from planner.ui import dialogs, operations, paths
 from planner.ui.actions import build_actions
 from planner.ui.backups import BackupController
 from planner.ui.errors import show_error
@@ -129,7 +129,7 @@ class MainWindow(QMainWindow):
             item.setSizeHint(QSize(0, self.fontMetrics().height() + 14))
             self.nav.addItem(item)
         widest = max(self.fontMetrics().horizontalAdvance(label) for _p, label in PAGES)
-        self.nav.setFixedWidth(max(160, widest + 48))
+        self.nav.setFixedWidth(max(140, widest + 32))  # the rest is the tables'
         self.stack = QStackedWidget()
         for page in self.pages.values():
             self.stack.addWidget(page)
@@ -327,11 +327,47 @@ class MainWindow(QMainWindow):
     # --- workspace -----------------------------------------------------------------------
     def open_workspace(self, path: str | Path, *, background: bool = True) -> bool:
         """Open a workspace file (checked in the background unless ``background`` is False);
-        a problem is explained in a dialog. False when it could not be opened at once."""
+        a problem is explained in a dialog. False when it could not be opened at once. A data
+        file (CSV, XLSX) is offered for import instead (``offer_import``)."""
+        if Path(path).suffix.lower() in IMPORTABLE:
+            return self.offer_import(Path(path), background=background)
         try:
             self.session.open(path, background=background)
         except Exception as exc:  # noqa: BLE001 - every failure is shown to the user
             show_error(self, "Cannot open the workspace", exc)
+            return False
+        return True
+
+    def offer_import(self, data_file: Path, *, background: bool = True) -> bool:
+        """A data file opened as a workspace (File ▸ Open, `planner gui file.csv`): offer to
+        import it into the open workspace (else the last or the default one), on the Import
+        page, which shows what the file holds before anything is written."""
+        into = self.session.path or paths.last_workspace() or paths.default_workspace_path()
+        wanted = dialogs.ask(
+            self, "Import this file?",
+            f"{data_file.name} is a data file, not a Planner workspace.\n\nImport it into "
+            f"the workspace {into}? The Import page shows what it holds first; nothing is "
+            "written until you choose Import.", yes="Go to Import")
+
+        def show_import(_path: str = "") -> None:
+            self.show_page("import")
+            self.pages["import"].add_files([str(data_file)])
+
+        if self.session.path is not None and self.session.path == Path(into).resolve():
+            if wanted:
+                show_import()
+            return True
+        if not wanted and self.session.path is not None:
+            return False
+
+        def once(path: str) -> None:
+            self.session.workspace_opened.disconnect(once)
+            if wanted:
+                show_import(path)
+
+        self.session.workspace_opened.connect(once)
+        if not self.open_workspace(into, background=background):
+            self.session.workspace_opened.disconnect(once)
             return False
         return True
 
@@ -444,7 +480,9 @@ class MainWindow(QMainWindow):
     def on_open_workspace(self) -> None:
         start = str(self.session.path.parent if self.session.path else paths.data_dir())
         target, _ = QFileDialog.getOpenFileName(self, "Open workspace", start,
-                                                "Planner workspace (*.db);;All files (*)")
+                                                "Planner workspace (*.db);;"
+                                                "Data files to import (*.csv *.xlsx *.xlsm);;"
+                                                "All files (*)")
         if target:
             self.open_workspace(target)
 
@@ -493,8 +531,6 @@ class MainWindow(QMainWindow):
             return [Path(p) for p in export_pdfs(plan, Path(folder), supplier=supplier)]
 
         def done(files: list[Path]) -> None:
-            from planner.ui import dialogs
-
             self.statusBar().showMessage(f"{len(files)} PDF(s) written to {folder}", 10000)
             self.pdfs_exported.emit([str(f) for f in files])
             noun = "PDF" if len(files) == 1 else "PDFs"

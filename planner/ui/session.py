@@ -97,7 +97,11 @@ class Session(QObject):
             from planner.ui.backups import offer_read_only
             from planner.ui.errors import describe, show_error
 
-            if getattr(exc, "read_only_possible", False) and offer_read_only(None, exc):
+            if getattr(exc, "read_only_possible", False):
+                if not offer_read_only(None, exc):
+                    # asked once, answered: no second box repeating why
+                    self.open_failed.emit(describe(exc))
+                    return
                 try:
                     db = open_workspace(target, read_only=True, check=False)
                 except Exception as again:  # noqa: BLE001 - shown to the user

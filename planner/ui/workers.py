@@ -183,7 +183,8 @@ class Task(QObject):
             else:
                 from planner.ui.errors import show_error
 
-                show_error(None, f"{self.operation.title} failed", exc, details)
+                show_error(None, "Not done", exc, details,
+                           headline=f"{self.operation.title} failed.")
         finally:
             self.finished.emit()
 

@@ -6,6 +6,7 @@ from PySide6.QtWidgets import QInputDialog, QMessageBox
 
 from planner.store import open_workspace
 from planner.store.backup import list_backups
+from planner.ui import dialogs
 from tests.ui.conftest import open_and_wait, wait_idle
 
 
@@ -55,10 +56,10 @@ def test_a_workspace_open_elsewhere_is_offered_read_only(window, demo_path, qtbo
     try:
         assert holder.stdout.readline().strip() == "open"
         asked: list[str] = []
-        monkeypatch.setattr(QMessageBox, "question", lambda _p, _t, text, *a: (
-            asked.append(text), QMessageBox.StandardButton.Yes)[1])
+        monkeypatch.setattr(dialogs, "ask", lambda _p, _t, text, **_k: (
+            asked.append(text), True)[1])
         open_and_wait(qtbot, window, demo_path)
-        assert asked and "read-only" in asked[0]
+        assert len(asked) == 1 and "open for writing" in asked[0]  # asked once
         assert _products(window) > 0
         before = open_workspace(demo_path, read_only=True).execute(
             "SELECT count(*) FROM products").fetchone()[0]
@@ -66,3 +67,4 @@ def test_a_workspace_open_elsewhere_is_offered_read_only(window, demo_path, qtbo
     finally:
         holder.stdin.close()
         holder.wait(timeout=30)
+        holder.stdout.close()

@@ -47,6 +47,8 @@ class Column:
     #: digits after the point; None: 1 for float, 0 for percentages (money: the currency's)
     decimals: int | None = None
     editable: bool = False
+    #: left out until chosen in the table's Columns menu (what another column already says)
+    hidden: bool = False
 
 
 class FrameTableModel(QAbstractTableModel):
@@ -70,8 +72,9 @@ class FrameTableModel(QAbstractTableModel):
         self._mask: np.ndarray | None = None  # per frame position: shown?
         self._mask_fn: Callable[[pd.DataFrame], np.ndarray | None] | None = None
         self._sort: tuple[int, Qt.SortOrder] | None = None
-        #: optional: (frame row, column key) -> colour for the text (warnings, flags)
-        self.foreground: Callable[[int, str], QColor | None] | None = None
+        #: optional: (frame row, column key) -> colour for the text (warnings, flags), or
+        #: (colour, what it means): the meaning is the cell's tooltip, so no colour goes unsaid
+        self.foreground: Callable[[int, str], QColor | tuple[QColor, str] | None] | None = None
         #: optional: (frame row, column key) -> tooltip text
         self.tooltip: Callable[[int, str], str | None] | None = None
         self._brushes: dict[str, QBrush] = {}
@@ -206,17 +209,28 @@ class FrameTableModel(QAbstractTableModel):
         if role == self.RowRole:
             return pos
         if role == Qt.ItemDataRole.ForegroundRole and self.foreground is not None:
-            colour = self._safely(self.foreground, pos, column.key)
+            colour, _meaning = self._mark(pos, column.key)
             return QBrush(colour) if colour is not None else None
         if role == Qt.ItemDataRole.ToolTipRole:
+            tips = [self._mark(pos, column.key)[1]]
             if self.tooltip is not None:
-                tip = self._safely(self.tooltip, pos, column.key)
-                if tip:
-                    return tip
+                tips.append(self._safely(self.tooltip, pos, column.key))
+            tips = [t for t in tips if t]
+            if tips:
+                return "\n".join(dict.fromkeys(tips))
             if column.kind == "text":
                 text = self._display(c, pos)
-                return text if len(text) > 40 else None
+                return text if len(text) > 12 else None  # a narrow column cuts it
         return None
+
+    def _mark(self, pos: int, key: str) -> tuple[QColor | None, str | None]:
+        """A cell's colour and what it means (either may be None)."""
+        if self.foreground is None:
+            return None, None
+        mark = self._safely(self.foreground, pos, key)
+        if isinstance(mark, tuple):
+            return mark[0], mark[1]
+        return mark, None
 
     def _safely(self, hook: Callable[[int, str], Any], pos: int, key: str) -> Any:
         """A view's colour or tooltip hook; a bug in one must not break painting the table."""
@@ -253,7 +267,12 @@ class FrameTableModel(QAbstractTableModel):
             return None
         column = self.columns[section]
         if role == Qt.ItemDataRole.DisplayRole:
-            return f"{column.header} ({self.currency})" if column.kind == "money" else column.header
+            if column.kind != "money":
+                return column.header
+            # the currency on a line of its own under a one-word header ("Value\n(USD)"), so
+            # the column is no wider than its numbers
+            joint = " " if "\n" in column.header else "\n"
+            return f"{column.header}{joint}({self.currency})"
         if role == Qt.ItemDataRole.ToolTipRole:
             return column.tooltip or None
         if role == Qt.ItemDataRole.TextAlignmentRole:

@@ -17,13 +17,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from planner.formatting import format_date
 from planner.ui.models import Column, FrameTableModel
 from planner.ui.views.common import (
     DANGER,
     WARNING,
     PlanPage,
     fit_columns_once,
+    legend,
     make_table,
+    note,
     page_header,
     search_box,
     search_mask,
@@ -35,11 +38,14 @@ COLUMNS = [
     Column("customer", "Customer"),
     Column("sku", "SKU"),
     Column("quantity", "Qty", "int"),
-    Column("order_date", "Ordered", "date"),
+    # "Days waiting" says how long ago (its tooltip, the date); the Columns menu shows the date
+    Column("order_date", "Ordered", "date", hidden=True),
     Column("promised_date", "Promised", "date"),
     Column("projected_ship_date", "Projected\nship", "date",
            "When known supply reaches this line (FIFO, priorities first)"),
-    Column("quoted_date", "Quote\nnow", "date", "Projected date plus the promise buffer"),
+    # the projected ship date's tooltip gives it; the Columns menu shows it as a column
+    Column("quoted_date", "Quote\nnow", "date", "Projected date plus the promise buffer",
+           hidden=True),
     Column("filled_from", "Filled\nfrom", tooltip="on hand, hold, or the PO that fills it"),
     Column("days_waiting", "Days\nwaiting", "int", "Days since the order"),
     Column("days_late_shown", "Days\nlate", "int",
@@ -48,7 +54,7 @@ COLUMNS = [
     Column("cancel_probability", "Cancel\nrisk", "pct",
            "Chance the customer cancels before it ships"),
     Column("value", "Value", "money"),
-    Column("value_at_risk", "At\nrisk", "money"),
+    Column("value_at_risk", "At risk", "money", "Value × cancel risk: what may be lost"),
     Column("flag_reasons", "Flags"),
 ]
 
@@ -71,6 +77,10 @@ def write_updates(path: Path, plan: Any, target: str) -> int:
 
     with worker_db(path) as db:
         return write_customer_updates(db, plan, target)
+
+
+def _true(value: Any) -> bool:
+    return value is True or value == 1
 
 
 class BackordersView(PlanPage):
@@ -102,11 +112,19 @@ class BackordersView(PlanPage):
 
         self.model = FrameTableModel(COLUMNS, self)
         self.model.foreground = self._foreground
+        self.model.tooltip = self._tooltip
         self.table, self.proxy = make_table(self.model, parent=self)
         self.table.setObjectName("backorders_table")
         self.table.setEditTriggers(self.table.EditTrigger.NoEditTriggers)
         self.table.doubleClicked.connect(self._open)
         layout.addWidget(self.table)
+        layout.addWidget(legend((DANGER, "red: no known supply covers the line"),
+                                (WARNING, "orange: late against the date promised")))
+        # the Flags column is narrow on a laptop: the chosen line's flags in full
+        self.line_flags = note("")
+        self.line_flags.setObjectName("line_flags")
+        layout.addWidget(self.line_flags)
+        self.table.selectionModel().currentRowChanged.connect(lambda *_: self._show_flags())
         self.search.textChanged.connect(self.apply_filters)
         self.flag.currentIndexChanged.connect(self.apply_filters)
 
@@ -151,8 +169,20 @@ class BackordersView(PlanPage):
         self.flag.setCurrentText(label)
         self.apply_filters()
 
+    def _show_flags(self) -> None:
+        """The chosen line's flags (the first shown line's until one is chosen), in full."""
+        if not self.proxy.rowCount():
+            self.line_flags.setText("")
+            return
+        current = self.table.currentIndex()
+        row = self.proxy.source_frame_row(current.row() if current.isValid() else 0)
+        line = self.model.frame.iloc[row]
+        flags = str(line.get("flag_reasons") or "") or "no flags"
+        self.line_flags.setText(f"{line['order_id']} · {line['sku']}: {flags}")
+
     def apply_filters(self) -> None:
         self.proxy.set_filter(self._mask)
+        self._show_flags()
         frame = self.model.frame
         shown = self.proxy.rowCount()
         units = 0
@@ -164,14 +194,29 @@ class BackordersView(PlanPage):
     def _foreground(self, row: int, key: str) -> Any:
         frame = self.model.frame
         if key in ("projected_ship_date", "filled_from", "flag_reasons"):
-            if frame.at[row, "uncovered"] is True or frame.at[row, "uncovered"] == 1:
-                return DANGER
-            if frame.at[row, "late"] is True or frame.at[row, "late"] == 1:
-                return WARNING
-        if key == "days_late":
-            late = frame.at[row, "days_late"]
+            if _true(frame.at[row, "uncovered"]):
+                return DANGER, ("Red: no known supply covers this line (no ship date until a "
+                                "new PO is placed)")
+            if _true(frame.at[row, "late"]):
+                return WARNING, "Orange: projected to ship after the date promised"
+        if key == "days_late_shown":
+            late = frame.at[row, "days_late_shown"]
             if pd.notna(late) and late > 0:
-                return WARNING
+                if _true(frame.at[row, "uncovered"]):
+                    return DANGER, f"Red: already {int(late)} days past the promised date, " \
+                                   "and no known supply covers it"
+                return WARNING, f"Orange: projected {int(late)} days after the promised date"
+        return None
+
+    def _tooltip(self, row: int, key: str) -> str | None:
+        """What a cell means beyond its text: the quote behind a ship date, the order date
+        behind the days waiting (both columns are in the Columns menu too)."""
+        frame = self.model.frame
+        if key == "projected_ship_date" and pd.notna(frame.at[row, "quoted_date"]):
+            return (f"Quote the customer {format_date(frame.at[row, 'quoted_date'])}: the "
+                    "projected ship date plus the promise buffer")
+        if key == "days_waiting" and pd.notna(frame.at[row, "order_date"]):
+            return f"Ordered {format_date(frame.at[row, 'order_date'])}"
         return None
 
     def _open(self, index: QModelIndex) -> None:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
 from planner.engine.budget import budget_by_month
 from planner.formatting import format_money
 from planner.ui.models import Column, FrameTableModel
-from planner.ui.views.common import DANGER, fit_columns, make_table, note
+from planner.ui.views.common import DANGER, fit_columns, legend, make_table, note
 
 COLUMNS = [
     Column("month", "Month"),
@@ -61,7 +62,12 @@ class BudgetSummary(QWidget):
                                             freeze_key_column=False)
         self.table.setObjectName("budget_table")
         self.table.setEditTriggers(self.table.EditTrigger.NoEditTriggers)
-        layout.addWidget(self.table)
+        row = QHBoxLayout()
+        row.addWidget(self.table)
+        self.legend = legend((DANGER, "red: a month over budget, or deferred lines that would "
+                                      "clear customer backorders"))
+        row.addWidget(self.legend, 1, Qt.AlignmentFlag.AlignTop)
+        layout.addLayout(row)
         self._notes: dict[str, str] = {}
         self.setVisible(False)
 
@@ -85,8 +91,8 @@ class BudgetSummary(QWidget):
         rows_shown = min(len(rows), 4)  # compact: the rest scroll
         header = self.table.horizontalHeader().sizeHint().height()
         self.table.horizontalHeader().setStretchLastSection(False)
-        self.table.setMaximumWidth(self.table.horizontalHeader().length()
-                                   + self.table.verticalScrollBar().sizeHint().width() + 4)
+        self.table.setFixedWidth(self.table.horizontalHeader().length()
+                                 + self.table.verticalScrollBar().sizeHint().width() + 4)
         self.table.setFixedHeight(header + rows_shown * self.table.verticalHeader()
                                   .defaultSectionSize() + 4)
         self.setVisible(True)
@@ -94,14 +100,13 @@ class BudgetSummary(QWidget):
     def _foreground(self, row: int, key: str) -> Any:
         frame = self.model.frame
         if key == "planned_value" and bool(frame.at[row, "over_budget"]):
-            return DANGER
+            return DANGER, ("Red: over budget: lines no month within the horizon can pay for "
+                            "stay at their dates")
         if key == "flagged_lines" and frame.at[row, "flagged_lines"] > 0:
-            return DANGER
+            return DANGER, "Red: deferred lines that would clear customer backorders"
         return None
 
     def _tooltip(self, row: int, key: str) -> str | None:
         if key == "flagged_lines":
             return self._notes.get(str(self.model.frame.at[row, "month"]), "").strip() or None
-        if key == "planned_value" and bool(self.model.frame.at[row, "over_budget"]):
-            return "Over budget: lines no month within the horizon can pay for stay at their dates"
         return None

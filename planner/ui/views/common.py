@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from planner.ui.models import FrameFilterProxy, FrameTableModel
+from planner.ui.views.table_tools import TEXT_FLOOR, install_table_tools
 
 #: text colours that read on light and dark backgrounds
 WARNING = QColor("#d97706")
@@ -55,15 +56,18 @@ def make_table(model: FrameTableModel, *, sortable: bool = True, parent: QWidget
     view.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
                          | QAbstractItemView.EditTrigger.EditKeyPressed
                          | QAbstractItemView.EditTrigger.AnyKeyPressed)
-    from planner.ui.views.table_tools import install_table_tools
-
     install_table_tools(view, proxy, freeze_key_column=freeze_key_column,
                         key_columns=key_columns)
     return view, proxy
 
 
+#: text columns that name one thing exactly (a SKU, an order, a PO): never cut to fit
+IDENTIFIERS = frozenset({"sku", "order_id", "po_number", "filled_from", "supplier_sku"})
+
+
 def fit_columns(view: QTableView, *, max_width: int = 320, sample: int = 60) -> None:
-    """Size columns to their header and a sample of their cells, never wider than ``max_width``.
+    """Size columns to their header and a sample of their cells, never wider than ``max_width``,
+    then fit them in the table's width (text columns give up width first, see ColumnFitter).
 
     Measures text with the font metrics over an even sample of rows (Qt's own
     resizeColumnsToContents asks the model for every role of hundreds of cells).
@@ -78,13 +82,26 @@ def fit_columns(view: QTableView, *, max_width: int = 320, sample: int = 60) -> 
     body = view.fontMetrics()
     header = view.horizontalHeader()
     head = header.fontMetrics()
-    padding = 14
-    for c in range(len(model.columns)):
+    padding = 10  # the style's text margins and a little air
+    fitter = getattr(view, "column_fitter", None)
+    keys = fitter.key_columns if fitter is not None else 1
+    ideal: dict[int, int] = {}
+    floor: dict[int, int] = {}
+    for c, column in enumerate(model.columns):
         title = str(model.headerData(c, Qt.Orientation.Horizontal) or "")
-        width = max(head.horizontalAdvance(line) for line in title.split("\n")) + padding + 6
+        # the header's own margins and its sort arrow
+        width = max(head.horizontalAdvance(line) for line in title.split("\n")) + 20
+        title_width = width
         for r in picks:
             width = max(width, body.horizontalAdvance(model.text(r, c)) + padding)
-        header.resizeSection(c, min(width, max_width))
+        ideal[c] = min(width, max_width)
+        squeezable = column.kind == "text" and c >= keys and column.key not in IDENTIFIERS
+        floor[c] = max(title_width, min(ideal[c], TEXT_FLOOR)) if squeezable else ideal[c]
+    if fitter is not None:
+        fitter.set_ideal(ideal, floor)
+    else:
+        for c, width in ideal.items():
+            header.resizeSection(c, width)
 
 
 def fit_columns_once(view: QTableView, *, rows: int, max_width: int) -> None:
@@ -134,6 +151,30 @@ def note(text: str = "") -> QLabel:
     label.setWordWrap(True)
     label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return label
+
+
+def shift_colour(shift_days: Any, lost: bool, *, gained: bool = True) -> Any:
+    """A waiting line's ship date moved: red when later or no longer covered, green when
+    earlier (or newly covered, when ``gained``), with what the colour means."""
+    if shift_days is None or shift_days != shift_days:  # no shift: covered before or after only
+        if lost:
+            return DANGER, "Red: no longer covered by stock on the way: no ship date"
+        return (GOOD, "Green: now covered: it gets a ship date") if gained else None
+    if shift_days > 0:
+        return DANGER, f"Red: ships {int(shift_days)} days later"
+    if shift_days < 0:
+        return GOOD, f"Green: ships {-int(shift_days)} days earlier"
+    return None
+
+
+def legend(*meanings: tuple[QColor, str]) -> QLabel:
+    """A line under a table saying what its colours mean ("■ red: no known supply · ■ orange:
+    late"); each coloured cell's tooltip says it for that cell."""
+    parts = [f"<span style='color:{colour.name()}'>■</span> {text}" for colour, text in meanings]
+    label = note("Colours: " + " &nbsp;·&nbsp; ".join(parts))
+    label.setTextFormat(Qt.TextFormat.RichText)
+    label.setObjectName("legend")
     return label
 
 

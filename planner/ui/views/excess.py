@@ -16,6 +16,7 @@ from planner.ui.views.common import (
     DANGER,
     PlanPage,
     fit_columns_once,
+    legend,
     make_table,
     note,
     page_header,
@@ -76,6 +77,8 @@ class ExcessView(PlanPage):
         self.table.setObjectName("excess_table")
         self.table.setEditTriggers(self.table.EditTrigger.NoEditTriggers)
         layout.addWidget(self.table, 1)
+        layout.addWidget(legend((DANGER, "red: dead stock (no sale for the dead_after_days "
+                                         "setting)")))
         self.table.doubleClicked.connect(self._open)
         self.table.activated.connect(self._open)
 
@@ -86,6 +89,7 @@ class ExcessView(PlanPage):
         self.model.set_frame(rows)
         self.count.setText(f"{len(rows):,} SKUs")
         dead_after = plan.settings.get("dead_after_days", 180)
+        self._dead_after = dead_after
         self.summary.setText(
             f"Money tied up: {tied_up_summary(plan.kpis, currency)}. Dead: stock and no sale for "
             f"{dead_after} days. Excess: stock and open POs above what the plan needs until an "
@@ -94,8 +98,11 @@ class ExcessView(PlanPage):
 
     def _foreground(self, row: int, key: str) -> Any:
         if key in ("dead", "dead_stock_value") and self.model.frame.at[row, "dead"] == "yes":
-            return DANGER
+            return DANGER, (f"Red: dead stock: stock and no sale for {self._dead_after} days or "
+                            "more (the dead_after_days setting)")
         return None
+
+    _dead_after: Any = 180
 
     def _open(self, index: QModelIndex) -> None:
         if index.isValid():

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from planner.ui.models import Column, FrameTableModel
-from planner.ui.views.common import DANGER, GOOD, fit_columns, make_table
+from planner.ui.views.common import DANGER, GOOD, fit_columns, legend, make_table, shift_colour
 from planner.ui.workers import worker_db
 
 HISTORY_SQL = ("SELECT at, user, sku, action, detail FROM po_events WHERE po_number = ? "
@@ -161,6 +161,8 @@ class MovedCustomersDialog(QDialog):
         self.model.set_frame(frame)
         fit_columns(self.table, max_width=200)
         layout.addWidget(self.table)
+        layout.addWidget(legend((DANGER, "red: ships later, or no longer covered"),
+                                (GOOD, "green: ships earlier")))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         self.export = QPushButton("Export customer update list…")
         self.export.setObjectName("moved_export_updates")
@@ -172,7 +174,5 @@ class MovedCustomersDialog(QDialog):
     def _colour(self, row: int, key: str) -> Any:
         if key not in ("ship_after", "shift_days"):
             return None
-        shift = self.model.frame.at[row, "shift_days"]
-        if pd.isna(shift):
-            return DANGER if pd.isna(self.model.frame.at[row, "ship_after"]) else GOOD
-        return DANGER if shift > 0 else GOOD if shift < 0 else None
+        return shift_colour(self.model.frame.at[row, "shift_days"],
+                            pd.isna(self.model.frame.at[row, "ship_after"]))

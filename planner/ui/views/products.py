@@ -15,11 +15,16 @@ from planner.ui.views.common import (
     WARNING,
     PlanPage,
     fit_columns_once,
+    legend,
     make_table,
     page_header,
     search_box,
     search_mask,
 )
+
+#: the user guide's formula (How each number is computed), word for word
+DAYS_OF_COVER = ("Days of cover = max(on hand + on hold − backordered, 0) ÷ demand per day: how "
+                 "long the stock in the building lasts once the waiting customers are served")
 
 COLUMNS = [
     Column("sku", "SKU"),
@@ -29,8 +34,7 @@ COLUMNS = [
     Column("on_order", "On\norder", "int", "Open quantity on purchase orders"),
     Column("backordered", "Back-\nordered", "int", "Units on open customer order lines"),
     Column("demand_per_day", "Demand\nper day", "float", "Forecast demand per day", decimals=2),
-    Column("days_of_cover", "Cover\n(days)", "float",
-           "Days the sellable stock lasts after serving the backorders", decimals=0),
+    Column("days_of_cover", "Cover\n(days)", "float", DAYS_OF_COVER, decimals=0),
     Column("safety_stock", "Safety\nstock", "float", decimals=0),
     Column("reorder_point", "Reorder\npoint", "float", decimals=0),
     Column("stockout_date", "Stockout", "date",
@@ -95,6 +99,9 @@ class ProductsView(PlanPage):
         self.table.setObjectName("products_table")
         self.table.setEditTriggers(self.table.EditTrigger.NoEditTriggers)
         layout.addWidget(self.table)
+        layout.addWidget(legend(
+            (DANGER, "red: a stockout date, or backorders no supply covers"),
+            (WARNING, "orange: at or below the reorder point (on hand, reorder point)")))
         self.table.doubleClicked.connect(self._open)
         self.table.activated.connect(self._open)
 
@@ -171,11 +178,15 @@ class ProductsView(PlanPage):
     def _foreground(self, row: int, key: str) -> Any:
         frame = self.model.frame
         if key == "stockout_date" and pd.notna(frame.at[row, "stockout_date"]):
-            return DANGER
+            return DANGER, "Red: the plan sees this SKU running out on this date (open POs " \
+                           "counted, suggested orders not)"
         if key == "backordered" and frame.at[row, "uncovered_lines"] > 0:
-            return DANGER
+            lines = int(frame.at[row, "uncovered_lines"])
+            return DANGER, (f"Red: {lines} backorder line{'s' if lines != 1 else ''} that no "
+                            "known supply covers")
         if key in ("on_hand", "reorder_point") and bool(frame.at[row, "below_reorder_point"]):
-            return WARNING
+            return WARNING, ("Orange: the inventory position (on hand + on hold + on order − "
+                             "backordered) is at or below the reorder point: time to order")
         return None
 
     def _open(self, index: QModelIndex) -> None:

@@ -33,6 +33,7 @@ from planner.ui.views.common import (
     DANGER,
     fit_columns,
     fit_columns_once,
+    legend,
     make_table,
     note,
     page_header,
@@ -58,22 +59,26 @@ COLUMNS = [
     Column("po_number", "PO"),
     Column("sku", "SKU"),
     Column("supplier", "Supplier"),
-    Column("name", "Name"),
+    # what another column already says: in the Columns menu
+    Column("name", "Name", hidden=True),
     Column("order_date", "Ordered", "date"),
-    Column("expected_date", "Expected", "date"),
-    Column("overdue", "Over-\ndue", "bool", "Expected before the as-of date and not received"),
+    Column("expected_date", "Expected", "date", "When the goods reach your dock; the plan counts "
+           "them sellable dock-to-stock days later (the purchase plan's 'sellable' date)"),
+    Column("overdue", "Over-\ndue", "bool", "Expected before the as-of date and not received "
+           "(the expected date is red)", hidden=True),
     Column("quantity", "Qty", "int"),
-    Column("received_quantity", "Re-\nceived", "int"),
+    Column("received_quantity", "Re-\nceived", "int", "Received so far (ordered minus open)",
+           hidden=True),
     Column("open_quantity", "Open", "int"),
     Column("open_value", "Open\nvalue", "money"),
-    Column("customers_waiting", "Customers\nwaiting", "int",
+    Column("customers_waiting", "Back-\norders", "int",
            "Backorder lines this PO line is projected to fill"),
     Column("status", "Status"),
     Column("po_state", "PO state", tooltip="draft, sent or confirmed (see the user guide)"),
     Column("confirmed_quantity", "Con-\nfirmed", "int", "The supplier's confirmed quantity"),
-    Column("quantity_difference", "Diff", "int", "Confirmed minus ordered"),
+    Column("quantity_difference", "Diff", "int", "Confirmed minus ordered", hidden=True),
     Column("confirmed_date", "Confirmed\ndate", "date", "The supplier's confirmed date"),
-    Column("supplier_comment", "Supplier's comment"),
+    Column("supplier_comment", "Comment", tooltip="The supplier's comment on their confirmation"),
 ]
 STATUS_FILTERS = ["Open", "All", "Received", "Cancelled", "Overdue"]
 
@@ -165,7 +170,13 @@ class PurchaseOrdersView(QWidget):
         self.table.setEditTriggers(self.table.EditTrigger.NoEditTriggers)
         self.table.doubleClicked.connect(lambda _i: self.edit_line())
         splitter = QSplitter(Qt.Orientation.Vertical, self)
-        splitter.addWidget(self.table)
+        table_box = QWidget(splitter)
+        table_layout = QVBoxLayout(table_box)
+        table_layout.setContentsMargins(0, 0, 0, 0)
+        table_layout.addWidget(self.table)
+        table_layout.addWidget(legend((DANGER, "red: overdue (expected before the as-of date, "
+                                               "not received)")))
+        splitter.addWidget(table_box)
         history = QWidget(splitter)
         history_layout = QVBoxLayout(history)
         history_layout.setContentsMargins(0, 4, 0, 0)
@@ -278,7 +289,8 @@ class PurchaseOrdersView(QWidget):
 
     def _foreground(self, row: int, key: str) -> Any:
         if key in ("expected_date", "overdue") and bool(self.model.frame.at[row, "overdue"]):
-            return DANGER
+            return DANGER, ("Red: overdue: expected before the as-of date and not received; "
+                            "the plan assumes it arrives on the as-of date (chase the supplier)")
         return None
 
     def selected_row(self) -> pd.Series | None:

@@ -38,6 +38,7 @@ from planner.ui.views.common import (
     WARNING,
     PlanPage,
     fit_columns,
+    legend,
     make_table,
     note,
     page_header,
@@ -57,10 +58,14 @@ COLUMNS = [
     Column("value", "Value", "money"),
     Column("unit_cost_supplier_currency", "Their\nprice", "float",
            "The supplier's own unit price, in its currency (what its PDF shows)", decimals=2),
-    Column("clears_backorder_units", "Clears\nbackorders", "int",
+    Column("clears_backorder_units", "Back-\norders", "int",
            "Backordered units waiting for this line"),
     Column("why", "Why"),
 ]
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def line_warnings(quantity: np.ndarray, moq: np.ndarray, case_pack: np.ndarray,
@@ -126,7 +131,8 @@ class PurchasePlanView(PlanPage):
         self.tree.setHeaderLabels(["Supplier / order date", "Lines", "Value"])
         self.tree.setRootIsDecorated(True)
         self.tree.setUniformRowHeights(True)
-        self.tree.setMinimumWidth(300)
+        self.tree.setMinimumWidth(250)
+        self.tree.setIndentation(14)  # the order dates fit beside the lines and value
         header = self.tree.header()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
@@ -173,6 +179,13 @@ class PurchasePlanView(PlanPage):
         self.table.setObjectName("suggestion_lines")
         self.table.doubleClicked.connect(self._maybe_open_sku)
         right_layout.addWidget(self.table, 1)
+        right_layout.addWidget(legend((DANGER, "red: below the MOQ or not whole cases"),
+                                      (WARNING, "orange: changed from the plan")))
+        # the Why column is narrow on a laptop: the chosen line's reason in full
+        self.line_why = note("")
+        self.line_why.setObjectName("line_why")
+        right_layout.addWidget(self.line_why)
+        self.table.selectionModel().currentRowChanged.connect(lambda *_: self._show_line_why())
         buttons = QHBoxLayout()
         self.approve = QPushButton("Approve this PO")
         self.approve.setObjectName("approve_po")
@@ -192,7 +205,7 @@ class PurchasePlanView(PlanPage):
         right_layout.addLayout(buttons)
         splitter.addWidget(right)
         splitter.setStretchFactor(1, 1)
-        splitter.setSizes([330, 900])
+        splitter.setSizes([280, 900])  # the lines' columns fit beside it on a laptop
         layout.addWidget(splitter, 1)
         self._update_buttons()
 
@@ -219,7 +232,7 @@ class PurchasePlanView(PlanPage):
                 parent.setFirstColumnSpanned(False)
                 groups[supplier] = parent
             now = bool(s.get("order_now"))
-            item = QTreeWidgetItem(parent, [f"{'order now' if now else 'later'} "
+            item = QTreeWidgetItem(parent, [f"{'now' if now else 'later'} "
                                             f"{format_date(s['order_date'])}",
                                             str(len(s["lines"])),
                                             format_amount(s["total_value"], currency)])
@@ -227,7 +240,7 @@ class PurchasePlanView(PlanPage):
             item.setToolTip(0, ("Due now: order date on or before today + the review period "
                                 "(the supplier's order cycle where set). " if now else
                                 "Planned later: shown so you can see what is coming. ")
-                            + f"Arrives {format_date(s.get('expected_arrival'))}")
+                            + _sentence(self._arrival_text(s)))
             if now:
                 bold = item.font(0)
                 bold.setBold(True)
@@ -315,6 +328,7 @@ class PurchasePlanView(PlanPage):
         self._show_header()
         self._show_container()
         self._show_offers()
+        self._show_line_why()
 
     def _products(self) -> pd.DataFrame:
         plan = self.session.plan
@@ -388,8 +402,7 @@ class PurchasePlanView(PlanPage):
                      if len(frame) and "value_supplier_currency" in frame else total)
         known = s.get("total_value") is not None or not len(s["lines"])
         text = (f"<b>{s['supplier'] or '(no supplier)'}</b> · order by "
-                f"{format_date(s['order_date'])} · expected "
-                f"{format_date(s.get('expected_arrival'))} · ")
+                f"{format_date(s['order_date'])} · {self._arrival_text(s)} · ")
         if known:
             text += f"<b>{format_money(total, home)}</b> landed"
         else:
@@ -402,6 +415,31 @@ class PurchasePlanView(PlanPage):
             text += (f" · <span style='color:{DANGER.name()}'>below the supplier's minimum "
                      f"order of {format_money(minimum, own_currency)}</span>")
         self.header.setText(text)
+
+    def _show_line_why(self) -> None:
+        """The reason of the chosen line (the first until one is chosen), in full."""
+        frame = self.model.frame
+        if frame.empty or "why" not in frame:
+            self.line_why.setText("")
+            return
+        current = self.table.currentIndex()
+        row = self.proxy.source_frame_row(current.row()) if current.isValid() else 0
+        self.line_why.setText(f"Why {frame.at[row, 'sku']}: {frame.at[row, 'why'] or '—'}")
+
+    def _dock_days(self) -> int:
+        plan = self.session.plan
+        return int(plan.settings.get("dock_to_stock_days", 0)) if plan is not None else 0
+
+    def _arrival_text(self, s: dict[str, Any]) -> str:
+        """'at your dock 2026-12-18, sellable 2026-12-20 (2 days dock-to-stock)': the PO's
+        expected date is the first, the plan's arrival the second."""
+        sellable = s.get("expected_arrival")
+        dock = self._dock_days()
+        if sellable is None or pd.isna(sellable) or not dock:
+            return f"arrives {format_date(sellable)}"
+        at_dock = pd.Timestamp(sellable) - pd.Timedelta(days=dock)
+        return (f"at your dock {format_date(at_dock)} (the PO's expected date), sellable "
+                f"{format_date(sellable)} after {dock} days dock-to-stock")
 
     def _show_container(self) -> None:
         """Containers and fill of the order as edited (the plan's, until something changes)."""
@@ -661,9 +699,10 @@ class PurchasePlanView(PlanPage):
         if key in ("warning", "quantity"):
             text = str(self.model.frame.at[row, "warning"])
             if "MOQ" in text or "cases" in text:
-                return DANGER
+                return DANGER, (f"Red: {text}: the supplier may refuse or round it; change the "
+                                "quantity or keep it knowingly")
             if text:
-                return WARNING
+                return WARNING, f"Orange: you changed the plan's quantity ({text})"
         return None
 
     def due_now(self) -> list[int]:
@@ -743,11 +782,14 @@ class PurchasePlanView(PlanPage):
         for order, value in zip(orders, values, strict=True):
             rows.append(f"• {order.supplier or 'no supplier'}: {len(order.lines)} line"
                         f"{'s' if len(order.lines) != 1 else ''}, "
-                        f"{format_money(value, currency)}, due {order.expected_date.isoformat()}")
+                        f"{format_money(value, currency)}, expected at your dock "
+                        f"{order.expected_date.isoformat()}")
         n = len(orders)
         return (f"Create {n} open purchase order{'s' if n != 1 else ''} worth "
                 f"{format_money(total, currency)}, ordered today "
                 f"({self.session.as_of.isoformat()})?\n\n" + "\n".join(rows)
+                + (f"\n\nStock is sellable {self._dock_days()} days after it reaches your "
+                   "dock (dock-to-stock)." if self._dock_days() else "")
                 + "\n\nEdit ▸ Undo takes them back.")
 
     def _export(self) -> None:

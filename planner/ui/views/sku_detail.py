@@ -55,6 +55,46 @@ def _number(value: Any, decimals: int = 1) -> str:
     return f"{float(value):,.{decimals}f}"
 
 
+def _days(value: float) -> str:
+    """Whole days, or one decimal when it is not whole (a mean lateness)."""
+    return _number(value, 0 if abs(value - round(value)) < 0.05 else 1)
+
+
+def lead_time_text(row: pd.Series) -> str:
+    """The lead time the plan uses and where it comes from (planning.effective_lead_times):
+    stated, stated plus the received POs' mean lateness, learned, or the default setting."""
+    from planner.planning import LEARNED_LEAD_TIME_RANGE, MIN_RECEIVED_LINES_TO_LEARN
+
+    if bool(row.get("is_bundle")) is True:
+        return "— (a bundle: each component has its own lead time)"
+    lead = float(row["lead_time_days"])
+    text = f"{_days(lead)} ± {_number(row['lead_time_std_days'], 0)} days"
+    stated, learned = row.get("lead_time_days_stated"), row.get("lead_time_days_learned")
+    source = row.get("lead_time_source")
+    nothing_stated = source == "default"
+    if learned is None or pd.isna(learned):
+        if nothing_stated:
+            return text + (": the default_lead_time_days setting (no lead time stated for the "
+                           "product or its supplier)")
+        return text + (f", as stated (learned once the supplier has "
+                       f"{MIN_RECEIVED_LINES_TO_LEARN} received PO lines)")
+    if nothing_stated:
+        return text + (f": the plan uses the learned {_number(learned, 0)} (order to receipt on "
+                       "received POs; none stated)")
+    lateness = row.get("lateness_days")
+    lateness = float(lead - stated) if lateness is None or pd.isna(lateness) else float(lateness)
+    if abs(lateness) < 0.05:
+        return text + (f": the plan uses the stated {_days(lead)}; received POs came on time on "
+                       f"average (order to receipt took {_number(learned, 0)} days)")
+    sign = "+" if lateness >= 0 else "−"
+    text += (f": the plan uses {_days(lead)} = stated {_days(float(stated))} {sign} "
+             f"{_days(abs(lateness))} days, how late received POs came on average")
+    if abs(float(stated) + lateness - lead) > 0.5:
+        low, high = LEARNED_LEAD_TIME_RANGE
+        text += (f", kept between {low:g}× and {high:g}× the stated (or stated + 28 days)")
+    return text + f" (order to receipt took {_number(learned, 0)} days)"
+
+
 class SkuDetailView(QWidget):
     """Everything about one product on one page."""
 
@@ -135,6 +175,10 @@ class SkuDetailView(QWidget):
             self.fact_labels[key] = value
             form.addRow(label, value)
         self.fact_labels["stockout_days"].setObjectName("stockout_days_excluded")
+        from planner.ui.views.products import DAYS_OF_COVER
+
+        self.fact_labels["cover"].setToolTip(DAYS_OF_COVER)
+        self.fact_labels["lead_time"].setObjectName("lead_time_fact")
         column.addWidget(facts)
         self.why = note("")
         self.why.setObjectName("sku_why")
@@ -234,11 +278,7 @@ class SkuDetailView(QWidget):
         mase = row.get("backtest_mase")
         f["error"].setText("—" if mase is None or pd.isna(mase) else
                            f"MASE {float(mase):.2f} (below 1 beats the naive forecast)")
-        stated, learned = row.get("lead_time_days_stated"), row.get("lead_time_days_learned")
-        lead = f"{_number(row['lead_time_days'], 0)} ± {_number(row['lead_time_std_days'], 0)} days"
-        if learned is not None and not pd.isna(learned):
-            lead += f" (stated {_number(stated, 0)}, learned {_number(learned, 0)})"
-        f["lead_time"].setText(lead)
+        f["lead_time"].setText(lead_time_text(row))
         f["policy"].setText(f"{_number(row['safety_stock'], 0)} / "
                             f"{_number(row['reorder_point'], 0)}"
                             f" (order up to {_number(row.get('order_up_to'), 0)})")
@@ -250,9 +290,17 @@ class SkuDetailView(QWidget):
         f["stockout"].setText(format_date(row["stockout_date"]) if pd.notna(row["stockout_date"])
                               else "not within the horizon")
         qty = int(row["suggested_order_qty"])
-        f["suggestion"].setText(
-            f"order {format_quantity(qty)} by {format_date(row['order_by'])}, arriving "
-            f"{format_date(row['expected_arrival'])}" if qty > 0 else "nothing to order now")
+        plan = self.session.plan
+        dock = int(plan.settings.get("dock_to_stock_days", 0)) if plan is not None else 0
+        arrival = row["expected_arrival"]
+        if dock and pd.notna(arrival):
+            at_dock = format_date(pd.Timestamp(arrival) - pd.Timedelta(days=dock))
+            arriving = (f"at your dock {at_dock} (the PO's expected date), sellable "
+                        f"{format_date(arrival)} after {dock} days dock-to-stock")
+        else:
+            arriving = f"arriving {format_date(arrival)}"
+        f["suggestion"].setText(f"order {format_quantity(qty)} by {format_date(row['order_by'])}, "
+                                f"{arriving}" if qty > 0 else "nothing to order now")
         excluded = row.get("stockout_days_excluded")
         excluded = 0 if excluded is None or pd.isna(excluded) else int(excluded)
         f["stockout_days"].setText(

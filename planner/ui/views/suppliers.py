@@ -21,7 +21,15 @@ from PySide6.QtWidgets import (
 from planner.formatting import format_money
 from planner.ui import operations
 from planner.ui.models import Column, FrameTableModel
-from planner.ui.views.common import DANGER, WARNING, fit_columns, heading, make_table, note
+from planner.ui.views.common import (
+    DANGER,
+    WARNING,
+    fit_columns,
+    heading,
+    legend,
+    make_table,
+    note,
+)
 from planner.ui.workers import Operation
 
 SUPPLIERS_SQL = """
@@ -49,15 +57,19 @@ FROM suppliers s ORDER BY s.supplier
 
 COLUMNS = [
     Column("supplier", "Supplier"),
-    Column("email", "Email"),
-    Column("products", "Products", "int"),
+    Column("email", "Email", tooltip="Where sent POs go (Edit supplier…)", hidden=True),
+    Column("products", "SKUs", "int", "Products bought from this supplier"),
     # buying abroad: what a unit costs landed, how and how often it ships
-    Column("currency_resolved", "Currency", tooltip="The currency the supplier bills in"),
+    Column("currency_resolved", "Currency", tooltip="The currency the supplier bills in (the "
+           "exchange rate names it too)", hidden=True),
     Column("fx_text", "Exchange\nrate",
            tooltip="What one unit of the supplier's currency is worth in the workspace currency: "
                    "the newest fx_rates row on or before as-of, and its date"),
-    Column("freight_pct", "Freight\n%", "float", "Added to the converted unit cost", decimals=1),
-    Column("duty_pct", "Duty\n%", "float", "Added to the converted unit cost", decimals=1),
+    # freight and duty are in the landed factor; the Columns menu shows them apart
+    Column("freight_pct", "Freight\n%", "float", "Added to the converted unit cost", decimals=1,
+           hidden=True),
+    Column("duty_pct", "Duty\n%", "float", "Added to the converted unit cost", decimals=1,
+           hidden=True),
     Column("landed_factor", "Landed\n×", "float",
            "Landed unit cost = unit cost × exchange rate × this (1 + freight % + duty %)",
            decimals=3),
@@ -65,17 +77,18 @@ COLUMNS = [
            tooltip="One joint order per cycle (order_cycle_days); blank: the review period"),
     Column("container_text", "Container",
            tooltip="One container's volume and weight limit; blank: no container planning"),
-    Column("min_order_text", "Min order\n(their currency)",
+    Column("min_order_text", "Min\norder",
            tooltip="Minimum order value, in the supplier's own currency"),
-    Column("lead_time_days", "Lead time\n(stated)", "float", "Days, as the supplier states it",
-           decimals=0),
-    Column("lead_time_days_learned", "Lead time\n(learned)", "float",
-           "Days from order to receipt on received POs", decimals=0),
-    Column("days_late_avg", "Avg days\nlate", "float",
+    Column("lead_time_days", "Lead\nstated", "float",
+           "Lead time in days, as the supplier states it", decimals=0),
+    Column("lead_time_days_learned", "Lead\nlearned", "float",
+           "Lead time in days from order to receipt on received POs", decimals=0),
+    Column("days_late_avg", "Days\nlate", "float",
            "Received date minus expected date, averaged over received lines", decimals=1),
-    Column("late_share", "Late\ndeliveries", "pct", "Share of received lines that came late"),
-    Column("received_lines_all", "Received\nlines", "int"),
-    Column("open_lines", "Open PO\nlines", "int"),
+    Column("late_share", "Late", "pct", "Share of received lines that came late"),
+    Column("received_lines_all", "Received\nlines", "int", "PO lines received so far (the "
+           "learned lead time needs enough of them)", hidden=True),
+    Column("open_lines", "Open\nlines", "int", "Open PO lines"),
     Column("open_value", "Open\nvalue", "money",
            "Open PO lines at the supplier's prices, converted and landed (freight and duty)"),
 ]
@@ -167,9 +180,11 @@ class SuppliersView(QWidget):
         self.edit_button.clicked.connect(self.edit_supplier)
         top.addWidget(self.edit_button)
         layout.addLayout(top)
-        layout.addWidget(note("Learned lead times come from received purchase orders; once a "
-                              "supplier has enough received lines the plan uses them instead of "
-                              "the stated lead time. Values are in the workspace currency: each "
+        layout.addWidget(note("Learned lead times come from received purchase orders (order to "
+                              "receipt). Once a supplier has 3 received lines, the plan adds "
+                              "their average lateness to the stated lead time (or uses the "
+                              "learned one where none is stated). Values are in the workspace "
+                              "currency: each "
                               "supplier's prices converted at its exchange rate, with freight "
                               "and duty on top (landed); minimum orders are in the supplier's "
                               "own currency."))
@@ -180,6 +195,9 @@ class SuppliersView(QWidget):
         self.table.setEditTriggers(self.table.EditTrigger.NoEditTriggers)
         self.table.doubleClicked.connect(lambda _i: self.edit_supplier())
         layout.addWidget(self.table)
+        layout.addWidget(legend((DANGER, "red: more than 7 days late on average, or no exchange "
+                                         "rate"),
+                                (WARNING, "orange: 3 to 7 days late on average")))
         self.count = QLabel("")
         layout.addWidget(self.count)
         session.data_changed.connect(self.reload)
@@ -255,13 +273,15 @@ class SuppliersView(QWidget):
 
     def _foreground(self, row: int, key: str) -> Any:
         if key == "fx_text" and "no rate" in str(self.model.frame.at[row, "fx_text"]):
-            return DANGER
+            return DANGER, ("Red: no exchange rate on or before the as-of date: this supplier's "
+                            "values in the workspace currency are unknown (import fx_rates)")
         if key == "days_late_avg":
             late = self.model.frame.at[row, "days_late_avg"]
             if pd.notna(late) and late > 7:
-                return DANGER
+                return DANGER, f"Red: received POs came {late:.1f} days late on average " \
+                               "(more than 7)"
             if pd.notna(late) and late > 2:
-                return WARNING
+                return WARNING, f"Orange: received POs came {late:.1f} days late on average"
         return None
 
     def edit_supplier(self) -> None:

@@ -1,5 +1,6 @@
 """What every table of the app can do: copy (Ctrl+C), export what is shown (CSV, XLSX), choose
-its columns, keep its key column in view, all from a right-click menu.
+its columns, keep its key column in view, all from a right-click menu; and fit its columns in
+the width it has (a 1280x720 laptop shows every column without scrolling sideways).
 
 ``make_table`` in views/common.py installs these on every table, so a page gets them by
 building its table the usual way.
@@ -159,10 +160,131 @@ class FrozenKeyColumn(QTableView):
         self.setVisible(self.frozen_width() > 0)
 
 
+#: the narrowest a text column (a name, a customer, the reasons) is squeezed to; the cell's
+#: tooltip shows the whole text
+TEXT_FLOOR = 80
+
+
+class ColumnFitter(QObject):
+    """Fits a table's columns in its width, and again whenever that width changes.
+
+    Each column has the width its content wants (``set_ideal``). When they do not all fit, the
+    text columns (names, customers, reasons) give up width, widest first, down to their floor;
+    the key columns, numbers and dates keep theirs, so every column stays on screen and the
+    last one (the reasons) stretches over what is left. Once the user drags a column's edge,
+    their widths are kept. Optional columns (what another column already says) are shown only
+    while everything else fits with them, until the user shows or hides one in the Columns
+    menu.
+    """
+
+    def __init__(self, view: QTableView, key_columns: int) -> None:
+        super().__init__(view)
+        self._view = view
+        #: the first columns (the key: SKU, order, PO) are never squeezed
+        self.key_columns = key_columns
+        self.ideal: dict[int, int] = {}
+        self.floor: dict[int, int] = {}
+        self.user_sized = False
+        #: columns shown only when there is room (the user has not chosen for them)
+        self.optional: set[int] = set()
+        self._fitting = False
+        self._pressed = False
+        header = view.horizontalHeader()
+        header.sectionResized.connect(self._resized)
+        self._header_area = header.viewport()
+        self._table_area = view.viewport()
+        self._header_area.installEventFilter(self)
+        self._table_area.installEventFilter(self)
+
+    def set_ideal(self, ideal: dict[int, int], floor: dict[int, int]) -> None:
+        """The widths the columns want and the least each may be given; fit them now."""
+        self.ideal = dict(ideal)
+        self.floor = {c: min(floor.get(c, w), w) for c, w in ideal.items()}
+        self.user_sized = False
+        self.fit()
+
+    def widths(self, available: int) -> dict[int, int]:
+        """Column widths that fit ``available`` pixels where the floors allow (visible columns)."""
+        view = self._view
+        shown = [c for c in visible_columns(view) if c in self.ideal]
+        if not shown:
+            return {}
+        want = {c: self.ideal[c] for c in shown}
+        excess = sum(want.values()) - available
+        # the last column (the reasons, mostly) gives up width like the others, then
+        # stretches over whatever is left
+        squeezable = [c for c in shown if self.floor[c] < want[c]]
+        if excess > 0 and squeezable:
+            # the widest text columns give up width first: one cap for all of them
+            low, high = 0, max(want[c] for c in squeezable)
+            while low < high:
+                cap = (low + high + 1) // 2
+                saved = sum(want[c] - max(min(want[c], cap), self.floor[c]) for c in squeezable)
+                if saved >= excess:
+                    low = cap
+                else:
+                    high = cap - 1
+            for c in squeezable:
+                want[c] = max(min(want[c], low), self.floor[c])
+        return want
+
+    def _show_optional(self, available: int) -> None:
+        """Show the optional columns, in their order, while all the columns' widths fit."""
+        view = self._view
+        for c in sorted(self.optional):
+            view.setColumnHidden(c, True)
+        for c in sorted(self.optional):
+            if c not in self.ideal:
+                continue
+            shown = [k for k in visible_columns(view) if k in self.ideal]
+            if sum(self.ideal[k] for k in shown) + self.ideal[c] <= available:
+                view.setColumnHidden(c, False)
+
+    def fit(self) -> None:
+        """Give the columns widths that fit the table's current width."""
+        if not self.ideal or self.user_sized:
+            return
+        header = self._view.horizontalHeader()
+        self._fitting = True
+        try:
+            if self.optional:
+                self._show_optional(self._view.viewport().width())
+            for c, width in self.widths(self._view.viewport().width()).items():
+                if header.sectionSize(c) != width:
+                    header.resizeSection(c, width)
+        finally:
+            self._fitting = False
+
+    def _resized(self, section: int, old: int, new: int) -> None:
+        if self._fitting:
+            return
+        if self._pressed and old and new:
+            self.user_sized = True  # the user dragged a column's edge
+        elif not old or not new:
+            self.fit()  # a column was hidden or shown: the others make room or take it
+
+    def eventFilter(self, watched: Any, event: Any) -> bool:  # noqa: N802 - Qt name
+        kind = event.type()
+        if kind == QEvent.Type.Resize and watched is self._table_area:
+            self.fit()
+        elif watched is self._header_area:
+            if kind in (QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonDblClick):
+                self._pressed = True
+            elif kind == QEvent.Type.MouseButtonRelease:
+                self._pressed = False
+        return False
+
+
 def install_table_tools(view: QTableView, proxy: FrameFilterProxy, *,
                         freeze_key_column: bool = True, key_columns: int = 1) -> None:
-    """Right-click menu (copy, export, columns), Ctrl+C, and the first ``key_columns`` columns
-    frozen on ``view``."""
+    """Right-click menu (copy, export, columns), Ctrl+C, columns fitted to the table's width,
+    and the first ``key_columns`` columns frozen on ``view``."""
+    view.column_fitter = ColumnFitter(  # type: ignore[attr-defined]
+        view, key_columns if freeze_key_column else 0)
+    for c, column in enumerate(_model(proxy).columns):
+        if column.hidden:  # until the fitter finds room for it
+            view.setColumnHidden(c, True)
+            view.column_fitter.optional.add(c)  # type: ignore[attr-defined]
     copy = QAction("Copy", view)
     copy.setShortcut(QKeySequence(QKeySequence.StandardKey.Copy))
     copy.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -222,6 +344,10 @@ def columns_menu(view: QTableView, proxy: FrameFilterProxy) -> QMenu:
 
 
 def set_column_shown(view: QTableView, column: int, shown: bool) -> None:
+    """Show or hide a column as the user chose (no longer shown only when there is room)."""
+    fitter = getattr(view, "column_fitter", None)
+    if fitter is not None:
+        fitter.optional.discard(column)
     view.setColumnHidden(column, not shown)
     frozen = getattr(view, "frozen_column", None)
     if frozen is not None:

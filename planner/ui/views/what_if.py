@@ -33,8 +33,10 @@ from planner.ui.views.common import (
     fit_columns,
     fit_columns_once,
     heading,
+    legend,
     make_table,
     note,
+    shift_colour,
 )
 
 #: what the date editor applies to
@@ -199,7 +201,13 @@ class WhatIfView(QWidget):
         self.customer_table, _ = make_table(self.customer_model, parent=self)
         self.customer_table.setObjectName("what_if_customers")
         self.customer_table.setEditTriggers(self.customer_table.EditTrigger.NoEditTriggers)
-        splitter.addWidget(self.customer_table)
+        lower = QWidget()
+        lower_layout = QVBoxLayout(lower)
+        lower_layout.setContentsMargins(0, 0, 0, 0)
+        lower_layout.addWidget(self.customer_table)
+        lower_layout.addWidget(legend((DANGER, "red: ships later, or no longer covered"),
+                                      (GOOD, "green: ships earlier")))
+        splitter.addWidget(lower)
         layout.addWidget(splitter, 1)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -362,10 +370,9 @@ class WhatIfView(QWidget):
     def _customer_colour(self, row: int, key: str) -> Any:
         if key not in ("ship_after", "shift_days", "risk_after"):
             return None
-        shift = self.customer_model.frame.at[row, "shift_days"]
-        if pd.isna(shift):
-            return DANGER if bool(self.customer_model.frame.at[row, "uncovered_after"]) else None
-        return DANGER if shift > 0 else GOOD if shift < 0 else None
+        frame = self.customer_model.frame
+        return shift_colour(frame.at[row, "shift_days"], bool(frame.at[row, "uncovered_after"]),
+                            gained=False)
 
     # --- committing ------------------------------------------------------------------------
     def apply(self) -> None:
