@@ -60,14 +60,15 @@ def weekly_actuals(daily_demand: pd.DataFrame, skus: pd.Index, origin: dt.date,
                    weeks: int) -> np.ndarray:
     """SKU x week units sold in the seven-day buckets after ``origin``."""
     out = np.zeros(len(skus) * weeks)
-    if len(daily_demand):
-        rows = skus.get_indexer(daily_demand["sku"])
-        after = (np.asarray(daily_demand["date"]).astype("datetime64[D]").astype(np.int64)
-                 - day_number(origin))
-        col = (after - 1) // 7
-        keep = (rows >= 0) & (after >= 1) & (col < weeks)
-        np.add.at(out, rows[keep] * weeks + col[keep],
-                  daily_demand["quantity"].to_numpy(dtype=float)[keep])
+    after = (np.asarray(daily_demand["date"]).astype("datetime64[D]").astype(np.int64)
+             - day_number(origin))
+    inside = np.flatnonzero((after >= 1) & (after <= 7 * weeks))
+    if inside.size:
+        rows = skus.get_indexer(daily_demand["sku"].to_numpy()[inside])
+        keep = rows >= 0
+        col = (after[inside][keep] - 1) // 7
+        np.add.at(out, rows[keep] * weeks + col,
+                  daily_demand["quantity"].to_numpy(dtype=float)[inside][keep])
     return out.reshape(len(skus), weeks)
 
 
