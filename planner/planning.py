@@ -936,6 +936,21 @@ BACKORDER_COLUMNS = [
 ]
 
 
+def accuracy_to_json(accuracy: Any) -> dict[str, Any]:
+    """The `planner accuracy --json` document: the holdout's window, the class table and each
+    SKU's scores with its weekly forecast against what sold."""
+    weekly = accuracy.weekly.assign(week_end=accuracy.weekly["week_end"].dt.strftime("%Y-%m-%d"))
+    weeks_by_sku: dict[str, list[dict[str, Any]]] = {}
+    for sku, part in weekly.groupby("sku", sort=False):
+        weeks_by_sku[str(sku)] = _records(part, ["week_end", "forecast", "actual"])
+    skus = _records(accuracy.skus)
+    for row in skus:
+        row["weeks"] = weeks_by_sku.get(str(row["sku"]), [])
+    return {"as_of": accuracy.as_of.isoformat(), "origin": accuracy.origin.isoformat(),
+            "weeks": int(accuracy.weeks), "empty_reason": accuracy.empty_reason or None,
+            "classes": _records(accuracy.classes), "skus": skus}
+
+
 def backorders_to_json(plan: PlanResult) -> list[dict[str, Any]]:
     """The `planner backorders --json` list (docs/reference.md, Outputs)."""
     return _records(plan.backorder_lines, BACKORDER_COLUMNS)

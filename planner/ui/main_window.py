@@ -492,11 +492,21 @@ class MainWindow(QMainWindow):
                                     "Replan first: there is no plan to export.")
             return None
 
+        accuracy = self.pages["accuracy"].current_result()
+        path, weeks = self.session.path, self.pages["accuracy"].weeks.value()
+        data = self.session.data
+
         def work(progress: Any) -> list[Path]:
             from planner.reports.export import export_pdfs
 
-            progress(0.1, "writing PDFs")
-            return [Path(p) for p in export_pdfs(plan, Path(folder), supplier=supplier)]
+            scored = accuracy
+            if scored is None and path is not None:  # the report's forecast-accuracy section
+                scored = operations.compute_accuracy(
+                    path, plan.as_of, int(weeks), lambda f, what: progress(0.05 + 0.5 * f, what),
+                    data)
+            progress(0.6, "writing PDFs")
+            return [Path(p) for p in export_pdfs(plan, Path(folder), supplier=supplier,
+                                                 accuracy=scored)]
 
         def done(files: list[Path]) -> None:
             from planner.ui import dialogs
