@@ -131,3 +131,18 @@ def test_too_little_history_says_why_instead_of_a_table(qtbot, window, tmp_path)
     assert not page.sku_table.isVisible() and not page.class_table.isVisible()
     wait_idle(qtbot, window)
 
+
+
+def test_scoring_can_be_cancelled_from_the_status_bar(qtbot, window, tmp_path):
+    with qtbot.waitSignal(window.session.plan_ready, timeout=60_000):
+        window.session.open(_handmade(tmp_path), background=False)
+    window.show_page("accuracy")
+    page = window.pages["accuracy"]
+    assert page.task is not None and window.status_progress.isVisible()
+
+    window.status_progress.cancel_button.click()
+
+    assert "Cancelled" in page.summary.text()
+    assert page.result is None and page.task is None
+    wait_idle(qtbot, window)
+    assert page.result is None  # the late result is dropped

@@ -118,7 +118,7 @@ class AccuracyView(PlanPage):
         self.weeks.valueChanged.connect(lambda _v: self.recompute())
         top.addWidget(self.weeks)
         layout.addLayout(top)
-        self.summary = note("")
+        self.summary = note("Nothing scored yet: open a workspace with sales history.")
         self.summary.setObjectName("accuracy_summary")
         layout.addWidget(self.summary)
         self.empty_state = note("")
@@ -160,6 +160,8 @@ class AccuracyView(PlanPage):
         self.result: Any = None
         self.task: Task | None = None
         self._key: tuple[Any, ...] | None = None
+        self._scored_plan: Any = None  # the plan the result (or the running task) belongs to
+        self._generation = 0  # a late outcome of an earlier request is dropped
         self.sku_table.doubleClicked.connect(self._open)
         self.sku_table.activated.connect(self._open)
         self.sku_table.selectionModel().currentRowChanged.connect(lambda *_: self._show_chart())
@@ -176,29 +178,33 @@ class AccuracyView(PlanPage):
         session = self.session
         if session.path is None or session.plan is None:
             return
-        weeks, as_of = int(self.weeks.value()), session.plan.as_of
-        key = (str(session.path), as_of, weeks, id(session.plan))
-        if key == self._key and (self.result is not None or self.task is not None):
+        plan = session.plan
+        weeks, as_of = int(self.weeks.value()), plan.as_of
+        key = (str(session.path), as_of, weeks)
+        if (key == self._key and plan is self._scored_plan
+                and (self.result is not None or self.task is not None)):
             return
         if self.task is not None:
             self.task.cancel()
-        self._key = key
+        self._key, self._scored_plan, self.result = key, plan, None
+        self._generation += 1
+        generation = self._generation
         path, data = session.path, session.data
         self.summary.setText(f"Scoring the forecast made {weeks} weeks before "
                              f"{as_of.isoformat()}…")
 
         def done(result: Any) -> None:
-            if self._key == key:
+            if generation == self._generation:
                 self.task = None
                 self.show_result(result)
 
         def cancelled() -> None:
-            if self._key == key:
+            if generation == self._generation:
                 self.task, self._key = None, None
                 self.summary.setText("Cancelled. Change the weeks or replan to score again.")
 
         def failed(exc: BaseException, details: str) -> None:
-            if self._key == key:
+            if generation == self._generation:
                 self.task, self._key = None, None
                 self.summary.setText(f"The forecast could not be scored: {exc}")
 
@@ -241,9 +247,9 @@ class AccuracyView(PlanPage):
     def current_result(self) -> Any:
         """The latest result if it was scored on the session's current plan, else None."""
         plan = self.session.plan
-        if self.result is None or plan is None or self._key is None or self.task is not None:
+        if self.result is None or plan is None or self.task is not None:
             return None
-        return self.result if self._key[3] == id(plan) else None
+        return self.result if plan is self._scored_plan else None
 
     # --- interaction ---------------------------------------------------------------------
     def selected_sku(self) -> str | None:
