@@ -132,6 +132,7 @@ class AccuracyView(PlanPage):
         self.class_table.setEditTriggers(self.class_table.EditTrigger.NoEditTriggers)
         self.class_table.setToolTip("Select a class to list its SKUs below")
         self.class_model.foreground = self._bias_colour(self.class_model)
+        self.class_table.horizontalHeader().setStretchLastSection(False)
         rows_high = self.class_table.verticalHeader().defaultSectionSize()
         self.class_table.setFixedHeight(rows_high * 10 + 8)
         layout.addWidget(self.class_table)
@@ -148,6 +149,7 @@ class AccuracyView(PlanPage):
         splitter.addWidget(self.chart)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
+        splitter.setSizes([760, 480])
         layout.addWidget(splitter, 1)
         row = QHBoxLayout()
         self.explain = note(
