@@ -180,8 +180,9 @@ def _describe_import(summary: Any) -> str:
     return "\n".join(parts)
 
 
-def _plan(args: argparse.Namespace, *, writes: bool = False, **kwargs: Any):
-    from planner.planning import load_planning_data, run_plan
+def _load(args: argparse.Namespace, *, writes: bool = False):
+    """The workspace and its planning data as of --as-of (an empty catalog is an error)."""
+    from planner.planning import load_planning_data
 
     db = _open(args.path, read_only=not writes)
     data = load_planning_data(db, args.as_of)
@@ -189,6 +190,13 @@ def _plan(args: argparse.Namespace, *, writes: bool = False, **kwargs: Any):
         raise CliError(f"{args.path} has no products yet; import data with `planner import` "
                        f"or create a demo with `planner demo`")
     _say_ignored(data.warnings)
+    return db, data
+
+
+def _plan(args: argparse.Namespace, *, writes: bool = False, **kwargs: Any):
+    from planner.planning import run_plan
+
+    db, data = _load(args, writes=writes)
     return db, run_plan(data, **kwargs)
 
 
@@ -303,13 +311,16 @@ def cmd_backorders(args: argparse.Namespace) -> int:
 
 
 def cmd_export_pdf(args: argparse.Namespace) -> int:
+    from planner.planning import forecast_accuracy, run_plan
     from planner.reports.export import export_pdfs
 
-    _, plan = _plan(args)
+    _, data = _load(args)
+    plan = run_plan(data)
+    accuracy = forecast_accuracy(data)  # the internal report's forecast-accuracy section
     out = Path(args.out)
     try:
         out.mkdir(parents=True, exist_ok=True)
-        paths = export_pdfs(plan, out, supplier=args.supplier)
+        paths = export_pdfs(plan, out, supplier=args.supplier, accuracy=accuracy)
         from planner.exports import match_workspace_mode
 
         for path in paths:  # they name customers and prices: the workspace's permissions
@@ -320,6 +331,35 @@ def cmd_export_pdf(args: argparse.Namespace) -> int:
         raise CliError(f"cannot write PDFs to {out}: {exc.strerror or exc}") from None
     for path in paths:
         print(f"wrote {path}")
+    return 0
+
+
+def cmd_accuracy(args: argparse.Namespace) -> int:
+    from planner.planning import accuracy_to_json, forecast_accuracy
+
+    if not 1 <= args.weeks <= 104:
+        raise CliError("--weeks must be from 1 to 104")
+    _, data = _load(args)
+    result = forecast_accuracy(data, weeks=args.weeks)
+    if args.json:
+        _write_json(args.json, accuracy_to_json(result))
+    if args.csv:
+        _write_csv(args.csv, result.skus)
+    if result.empty:
+        print(f"planner accuracy: {result.empty_reason}", file=sys.stderr)
+        return 0
+    if not args.json and not args.csv:
+        print(f"forecast as of {result.origin} against what sold in the {result.weeks} weeks "
+              f"to {result.as_of}:")
+        print(f"  {'demand class':<14} {'SKUs':>6} {'WAPE':>6} {'totals':>7} {'lead':>6} "
+              f"{'MASE':>6} {'bias':>8}")
+        for r in result.classes.to_dict(orient="records"):
+            def num(value: float) -> str:
+                return "-" if value != value else f"{value:.2f}"
+            bias = "-" if r["bias_pct"] != r["bias_pct"] else f"{r['bias_pct']:+.1f}%"
+            print(f"  {r['demand_class']:<14} {r['skus']:>6} {num(r['wape']):>6} "
+                  f"{num(r['wape_total']):>7} {num(r['wape_lead']):>6} {num(r['mase']):>6} "
+                  f"{bias:>8}")
     return 0
 
 
@@ -339,6 +379,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "plan": cmd_plan,
     "backorders": cmd_backorders,
     "export-pdf": cmd_export_pdf,
+    "accuracy": cmd_accuracy,
 }
 
 
@@ -430,6 +471,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, metavar="DIR", help="folder to write the PDFs in")
     p.add_argument("--supplier", metavar="NAME", help="only this supplier's purchase plan")
     _as_of(p)
+
+    p = sub.add_parser("accuracy", help="the forecast made N weeks ago against what sold since")
+    _path(p)
+    _as_of(p)
+    p.add_argument("--weeks", type=int, default=13, metavar="N",
+                   help="weeks held out: forecast as of as-of minus N weeks (default 13)")
+    _outputs(p, "the scores (JSON: per class and per SKU with its weeks; CSV: per SKU)")
 
     from planner.cli_safety import register
 

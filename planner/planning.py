@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -436,6 +436,56 @@ def forecast_inputs(data: PlanningData) -> dict[str, Any]:
         like = products.loc[products["like_sku"].notna(), ["sku", "like_sku", "like_factor"]]
     return {"missing_days": missing, "events": adjust.event_rows(data.events, products),
             "like": like}
+
+
+#: weeks held out by default when scoring the forecast (a quarter; the acceptance peak window)
+ACCURACY_WEEKS = 13
+
+
+def data_as_of(data: PlanningData, origin: dt.date) -> PlanningData:
+    """The same workspace as it stood at an earlier ``origin``: demand, stock history and POs
+    dated after it are left out (for a holdout; products and settings are today's)."""
+    cut = pd.Timestamp(origin)
+    stock = data.stock_history
+    if stock is not None and len(stock):
+        stock = stock[stock["snapshot_date"] <= cut]
+    po = data.po_lines
+    if len(po):
+        po = po[po["order_date"].isna() | (po["order_date"] <= cut)].copy()
+        later = po["received_date"] > cut
+        po.loc[later, "received_quantity"] = 0
+        po.loc[later, "received_date"] = pd.NaT
+    return replace(data, as_of=origin, stock_history=stock, po_lines=po,
+                   daily_demand=data.daily_demand[data.daily_demand["date"] <= cut],
+                   overrides=data.overrides.iloc[0:0])
+
+
+def forecast_accuracy(data: PlanningData, *, weeks: int = ACCURACY_WEEKS,
+                      progress: Progress = None) -> Any:
+    """Hold out the last ``weeks`` weeks: forecast as of as_of − weeks (the plan's forecast
+    path on the history up to then, without manual overrides) and score it against what sold
+    from then to as_of, per SKU and per demand class (engine/forecasting/accuracy.py)."""
+    from planner.engine.forecasting.accuracy import empty_accuracy, holdout_accuracy
+
+    weeks = max(int(weeks), 1)
+    origin = data.as_of - dt.timedelta(days=7 * weeks)
+    demand = data.daily_demand
+    if not len(demand) or demand["date"].min() > pd.Timestamp(origin):
+        first = "no sales at all" if not len(demand) else (
+            f"the first sale is on {pd.Timestamp(demand['date'].min()).date().isoformat()}")
+        return empty_accuracy(origin, data.as_of, weeks, (
+            f"Too little history to score the forecast: it needs sales before "
+            f"{origin.isoformat()} ({weeks} weeks before {data.as_of.isoformat()}) to forecast "
+            f"from, and {first}."))
+    _report(progress, 0.05, f"forecasting as of {origin.isoformat()}")
+    past = data_as_of(data, origin)
+    _, products = active_products(past)
+    forecast = forecast_active(past, products, horizon_days=7 * weeks)
+    _report(progress, 0.85, "comparing with what sold")
+    result = holdout_accuracy(forecast.daily, forecast.models, demand, origin=origin,
+                              weeks=weeks)
+    _report(progress, 1.0, "done")
+    return result
 
 
 def write_customer_updates(db: Database, plan: PlanResult, target: str) -> int:
@@ -896,6 +946,21 @@ BACKORDER_COLUMNS = [
     "days_overdue", "ships_if_ordered_today",
     "uncovered", "late", "notice_due", "update_due", "made_to_order", "flag_reasons",
 ]
+
+
+def accuracy_to_json(accuracy: Any) -> dict[str, Any]:
+    """The `planner accuracy --json` document: the holdout's window, the class table and each
+    SKU's scores with its weekly forecast against what sold."""
+    weekly = accuracy.weekly.assign(week_end=accuracy.weekly["week_end"].dt.strftime("%Y-%m-%d"))
+    weeks_by_sku: dict[str, list[dict[str, Any]]] = {}
+    for sku, part in weekly.groupby("sku", sort=False):
+        weeks_by_sku[str(sku)] = _records(part, ["week_end", "forecast", "actual"])
+    skus = _records(accuracy.skus)
+    for row in skus:
+        row["weeks"] = weeks_by_sku.get(str(row["sku"]), [])
+    return {"as_of": accuracy.as_of.isoformat(), "origin": accuracy.origin.isoformat(),
+            "weeks": int(accuracy.weeks), "empty_reason": accuracy.empty_reason or None,
+            "classes": _records(accuracy.classes), "skus": skus}
 
 
 def backorders_to_json(plan: PlanResult) -> list[dict[str, Any]]:

@@ -323,3 +323,34 @@ def test_csv_numbers_are_rounded_and_the_text_output_reads_well(scenario, tmp_pa
     assert numbers and all(len(v.partition(".")[2]) <= 4 for v in numbers)
     text = planner("backorders", str(scenario), "--as-of", "2025-05-20").stdout
     assert text.startswith("1 open order line,") and "from -" not in text
+
+
+def test_accuracy_scores_the_forecast_made_13_weeks_ago(tmp_path):
+    """One SKU sold 2 a day for a year, then 4 a day in the last 13 weeks: the forecast made
+    13 weeks ago (14 a week) missed half of what sold, 50 % low."""
+    import datetime as dt
+
+    ws = tmp_path / "shop.db"
+    as_of = dt.date.fromisoformat(AS_OF)
+    origin = as_of - dt.timedelta(days=91)
+    products = write_csv(tmp_path / "products.csv", ["sku", "name", "lead_time_days"],
+                         [["MUG-01", "Stoneware mug", 21]])
+    days = [as_of - dt.timedelta(days=k) for k in range(364)]
+    sales = write_csv(tmp_path / "sales.csv", ["date", "sku", "quantity"],
+                      [[d.isoformat(), "MUG-01", 4 if d > origin else 2] for d in days])
+    planner("import", str(ws), str(products), str(sales))
+
+    text = planner("accuracy", str(ws), "--as-of", AS_OF).stdout
+    assert f"forecast as of {origin.isoformat()}" in text
+    document = json.loads(planner("accuracy", str(ws), "--as-of", AS_OF, "--json", "-").stdout)
+    assert (document["origin"], document["weeks"]) == (origin.isoformat(), 13)
+    [sku] = document["skus"]
+    assert sku["sku"] == "MUG-01" and sku["wape"] == pytest.approx(0.5)
+    assert sku["bias_pct"] == pytest.approx(-50.0)
+    assert [w["actual"] for w in sku["weeks"]] == [28.0] * 13
+    assert document["classes"][-1]["demand_class"] == "all"
+    rows = list(csv.DictReader(planner("accuracy", str(ws), "--as-of", AS_OF, "--weeks", "4",
+                                       "--csv", "-").stdout.splitlines()))
+    assert rows[0]["sku"] == "MUG-01" and float(rows[0]["actual_units"]) == 4 * 28
+    bad = planner("accuracy", str(ws), "--weeks", "0", check=False)
+    assert bad.returncode != 0 and "--weeks" in bad.stderr

@@ -342,13 +342,13 @@ def _explain_global(models: pd.DataFrame, fit: gbm.GlobalForecast, weight: np.nd
     for i in rows:
         c, w = int(klass[i]), float(weight[i])
         label[i] = "global model" if w >= 1.0 else f"{label[i]} + global model {w:.0%}"
+        scored = (f"from a season back and from the latest origin, {CLASS_NAMES[c]} SKUs "
+                  f"scored WAPE {wape[c, 1]:.2f} with it against {wape[c, 0]:.2f} without"
+                  if np.isfinite(wape[c]).all() else "")
         if not chosen:
-            score = ", at the weight set for it"
-        elif np.isfinite(wape[c]).all():
-            score = (f": from a season back and from the latest origin, {CLASS_NAMES[c]} SKUs "
-                     f"scored WAPE {wape[c, 1]:.2f} with it against {wape[c, 0]:.2f} without")
+            score = ", at the weight set for it" + (f" ({scored})" if scored else "")
         else:
-            score = ""
+            score = f": {scored}" if scored else ""
         why[i] = f"{why[i]} Blended {w:.0%} with a {what}{score}."
     models["forecast_model"] = label
     models["why_model"] = why

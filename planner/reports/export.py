@@ -39,13 +39,14 @@ def supplier_plan_filename(supplier: str, as_of: Any) -> str:
 
 def export_pdfs(plan: Any, out_dir: Path | str, *, supplier: str | None = None,
                 workspace_settings: Mapping[str, Any] | None = None,
-                include_report: bool = True) -> list[Path]:
+                include_report: bool = True, accuracy: Any = None) -> list[Path]:
     """Write one supplier purchase-plan PDF per supplier with suggestions (or only `supplier`)
     and the internal plan report into out_dir; return the paths, supplier plans first.
 
     workspace_settings (company name, address, logo, page size, terms, currency) default to
     the plan's own settings; include_report=False skips the internal report (the app's "send
-    to supplier" export). Raises UnknownSupplierError for a supplier the plan doesn't know.
+    to supplier" export); ``accuracy`` (planning.forecast_accuracy) adds the report's
+    forecast-accuracy section. Raises UnknownSupplierError for a supplier the plan doesn't know.
     """
     settings = dict(plan.settings or {}) | dict(workspace_settings or {})
     out = Path(out_dir)
@@ -75,6 +76,6 @@ def export_pdfs(plan: Any, out_dir: Path | str, *, supplier: str | None = None,
         paths.append(path)
     if include_report:
         report = out / f"plan-report-{as_of.isoformat()}.pdf"
-        build_internal_report(report, plan, settings=settings)
+        build_internal_report(report, plan, settings=settings, accuracy=accuracy)
         paths.append(report)
     return paths

@@ -22,6 +22,7 @@ from planner.formatting import (
 from planner.reports.catalog_health import catalog_health_section
 from planner.reports.charts import backorder_book_figure, projected_stock_figure
 from planner.reports.fonts import BODY, clean_text, markup
+from planner.reports.forecast_accuracy import accuracy_section
 from planner.reports.styles import (
     ACCENT,
     ACCENT_LIGHT,
@@ -469,9 +470,10 @@ def _settings_line(settings: Mapping[str, Any]) -> str:
 
 def build_internal_report(path: Path | str, plan: Any, *,
                           settings: Mapping[str, Any] | None = None,
-                          stock_charts: int = TOP_SKUS) -> Path:
+                          stock_charts: int = TOP_SKUS, accuracy: Any = None) -> Path:
     """Write the internal plan report for a PlanResult to path and return the path;
-    stock_charts is how many top SKUs get a projected-stock chart."""
+    stock_charts is how many top SKUs get a projected-stock chart; ``accuracy`` (from
+    planning.forecast_accuracy) adds the forecast-accuracy section."""
     settings = dict(plan.settings) | dict(settings or {})
     styles = Styles()
     currency = str(settings.get("currency") or "USD")
@@ -537,6 +539,8 @@ def build_internal_report(path: Path | str, plan: Any, *,
         story.append(Paragraph("No purchases are suggested within the horizon.", styles.body))
     story += _exceptions(styles, plan, currency, width)
     story += catalog_health_section(styles, plan, currency, width)
+    names = plan.skus.set_index("sku")["name"] if "name" in plan.skus else None
+    story += accuracy_section(styles, accuracy, width, names)
     story += _stock_charts(styles, plan, width, stock_charts)
     story += [Spacer(1, 6 * mm), KeepTogether(_approval(styles, width))]
     doc.build(story, canvasmaker=numbered_canvas(footer))

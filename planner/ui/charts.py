@@ -193,6 +193,31 @@ def sku_detail_figure(*, sku: str, history_weekly: pd.DataFrame, forecast_weekly
     return figure
 
 
+def forecast_vs_actual_figure(*, sku: str, weekly: pd.DataFrame, model: str = "",
+                              figsize: tuple[float, float] = (6.0, 2.6),
+                              fontsize: float = 8.0) -> Figure:
+    """One SKU's holdout: what was forecast for each week against what sold (accuracy page and
+    the SKU page); ``weekly`` has week_end, forecast, actual."""
+    figure = shared._new_figure(figsize)
+    ax = _axes(figure, fontsize)
+    if not len(weekly):
+        _empty(ax, "No forecast to compare for this SKU", fontsize)
+        return figure
+    weeks = pd.to_datetime(weekly["week_end"])
+    actual = weekly["actual"].astype(float).to_numpy()
+    forecast = weekly["forecast"].astype(float).to_numpy()
+    ax.bar(weeks, actual, width=5.0, color=shared.MUTED, alpha=0.45, label="sold")
+    ax.plot(weeks, forecast, color=shared.EXISTING, linewidth=1.6, marker="o", markersize=3,
+            label="forecast")
+    ax.set_ylabel("units / week", **shared._text(fontsize))
+    ax.set_ylim(0, max(float(np.nanmax(np.concatenate([actual, forecast]))), 1.0) * 1.3)
+    ax.legend(loc="upper left", frameon=False, ncols=2, prop={"size": fontsize - 0.5})
+    sold, made = actual.sum(), forecast.sum()
+    title = f"{sku}: forecast {made:,.0f} vs sold {sold:,.0f} over {len(weekly)} weeks"
+    _title(ax, title + (f" ({model})" if model else ""), fontsize)
+    return figure
+
+
 # --- embedding --------------------------------------------------------------------------------
 def _hex(colour) -> str:
     return colour.name()

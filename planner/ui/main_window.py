@@ -37,7 +37,7 @@ from planner.ui.errors import show_error
 from planner.ui.session import Session
 from planner.ui.workers import Operation, StatusProgress, Task, TaskManager
 
-#: the navigation list: page id and label (Ctrl+1 … Ctrl+8 switch between them)
+#: the navigation list: page id and label (Ctrl+1 … Ctrl+9 switch between them)
 PAGES = [
     ("dashboard", "Dashboard"),
     ("products", "Products"),
@@ -45,6 +45,7 @@ PAGES = [
     ("purchase_plan", "Purchase plan"),
     ("purchase_orders", "Purchase orders"),
     ("excess", "Excess & dead stock"),
+    ("accuracy", "Forecast accuracy"),
     ("suppliers", "Suppliers"),
     ("import", "Import"),
 ]
@@ -96,6 +97,7 @@ class MainWindow(QMainWindow):
         self.redo_action.setObjectName("action_redo")
 
     def _build_pages(self) -> None:
+        from planner.ui.views.accuracy import AccuracyView
         from planner.ui.views.backorders import BackordersView
         from planner.ui.views.dashboard import DashboardView
         from planner.ui.views.excess import ExcessView
@@ -115,6 +117,7 @@ class MainWindow(QMainWindow):
             "purchase_plan": PurchasePlanView(s),
             "purchase_orders": PurchaseOrdersView(s),
             "excess": ExcessView(s),
+            "accuracy": AccuracyView(s),
             "suppliers": SuppliersView(s),
             "import": ImportView(s),
             "sku": SkuDetailView(s),
@@ -176,6 +179,9 @@ class MainWindow(QMainWindow):
         self.pages["purchase_orders"].updates_export_requested.connect(
             self.pages["backorders"].choose_export)
         self.pages["excess"].sku_requested.connect(self.open_sku)
+        self.pages["accuracy"].sku_requested.connect(self.open_sku)
+        self.pages["sku"].accuracy_source = self.pages["accuracy"].current_result
+        self.pages["accuracy"].computed.connect(self.pages["sku"].show_accuracy)
         self.pages["sku"].what_if_requested.connect(self.open_what_if)
         self.pages["sku"].back_requested.connect(self.go_back)
         self.pages["what_if"].back_requested.connect(self.go_back)
@@ -524,11 +530,21 @@ class MainWindow(QMainWindow):
                                     "Replan first: there is no plan to export.")
             return None
 
+        accuracy = self.pages["accuracy"].current_result()
+        path, weeks = self.session.path, self.pages["accuracy"].weeks.value()
+        data = self.session.data
+
         def work(progress: Any) -> list[Path]:
             from planner.reports.export import export_pdfs
 
-            progress(0.1, "writing PDFs")
-            return [Path(p) for p in export_pdfs(plan, Path(folder), supplier=supplier)]
+            scored = accuracy
+            if scored is None and path is not None:  # the report's forecast-accuracy section
+                scored = operations.compute_accuracy(
+                    path, plan.as_of, int(weeks), lambda f, what: progress(0.05 + 0.5 * f, what),
+                    data)
+            progress(0.6, "writing PDFs")
+            return [Path(p) for p in export_pdfs(plan, Path(folder), supplier=supplier,
+                                                 accuracy=scored)]
 
         def done(files: list[Path]) -> None:
             self.statusBar().showMessage(f"{len(files)} PDF(s) written to {folder}", 10000)

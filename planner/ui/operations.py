@@ -88,3 +88,18 @@ def preview(files: list[str], kind: str | None = None,
         except Exception as exc:  # noqa: BLE001 - a preview problem is shown next to the file
             out.append(exc)
     return out
+
+
+def compute_accuracy(path: str | Path, as_of: dt.date, weeks: int, progress: ProgressFn,
+                     data: Any = None) -> Any:
+    """Score the forecast on the last ``weeks`` weeks (planning.forecast_accuracy); ``data``
+    (the plan's PlanningData for the same as-of) saves reading the workspace again, unless the
+    plan worker left its demand out (compact outcomes do)."""
+    from planner.planning import forecast_accuracy, load_planning_data
+
+    if data is None or data.as_of != as_of or not len(data.daily_demand):
+        progress(0.02, "reading the workspace")
+        with worker_db(path) as db:
+            data = load_planning_data(db, as_of)
+    return forecast_accuracy(data, weeks=weeks,
+                             progress=lambda f, what: progress(0.1 + 0.9 * f, what))

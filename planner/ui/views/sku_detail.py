@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from planner.formatting import format_date, format_quantity
-from planner.ui.charts import ChartView, sku_detail_figure
+from planner.ui.charts import ChartView, forecast_vs_actual_figure, sku_detail_figure
 from planner.ui.models import Column, FrameTableModel
 from planner.ui.views.common import fit_columns, heading, make_table, note
 
@@ -105,6 +105,8 @@ class SkuDetailView(QWidget):
         super().__init__(parent)
         self.session = session
         self.sku: str | None = None
+        #: gives the forecast-accuracy page's latest result for the current plan (or None)
+        self.accuracy_source: Any = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 12)
         top = QHBoxLayout()
@@ -149,6 +151,8 @@ class SkuDetailView(QWidget):
         self.bo_table.setEditTriggers(self.bo_table.EditTrigger.NoEditTriggers)
         tabs.addTab(self.bo_table, "Backorders")
         tabs.addTab(self.po_table, "Purchase orders")
+        self.accuracy_chart = ChartView(min_height=180)
+        tabs.addTab(self.accuracy_chart, "Forecast vs sold")
         self.tabs = tabs
         splitter.addWidget(tabs)
         splitter.setStretchFactor(0, 2)
@@ -168,7 +172,8 @@ class SkuDetailView(QWidget):
                            ("stock", "On hand / hold / order"), ("position", "Inventory position"),
                            ("cover", "Days of cover"), ("stockout", "Stockout"),
                            ("suggestion", "Suggestion"),
-                           ("stockout_days", "Stockout days excluded")]:
+                           ("stockout_days", "Stockout days excluded"),
+                           ("accuracy", "Forecast vs sold")]:
             value = QLabel("—")
             value.setWordWrap(True)
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -179,6 +184,7 @@ class SkuDetailView(QWidget):
 
         self.fact_labels["cover"].setToolTip(DAYS_OF_COVER)
         self.fact_labels["lead_time"].setObjectName("lead_time_fact")
+        self.fact_labels["accuracy"].setObjectName("sku_accuracy")
         column.addWidget(facts)
         self.why = note("")
         self.why.setObjectName("sku_why")
@@ -269,6 +275,33 @@ class SkuDetailView(QWidget):
         open_lines = index.rows("open_po_lines", sku)
         self.what_if.setEnabled(len(open_lines) > 0)
         self._fill_override(sku, row)
+        self.show_accuracy()
+
+    def show_accuracy(self) -> None:
+        """The last weeks' forecast against what sold, from the accuracy page's latest result
+        (the holdout is scored there, for the whole catalog at once)."""
+        result = self.accuracy_source() if self.accuracy_source is not None else None
+        label, sku = self.fact_labels["accuracy"], self.sku
+        if result is None or sku is None:
+            label.setText("not scored yet: open Forecast accuracy")
+            self.accuracy_chart.show_message(
+                "Open the Forecast accuracy page to compare the forecast with what sold.")
+            return
+        if result.empty or sku not in set(result.skus["sku"]):
+            label.setText(result.empty_reason or
+                          f"no sales by {result.origin.isoformat()} to forecast from")
+            self.accuracy_chart.show_message(label.text())
+            return
+        row = result.skus[result.skus["sku"] == sku].iloc[0]
+        bias = row["bias_pct"]
+        bias_text = "" if pd.isna(bias) else f", {bias:+.0f} %"
+        wape = "" if pd.isna(row["wape"]) else f", WAPE {row['wape']:.2f}"
+        label.setText(f"last {result.weeks} weeks: {row['forecast_units']:,.0f} forecast, "
+                      f"{row['actual_units']:,.0f} sold{wape}{bias_text}")
+        weekly = result.weekly[result.weekly["sku"] == sku]
+        model = str(row["forecast_model"])
+        self.accuracy_chart.show_chart(lambda: forecast_vs_actual_figure(
+            sku=sku, weekly=weekly, model=model))
 
     def _fill_facts(self, row: pd.Series) -> None:
         f = self.fact_labels
