@@ -11,6 +11,7 @@ import pandas as pd
 from sqlite_utils import Database
 
 from planner import clock
+from planner.engine.budget import budget_by_month  # noqa: F401
 from planner.engine.bundles import (
     bundle_sku_rows,
     bundle_skus,
@@ -19,8 +20,10 @@ from planner.engine.bundles import (
     explode_demand,
     flatten_bundles,
 )
+from planner.engine.catalog import ABC_CUTS, XYZ_CUTS, tied_up_stock  # noqa: F401
 from planner.engine.landed import missing_rate_warning, product_costs, supplier_costs
-from planner.engine.whatif import ProjectionInputs, WhatIfSession
+from planner.engine.price_breaks import break_table  # noqa: F401
+from planner.engine.whatif import POChange, ProjectionInputs, WhatIfSession  # noqa: F401
 from planner.store.importers.ranges import clear_unplannable
 from planner.store.settings import load_settings
 
@@ -1057,3 +1060,24 @@ def confirmation_moves(data: PlanningData, po_numbers: list[str] | None = None) 
     moved = ~((a == b) | (a.isna() & b.isna()))
     both["days_later"] = (b - a).dt.days
     return both[moved.to_numpy()].reset_index(drop=True)
+
+
+# --- what the app's pages show beside the plan: the engine's rules, read once here -------------
+# (planner/ui and the CLI call the engine only through this module, tests/test_layering.py; the
+# imports marked F401 at the top are re-exported for them: budget_by_month, tied_up_stock, ABC_CUTS,
+# XYZ_CUTS, break_table, POChange)
+
+
+def purchase_order_lines(db: Database, as_of: dt.date) -> pd.DataFrame:
+    """Every PO line (store.queries.po_line_rows) with ``overdue`` as the projection reads it."""
+    from planner.engine.supply import overdue_po_lines
+    from planner.store.queries import po_line_rows
+
+    lines = po_line_rows(db)
+    lines["overdue"] = overdue_po_lines(lines, as_of=as_of)
+    return lines
+
+
+def import_engine() -> None:
+    """Import the engine's heavy modules now (a planning process warms up before its first plan)."""
+    from planner.engine import forecast, projection, purchasing  # noqa: F401

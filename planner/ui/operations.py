@@ -13,6 +13,7 @@ from typing import Any
 import pandas as pd
 
 from planner.planning import what_if_session  # noqa: F401 - the one what-if builder
+from planner.store.queries import product_count
 from planner.ui.plan_worker import (  # noqa: F401 - re-exported for the views
     PlanOutcome,
     SkuIndex,
@@ -21,14 +22,36 @@ from planner.ui.plan_worker import (  # noqa: F401 - re-exported for the views
 from planner.ui.workers import ProgressFn, worker_db
 
 
-def read_frame(path: str | Path, sql: str, params: list[Any] | None = None) -> pd.DataFrame:
-    """One query's rows as a frame."""
+def po_lines(path: str | Path, as_of: dt.date) -> pd.DataFrame:
+    """Every PO line, with the projection's ``overdue`` as of ``as_of``."""
+    from planner.planning import purchase_order_lines
+
     with worker_db(path) as db:
-        return pd.read_sql_query(sql, db.conn, params=params or [])
+        return purchase_order_lines(db, as_of)
 
 
-def product_count(db: Any) -> int:
-    return int(db.execute("SELECT count(*) FROM products").fetchone()[0])
+def po_history(path: str | Path, po_number: str) -> pd.DataFrame:
+    """A PO's audit trail, newest first."""
+    from planner.store import po_life
+
+    with worker_db(path) as db:
+        return po_life.history(db, po_number)
+
+
+def po_line_fields(path: str | Path, columns: list[str]) -> pd.DataFrame:
+    """Some columns of every PO line."""
+    from planner.store.queries import po_line_fields as fields
+
+    with worker_db(path) as db:
+        return fields(db, columns)
+
+
+def supplier_rows(path: str | Path) -> pd.DataFrame:
+    """Every supplier with its product and open-PO counts (store.queries.supplier_rows)."""
+    from planner.store.queries import supplier_rows as rows
+
+    with worker_db(path) as db:
+        return rows(db)
 
 
 def fill_with_demo(path: str | Path, skus: int, progress: ProgressFn,

@@ -213,8 +213,9 @@ def serve(conn: Any) -> None:
 
     if hasattr(os, "nice"):
         os.nice(5)  # background work: the window's own process gets the CPU first
-    import planner.planning  # noqa: F401 - warm up: the first plan should not pay for imports
-    from planner.engine import forecast, projection, purchasing  # noqa: F401
+    from planner.planning import import_engine
+
+    import_engine()  # warm up: the first plan should not pay for imports
 
     conn.send(("ready",))
     while True:

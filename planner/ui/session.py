@@ -12,6 +12,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoStack
 
 from planner import clock
+from planner.store.queries import product_count
 from planner.ui import operations
 from planner.ui.plan_worker import PlanProcessUnavailable, plan_process
 from planner.ui.workers import Operation, Task, TaskManager
@@ -136,7 +137,7 @@ class Session(QObject):
             self.db = None
 
     def is_empty(self) -> bool:
-        return self.db is None or operations.product_count(self.db) == 0
+        return self.db is None or product_count(self.db) == 0
 
     @property
     def currency(self) -> str:

@@ -6,8 +6,8 @@ from typing import Any
 
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from planner.engine.budget import budget_by_month
 from planner.formatting import format_money
+from planner.planning import budget_by_month
 from planner.ui.models import Column, FrameTableModel
 from planner.ui.views.common import DANGER, fit_columns, make_table, note
 
