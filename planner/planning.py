@@ -46,7 +46,6 @@ class PlanningData:
     po_lines: pd.DataFrame
     backorders: pd.DataFrame
     overrides: pd.DataFrame
-    extras: dict[str, Any] = field(default_factory=dict)
     #: bundle_sku, component_sku, quantity: each bundle's leaf components (engine/bundles.py)
     bundles: pd.DataFrame = field(default_factory=pd.DataFrame)
     #: the open order lines of bundles as imported (``backorders`` holds their components)

@@ -177,13 +177,6 @@ def environment_errors(path: str | os.PathLike[str], doing: str) -> Iterator[Non
 # ---------------------------------------------------------------------------------------------
 # Opening
 
-def backup_to(db: Database, target: Path) -> Path:
-    """Copy a live database with SQLite's backup API (never a file copy); verified, mode 0600."""
-    from planner.store.backup import create_backup
-
-    return create_backup(db, reason="copy", to=Path(target)).path
-
-
 def open_workspace(path: str | os.PathLike[str], *, create: bool = True, read_only: bool = False,
                    lock: bool = True, check: bool = True) -> Database:
     """Open (and create or migrate when needed) the workspace at ``path``.

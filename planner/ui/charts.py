@@ -194,10 +194,6 @@ def sku_detail_figure(*, sku: str, history_weekly: pd.DataFrame, forecast_weekly
 
 
 # --- embedding --------------------------------------------------------------------------------
-def _hex(colour) -> str:
-    return colour.name()
-
-
 def palette_colours(palette: QPalette) -> dict[str, str]:
     """The colours a chart needs from a palette, as plain text (safe to hand to a worker)."""
     return {

@@ -57,17 +57,13 @@ def supplier_rows(path: str | Path) -> pd.DataFrame:
 def fill_with_demo(path: str | Path, skus: int, progress: ProgressFn,
                    as_of: dt.date | None = None, years: float | None = None) -> None:
     """Write the demo business into an empty workspace."""
-    import inspect
-
     from planner.demo import write_demo
 
     progress(0.05, f"writing a demo business with {skus} products")
-    kwargs: dict[str, Any] = {"skus": skus, "as_of": as_of}
-    parameters = inspect.signature(write_demo).parameters
-    if years is not None and "years" in parameters:
+    kwargs: dict[str, Any] = {"skus": skus, "as_of": as_of,
+                              "progress": lambda f, what: progress(0.05 + 0.9 * f, what)}
+    if years is not None:
         kwargs["years"] = years
-    if "progress" in parameters:
-        kwargs["progress"] = lambda f, what: progress(0.05 + 0.9 * f, what)
     with worker_db(path) as db:
         if product_count(db):
             raise ValueError(f"{path} already holds data; the demo only fills an empty workspace")

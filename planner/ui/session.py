@@ -148,15 +148,6 @@ class Session(QObject):
 
         return load_settings(self.db) if self.db is not None else {}
 
-    def save_setting(self, key: str, value: Any) -> Any:
-        """Validate and store a workspace setting (SettingError on a bad value), then replan."""
-        from planner.store import save_setting
-
-        typed = save_setting(self.db, key, value)
-        self.settings_changed.emit()
-        self.schedule_replan()
-        return typed
-
     # --- edits ---------------------------------------------------------------------------
     def edited(self) -> None:
         """Called after every write to the workspace: views re-read, the plan is redone."""
