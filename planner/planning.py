@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -301,7 +302,9 @@ class PlanResult:
     budget: dict[str, Any] = field(default_factory=dict)
 
 
-Progress = Any  # Callable[[float, str], None] | None: fraction done and what is running
+#: told the fraction done (0 to 1) and what is running
+ProgressFn = Callable[[float, str], None]
+Progress = ProgressFn | None
 
 
 def _report(progress: Progress, fraction: float, what: str) -> None:

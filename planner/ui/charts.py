@@ -29,7 +29,8 @@ from PySide6.QtWidgets import QApplication, QSizePolicy, QWidget
 
 from planner.formatting import format_amount
 from planner.reports import charts as shared
-from planner.ui.workers import Operation, TaskManager
+from planner.ui.operations import Operation
+from planner.ui.workers import TaskManager
 
 matplotlib.rcParams["svg.fonttype"] = "none"
 

@@ -1,4 +1,5 @@
-"""The work behind the app's background operations: plain functions, no widgets.
+"""The app's background operations: an :class:`Operation` (work plus what to do with its
+outcome, run by workers.TaskManager) and the work itself, as plain functions with no widgets.
 
 Each opens its own connection to the workspace (the GUI thread keeps its own for small edits).
 """
@@ -6,20 +7,30 @@ Each opens its own connection to the workspace (the GUI thread keeps its own for
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from planner.planning import what_if_session  # noqa: F401 - the one what-if builder
 from planner.store.queries import product_count
-from planner.ui.plan_worker import (  # noqa: F401 - re-exported for the views
-    PlanOutcome,
-    SkuIndex,
-    compute_plan,
-)
 from planner.ui.workers import ProgressFn, worker_db
+
+
+@dataclass
+class Operation:
+    """Work for a background thread and what to do with its outcome on the GUI thread."""
+
+    title: str
+    work: Callable[[ProgressFn], Any]
+    on_success: Callable[[Any], None] | None = None
+    #: called with the exception and its formatted traceback; None shows the error dialog
+    on_failure: Callable[[BaseException, str], None] | None = None
+    on_cancel: Callable[[], None] | None = None
+    cancellable: bool = True
+    #: "dialog" (window-modal progress dialog), "status" (status-bar progress), or "none"
+    progress: str = "dialog"
 
 
 def po_lines(path: str | Path, as_of: dt.date) -> pd.DataFrame:

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from planner import clock
 from planner.ui import operations
 from planner.ui.models import Column, FrameTableModel
+from planner.ui.operations import Operation
 from planner.ui.views import po_round_trip
 from planner.ui.views.common import (
     DANGER,
@@ -39,7 +40,6 @@ from planner.ui.views.common import (
     search_box,
     search_mask,
 )
-from planner.ui.workers import Operation
 
 COLUMNS = [
     Column("po_number", "PO"),

@@ -21,8 +21,8 @@ from PySide6.QtWidgets import (
 from planner.formatting import format_money
 from planner.ui import operations
 from planner.ui.models import Column, FrameTableModel
+from planner.ui.operations import Operation
 from planner.ui.views.common import DANGER, WARNING, fit_columns, heading, make_table, note
-from planner.ui.workers import Operation
 
 COLUMNS = [
     Column("supplier", "Supplier"),
