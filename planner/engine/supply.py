@@ -92,8 +92,9 @@ def _sum_by(codes: np.ndarray, quantity: np.ndarray) -> tuple[np.ndarray, np.nda
     return unique, np.bincount(inverse.ravel(), weights=quantity, minlength=len(unique))
 
 
-def _events(sku, date, quantity, source, kind, po_number=None, supplier=None, expected=None,
-            overdue=None) -> dict[str, np.ndarray]:
+def _events(sku: Any, date: Any, quantity: Any, source: Any, kind: str, po_number: Any = None,
+            supplier: Any = None, expected: Any = None,
+            overdue: Any = None) -> dict[str, np.ndarray]:
     n = len(sku)
     none = np.full(n, None, dtype=object)
     return {

@@ -183,7 +183,7 @@ class WhatIfSession:
         if demand is not None:
             rows = [self._demand_rows[s] for s in skus if s in self._demand_rows]
             demand = demand.iloc[rows]
-        return replace(self.inputs, demand_daily=demand, **taken)
+        return replace(self.inputs, demand_daily=demand, **taken)  # type: ignore[arg-type]
 
     def baseline(self, skus: Sequence[str]) -> Projection:
         """The unchanged projection of some SKUs (to compare a what-if against)."""
