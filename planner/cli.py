@@ -369,7 +369,10 @@ def cmd_gui(args: argparse.Namespace) -> int:
     return run_app(args.path, demo=args.demo, smoke_test=args.smoke_test)
 
 
-COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+Handler = Callable[[argparse.Namespace], int]
+
+#: the commands this module defines (cli_safety and cli_po add theirs in build_commands)
+BASE_COMMANDS: dict[str, Handler] = {
     "gui": cmd_gui,
     "demo": cmd_demo,
     "import": cmd_import,
@@ -403,6 +406,12 @@ def _outputs(p: argparse.ArgumentParser, what: str, *, json_output: bool = True)
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The `planner` command's argument parser."""
+    return build_commands()[0]
+
+
+def build_commands() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
+    """The argument parser and the function that runs each command."""
     parser = argparse.ArgumentParser(
         prog="planner",
         description="Offline inventory, backorder and purchase planning on a workspace file.")
@@ -479,22 +488,22 @@ def build_parser() -> argparse.ArgumentParser:
                    help="weeks held out: forecast as of as-of minus N weeks (default 13)")
     _outputs(p, "the scores (JSON: per class and per SKU with its weeks; CSV: per SKU)")
 
+    from planner.cli_po import register as register_po
     from planner.cli_safety import register
 
-    COMMANDS.update(register(sub))
-    from planner.cli_po import register as register_po
-
-    COMMANDS.update(register_po(sub))
-    return parser
+    commands = dict(BASE_COMMANDS)
+    commands.update(register(sub))
+    commands.update(register_po(sub))
+    return parser, commands
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    parser = build_parser()
-    if not argv or (argv[0] not in COMMANDS and not argv[0].startswith("-")):
+    parser, commands = build_commands()
+    if not argv or (argv[0] not in commands and not argv[0].startswith("-")):
         argv = ["gui", *argv]
     args = parser.parse_args(argv)
-    handler = COMMANDS.get(args.command)
+    handler = commands.get(args.command)
     if handler is None:
         print(f"planner: the {args.command!r} command is not available in this build",
               file=sys.stderr)

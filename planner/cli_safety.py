@@ -78,6 +78,3 @@ def register(subparsers: argparse._SubParsersAction) -> dict[str, Callable[[argp
     p.add_argument("--list", action="store_true", help="list the workspace's backups")
     return {"backup": cmd_backup, "restore": cmd_restore}
 
-
-#: The command names this module adds (for cli.main's check of the first argument).
-COMMAND_NAMES = ("backup", "restore")

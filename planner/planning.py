@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -11,6 +12,7 @@ import pandas as pd
 from sqlite_utils import Database
 
 from planner import clock
+from planner.engine.budget import budget_by_month  # noqa: F401
 from planner.engine.bundles import (
     bundle_sku_rows,
     bundle_skus,
@@ -19,8 +21,16 @@ from planner.engine.bundles import (
     explode_demand,
     flatten_bundles,
 )
+from planner.engine.catalog import ABC_CUTS, XYZ_CUTS, tied_up_stock  # noqa: F401
+from planner.engine.forecasting.accuracy import OVERALL as ACCURACY_OVERALL  # noqa: F401
 from planner.engine.landed import missing_rate_warning, product_costs, supplier_costs
-from planner.engine.whatif import ProjectionInputs, WhatIfSession
+from planner.engine.lead_time import (
+    effective_lead_times,
+    learn_supplier_lead_times,
+    stated_lead_times,
+)
+from planner.engine.price_breaks import break_table  # noqa: F401
+from planner.engine.whatif import POChange, ProjectionInputs, WhatIfSession  # noqa: F401
 from planner.store.importers.ranges import clear_unplannable
 from planner.store.settings import GLOBAL_MODEL_WEIGHTS, load_settings
 
@@ -38,7 +48,6 @@ class PlanningData:
     po_lines: pd.DataFrame
     backorders: pd.DataFrame
     overrides: pd.DataFrame
-    extras: dict[str, Any] = field(default_factory=dict)
     #: bundle_sku, component_sku, quantity: each bundle's leaf components (engine/bundles.py)
     bundles: pd.DataFrame = field(default_factory=pd.DataFrame)
     #: the open order lines of bundles as imported (``backorders`` holds their components)
@@ -92,17 +101,8 @@ def load_planning_data(db: Database, as_of: dt.date | None = None) -> PlanningDa
     unplannable += clear_unplannable(products, "products", "sku")
     for column in ("made_to_order", "active"):
         products[column] = products[column].astype(bool)
-    sup = suppliers.set_index("supplier")
-    products["lead_time_source"] = np.where(
-        products["lead_time_days"].notna(), "product",
-        np.where(products["supplier"].map(sup["lead_time_days"]).notna() if len(sup) else False,
-                 "supplier", "default"))
-    for column in ("lead_time_days", "lead_time_std_days"):
-        from_supplier = products["supplier"].map(sup[column]) if len(sup) else np.nan
-        products[column] = products[column].fillna(from_supplier)
-    products["lead_time_days"] = products["lead_time_days"].fillna(
-        float(settings["default_lead_time_days"])).astype(float)
-    products["lead_time_std_days"] = products["lead_time_std_days"].fillna(0.0).astype(float)
+    products = stated_lead_times(products, suppliers,
+                                 default_days=float(settings["default_lead_time_days"]))
     products["service_level_own"] = products["service_level"].notna()
     products["service_level"] = products["service_level"].fillna(
         float(settings["service_level"])).astype(float)
@@ -307,57 +307,14 @@ class PlanResult:
     budget: dict[str, Any] = field(default_factory=dict)
 
 
-#: A supplier's learned figures replace the stated lead time once this many lines were received.
-MIN_RECEIVED_LINES_TO_LEARN = 3
-
-Progress = Any  # Callable[[float, str], None] | None: fraction done and what is running
+#: told the fraction done (0 to 1) and what is running
+ProgressFn = Callable[[float, str], None]
+Progress = ProgressFn | None
 
 
 def _report(progress: Progress, fraction: float, what: str) -> None:
     if progress is not None:
         progress(fraction, what)
-
-
-def effective_lead_times(products: pd.DataFrame, learned: pd.DataFrame) -> pd.DataFrame:
-    """Stated lead times corrected by what the supplier's received POs show.
-
-    Adds lead_time_days_stated, lead_time_days_learned and lateness_days; lead_time_days becomes
-    stated + mean lateness (never below zero) when the supplier has enough received lines, and
-    the learned lead time where nothing was stated at all. Learning moves a stated lead time
-    only within LEARNED_LEAD_TIME_RANGE of it, and a learned spread is at most the lead time.
-    """
-    out = products.copy()
-    out["lead_time_days_stated"] = out["lead_time_days"]
-    if learned is None or learned.empty:
-        out["lead_time_days_learned"] = np.nan
-        out["lateness_days"] = 0.0
-        return out
-    enough = learned[learned["received_lines"] >= MIN_RECEIVED_LINES_TO_LEARN]
-    lt_learned = out["supplier"].map(enough["lead_time_days_learned"])
-    lt_std_learned = out["supplier"].map(enough["lead_time_std_days_learned"])
-    lateness = out["supplier"].map(enough["lateness_days_mean"]).fillna(0.0)
-    out["lead_time_days_learned"] = lt_learned
-    out["lateness_days"] = lateness
-    stated = out["lead_time_source"] != "default"
-    stated_days = out["lead_time_days"].to_numpy(float)
-    corrected = np.where(stated, stated_days + lateness.to_numpy(float),
-                         lt_learned.fillna(out["lead_time_days"]).to_numpy(float))
-    # what receipts show moves a stated lead time within [stated / 2, max(stated × 3, stated +
-    # 28 days)], never further
-    low, high = LEARNED_LEAD_TIME_RANGE
-    corrected = np.where(stated, np.clip(corrected, stated_days * low,
-                                         np.fmax(stated_days * high, stated_days + 28.0)),
-                         corrected)
-    out["lead_time_days"] = np.maximum(corrected.astype(float), 0.0)
-    # a learned spread never exceeds the lead time itself (a stated spread is kept as stated)
-    learned_spread = np.fmin(lt_std_learned.to_numpy(float), out["lead_time_days"].to_numpy(float))
-    out["lead_time_std_days"] = np.fmax(out["lead_time_std_days"].to_numpy(float),
-                                        learned_spread)
-    return out
-
-
-#: How far learned lateness may move a stated lead time, as multiples of it.
-LEARNED_LEAD_TIME_RANGE = (0.5, 3.0)
 
 
 def lead_time_warnings(learned: pd.DataFrame) -> list[dict[str, Any]]:
@@ -394,8 +351,6 @@ def _iso(value: Any) -> str | None:
 def active_products(data: PlanningData,
                     po_lines: pd.DataFrame | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Suppliers' learned lead times, and the active products with their effective lead times."""
-    from planner.engine.lead_time import learn_supplier_lead_times
-
     learned = learn_supplier_lead_times(data.po_lines if po_lines is None else po_lines,
                                         as_of=data.as_of)
     kits = bundle_skus(data.bundles)  # bundles are planned as their components
@@ -1134,3 +1089,24 @@ def confirmation_moves(data: PlanningData, po_numbers: list[str] | None = None) 
     moved = ~((a == b) | (a.isna() & b.isna()))
     both["days_later"] = (b - a).dt.days
     return both[moved.to_numpy()].reset_index(drop=True)
+
+
+# --- what the app's pages show beside the plan: the engine's rules, read once here -------------
+# (planner/ui and the CLI call the engine only through this module, tests/test_layering.py; the
+# imports marked F401 at the top are re-exported for them: budget_by_month, tied_up_stock, ABC_CUTS,
+# XYZ_CUTS, break_table, POChange)
+
+
+def purchase_order_lines(db: Database, as_of: dt.date) -> pd.DataFrame:
+    """Every PO line (store.queries.po_line_rows) with ``overdue`` as the projection reads it."""
+    from planner.engine.supply import overdue_po_lines
+    from planner.store.queries import po_line_rows
+
+    lines = po_line_rows(db)
+    lines["overdue"] = overdue_po_lines(lines, as_of=as_of)
+    return lines
+
+
+def import_engine() -> None:
+    """Import the engine's heavy modules now (a planning process warms up before its first plan)."""
+    from planner.engine import forecast, projection, purchasing  # noqa: F401

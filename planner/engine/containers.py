@@ -41,7 +41,7 @@ def _positive(value: Any) -> float:
     return number if number > 0 else math.nan
 
 
-def _load(quantities: dict[str, float], skus: dict) -> tuple[float, float]:
+def _load(quantities: dict[str, float], skus: dict[str, Any]) -> tuple[float, float]:
     volume = sum(q * skus[s]["volume"] for s, q in quantities.items() if s in skus)
     weight = sum(q * skus[s]["weight"] for s, q in quantities.items() if s in skus)
     return volume, weight
@@ -108,7 +108,7 @@ def plan_containers(suggestions: list[dict[str, Any]], *, skus: pd.DataFrame,
     return out
 
 
-def _one_order(suggestion: dict[str, Any], later: list[dict[str, Any]], table: dict,
+def _one_order(suggestion: dict[str, Any], later: list[dict[str, Any]], table: dict[str, Any],
                cap_m3: float, cap_kg: float, rate: float, currency: str) -> None:
     quantities = {line["sku"]: float(line["quantity"]) for line in suggestion["lines"]}
     volume, weight = _load(quantities, table)
@@ -142,7 +142,7 @@ def _one_order(suggestion: dict[str, Any], later: list[dict[str, Any]], table: d
     suggestion["why"] = f"{previous}; {words}" if previous else words
 
 
-def _top_up(suggestion: dict[str, Any], later: list[dict[str, Any]], table: dict,
+def _top_up(suggestion: dict[str, Any], later: list[dict[str, Any]], table: dict[str, Any],
             volume: float, weight: float, containers: int, cap_m3: float, cap_kg: float,
             rate: float) -> dict[str, Any] | None:
     free_m3 = containers * cap_m3 - volume
@@ -194,7 +194,7 @@ def _top_up(suggestion: dict[str, Any], later: list[dict[str, Any]], table: dict
     }
 
 
-def _trim(suggestion: dict[str, Any], table: dict, volume: float, weight: float,
+def _trim(suggestion: dict[str, Any], table: dict[str, Any], volume: float, weight: float,
           containers: int, cap_m3: float, cap_kg: float) -> dict[str, Any] | None:
     over_m3 = volume - (containers - 1) * cap_m3
     over_kg = weight - (containers - 1) * cap_kg if not math.isnan(cap_kg) else -math.inf

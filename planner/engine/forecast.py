@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -462,7 +463,7 @@ def _window_rate(daily: np.ndarray, window_days: np.ndarray) -> np.ndarray:
 
 
 def _group_codes(groups: pd.Series | None, skus: pd.Index,
-                 known: CatalogProfiles | None) -> tuple[np.ndarray, list[object], dict]:
+                 known: CatalogProfiles | None) -> tuple[np.ndarray, list[object], dict[str, Any]]:
     values = (groups.reindex(skus) if groups is not None
               else pd.Series(np.nan, index=skus, dtype=object))
     if known is None:

@@ -14,6 +14,7 @@ plan says so in a warning rather than adding foreign money as if it were local.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -80,7 +81,7 @@ def product_costs(products: pd.DataFrame, suppliers: pd.DataFrame, *,
 
 
 def missing_rate_warning(suppliers: pd.DataFrame, products: pd.DataFrame,
-                         currency: str) -> dict | None:
+                         currency: str) -> dict[str, Any] | None:
     """The plan warning for suppliers whose currency has no rate (None when all have one)."""
     if suppliers.empty:
         return None

@@ -91,34 +91,69 @@ def _implausible(lead_days: pd.Series, supplier: pd.Series) -> pd.Series:
     return (negative | outlier).fillna(False).astype(bool)
 
 
-def resolve_lead_times(*, product_days: Any, product_std_days: Any, supplier_days: Any,
-                       supplier_std_days: Any, learned_days: Any, learned_std_days: Any,
-                       received_lines: Any, default_days: float, min_received_lines: int = 3,
-                       prefer_learned: bool = False) -> pd.DataFrame:
-    """Lead time per SKU: product, else supplier, else learned (enough receipts), else default.
+#: A supplier's receipts correct its lead time once it has this many received lines.
+MIN_RECEIVED_LINES_TO_LEARN = 3
+#: How far learned lateness may move a stated lead time, as multiples of it.
+LEARNED_LEAD_TIME_RANGE = (0.5, 3.0)
 
-    With ``prefer_learned`` a supplier's learned lead time (from at least ``min_received_lines``
-    receipts) wins over the lead time the supplier states; a product's own lead time always wins.
-    Returns columns lead_time_days, lead_time_std_days and lead_time_source
-    ("product" | "supplier" | "learned" | "default"). The spread follows the same order, and
-    falls back to the learned spread when the chosen source gives none.
+
+def stated_lead_times(products: pd.DataFrame, suppliers: pd.DataFrame, *,
+                      default_days: float) -> pd.DataFrame:
+    """The lead time the workspace states per product: its own, else its supplier's, else
+    ``default_days``; the spread its own, else its supplier's, else 0.
+
+    Returns ``products`` with lead_time_days, lead_time_std_days and lead_time_source
+    ("product" | "supplier" | "default").
     """
-    def arr(value: Any) -> np.ndarray:
-        return np.asarray(pd.to_numeric(pd.Series(value), errors="coerce"), dtype=float)
+    out = products.copy()
+    sup = suppliers.set_index("supplier")
+    out["lead_time_source"] = np.where(
+        out["lead_time_days"].notna(), "product",
+        np.where(out["supplier"].map(sup["lead_time_days"]).notna() if len(sup) else False,
+                 "supplier", "default"))
+    for column in ("lead_time_days", "lead_time_std_days"):
+        from_supplier = out["supplier"].map(sup[column]) if len(sup) else np.nan
+        out[column] = out[column].fillna(from_supplier)
+    out["lead_time_days"] = out["lead_time_days"].fillna(float(default_days)).astype(float)
+    out["lead_time_std_days"] = out["lead_time_std_days"].fillna(0.0).astype(float)
+    return out
 
-    product, supplier = arr(product_days), arr(supplier_days)
-    enough = np.nan_to_num(arr(received_lines)) >= min_received_lines
-    learned = np.where(enough, arr(learned_days), np.nan)
-    learned_std = np.where(enough, arr(learned_std_days), np.nan)
-    order = [("product", product), ("supplier", supplier), ("learned", learned)]
-    if prefer_learned:
-        order = [order[0], order[2], order[1]]
-    source = np.select([~np.isnan(values) for _, values in order], [name for name, _ in order],
-                       "default")
-    days = np.select([source == "product", source == "supplier", source == "learned"],
-                     [product, supplier, learned], float(default_days))
-    std = np.select([source == "product", source == "supplier", source == "learned"],
-                    [arr(product_std_days), arr(supplier_std_days), learned_std], np.nan)
-    std = np.where(np.isnan(std), learned_std, std)
-    return pd.DataFrame({"lead_time_days": days, "lead_time_std_days": np.nan_to_num(std),
-                         "lead_time_source": source})
+
+def effective_lead_times(products: pd.DataFrame, learned: pd.DataFrame) -> pd.DataFrame:
+    """Stated lead times (stated_lead_times) corrected by what the supplier's received POs show
+    (learn_supplier_lead_times): the one lead-time rule the plan uses.
+
+    Adds lead_time_days_stated, lead_time_days_learned and lateness_days; lead_time_days becomes
+    stated + mean lateness (never below zero) when the supplier has at least
+    MIN_RECEIVED_LINES_TO_LEARN received lines, and the learned lead time where nothing was
+    stated at all. Learning moves a stated lead time only within LEARNED_LEAD_TIME_RANGE of it
+    (and at least 28 days up), and a learned spread is at most the lead time.
+    """
+    out = products.copy()
+    out["lead_time_days_stated"] = out["lead_time_days"]
+    if learned is None or learned.empty:
+        out["lead_time_days_learned"] = np.nan
+        out["lateness_days"] = 0.0
+        return out
+    enough = learned[learned["received_lines"] >= MIN_RECEIVED_LINES_TO_LEARN]
+    lt_learned = out["supplier"].map(enough["lead_time_days_learned"])
+    lt_std_learned = out["supplier"].map(enough["lead_time_std_days_learned"])
+    lateness = out["supplier"].map(enough["lateness_days_mean"]).fillna(0.0)
+    out["lead_time_days_learned"] = lt_learned
+    out["lateness_days"] = lateness
+    stated = out["lead_time_source"] != "default"
+    stated_days = out["lead_time_days"].to_numpy(float)
+    corrected = np.where(stated, stated_days + lateness.to_numpy(float),
+                         lt_learned.fillna(out["lead_time_days"]).to_numpy(float))
+    # what receipts show moves a stated lead time within [stated / 2, max(stated × 3, stated +
+    # 28 days)], never further
+    low, high = LEARNED_LEAD_TIME_RANGE
+    corrected = np.where(stated, np.clip(corrected, stated_days * low,
+                                         np.fmax(stated_days * high, stated_days + 28.0)),
+                         corrected)
+    out["lead_time_days"] = np.maximum(corrected.astype(float), 0.0)
+    # a learned spread never exceeds the lead time itself (a stated spread is kept as stated)
+    learned_spread = np.fmin(lt_std_learned.to_numpy(float), out["lead_time_days"].to_numpy(float))
+    out["lead_time_std_days"] = np.fmax(out["lead_time_std_days"].to_numpy(float),
+                                        learned_spread)
+    return out

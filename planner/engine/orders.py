@@ -99,7 +99,7 @@ def multi_line_orders(lines: pd.DataFrame, *, as_of: Any, cancel_rate_per_day: f
     return orders[ORDER_COLUMNS]
 
 
-def _recommendations(orders: pd.DataFrame, undated: np.ndarray, as_of64: np.datetime64) -> list:
+def _recommendations(orders: pd.DataFrame, undated: np.ndarray, as_of64: np.datetime64) -> list[Any]:
     """A short sentence per order: what to do and why."""
     first = orders["ship_partial_now_date"].to_numpy(dtype="datetime64[ns]")
     when = np.where(first == as_of64, "now", np.char.add("on ", format_days(first, as_of64)

@@ -65,43 +65,11 @@ def normal_loss(z: Any) -> np.ndarray:
     return stats.norm.pdf(z) - z * stats.norm.sf(z)
 
 
-def eoq(annual_demand: Any, order_cost: Any, unit_cost: Any, holding_rate: Any) -> Any:
-    """Economic order quantity sqrt(2·D·S / (h·C)) in units."""
-    holding = np.asarray(holding_rate, dtype=float) * np.asarray(unit_cost, dtype=float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        q = np.sqrt(2.0 * np.asarray(annual_demand, dtype=float)
-                    * np.asarray(order_cost, dtype=float) / holding)
-    q = np.where(np.isfinite(q), q, np.nan)
-    return float(q) if q.ndim == 0 else q
-
-
 def _expected_shortage_normal(level: np.ndarray, mean: np.ndarray, std: np.ndarray) -> np.ndarray:
     """E(D − level)⁺ for D ~ Normal(mean, std); std 0 means D = mean."""
     safe = np.where(std > 0, std, 1.0)
     spread = safe * normal_loss((level - mean) / safe)
     return np.where(std > 0, spread, np.maximum(mean - level, 0.0))
-
-
-def evaluate_policy(reorder_point: Any, mean_ltd: Any, std_ltd: Any,
-                    order_quantity: Any) -> tuple[Any, Any, Any]:
-    """Cycle service, expected shortage per cycle and fill rate of a (reorder point, Q) policy.
-
-    Normal lead-time demand; the shortage is E(D − s)⁺ − E(D − s − Q)⁺ (the second term is
-    negligible unless Q is small against σ).
-    """
-    s = np.asarray(reorder_point, dtype=float)
-    mean = np.asarray(mean_ltd, dtype=float)
-    std = np.asarray(std_ltd, dtype=float)
-    q = np.asarray(order_quantity, dtype=float)
-    safe = np.where(std > 0, std, 1.0)
-    cycle = np.where(std > 0, stats.norm.cdf((s - mean) / safe), (s >= mean).astype(float))
-    shortage = (_expected_shortage_normal(s, mean, std)
-                - _expected_shortage_normal(s + q, mean, std))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        fill = np.where(q > 0, 1.0 - shortage / q, np.nan)
-    if cycle.ndim == 0:
-        return float(cycle), float(shortage), float(fill)
-    return cycle, shortage, fill
 
 
 # ---------------------------------------------------------------- count-data lead-time demand

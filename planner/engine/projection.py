@@ -271,8 +271,10 @@ def project_backorders(*, as_of: Any, horizon_days: int, supply: pd.DataFrame,
     facts = _line_facts(queue, as_of64, horizon, covered, ship_day, unit_price,
                         sku_made_to_order[line_sku], cancel_rate_per_day, promise_buffer_days)
     none = np.full(len(line_sku), None, dtype=object)
-    facts["filled_from"] = np.where(has_event, ev["source"][pick], None) if n_events else none
-    facts["filled_from_kind"] = np.where(has_event, ev["kind"][pick], None) if n_events else none
+    facts["filled_from"] = (np.where(has_event, ev["source"][pick], None)  # type: ignore[assignment]
+                            if n_events else none)
+    facts["filled_from_kind"] = (np.where(has_event, ev["kind"][pick], None)  # type: ignore[assignment]
+                                 if n_events else none)
     facts["overdue_po"] = has_event & ev["overdue"][pick] if n_events else none.astype(bool)
     facts["queue_position"] = (np.arange(len(line_sku)) + 1
                                - _exclusive_prefix(np.bincount(line_sku, minlength=n_skus)
@@ -320,9 +322,9 @@ def _line_facts(queue: dict[str, np.ndarray], as_of64: np.datetime64, horizon: i
     order_date, promised = queue["order_date"], queue["promised_date"]
     ship_or_today = as_of64 + np.where(covered, ship_day, 0) * _DAY  # NaT-free arithmetic
     not_a_time = np.datetime64("NaT", "ns")
-    days_waiting = ((as_of64 - order_date) // _DAY).astype(np.int64)
+    days_waiting = ((as_of64 - order_date) // _DAY).astype(np.int64)  # type: ignore[operator]
     promised_known = ~np.isnat(promised)
-    days_late = (ship_or_today - np.where(promised_known, promised, as_of64)) // _DAY
+    days_late = (ship_or_today - np.where(promised_known, promised, as_of64)) // _DAY  # type: ignore[operator]
     waited = np.maximum(np.where(covered, ship_day, horizon - 1) + days_waiting, 0)
     cancel = 1.0 - (1.0 - float(cancel_rate_per_day)) ** waited
     value = queue["quantity"] * unit_price

@@ -48,7 +48,7 @@ class PurchasePlan:
 
     lines: pd.DataFrame
     by_sku: pd.DataFrame
-    suggestions: list[dict] = field(default_factory=list)
+    suggestions: list[dict[str, Any]] = field(default_factory=list)
 
 
 # ---------------------------------------------------------------- small helpers
@@ -194,7 +194,8 @@ def _made_to_order(ip_now: np.ndarray, mto: np.ndarray, moq: np.ndarray,
 
 # ---------------------------------------------------------------- minimum order value
 
-def _pull_forward(lines: pd.DataFrame, minimums: pd.Series) -> tuple[pd.DataFrame, dict]:
+def _pull_forward(lines: pd.DataFrame,
+                  minimums: pd.Series) -> tuple[pd.DataFrame, dict[tuple[str, pd.Timestamp], str]]:
     """Merge a supplier's next PO into one below its minimum value; notes per (supplier, date)."""
     notes: dict[tuple[str, pd.Timestamp], str] = {}
     if lines.empty:
@@ -539,9 +540,10 @@ def _rounded(orders: _Orders, j: int) -> str:
 
 # ---------------------------------------------------------------- supplier POs
 
-def _suggestions(lines: pd.DataFrame, notes: dict, *, start: pd.Timestamp | None = None,
+def _suggestions(lines: pd.DataFrame, notes: dict[tuple[str, pd.Timestamp], str], *,
+                 start: pd.Timestamp | None = None,
                  review_by_supplier: pd.Series | None = None,
-                 currency_by_supplier: pd.Series | None = None) -> list[dict]:
+                 currency_by_supplier: pd.Series | None = None) -> list[dict[str, Any]]:
     """One dict per supplier and order date (lines are sorted by supplier, date, SKU).
 
     ``order_now``: the order date is on or before as-of + the supplier's review period (its

@@ -92,8 +92,9 @@ def _sum_by(codes: np.ndarray, quantity: np.ndarray) -> tuple[np.ndarray, np.nda
     return unique, np.bincount(inverse.ravel(), weights=quantity, minlength=len(unique))
 
 
-def _events(sku, date, quantity, source, kind, po_number=None, supplier=None, expected=None,
-            overdue=None) -> dict[str, np.ndarray]:
+def _events(sku: Any, date: Any, quantity: Any, source: Any, kind: str, po_number: Any = None,
+            supplier: Any = None, expected: Any = None,
+            overdue: Any = None) -> dict[str, np.ndarray]:
     n = len(sku)
     none = np.full(n, None, dtype=object)
     return {
@@ -147,8 +148,8 @@ def _lateness_shift_days(suppliers: np.ndarray, lateness_days: pd.Series | None)
 _CLOSED = {"cancelled", "canceled", "received", "closed"}
 
 
-def _open_po_arrays(po_lines: pd.DataFrame, as_of64: np.datetime64, dock_to_stock_days: int,
-                    lateness_days: pd.Series | None) -> dict[str, np.ndarray]:
+def _open_mask(po_lines: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Which lines still supply something (not closed, units still owed), and their open units."""
     status = text_values(po_lines, "status")
     status = np.where(status == None, "open", status).astype(str)  # noqa: E711 (element-wise)
     distinct, which = np.unique(status, return_inverse=True)
@@ -156,6 +157,25 @@ def _open_po_arrays(po_lines: pd.DataFrame, as_of64: np.datetime64, dock_to_stoc
     open_qty = np.clip(_numbers(po_lines, "quantity") - _numbers(po_lines, "received_quantity"),
                        0.0, None)
     keep = ~closed[which.ravel()] & (open_qty > 0) if len(status) else open_qty > 0
+    return keep, open_qty
+
+
+def _overdue(expected: np.ndarray, as_of64: np.datetime64) -> np.ndarray:
+    return ~np.isnat(expected) & (expected < as_of64)
+
+
+def overdue_po_lines(po_lines: pd.DataFrame, *, as_of: Any) -> np.ndarray:
+    """Per PO line: overdue (still owed, expected before ``as_of``), the projection's rule."""
+    if po_lines is None or len(po_lines) == 0:
+        return np.zeros(0 if po_lines is None else len(po_lines), dtype=bool)
+    keep, _ = _open_mask(po_lines)
+    as_of64 = np.datetime64(as_day(as_of), "ns")
+    return keep & _overdue(date_values(po_lines, "expected_date"), as_of64)
+
+
+def _open_po_arrays(po_lines: pd.DataFrame, as_of64: np.datetime64, dock_to_stock_days: int,
+                    lateness_days: pd.Series | None) -> dict[str, np.ndarray]:
+    keep, open_qty = _open_mask(po_lines)
     expected = date_values(po_lines, "expected_date")[keep]
     suppliers = text_values(po_lines, "supplier")[keep]
     shift = _lateness_shift_days(suppliers, lateness_days) * _DAY
@@ -167,7 +187,7 @@ def _open_po_arrays(po_lines: pd.DataFrame, as_of64: np.datetime64, dock_to_stoc
         "open_quantity": open_qty[keep],
         "expected_date": expected,
         "sellable_date": arrival + int(dock_to_stock_days) * _DAY,
-        "overdue": ~np.isnat(expected) & (expected < as_of64),
+        "overdue": _overdue(expected, as_of64),
     }
 
 

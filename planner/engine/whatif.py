@@ -183,7 +183,7 @@ class WhatIfSession:
         if demand is not None:
             rows = [self._demand_rows[s] for s in skus if s in self._demand_rows]
             demand = demand.iloc[rows]
-        return replace(self.inputs, demand_daily=demand, **taken)
+        return replace(self.inputs, demand_daily=demand, **taken)  # type: ignore[arg-type]
 
     def baseline(self, skus: Sequence[str]) -> Projection:
         """The unchanged projection of some SKUs (to compare a what-if against)."""
@@ -196,28 +196,3 @@ class WhatIfSession:
         inputs = self.subset(wanted)
         return run_projection(replace(inputs,
                                       po_lines=apply_po_changes(inputs.po_lines, changes)))
-
-
-def subset_inputs(inputs: ProjectionInputs, skus: Sequence[str]) -> ProjectionInputs:
-    """The inputs restricted to some SKUs (one-off; a WhatIfSession is faster when repeated)."""
-    wanted = pd.Index([str(s) for s in skus])
-
-    def keep(frame: pd.DataFrame | None) -> pd.DataFrame | None:
-        if frame is None:
-            return None
-        return frame.loc[frame["sku"].astype(str).isin(wanted).to_numpy()]
-
-    demand = inputs.demand_daily
-    if demand is not None:
-        demand = demand.loc[demand.index.astype(str).isin(wanted)]
-    return replace(inputs, inventory=keep(inputs.inventory), po_lines=keep(inputs.po_lines),
-                   backorders=keep(inputs.backorders), products=keep(inputs.products),
-                   extra_supply=keep(inputs.extra_supply), demand_daily=demand)
-
-
-def what_if(inputs: ProjectionInputs, changes: Sequence[POChange], *,
-            skus: Sequence[str] | None = None) -> Projection:
-    """The projection of the SKUs the PO changes touch (plus ``skus``), changes applied, in memory."""
-    wanted = sorted(set(affected_skus(inputs.po_lines, changes)) | {str(s) for s in skus or []})
-    subset = subset_inputs(inputs, wanted)
-    return run_projection(replace(subset, po_lines=apply_po_changes(subset.po_lines, changes)))

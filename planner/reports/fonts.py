@@ -58,10 +58,6 @@ class FontSet:
         #: one regex class of every character the CJK font draws instead of the body font
         self.fallback_run = re.compile(f"[{_ranges(fallback)}]+")
 
-    def needs_fallback(self, char: str) -> bool:
-        """True when the body font lacks the character and the CJK font should draw it."""
-        return self.fallback_run.match(char) is not None
-
 
 def _ranges(codes: list[int]) -> str:
     """A regex character class body for sorted code points, as ranges."""

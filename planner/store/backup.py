@@ -15,9 +15,10 @@ import hashlib
 import json
 import os
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sqlite_utils import Database
 
@@ -133,7 +134,7 @@ def read_backup_info(path: str | os.PathLike[str]) -> BackupInfo:
     """A backup file with its note (or, without a note, its file times)."""
     path = Path(path)
     stat = path.stat()
-    note: dict = {}
+    note: dict[str, Any] = {}
     for candidate in _note_paths(path):
         with contextlib.suppress(OSError, ValueError):
             loaded = json.loads(candidate.read_text(encoding="utf-8"))
@@ -222,6 +223,7 @@ def create_backup(db: Database, *, reason: str = MANUAL, to: str | os.PathLike[s
             raise BackupError(f"{target} already exists; choose another file name")
         note_target = _free_note_path(target)
     else:
+        assert source is not None  # no target and no file was refused above
         target = backup_folder(source) / f"{created.strftime(_STAMP)}.db"
         note_target = _note_path(target)
     partial = target.with_name(target.name + ".partial")
@@ -423,8 +425,10 @@ def plan_rotation(backups: Sequence[BackupInfo], policy: RotationPolicy) -> list
     automatic = [b for b in ordered if not b.manual]
     keep = {b.path for b in ordered if b.manual}
     keep.update(b.path for b in automatic[:policy.keep_recent])
-    for count, bucket in ((policy.keep_daily, lambda d: d.date()),
-                          (policy.keep_weekly, lambda d: d.isocalendar()[:2])):
+    buckets: tuple[tuple[int, Callable[[dt.datetime], object]], ...] = (
+        (policy.keep_daily, lambda d: d.date()),
+        (policy.keep_weekly, lambda d: d.isocalendar()[:2]))
+    for count, bucket in buckets:
         seen: list[object] = []
         for backup in automatic:  # newest first: the first of each bucket is its newest
             key = bucket(backup.created)

@@ -213,7 +213,7 @@ def _pid_decides(fd: int, lock_path: Path) -> bool:
     if holder is None:
         return True
     running = holder.is_running()
-    return running is False or (running and holder.pid == os.getpid())
+    return running is False or bool(running and holder.pid == os.getpid())
 
 
 def acquire(workspace: str | os.PathLike[str], *,

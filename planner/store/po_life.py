@@ -135,7 +135,7 @@ def receive(db: Database, po_number: str, sku: str, quantity: int,
                         [po_number, sku, day, quantity, _now(), current_user()])
     record(db, po_number, "received",
            f"{quantity:,} received on {day} ({total:,} of {due:,})", sku=sku)
-    return int(cursor.lastrowid)
+    return int(cursor.lastrowid or 0)
 
 
 def undo_receipt(db: Database, receipt_id: int, before: tuple[Any, ...]) -> None:

@@ -17,14 +17,48 @@ class SettingError(ValueError):
     """A setting name or value that cannot be used."""
 
 
+def _anything(value: Any) -> bool:
+    return True
+
+
 @dataclass(frozen=True)
 class Setting:
+    """One workspace setting: how it is stored and checked (store, CLI) and shown (the app's
+    settings dialog), declared once."""
+
     key: str
     default: Any
     cast: Callable[[str], Any]
     help: str
-    validate: Callable[[Any], bool] = lambda value: True
+    #: a further check beyond the range and the choices
+    validate: Callable[[Any], bool] = _anything
+    #: what a valid value looks like, for error messages
     expected: str = ""
+    #: the dialog's label
+    label: str = ""
+    #: the dialog's tab: "planning" or "company" (company details and PDFs)
+    group: str = "planning"
+    #: the allowed values and how the dialog names each (empty: any value)
+    choices: tuple[tuple[str, str], ...] = ()
+    #: the lowest and highest valid value (None: no limit); ``below`` makes the highest excluded
+    minimum: float | None = None
+    maximum: float | None = None
+    below: bool = False
+    #: how the dialog shows it: "" (as stored), "percent" (a share shown as 95.0 %), "days"
+    unit: str = ""
+    #: typed over several lines in the dialog
+    multiline: bool = False
+
+    def accepts(self, value: Any) -> bool:
+        """The value (already cast) is within the range, one of the choices and valid."""
+        if self.choices and value not in {choice for choice, _ in self.choices}:
+            return False
+        if self.minimum is not None and not value >= self.minimum:
+            return False
+        if self.maximum is not None and not (value < self.maximum if self.below
+                                             else value <= self.maximum):
+            return False
+        return self.validate(value)
 
 
 def _bool(text: str) -> bool:
@@ -65,67 +99,94 @@ def _abc_levels_text(text: str) -> str:
     return ",".join(f"{k}={v:g}" for k, v in sorted(abc_service_levels(text).items()))
 
 
+def _finite(value: float) -> bool:
+    return value == value and value != float("inf")
+
+
 SETTINGS: dict[str, Setting] = {
     s.key: s
     for s in [
         Setting("service_level", 0.95, float, "target service level (cycle or fill rate)",
-                lambda v: 0.5 <= v < 1, "a number from 0.5 to below 1, e.g. 0.95"),
+                expected="a number from 0.5 to below 1, e.g. 0.95", label="Service level",
+                minimum=0.5, maximum=1, below=True, unit="percent"),
         Setting("service_level_type", "cycle", _text,
                 "`cycle` (no stockout per cycle) or `fill_rate` (share of demand served)",
-                lambda v: v in {"cycle", "fill_rate"}, "cycle or fill_rate"),
+                expected="cycle or fill_rate", label="Service level means",
+                choices=(("cycle", "cycle service level (chance of no stockout per order "
+                                   "cycle)"),
+                         ("fill_rate", "fill rate (share of demand shipped from stock)"))),
         Setting("review_period_days", 7, int, "days between order reviews; 0 = continuous",
-                lambda v: 0 <= v <= 365, "whole days from 0 to 365"),
+                expected="whole days from 0 to 365", label="Review period",
+                minimum=0, maximum=365, unit="days"),
         Setting("horizon_days", 182, int, "how far projections and plans look",
-                lambda v: 7 <= v <= 1095, "whole days from 7 to 1095"),
+                expected="whole days from 7 to 1095", label="Planning horizon",
+                minimum=7, maximum=1095, unit="days"),
         Setting("dock_to_stock_days", 2, int, "days from a PO's arrival to sellable stock",
-                lambda v: 0 <= v <= 60, "whole days from 0 to 60"),
+                expected="whole days from 0 to 60", label="Dock to stock",
+                minimum=0, maximum=60, unit="days"),
         Setting("hold_release_days", 7, int, "release delay for held stock without a date",
-                lambda v: 0 <= v <= 365, "whole days from 0 to 365"),
+                expected="whole days from 0 to 365", label="Hold release (no date)",
+                minimum=0, maximum=365, unit="days"),
         Setting("cancel_rate_per_day", 0.02, float,
                 "chance per day of waiting that a backordered customer cancels",
-                lambda v: 0 <= v < 1, "a number from 0 to below 1, e.g. 0.02"),
+                expected="a number from 0 to below 1, e.g. 0.02",
+                label="Cancel rate per day of waiting", minimum=0, maximum=1, below=True,
+                unit="percent"),
         Setting("promise_buffer_days", 3, int, "days added to projected dates when quoting",
-                lambda v: 0 <= v <= 60, "whole days from 0 to 60"),
+                expected="whole days from 0 to 60", label="Promise buffer",
+                minimum=0, maximum=60, unit="days"),
         Setting("split_shipment_cost", 14.0, float, "cost of one extra shipment",
-                lambda v: v >= 0, "a non-negative amount"),
+                expected="a non-negative amount", label="Cost of a split shipment", minimum=0),
         Setting("abc_service_levels", "", _abc_levels_text,
                 "default service level by ABC class, e.g. A=0.98,B=0.95,C=0.90 (a product's "
                 "own service_level still wins; empty = service_level for all)",
                 expected="class=level pairs for A, B and/or C separated by commas, each level "
-                         "from 0.5 to below 1, e.g. A=0.98,B=0.95,C=0.90 (or empty)"),
+                         "from 0.5 to below 1, e.g. A=0.98,B=0.95,C=0.90 (or empty)",
+                label="Service level by ABC class"),
         Setting("dead_after_days", 180, int,
                 "a SKU with stock and no sale for this many days is dead stock",
-                lambda v: 1 <= v <= 3650, "whole days from 1 to 3650"),
+                expected="whole days from 1 to 3650", label="Dead stock after",
+                minimum=1, maximum=3650, unit="days"),
         Setting("purchase_budget_per_month", 0.0, float,
                 "open-to-buy per calendar month for suggested orders (landed value, workspace "
-                "currency); 0 = no budget",
-                lambda v: v >= 0 and v == v and v != float("inf"),
-                "an amount of 0 or more (0 = no budget)"),
+                "currency); 0 = no budget", _finite,
+                "an amount of 0 or more (0 = no budget)", label="Purchase budget per month",
+                minimum=0),
         Setting("default_lead_time_days", 30, float,
                 "lead time for products whose product and supplier give none",
-                lambda v: 0 <= v <= 730, "days from 0 to 730"),
+                expected="days from 0 to 730", label="Default lead time",
+                minimum=0, maximum=730, unit="days"),
         Setting("currency", "USD", _text, "currency code for money columns",
-                lambda v: len(v) == 3 and v.isalpha(), "a three-letter ISO code such as USD"),
+                lambda v: len(v) == 3 and v.isalpha(), "a three-letter ISO code such as USD",
+                label="Currency", group="company"),
         Setting("holding_cost_rate", 0.25, float,
                 "yearly cost of holding stock, as a share of its landed value (price breaks)",
-                lambda v: 0 <= v <= 5, "a share of value per year from 0 to 5, e.g. 0.25"),
+                expected="a share of value per year from 0 to 5, e.g. 0.25",
+                label="Holding cost per year", minimum=0, maximum=5, unit="percent"),
         Setting("forecast_global_model", "blend", _text,
                 "`blend`: average a LightGBM model trained across the whole catalog half and "
                 "half with each SKU's own forecast (retiring SKUs keep their decay); `by_class`: "
                 "weigh it per demand class by backtests a season back and at the latest origin; "
                 "`off`: not (the model needs 30 SKUs and a year of history)",
-                lambda v: v in GLOBAL_MODEL_CHOICES, "off, blend or by_class"),
-        Setting("company_name", "", _text, "printed on PDFs"),
-        Setting("company_address", "", _text, "printed on supplier PDFs"),
-        Setting("company_logo", "", _text, "path to a PNG/JPEG logo for PDFs"),
-        Setting("page_size", "A4", _text, "PDF page size", lambda v: v in {"A4", "Letter"},
-                "A4 or Letter"),
-        Setting("purchase_terms", "", _text, "terms and notes printed on supplier PDFs"),
+                expected="off, blend or by_class", label="Global forecast model",
+                choices=(("blend", "blend half and half with each SKU's own forecast"),
+                         ("by_class", "weigh it per demand class by backtest"),
+                         ("off", "off: each SKU's own forecast only"))),
+        Setting("company_name", "", _text, "printed on PDFs", label="Company name",
+                group="company"),
+        Setting("company_address", "", _text, "printed on supplier PDFs", label="Address",
+                group="company", multiline=True),
+        Setting("company_logo", "", _text, "path to a PNG/JPEG logo for PDFs", label="Logo",
+                group="company"),
+        Setting("page_size", "A4", _text, "PDF page size", expected="A4 or Letter",
+                label="Page size", group="company", choices=(("A4", "A4"), ("Letter", "Letter"))),
+        Setting("purchase_terms", "", _text, "terms and notes printed on supplier PDFs",
+                label="Terms and notes", group="company", multiline=True),
         Setting("po_number_pattern", "PO-{year}-{seq:04d}", _text,
                 "how approved suggestions are numbered; {seq} continues the workspace's highest",
                 _po_pattern_ok,
                 "a pattern with one {seq} (e.g. {seq:04d}) and optionally {year}, {month}, "
-                "{day} or {date}, such as PO-{year}-{seq:04d}"),
+                "{day} or {date}, such as PO-{year}-{seq:04d}", label="PO numbers"),
     ]
 }
 
@@ -143,7 +204,7 @@ def parse_setting(key: str, value: str) -> Any:
         raise SettingError(f"{key} = {value!r} is not valid: expected {expected}") from None
     if setting.key == "currency":
         typed = typed.upper()
-    if not setting.validate(typed):
+    if not setting.accepts(typed):
         raise SettingError(f"{key} = {value!r} is not valid: expected {setting.expected}")
     return typed
 

@@ -18,6 +18,7 @@ import urllib.parse
 import weakref
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 from sqlite_utils import Database
 
@@ -121,7 +122,7 @@ def read_only_reason(db: Database) -> str | None:
     return getattr(db.conn, "read_only_reason", None)
 
 
-def file_fingerprint(path: str | os.PathLike[str]) -> tuple:
+def file_fingerprint(path: str | os.PathLike[str]) -> tuple[Any, ...]:
     """Sizes, modification times and WAL salts of a database file and its WAL: changes with
     every committed write, so equal fingerprints mean unchanged content."""
     parts: list[object] = []
@@ -176,13 +177,6 @@ def environment_errors(path: str | os.PathLike[str], doing: str) -> Iterator[Non
 
 # ---------------------------------------------------------------------------------------------
 # Opening
-
-def backup_to(db: Database, target: Path) -> Path:
-    """Copy a live database with SQLite's backup API (never a file copy); verified, mode 0600."""
-    from planner.store.backup import create_backup
-
-    return create_backup(db, reason="copy", to=Path(target)).path
-
 
 def open_workspace(path: str | os.PathLike[str], *, create: bool = True, read_only: bool = False,
                    lock: bool = True, check: bool = True) -> Database:
@@ -584,7 +578,7 @@ def _make_companions_writable(path: Path) -> list[str]:
     return blocked
 
 
-_CHECKED: dict[str, tuple] = {}
+_CHECKED: dict[str, tuple[Any, ...]] = {}
 
 
 def _quick_check_cached(db: Database, path: Path) -> None:

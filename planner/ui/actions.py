@@ -15,7 +15,6 @@ class ActionSpec:
     #: name of the main window's method called when triggered
     callback: str
     shortcuts: tuple[str | QKeySequence.StandardKey, ...] = ()
-    menu: str = ""
     tip: str = ""
     #: actions that need an open workspace are disabled without one
     needs_workspace: bool = False
@@ -23,33 +22,33 @@ class ActionSpec:
 
 ACTIONS: list[ActionSpec] = [
     ActionSpec("new_workspace", "&New workspace…", "on_new_workspace",
-               (QKeySequence.StandardKey.New,), "file", "Create an empty workspace file"),
+               (QKeySequence.StandardKey.New,), "Create an empty workspace file"),
     ActionSpec("open_workspace", "&Open workspace…", "on_open_workspace",
-               (QKeySequence.StandardKey.Open,), "file", "Open a workspace file"),
-    ActionSpec("open_demo", "Open &demo workspace", "on_open_demo", (), "file",
+               (QKeySequence.StandardKey.Open,), "Open a workspace file"),
+    ActionSpec("open_demo", "Open &demo workspace", "on_open_demo", (),
                "A realistic demo business to try the planner on"),
-    ActionSpec("import_files", "&Import files…", "on_import_files", ("Ctrl+I",), "file",
+    ActionSpec("import_files", "&Import files…", "on_import_files", ("Ctrl+I",),
                "Import CSV or Excel files", needs_workspace=True),
-    ActionSpec("export_pdf", "&Export purchase-plan PDFs…", "on_export_pdf", ("Ctrl+E",), "file",
+    ActionSpec("export_pdf", "&Export purchase-plan PDFs…", "on_export_pdf", ("Ctrl+E",),
                "One PDF per supplier plus the internal plan report", needs_workspace=True),
     ActionSpec("settings", "Se&ttings…", "on_settings",
-               (QKeySequence.StandardKey.Preferences, "Ctrl+,"), "file",
+               (QKeySequence.StandardKey.Preferences, "Ctrl+,"),
                "Service level, horizon, company details for PDFs", needs_workspace=True),
-    ActionSpec("backup_now", "&Back up now", "on_backup_now", (), "file",
+    ActionSpec("backup_now", "&Back up now", "on_backup_now", (),
                "Write a checked copy of the workspace to its backup folder",
                needs_workspace=True),
-    ActionSpec("restore_backup", "&Restore a backup…", "on_restore_backup", (), "file",
+    ActionSpec("restore_backup", "&Restore a backup…", "on_restore_backup", (),
                "Replace the workspace with a backup (the current state is kept, so it can be "
                "undone)", needs_workspace=True),
-    ActionSpec("quit", "&Quit", "on_quit", (QKeySequence.StandardKey.Quit, "Ctrl+Q"), "file"),
-    ActionSpec("replan", "&Replan", "on_replan", ("F5", "Ctrl+R"), "plan",
+    ActionSpec("quit", "&Quit", "on_quit", (QKeySequence.StandardKey.Quit, "Ctrl+Q")),
+    ActionSpec("replan", "&Replan", "on_replan", ("F5", "Ctrl+R"),
                "Recompute forecasts, the backorder queue and purchase suggestions",
                needs_workspace=True),
-    ActionSpec("find", "&Find product…", "on_find", (QKeySequence.StandardKey.Find,), "plan",
+    ActionSpec("find", "&Find product…", "on_find", (QKeySequence.StandardKey.Find,),
                "Search products by SKU, name or supplier", needs_workspace=True),
     ActionSpec("user_guide", "&User guide", "on_user_guide",
-               (QKeySequence.StandardKey.HelpContents, "F1"), "help"),
-    ActionSpec("about", "&About Planner", "on_about", (), "help"),
+               (QKeySequence.StandardKey.HelpContents, "F1")),
+    ActionSpec("about", "&About Planner", "on_about", ()),
 ]
 
 

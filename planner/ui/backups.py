@@ -9,7 +9,7 @@ from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QInputDialog, QMessageBox, QWidget
 
 from planner.ui import dialogs
-from planner.ui.workers import Operation
+from planner.ui.operations import Operation
 
 #: How often the open workspace is checked for a scheduled backup, and the backup's period.
 CHECK_EVERY_MS = 5 * 60 * 1000

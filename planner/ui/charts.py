@@ -29,7 +29,8 @@ from PySide6.QtWidgets import QApplication, QSizePolicy, QWidget
 
 from planner.formatting import format_amount
 from planner.reports import charts as shared
-from planner.ui.workers import Operation, TaskManager
+from planner.ui.operations import Operation
+from planner.ui.workers import TaskManager
 
 matplotlib.rcParams["svg.fonttype"] = "none"
 
@@ -219,10 +220,6 @@ def forecast_vs_actual_figure(*, sku: str, weekly: pd.DataFrame, model: str = ""
 
 
 # --- embedding --------------------------------------------------------------------------------
-def _hex(colour) -> str:
-    return colour.name()
-
-
 def palette_colours(palette: QPalette) -> dict[str, str]:
     """The colours a chart needs from a palette, as plain text (safe to hand to a worker)."""
     return {

@@ -14,7 +14,8 @@ import pandas as pd
 from PySide6.QtGui import QUndoCommand
 
 from planner import clock
-from planner.store import po_life
+from planner.store import edits, po_life
+from planner.store.edits import SUPPLIER_FIELDS
 from planner.ui.errors import show_error
 
 #: the longest command description the Undo/Redo actions show (the toolbar must not jump)
@@ -116,26 +117,18 @@ class ApprovePurchaseOrders(WorkspaceCommand):
             lines = [line for line in order.lines if line.quantity > 0]
             if not lines:
                 continue
-            db.execute("INSERT INTO purchase_orders(po_number, supplier, order_date, note, state) "
-                       "VALUES (?, ?, ?, ?, 'draft')",
-                       [po_number, order.supplier or None, order.order_date.isoformat(),
-                        order.note or "approved in Planner"])
-            po_life.record(db, po_number, "approved",
-                           f"draft of {len(lines):,} lines from the plan's suggestion")
-            db.conn.executemany(
-                "INSERT INTO po_lines(po_number, sku, quantity, expected_date, received_quantity, "
-                "status, unit_cost) VALUES (?, ?, ?, ?, 0, 'open', ?)",
-                [(po_number, line.sku, int(line.quantity),
-                  (line.expected_date or order.expected_date).isoformat(),
-                  None if line.unit_cost is None or pd.isna(line.unit_cost)
-                  else float(line.unit_cost))
-                 for line in lines])
+            edits.add_draft_po(
+                db, po_number, supplier=order.supplier or None, order_date=order.order_date,
+                note=order.note or "approved in Planner",
+                lines=[edits.DraftLine(line.sku, int(line.quantity),
+                                       line.expected_date or order.expected_date,
+                                       None if line.unit_cost is None or pd.isna(line.unit_cost)
+                                       else float(line.unit_cost))
+                       for line in lines])
 
     def revert(self, db: Any) -> None:
         for po_number in self.po_numbers:
-            db.execute("DELETE FROM po_lines WHERE po_number = ?", [po_number])
-            db.execute("DELETE FROM purchase_orders WHERE po_number = ?", [po_number])
-            po_life.record(db, po_number, "undo", "approval taken back: the draft is deleted")
+            edits.delete_draft_po(db, po_number)
 
 
 @dataclass
@@ -163,26 +156,21 @@ class EditPoLines(WorkspaceCommand):
     def apply(self, db: Any) -> None:
         if not self.before:
             for e in self.edits:
-                row = db.execute("SELECT expected_date, quantity FROM po_lines "
-                                 "WHERE po_number = ? AND sku = ?", [e.po_number, e.sku]).fetchone()
-                if row is None:
-                    raise ValueError(f"{e.po_number} has no line for {e.sku} any more")
-                self.before.append((e.po_number, e.sku, row[0], int(row[1])))
+                old_date, old_qty = edits.po_line_date_and_quantity(db, e.po_number, e.sku)
+                self.before.append((e.po_number, e.sku, old_date, old_qty))
         for e, (_po, _sku, old_date, old_qty) in zip(self.edits, self.before, strict=True):
             date = e.expected_date.isoformat() if e.expected_date else old_date
             quantity = int(e.quantity) if e.quantity is not None else old_qty
-            db.execute("UPDATE po_lines SET expected_date = ?, quantity = ? "
-                       "WHERE po_number = ? AND sku = ?", [date, quantity, e.po_number, e.sku])
-            po_life.record(db, e.po_number, "edited", f"expected {old_date} → {date}, quantity "
-                           f"{old_qty:,} → {quantity:,} ({self.text().splitlines()[0]})",
-                           sku=e.sku)
+            edits.set_po_line(db, e.po_number, e.sku, expected_date=date, quantity=quantity,
+                              action="edited",
+                              detail=f"expected {old_date} → {date}, quantity {old_qty:,} → "
+                                     f"{quantity:,} ({self.text().splitlines()[0]})")
 
     def revert(self, db: Any) -> None:
         for po_number, sku, old_date, old_qty in self.before:
-            db.execute("UPDATE po_lines SET expected_date = ?, quantity = ? "
-                       "WHERE po_number = ? AND sku = ?", [old_date, old_qty, po_number, sku])
-            po_life.record(db, po_number, "undo", f"edit taken back: expected {old_date}, "
-                           f"quantity {old_qty:,}", sku=sku)
+            edits.set_po_line(db, po_number, sku, expected_date=old_date, quantity=old_qty,
+                              action="undo",
+                              detail=f"edit taken back: expected {old_date}, quantity {old_qty:,}")
 
 
 class ApplyWhatIf(EditPoLines):
@@ -291,25 +279,17 @@ class SetForecastOverride(WorkspaceCommand):
                     (float(demand_per_day),
                      None if demand_std_per_day is None else float(demand_std_per_day),
                      _iso(start_date), _iso(end_date)))
-        self.old: tuple[Any, ...] | None = None
+        self.old: edits.Override | None = None
         self._read = False
-
-    def _write(self, db: Any, values: tuple[Any, ...] | None) -> None:
-        db.execute("DELETE FROM forecast_overrides WHERE sku = ?", [self.sku])
-        if values is not None:
-            db.execute("INSERT INTO forecast_overrides(sku, demand_per_day, demand_std_per_day, "
-                       "start_date, end_date) VALUES (?, ?, ?, ?, ?)", [self.sku, *values])
 
     def apply(self, db: Any) -> None:
         if not self._read:
-            row = db.execute("SELECT demand_per_day, demand_std_per_day, start_date, end_date "
-                             "FROM forecast_overrides WHERE sku = ?", [self.sku]).fetchone()
-            self.old = tuple(row) if row is not None else None
+            self.old = edits.forecast_override(db, self.sku)
             self._read = True
-        self._write(db, self.new)
+        edits.set_forecast_override(db, self.sku, self.new)
 
     def revert(self, db: Any) -> None:
-        self._write(db, self.old)
+        edits.set_forecast_override(db, self.sku, self.old)
 
 
 class SetSetting(WorkspaceCommand):
@@ -326,18 +306,13 @@ class SetSetting(WorkspaceCommand):
         from planner.store.settings import parse_setting
 
         if not self._read:
-            row = db.execute("SELECT value FROM settings WHERE key = ?", [self.key]).fetchone()
-            self.old = row[0] if row else None
+            self.old = edits.stored_setting(db, self.key)
             self._read = True
         typed = parse_setting(self.key, str(self.value))
-        db.execute("INSERT INTO settings(key, value) VALUES (?, ?) "
-                   "ON CONFLICT(key) DO UPDATE SET value = excluded.value", [self.key, str(typed)])
+        edits.store_setting(db, self.key, str(typed))
 
     def revert(self, db: Any) -> None:
-        if self.old is None:
-            db.execute("DELETE FROM settings WHERE key = ?", [self.key])
-        else:
-            db.execute("UPDATE settings SET value = ? WHERE key = ?", [self.old, self.key])
+        edits.store_setting(db, self.key, self.old)
 
     def _run(self, step: Any) -> None:
         super()._run(step)
@@ -346,10 +321,6 @@ class SetSetting(WorkspaceCommand):
 
 
 # --- suppliers ---------------------------------------------------------------------------------
-SUPPLIER_FIELDS = ("email", "lead_time_days", "lead_time_std_days", "min_order_value", "currency",
-                   "contact", "address")
-
-
 class EditSupplier(WorkspaceCommand):
     """Change a supplier's contact details, stated lead time or minimum order."""
 
@@ -362,24 +333,14 @@ class EditSupplier(WorkspaceCommand):
         self.values = values
         self.old: dict[str, Any] | None = None
 
-    def _write(self, db: Any, values: dict[str, Any]) -> None:
-        assignments = ", ".join(f"[{k}] = ?" for k in values)
-        db.execute(f"UPDATE suppliers SET {assignments} WHERE supplier = ?",
-                   [*values.values(), self.supplier])
-
     def apply(self, db: Any) -> None:
         if self.old is None:
-            columns = ", ".join(f"[{k}]" for k in self.values)
-            row = db.execute(f"SELECT {columns} FROM suppliers WHERE supplier = ?",
-                             [self.supplier]).fetchone()
-            if row is None:
-                raise ValueError(f"no supplier {self.supplier!r}")
-            self.old = dict(zip(self.values, row, strict=True))
-        self._write(db, self.values)
+            self.old = edits.supplier_values(db, self.supplier, list(self.values))
+        edits.set_supplier_values(db, self.supplier, self.values)
 
     def revert(self, db: Any) -> None:
         assert self.old is not None
-        self._write(db, self.old)
+        edits.set_supplier_values(db, self.supplier, self.old)
 
 
 # --- the purchase plan page's offers -----------------------------------------------------------

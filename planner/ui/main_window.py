@@ -34,8 +34,9 @@ from planner.ui import dialogs, operations, paths
 from planner.ui.actions import build_actions
 from planner.ui.backups import BackupController
 from planner.ui.errors import show_error
+from planner.ui.operations import Operation
 from planner.ui.session import Session
-from planner.ui.workers import Operation, StatusProgress, Task, TaskManager
+from planner.ui.workers import StatusProgress, Task, TaskManager
 
 #: the navigation list: page id and label (Ctrl+1 … Ctrl+9 switch between them)
 PAGES = [

@@ -1,4 +1,5 @@
-"""The work behind the app's background operations: plain functions, no widgets.
+"""The app's background operations: an :class:`Operation` (work plus what to do with its
+outcome, run by workers.TaskManager) and the work itself, as plain functions with no widgets.
 
 Each opens its own connection to the workspace (the GUI thread keeps its own for small edits).
 """
@@ -6,45 +7,74 @@ Each opens its own connection to the workspace (the GUI thread keeps its own for
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from planner.planning import what_if_session  # noqa: F401 - the one what-if builder
-from planner.ui.plan_worker import (  # noqa: F401 - re-exported for the views
-    PlanOutcome,
-    SkuIndex,
-    compute_plan,
-)
+from planner.store.queries import product_count
 from planner.ui.workers import ProgressFn, worker_db
 
 
-def read_frame(path: str | Path, sql: str, params: list[Any] | None = None) -> pd.DataFrame:
-    """One query's rows as a frame."""
+@dataclass
+class Operation:
+    """Work for a background thread and what to do with its outcome on the GUI thread."""
+
+    title: str
+    work: Callable[[ProgressFn], Any]
+    on_success: Callable[[Any], None] | None = None
+    #: called with the exception and its formatted traceback; None shows the error dialog
+    on_failure: Callable[[BaseException, str], None] | None = None
+    on_cancel: Callable[[], None] | None = None
+    cancellable: bool = True
+    #: "dialog" (window-modal progress dialog), "status" (status-bar progress), or "none"
+    progress: str = "dialog"
+
+
+def po_lines(path: str | Path, as_of: dt.date) -> pd.DataFrame:
+    """Every PO line, with the projection's ``overdue`` as of ``as_of``."""
+    from planner.planning import purchase_order_lines
+
     with worker_db(path) as db:
-        return pd.read_sql_query(sql, db.conn, params=params or [])
+        return purchase_order_lines(db, as_of)
 
 
-def product_count(db: Any) -> int:
-    return int(db.execute("SELECT count(*) FROM products").fetchone()[0])
+def po_history(path: str | Path, po_number: str) -> pd.DataFrame:
+    """A PO's audit trail, newest first."""
+    from planner.store import po_life
+
+    with worker_db(path) as db:
+        return po_life.history(db, po_number)
+
+
+def po_line_fields(path: str | Path, columns: list[str]) -> pd.DataFrame:
+    """Some columns of every PO line."""
+    from planner.store.queries import po_line_fields as fields
+
+    with worker_db(path) as db:
+        return fields(db, columns)
+
+
+def supplier_rows(path: str | Path) -> pd.DataFrame:
+    """Every supplier with its product and open-PO counts (store.queries.supplier_rows)."""
+    from planner.store.queries import supplier_rows as rows
+
+    with worker_db(path) as db:
+        return rows(db)
 
 
 def fill_with_demo(path: str | Path, skus: int, progress: ProgressFn,
                    as_of: dt.date | None = None, years: float | None = None) -> None:
     """Write the demo business into an empty workspace."""
-    import inspect
-
     from planner.demo import write_demo
 
     progress(0.05, f"writing a demo business with {skus} products")
-    kwargs: dict[str, Any] = {"skus": skus, "as_of": as_of}
-    parameters = inspect.signature(write_demo).parameters
-    if years is not None and "years" in parameters:
+    kwargs: dict[str, Any] = {"skus": skus, "as_of": as_of,
+                              "progress": lambda f, what: progress(0.05 + 0.9 * f, what)}
+    if years is not None:
         kwargs["years"] = years
-    if "progress" in parameters:
-        kwargs["progress"] = lambda f, what: progress(0.05 + 0.9 * f, what)
     with worker_db(path) as db:
         if product_count(db):
             raise ValueError(f"{path} already holds data; the demo only fills an empty workspace")

@@ -10,25 +10,38 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoStack
+from sqlite_utils import Database
 
 from planner import clock
-from planner.ui import operations
-from planner.ui.plan_worker import PlanProcessUnavailable, plan_process
-from planner.ui.workers import Operation, Task, TaskManager
+from planner.planning import (
+    PlanningData,
+    PlanResult,
+    ProgressFn,
+    WhatIfSession,
+    what_if_session,
+)
+from planner.store.queries import product_count
+from planner.ui.operations import Operation
+from planner.ui.plan_index import SkuIndex
+from planner.ui.plan_outcome import PlanOutcome, plan_workspace
+from planner.ui.plan_process import PlanProcessUnavailable, plan_process
+from planner.ui.workers import Task, TaskManager
 
-#: Plans are computed in a child process (see planner.ui.plan_worker); set
-#: PLANNER_PLAN_IN_THREAD=1 to compute them on a worker thread of this process instead.
-PLAN_IN_PROCESS = os.environ.get("PLANNER_PLAN_IN_THREAD", "") in ("", "0")
+#: set to 1 to compute plans on a worker thread of the app's own process, not in the planning
+#: process (planner/ui/plan_process.py); read when a Session is made
+PLAN_IN_THREAD_ENV = "PLANNER_PLAN_IN_THREAD"
 
 
-def compute_plan(path: Path, as_of: dt.date, progress: Any) -> operations.PlanOutcome:
-    """A plan for the workspace, from the planning process (or this thread as a fallback)."""
-    if PLAN_IN_PROCESS:
+def plan_in_the_background(path: Path, as_of: dt.date, progress: ProgressFn, *,
+                           in_child_process: bool) -> PlanOutcome:
+    """A plan for the workspace (called on a worker thread): from the planning process, or on
+    this thread when asked or when that process cannot start."""
+    if in_child_process:
         try:
-            return plan_process().compute(path, as_of, progress)
+            return plan_process().plan(path, as_of, progress)
         except PlanProcessUnavailable as exc:
             print(f"planning on a thread: {exc}", file=sys.stderr)
-    return operations.compute_plan(path, as_of, progress)
+    return plan_workspace(path, as_of, progress)
 
 
 class Session(QObject):
@@ -49,14 +62,16 @@ class Session(QObject):
         super().__init__(parent)
         self.tasks = tasks
         self.path: Path | None = None
-        self.db: Any = None
+        self.db: Database | None = None
         #: plans are as of this date (today unless the user, or a test, picks another)
         self.as_of: dt.date = as_of or clock.today()
-        self.data: Any = None
-        self.plan: Any = None
+        self.data: PlanningData | None = None
+        self.plan: PlanResult | None = None
         self.plan_seconds: float = 0.0
-        self.index: operations.SkuIndex | None = None
-        self._what_if: Any = None
+        self.index: SkuIndex | None = None
+        #: plans come from the planning process (else from a worker thread of this one)
+        self.plan_in_child_process = os.environ.get(PLAN_IN_THREAD_ENV, "") in ("", "0")
+        self._what_if: WhatIfSession | None = None
         self.undo_stack = QUndoStack(self)
         self._plan_task: Task | None = None
         self._replan_timer = QTimer(self)
@@ -81,7 +96,7 @@ class Session(QObject):
             return None
         self.opening.emit(str(target))
 
-        def work(progress: Any) -> None:
+        def work(progress: ProgressFn) -> None:
             progress(0.1, "checking the file")
             open_workspace(target, create=True).conn.close()
 
@@ -116,7 +131,7 @@ class Session(QObject):
                                         cancellable=False, work=work, on_success=done,
                                         on_failure=failed))
 
-    def _opened(self, path: Path, db: Any, replan: bool) -> None:
+    def _opened(self, path: Path, db: Database, replan: bool) -> None:
         self.close()
         self.path = path
         self.db = db
@@ -129,7 +144,7 @@ class Session(QObject):
         self.data_changed.emit()
         if replan and not self.is_empty():
             self.replan()
-        elif PLAN_IN_PROCESS:
+        elif self.plan_in_child_process:
             plan_process().warm_up()
 
     def close(self) -> None:
@@ -140,7 +155,7 @@ class Session(QObject):
             self.db = None
 
     def is_empty(self) -> bool:
-        return self.db is None or operations.product_count(self.db) == 0
+        return self.db is None or product_count(self.db) == 0
 
     @property
     def currency(self) -> str:
@@ -150,15 +165,6 @@ class Session(QObject):
         from planner.store import load_settings
 
         return load_settings(self.db) if self.db is not None else {}
-
-    def save_setting(self, key: str, value: Any) -> Any:
-        """Validate and store a workspace setting (SettingError on a bad value), then replan."""
-        from planner.store import save_setting
-
-        typed = save_setting(self.db, key, value)
-        self.settings_changed.emit()
-        self.schedule_replan()
-        return typed
 
     # --- edits ---------------------------------------------------------------------------
     def edited(self) -> None:
@@ -178,17 +184,13 @@ class Session(QObject):
             self._replan_timer.start()
 
     @property
-    def planning(self) -> bool:
-        return self._plan_task is not None and not self._plan_task.done
-
-    @property
-    def what_if(self) -> Any:
+    def what_if(self) -> WhatIfSession | None:
         """The engine's what-if session on the current plan (prepared on first use)."""
         if self._what_if is None and self.plan is not None and self.data is not None:
-            self._what_if = operations.what_if_session(self.data, self.plan)
+            self._what_if = what_if_session(self.data, self.plan)
         return self._what_if
 
-    def show_outcome(self, outcome: operations.PlanOutcome) -> None:
+    def show_outcome(self, outcome: PlanOutcome) -> None:
         """Make a computed plan the current one and tell the views."""
         self.data, self.plan, self.plan_seconds = outcome.data, outcome.plan, outcome.seconds
         self.index = outcome.index
@@ -202,9 +204,9 @@ class Session(QObject):
             return None
         if self._plan_task is not None and not self._plan_task.done:
             self._plan_task.cancel()
-        path, as_of = self.path, self.as_of
+        path, as_of, in_child = self.path, self.as_of, self.plan_in_child_process
 
-        def done(outcome: operations.PlanOutcome) -> None:
+        def done(outcome: PlanOutcome) -> None:
             if path == self.path:  # else the user opened another workspace meanwhile
                 self.show_outcome(outcome)
 
@@ -217,6 +219,7 @@ class Session(QObject):
         self.plan_started.emit()
         task = self.tasks.run(Operation(
             title="Replanning", progress="status", on_success=done, on_failure=failed,
-            work=lambda progress: compute_plan(path, as_of, progress)))
+            work=lambda progress: plan_in_the_background(path, as_of, progress,
+                                                         in_child_process=in_child)))
         self._plan_task = task
         return task

@@ -1,8 +1,8 @@
 """Background operations: work runs on a thread pool; results and errors come back on the GUI
 thread.
 
-An :class:`Operation` is plain work (a function taking a progress callback) plus what to do with
-its outcome. The work never touches widgets and opens its own SQLite connection
+An :class:`~planner.ui.operations.Operation` is plain work (a function taking a progress
+callback) plus what to do with its outcome. The work never touches widgets and opens its own SQLite connection
 (:func:`worker_db`); callbacks run on the GUI thread. Cancelling is cooperative: the progress
 callback raises :class:`Cancelled` at the work's next checkpoint, and the caller hears about the
 cancel at once (a late result is dropped).
@@ -14,9 +14,8 @@ import contextlib
 import threading
 import traceback
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
 from PySide6.QtWidgets import (
@@ -28,7 +27,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-ProgressFn = Callable[[float, str], None]
+from planner.planning import ProgressFn
+
+if TYPE_CHECKING:
+    from planner.ui.operations import Operation
 
 
 class Cancelled(Exception):
@@ -52,21 +54,6 @@ def worker_db(path: str | Path) -> Iterator[Any]:
         yield db
     finally:
         db.conn.close()
-
-
-@dataclass
-class Operation:
-    """Work for a background thread and what to do with its outcome on the GUI thread."""
-
-    title: str
-    work: Callable[[ProgressFn], Any]
-    on_success: Callable[[Any], None] | None = None
-    #: called with the exception and its formatted traceback; None shows the error dialog
-    on_failure: Callable[[BaseException, str], None] | None = None
-    on_cancel: Callable[[], None] | None = None
-    cancellable: bool = True
-    #: "dialog" (window-modal progress dialog), "status" (status-bar progress), or "none"
-    progress: str = "dialog"
 
 
 class _Emitter(QObject):

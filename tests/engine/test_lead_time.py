@@ -8,7 +8,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from planner.engine.lead_time import learn_supplier_lead_times, resolve_lead_times
+from planner.engine.lead_time import (
+    effective_lead_times,
+    learn_supplier_lead_times,
+    stated_lead_times,
+)
 
 AS_OF = dt.date(2024, 6, 1)
 
@@ -72,27 +76,56 @@ def test_no_lines_gives_an_empty_table():
     assert "lead_time_days_learned" in learned.columns
 
 
-def test_resolution_order_product_supplier_learned_default():
-    resolved = resolve_lead_times(
-        product_days=[20, np.nan, np.nan, np.nan, np.nan],
-        product_std_days=[np.nan, np.nan, np.nan, np.nan, np.nan],
-        supplier_days=[30, 30, np.nan, np.nan, np.nan],
-        supplier_std_days=[np.nan, 3, np.nan, np.nan, np.nan],
-        learned_days=[34.7, 34.7, 34.7, 34.7, np.nan],
-        learned_std_days=[7.5, 7.5, 7.5, 7.5, np.nan],
-        received_lines=[3, 3, 3, 1, 0], default_days=45)
-    assert list(resolved["lead_time_source"]) == ["product", "supplier", "learned", "default",
-                                                   "default"]
-    assert list(resolved["lead_time_days"]) == [20, 30, 34.7, 45, 45]
-    # a stated lead time without a spread borrows the learned spread
-    assert list(resolved["lead_time_std_days"]) == [7.5, 3, 7.5, 0, 0]
+def test_a_products_own_lead_time_wins_then_its_suppliers_then_the_default():
+    products = pd.DataFrame({"sku": ["A", "B", "C", "D"],
+                             "supplier": ["Acme", "Acme", "Bolt", None],
+                             "lead_time_days": [20.0, np.nan, np.nan, np.nan],
+                             "lead_time_std_days": [np.nan, np.nan, 4.0, np.nan]})
+    suppliers = pd.DataFrame({"supplier": ["Acme", "Bolt"], "lead_time_days": [30.0, np.nan],
+                              "lead_time_std_days": [3.0, np.nan]})
+    stated = stated_lead_times(products, suppliers, default_days=45)
+    assert list(stated["lead_time_source"]) == ["product", "supplier", "default", "default"]
+    assert list(stated["lead_time_days"]) == [20.0, 30.0, 45.0, 45.0]
+    # the spread: the product's own, else the supplier's, else none
+    assert list(stated["lead_time_std_days"]) == [3.0, 3.0, 4.0, 0.0]
 
 
-def test_learned_can_win_over_what_the_supplier_states():
-    resolved = resolve_lead_times(
-        product_days=[np.nan, 15], product_std_days=[np.nan, np.nan], supplier_days=[30, 30],
-        supplier_std_days=[np.nan, np.nan], learned_days=[38.0, 38.0],
-        learned_std_days=[6.0, 6.0], received_lines=[5, 5], default_days=45,
-        prefer_learned=True)
-    assert list(resolved["lead_time_source"]) == ["learned", "product"]
-    assert list(resolved["lead_time_days"]) == [38.0, 15]
+def test_receipts_correct_a_stated_lead_time_by_the_suppliers_lateness():
+    products = pd.DataFrame({"sku": ["A", "B", "C"], "supplier": ["Acme", "Acme", "Few"],
+                             "lead_time_days": [30.0, 45.0, 30.0],
+                             "lead_time_std_days": [2.0, 0.0, 3.0],
+                             "lead_time_source": ["supplier", "default", "supplier"]})
+    learned = pd.DataFrame({"received_lines": [4, 2], "lead_time_days_learned": [36.0, 50.0],
+                            "lead_time_std_days_learned": [5.0, 9.0],
+                            "lateness_days_mean": [6.0, 20.0]},
+                           index=pd.Index(["Acme", "Few"], name="supplier"))
+    out = effective_lead_times(products, learned)
+    # stated 30 + 6 days late on average; nothing stated: the learned 36; too few receipts: as is
+    assert list(out["lead_time_days"]) == [36.0, 36.0, 30.0]
+    assert list(out["lead_time_days_stated"]) == [30.0, 45.0, 30.0]
+    assert list(out["lead_time_std_days"][:2]) == [5.0, 5.0]  # the learned spread
+
+
+def test_lead_time_learning_ignores_outliers_and_caps_against_the_stated_lead_time():
+    rows = [(f"PO-{k}", "A", "Acme", "2024-01-01", 10, "2024-01-31", 10, received, "received")
+            for k, received in enumerate(["2024-01-30", "2024-02-02", "2024-01-31", "2024-02-01",
+                                          "2029-01-01", "1900-01-01"])]
+    lines = pd.DataFrame(rows, columns=["po_number", "sku", "supplier", "order_date", "quantity",
+                                        "expected_date", "received_quantity", "received_date",
+                                        "status"])
+    for column in ("order_date", "expected_date", "received_date"):
+        lines[column] = pd.to_datetime(lines[column])
+    learned = learn_supplier_lead_times(lines, as_of="2030-01-01")
+    acme = learned.loc["Acme"]
+    assert acme["ignored_receipts"] == 2 and acme["received_lines"] == 4
+    assert 29 <= acme["lead_time_days_learned"] <= 32
+    assert acme["lead_time_std_days_learned"] < 3
+    # however wild the receipts look, the stated 30 days moves within [15, 90]
+    wild = learned.copy()
+    wild.loc["Acme", ["lateness_days_mean", "lead_time_std_days_learned"]] = [4_000.0, 4_543.0]
+    products = pd.DataFrame({"sku": ["A"], "supplier": ["Acme"], "lead_time_days": [30.0],
+                             "lead_time_std_days": [2.0], "lead_time_source": ["supplier"]})
+    out = effective_lead_times(products, wild)
+    assert out.loc[0, "lead_time_days"] == 90.0 and out.loc[0, "lead_time_std_days"] <= 90.0
+    wild.loc["Acme", "lateness_days_mean"] = -4_000.0
+    assert effective_lead_times(products, wild).loc[0, "lead_time_days"] == 15.0

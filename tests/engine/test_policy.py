@@ -8,9 +8,7 @@ import pytest
 from scipy import stats
 
 from planner.engine.policy import (
-    eoq,
     estimated_demand_days_share,
-    evaluate_policy,
     expected_order_quantity,
     inventory_policy,
     normal_loss,
@@ -25,29 +23,9 @@ def _policy(**overrides):
     return inventory_policy(**args)
 
 
-def test_eoq_textbook_case():
-    # D = 12,000 units/yr, S = $4,000 per order, C = $500, h = 20% -> Q* = 979.8 ≈ 980.
-    assert eoq(12_000, 4_000, 500, 0.20) == pytest.approx(979.8, abs=0.1)
-
-
-def test_eoq_is_vectorised_and_nan_without_holding_cost():
-    q = eoq(np.array([12_000, 1_200]), 4_000, np.array([500, 0]), 0.2)
-    assert q[0] == pytest.approx(979.8, abs=0.1)
-    assert np.isnan(q[1])
-
-
 def test_normal_loss_table_values():
     # Standard normal loss table: G(0) = 0.3989, G(1) = 0.0833, G(2) = 0.0085.
     assert normal_loss([0.0, 1.0, 2.0]) == pytest.approx([0.3989, 0.0833, 0.0085], abs=1e-4)
-
-
-def test_fill_rate_textbook_case():
-    # D = 250/wk, σ = 150/wk, L = 2 wk, Q = 1,000, ROP = 600:
-    # cycle service 0.68, expected shortage per cycle 43.9, fill rate 0.956.
-    cycle, shortage, fill = evaluate_policy(600, 500, 150 * np.sqrt(2), 1_000)
-    assert cycle == pytest.approx(0.68, abs=0.005)
-    assert shortage == pytest.approx(43.9, abs=0.05)
-    assert fill == pytest.approx(0.956, abs=0.0005)
 
 
 def test_fill_rate_target_gives_back_the_textbook_reorder_point():

@@ -108,3 +108,18 @@ def test_nothing_in_nothing_out():
                                              (None, "no date")])
 def test_dates_are_written_the_way_a_buyer_writes_them(value, text):
     assert format_day(None if value is None else pd.Timestamp(value), AS_OF) == text
+
+
+def test_a_po_line_is_overdue_when_still_owed_and_expected_before_as_of():
+    from planner.engine.supply import overdue_po_lines
+
+    lines = pd.DataFrame({
+        "po_number": ["PO-1", "PO-2", "PO-3", "PO-4", "PO-5"],
+        "sku": ["A"] * 5,
+        "quantity": [10, 10, 10, 10, 10],
+        "received_quantity": [0, 10, 0, 4, 0],
+        "expected_date": ["2025-05-20", "2025-05-20", "2025-05-20", "2025-05-30", "2025-06-10"],
+        "status": ["open", "open", "cancelled", "open", "open"],
+    })
+    # late and owed; fully received; cancelled; partly received and late; not due yet
+    assert overdue_po_lines(lines, as_of="2025-06-02").tolist() == [True, False, False, True, False]

@@ -14,8 +14,12 @@ from planner.engine.whatif import (
     affected_skus,
     apply_po_changes,
     run_projection,
-    what_if,
 )
+
+
+def what_if(base, changes):
+    """The projection of the SKUs the changes touch, changes applied (the app's what-if)."""
+    return WhatIfSession(base).run(changes)
 
 
 def shop():

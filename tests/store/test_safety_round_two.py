@@ -71,36 +71,6 @@ def test_a_receipt_dated_1900_leaves_the_reorder_points_alone(demo_path):
     assert notes and notes[0]["count"] == 1 and supplier in notes[0]["message"]
 
 
-def test_lead_time_learning_ignores_outliers_and_caps_against_the_stated_lead_time():
-    import pandas as pd
-
-    from planner.engine.lead_time import learn_supplier_lead_times
-    from planner.planning import effective_lead_times
-
-    rows = [(f"PO-{k}", "A", "Acme", "2024-01-01", 10, "2024-01-31", 10, received, "received")
-            for k, received in enumerate(["2024-01-30", "2024-02-02", "2024-01-31", "2024-02-01",
-                                          "2029-01-01", "1900-01-01"])]
-    lines = pd.DataFrame(rows, columns=["po_number", "sku", "supplier", "order_date", "quantity",
-                                        "expected_date", "received_quantity", "received_date",
-                                        "status"])
-    for column in ("order_date", "expected_date", "received_date"):
-        lines[column] = pd.to_datetime(lines[column])
-    learned = learn_supplier_lead_times(lines, as_of="2030-01-01")
-    acme = learned.loc["Acme"]
-    assert acme["ignored_receipts"] == 2 and acme["received_lines"] == 4
-    assert 29 <= acme["lead_time_days_learned"] <= 32
-    assert acme["lead_time_std_days_learned"] < 3
-    # however wild the receipts look, the stated 30 days moves within [15, 90]
-    wild = learned.copy()
-    wild.loc["Acme", ["lateness_days_mean", "lead_time_std_days_learned"]] = [4_000.0, 4_543.0]
-    products = pd.DataFrame({"sku": ["A"], "supplier": ["Acme"], "lead_time_days": [30.0],
-                             "lead_time_std_days": [2.0], "lead_time_source": ["supplier"]})
-    out = effective_lead_times(products, wild)
-    assert out.loc[0, "lead_time_days"] == 90.0 and out.loc[0, "lead_time_std_days"] <= 90.0
-    wild.loc["Acme", "lateness_days_mean"] = -4_000.0
-    assert effective_lead_times(products, wild).loc[0, "lead_time_days"] == 15.0
-
-
 def _problems(tmp_path: Path, name: str, text: str | bytes, **kwargs) -> list[str]:
     """The problems check_files finds in a file with this content (none: [])."""
     from planner.store.importers import ImportRejected

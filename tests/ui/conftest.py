@@ -74,9 +74,9 @@ def window(qtbot):
 @pytest.fixture(scope="session")
 def demo_outcome(demo_template):
     """The demo's plan, computed once per run by the app's own worker function."""
-    from planner.ui.operations import compute_plan
+    from planner.ui.plan_outcome import plan_workspace
 
-    return compute_plan(demo_template, AS_OF, lambda _f, _w: None)
+    return plan_workspace(demo_template, AS_OF, lambda _f, _w: None)
 
 
 @pytest.fixture

@@ -9,7 +9,8 @@ import pytest
 from PySide6.QtCore import QThread
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
-from planner.ui.workers import Cancelled, Operation, TaskManager
+from planner.ui.operations import Operation
+from planner.ui.workers import Cancelled, TaskManager
 
 
 @pytest.fixture

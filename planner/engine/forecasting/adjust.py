@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -31,7 +32,7 @@ LOCAL_DAYS = 56
 MIN_OBSERVED_DAYS = 3
 
 
-def _day(values: pd.Series | NDArray) -> NDArray[np.int64]:
+def _day(values: pd.Series | NDArray[Any]) -> NDArray[np.int64]:
     return np.asarray(values).astype("datetime64[D]").astype(np.int64)
 
 
@@ -82,7 +83,7 @@ def remove_past_events(daily: pd.DataFrame, events: pd.DataFrame) -> pd.DataFram
     return rows.assign(quantity=qty)
 
 
-def add_future_events(daily_mean: NDArray, daily_var: NDArray, events: pd.DataFrame,
+def add_future_events(daily_mean: NDArray[Any], daily_var: NDArray[Any], events: pd.DataFrame,
                       skus: pd.Index, as_of: dt.date) -> NDArray[np.bool_]:
     """Lift the daily forecast (day 1 = as_of + 1) by each coming event; rows it touched."""
     touched = np.zeros(len(skus), dtype=bool)

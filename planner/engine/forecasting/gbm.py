@@ -24,6 +24,7 @@ histograms.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -200,7 +201,8 @@ def _season_ratio(x: FloatArray) -> FloatArray:
     return np.clip(ratio, 0.05, 20.0)
 
 
-def _train(x: FloatArray, target: FloatArray, weight: FloatArray):  # noqa: ANN202
+def _train(x: FloatArray, target: FloatArray, weight: FloatArray) -> Any:
+    """A LightGBM booster (typed Any: lightgbm ships no type information)."""
     import lightgbm as lgb
 
     cats = [FEATURES.index(c) for c in CATEGORICAL]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -29,7 +30,7 @@ class WeeklyHistory:
     quantity: FloatArray         # per kept daily row
 
 
-def _day_numbers(values: pd.Series | NDArray) -> IntArray:
+def _day_numbers(values: pd.Series | NDArray[Any]) -> IntArray:
     days = np.asarray(values).astype("datetime64[D]")
     return days.astype(np.int64)
 
@@ -74,8 +75,8 @@ def weekly_history(daily_demand: pd.DataFrame, skus: pd.Index, as_of: dt.date,
     recent = days < 364
     weekday = (today - days[recent] + 3) % 7
     units = np.bincount(rows[recent] * 7 + weekday, weights=qty[recent], minlength=n * 7)
-    return WeeklyHistory(demand, start.astype(np.int64), first, last, units.reshape(n, 7),
-                         rows, days, qty)
+    return WeeklyHistory(demand, start.astype(np.int64), first, last,  # type: ignore[arg-type]
+                         units.reshape(n, 7), rows, days, qty)  # type: ignore[arg-type]
 
 
 def bucket_positions(as_of: dt.date, n_buckets: int, n_future: int) -> IntArray:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -52,7 +52,7 @@ def _listing(items: list[str], limit: int = 10) -> str:
     return shown + (f" and {len(items) - limit} more" if len(items) > limit else "")
 
 
-def _stub_notes(products: list[str], suppliers: list[str] = ()) -> list[str]:
+def _stub_notes(products: list[str], suppliers: Sequence[str] = ()) -> list[str]:
     notes = []
     if products:
         notes.append(f"created {plural(len(products), 'product')} for unknown SKUs "

@@ -16,6 +16,7 @@ import contextlib
 import re
 import sqlite3
 from collections.abc import Iterator
+from typing import Any
 
 import pandas as pd
 from sqlite_utils import Database
@@ -32,7 +33,7 @@ def column_checks(db: Database, table: str) -> dict[str, tuple[str, str]] | None
     types = {row[1]: row[2] for row in db.execute(f"PRAGMA table_info([{table}])")}
     columns = list(types)
     body = sql[sql.index("(") + 1:sql.rindex(")")]
-    checks: dict[str, str] = {}
+    checks: dict[str, tuple[str, str]] = {}
     for line in body.splitlines():
         definition = line.strip().rstrip(",")
         if "CHECK" not in definition.upper():
@@ -64,7 +65,7 @@ def _check_expression(definition: str) -> str | None:
     return None
 
 
-def _distinct(values: pd.Series) -> list:
+def _distinct(values: pd.Series) -> list[Any]:
     if isinstance(values.dtype, pd.CategoricalDtype):
         distinct = values.cat.categories.to_numpy(dtype=object).tolist()
         return distinct + ([None] if (values.cat.codes.to_numpy() < 0).any() else [])
@@ -72,7 +73,7 @@ def _distinct(values: pd.Series) -> list:
 
 
 def _refuse_failing(db: Database, column: str, declared: str, expression: str,
-                    values: list) -> None:
+                    values: list[Any]) -> None:
     """Insert the values into a TEMP column with the same type and CHECK, so SQLite converts
     and checks them exactly as it would the table's; the first refused value raises SQLite's
     sqlite3.IntegrityError, with the value named."""

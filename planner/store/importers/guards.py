@@ -10,7 +10,9 @@ from __future__ import annotations
 import codecs
 import re
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -66,7 +68,7 @@ def check_file(path: str | Path) -> Path:
 # ---------------------------------------------------------------------------------------------
 # CSV
 
-def _text_blocks(path: Path):
+def _text_blocks(path: Path) -> Iterator[bytes]:
     """The file in blocks of bytes in which b'\\n' ends a line (UTF-16 is re-encoded)."""
     with open(path, "rb") as handle:
         head = handle.read(2)
@@ -139,7 +141,7 @@ def _check_binary(sample: bytes, offset: int, path: Path) -> None:
                           "XLSX and import that")
 
 
-def _check_columns(first_lines: bytes, newline: int = 10) -> None:
+def _check_columns(first_lines: bytes | bytearray, newline: int = 10) -> None:
     """The widest of the first lines, counted with each delimiter Planner recognises."""
     lines = first_lines.split(bytes([newline]), 64)[:64]
     for number, line in enumerate(lines, start=1):
@@ -214,7 +216,7 @@ def _column_number(letters: bytes) -> int:
     return number
 
 
-def _check_sheet_extent(name: str, head: bytes, stream) -> None:
+def _check_sheet_extent(name: str, head: bytes, stream: Any) -> None:
     """The rows x columns a reader would lay out, from the dimension and every cell reference."""
     max_row, max_col = 0, 0
     match = _DIMENSION.search(head)

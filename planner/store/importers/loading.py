@@ -42,7 +42,7 @@ class Cells:
         """Per-row values from values given per distinct value."""
         per_unique = np.asarray(per_unique)
         if per_unique.dtype.kind == "f":
-            padded = np.append(per_unique, np.nan if empty is None else empty)
+            padded = np.append(per_unique, np.nan if empty is None else empty)  # type: ignore[call-overload]
         else:
             padded = np.append(per_unique.astype(object), np.array([empty], dtype=object))
         return padded[self.codes]
@@ -294,7 +294,7 @@ def _parse_columns(kind: Kind, present: list[str], cells: dict[str, Cells], rows
                              f"dates such as {example!r} could be day-first or month-first and "
                              "no date in the file tells which; give --date-format, e.g. "
                              "%d/%m/%Y or %m/%d/%Y")
-            bad = np.equal(iso, None) & ~needs_order
+            bad = np.equal(iso, None) & ~needs_order  # type: ignore[call-overload]
             _report(problems, col, bad, rows, name, parsing.date_expectation(date_format, order))
             keys[name] = _canonical(col, iso)
             data[name] = _text_column(kind, keys[name])
@@ -304,12 +304,12 @@ def _parse_columns(kind: Kind, present: list[str], cells: dict[str, Cells], rows
                                               problems)
         elif column.type == "bool":
             flags = parsing.parse_bools(uniques)
-            _report(problems, col, np.equal(flags, None), rows, name,
+            _report(problems, col, np.equal(flags, None), rows, name,  # type: ignore[call-overload]
                     "a yes/no value (true/false, yes/no, 1/0)")
             data[name] = pd.array(col.take(flags), dtype="boolean")
         elif column.type == "status":
             statuses = parsing.parse_status(uniques)
-            _report(problems, col, np.equal(statuses, None), rows, name,
+            _report(problems, col, np.equal(statuses, None), rows, name,  # type: ignore[call-overload]
                     "a PO line status (open, received or cancelled)")
             data[name] = col.take(statuses)
         elif column.type == "currency":

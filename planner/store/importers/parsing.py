@@ -339,7 +339,7 @@ def parse_dates(values: pd.Series, order: DateOrder | None = None,
     years = pd.Series(parsed_iso).str[:4]
     in_range = pd.to_numeric(years, errors="coerce").between(FIRST_YEAR, LAST_YEAR).to_numpy()
     parsed_iso[~in_range] = None
-    return parsed_iso, needs_order & np.equal(parsed_iso, None)
+    return parsed_iso, needs_order & np.equal(parsed_iso, None)  # type: ignore[call-overload]
 
 
 def date_expectation(date_format: str | None, order: DateOrder | None) -> str:

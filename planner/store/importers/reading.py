@@ -21,9 +21,10 @@ import functools
 import importlib.util
 import io
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -112,7 +113,7 @@ _UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}"
                             rb"|[\xf0-\xf4][\x80-\xbf]{3}")
 
 
-def _mostly_utf8(handle) -> bool:
+def _mostly_utf8(handle: Any) -> bool:
     """Whether a file that fails to decode as UTF-8 is still mostly UTF-8: its multi-byte UTF-8
     sequences outnumber its other non-ASCII bytes (a Windows-1252 file has no such sequences;
     'é' is one byte there)."""
@@ -216,7 +217,7 @@ def read_header(path: str | Path) -> FileHeader:
                       undecodable=undecodable)
 
 
-def _open_xlsx(path: Path):
+def _open_xlsx(path: Path) -> Any:
     import openpyxl
 
     try:
@@ -225,7 +226,7 @@ def _open_xlsx(path: Path):
         raise UnreadableFile(f"not a readable XLSX workbook ({exc})") from None
 
 
-def unreadable_if_damaged(read, *args):
+def unreadable_if_damaged(read: Callable[..., Any], *args: Any) -> Any:
     """Run an XLSX read; a damaged workbook (any error of the zip or XML layers) is a problem
     with the file, not a crash."""
     try:
@@ -237,12 +238,13 @@ def unreadable_if_damaged(read, *args):
                              "save it again in Excel, or export it as CSV") from None
 
 
-def _first_sheet_rows(workbook) -> tuple[str, Iterable[tuple]]:
+def _first_sheet_rows(workbook: Any) -> tuple[str, Iterable[tuple[Any, ...]]]:
     for sheet in workbook.worksheets:
         rows = sheet.iter_rows(values_only=True)
         first = next(rows, None)
         if first is not None:
-            def all_rows(first=first, rows=rows):
+            def all_rows(first: tuple[Any, ...] = first,
+                         rows: Iterator[tuple[Any, ...]] = rows) -> Iterator[tuple[Any, ...]]:
                 yield first
                 yield from rows
             return sheet.title, all_rows()
@@ -369,7 +371,7 @@ def _read_csv_arrow(head: FileHeader, positions: dict[str, int]) -> RawTable | N
 
     names = [str(i) for i in range(len(head.header))]
     wanted = {name: str(position) for name, position in positions.items()}
-    parts: dict[str, list] = {name: [] for name in wanted}
+    parts: dict[str, list[Any]] = {name: [] for name in wanted}
     rows = 0
     try:
         reader = pa_csv.open_csv(
@@ -404,7 +406,7 @@ def _read_csv_arrow(head: FileHeader, positions: dict[str, int]) -> RawTable | N
                     delimiter=head.delimiter, encoding=head.encoding)
 
 
-def _unified(chunks: list, *, encoded: bool) -> tuple[np.ndarray, np.ndarray]:
+def _unified(chunks: list[Any], *, encoded: bool) -> tuple[np.ndarray, np.ndarray]:
     """(per-row code, distinct texts) of a column's blocks, dictionary-encoded or text."""
     import pyarrow as pa
 

@@ -8,8 +8,9 @@ file writes nothing and counts every row as unchanged.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -52,7 +53,7 @@ def object_values(values: pd.Series, *, none_for_missing: bool = False) -> np.nd
     loader's columns do; skips a pass over them.
     """
     if isinstance(values.dtype, pd.CategoricalDtype):
-        labels = np.append(values.cat.categories.to_numpy(dtype=object), None)
+        labels = np.append(values.cat.categories.to_numpy(dtype=object), None)  # type: ignore[call-overload]
         return labels[values.cat.codes.to_numpy()]
     if none_for_missing and values.dtype == object:
         return values.to_numpy()
@@ -60,7 +61,7 @@ def object_values(values: pd.Series, *, none_for_missing: bool = False) -> np.nd
 
 
 def _batches(frame: pd.DataFrame, columns: Sequence[str], none_for_missing: bool,
-             progress: Callable[[float], None] | None):
+             progress: Callable[[float], None] | None) -> Iterator[Any]:
     """(rows × columns object array) per batch of rows: the Python values of one batch at most
     exist at once."""
     total = max(len(frame), 1)

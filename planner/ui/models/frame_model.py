@@ -137,12 +137,6 @@ class FrameTableModel(QAbstractTableModel):
             idx = self.index(int(where[0]), col)
             self.dataChanged.emit(idx, idx)
 
-    def refresh_rows(self) -> None:
-        """Repaint everything (after the owner changed colours or tooltips)."""
-        if self.rowCount():
-            self.dataChanged.emit(self.index(0, 0),
-                                  self.index(self.rowCount() - 1, self.columnCount() - 1))
-
     # --- lookups -------------------------------------------------------------------------
     def column_index(self, key: str) -> int:
         for i, column in enumerate(self.columns):

@@ -8,9 +8,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout, QWidget
 
-from planner.engine.catalog import ABC_CUTS, XYZ_CUTS
 from planner.formatting import format_money
-from planner.planning import abc_xyz_matrix
+from planner.planning import ABC_CUTS, XYZ_CUTS, abc_xyz_matrix
 from planner.ui.views.common import heading, note
 
 ABC_ROWS = {"A": "A: top value", "B": "B: middle", "C": "C: the tail"}

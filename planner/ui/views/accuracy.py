@@ -10,7 +10,7 @@ import pandas as pd
 from PySide6.QtCore import QModelIndex, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSpinBox, QSplitter, QWidget
 
-from planner.engine.forecasting.accuracy import OVERALL
+from planner.planning import ACCURACY_OVERALL as OVERALL
 from planner.ui import operations
 from planner.ui.charts import ChartView, forecast_vs_actual_figure
 from planner.ui.models import Column, FrameTableModel

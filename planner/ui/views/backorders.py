@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from planner.formatting import format_date
 from planner.ui.models import Column, FrameTableModel
+from planner.ui.operations import Operation
 from planner.ui.views.common import (
     DANGER,
     WARNING,
@@ -31,7 +32,7 @@ from planner.ui.views.common import (
     search_box,
     search_mask,
 )
-from planner.ui.workers import Operation, worker_db
+from planner.ui.workers import worker_db
 
 COLUMNS = [
     Column("order_id", "Order"),

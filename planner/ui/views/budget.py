@@ -7,8 +7,8 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
-from planner.engine.budget import budget_by_month
 from planner.formatting import format_money
+from planner.planning import budget_by_month
 from planner.ui.models import Column, FrameTableModel
 from planner.ui.views.common import DANGER, fit_columns, legend, make_table, note
 

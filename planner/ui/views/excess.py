@@ -9,8 +9,8 @@ import pandas as pd
 from PySide6.QtCore import QModelIndex, Signal
 from PySide6.QtWidgets import QWidget
 
-from planner.engine.catalog import tied_up_stock
 from planner.formatting import format_money
+from planner.planning import tied_up_stock
 from planner.ui.models import Column, FrameTableModel
 from planner.ui.views.common import (
     DANGER,

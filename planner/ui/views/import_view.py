@@ -28,8 +28,8 @@ from planner.store.importers.kinds import KINDS as IMPORT_KINDS
 from planner.ui import operations
 from planner.ui.formatting import is_missing
 from planner.ui.models import Column, FrameTableModel
+from planner.ui.operations import Operation
 from planner.ui.views.common import DANGER, GOOD, fit_columns, heading, make_table, note
-from planner.ui.workers import Operation
 
 KINDS = list(IMPORT_KINDS)  # every import kind the store declares
 PROBLEM_COLUMNS = [

@@ -24,8 +24,6 @@ from planner.ui.models import Column, FrameTableModel
 from planner.ui.views.common import DANGER, GOOD, fit_columns, legend, make_table, shift_colour
 from planner.ui.workers import worker_db
 
-HISTORY_SQL = ("SELECT at, user, sku, action, detail FROM po_events WHERE po_number = ? "
-               "ORDER BY id DESC")
 HISTORY_COLUMNS = [
     Column("at", "When"),
     Column("user", "Who"),
@@ -73,9 +71,9 @@ def write_documents(path: str | Path, po_numbers: list[str] | None, folder: str 
 
 def answered_pos(path: str | Path, before: pd.DataFrame) -> list[str]:
     """The POs whose confirmations differ from ``before`` (what an import of answers changed)."""
-    from planner.ui.operations import read_frame
+    from planner.ui.operations import po_line_fields
 
-    after = read_frame(path, f"SELECT {', '.join(CONFIRMATIONS)} FROM po_lines")
+    after = po_line_fields(path, CONFIRMATIONS)
     merged = after.merge(before.reindex(columns=CONFIRMATIONS), on=["po_number", "sku"],
                          how="left", suffixes=("", "_before"))
     changed = pd.Series(False, index=merged.index)

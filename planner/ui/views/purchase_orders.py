@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from planner import clock
 from planner.ui import operations
 from planner.ui.models import Column, FrameTableModel
+from planner.ui.operations import Operation
 from planner.ui.views import po_round_trip
 from planner.ui.views.common import (
     DANGER,
@@ -40,20 +41,6 @@ from planner.ui.views.common import (
     search_box,
     search_mask,
 )
-from planner.ui.workers import Operation
-
-PO_LINES_SQL = """
-SELECT l.po_number, h.supplier, h.order_date, l.sku, p.name, l.quantity, l.received_quantity,
-       max(l.quantity - l.received_quantity, 0) AS open_quantity, l.expected_date,
-       l.received_date, l.status, COALESCE(l.unit_cost, p.unit_cost) AS unit_cost,
-       max(l.quantity - l.received_quantity, 0) * COALESCE(l.unit_cost, p.unit_cost) AS open_value,
-       (l.status = 'open' AND l.expected_date < ?) AS overdue,
-       h.state AS po_state, l.confirmed_quantity, l.confirmed_date, l.supplier_comment,
-       l.confirmed_quantity - l.quantity AS quantity_difference
-FROM po_lines l JOIN purchase_orders h USING (po_number)
-LEFT JOIN products p ON p.sku = l.sku
-ORDER BY l.status = 'open' DESC, l.expected_date, l.po_number, l.sku
-"""
 
 COLUMNS = [
     Column("po_number", "PO"),
@@ -222,10 +209,10 @@ class PurchaseOrdersView(QWidget):
         path = self.session.path
         if path is None:
             return
-        as_of = self.session.as_of.isoformat()
+        as_of = self.session.as_of
         self.session.tasks.run(Operation(
             title="Reading purchase orders", progress="none",
-            work=lambda _p: operations.read_frame(path, PO_LINES_SQL, [as_of]),
+            work=lambda _p: operations.po_lines(path, as_of),
             on_success=self._show))
 
     def _show(self, frame: pd.DataFrame) -> None:
@@ -402,7 +389,7 @@ class PurchaseOrdersView(QWidget):
 
         self.session.tasks.run(Operation(
             title="Reading the PO's history", progress="none", on_success=show,
-            work=lambda _p: operations.read_frame(path, po_round_trip.HISTORY_SQL, [po_number])))
+            work=lambda _p: operations.po_history(path, po_number)))
 
     def draft_po_numbers(self) -> list[str]:
         frame = self.model.frame

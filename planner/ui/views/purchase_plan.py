@@ -28,8 +28,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from planner.engine.price_breaks import break_table
 from planner.formatting import format_amount, format_date, format_money
+from planner.planning import break_table
 from planner.ui import dialogs
 from planner.ui.models import Column, FrameTableModel
 from planner.ui.views.budget import BudgetSummary

@@ -1,4 +1,8 @@
-"""The workspace's settings (docs/reference.md) and the company details printed on PDFs."""
+"""The workspace's settings (docs/reference.md) and the company details printed on PDFs.
+
+Everything the dialog shows of a setting (label, tab, choices, range, unit) is declared with the
+setting in planner/store/settings.py.
+"""
 
 from __future__ import annotations
 
@@ -22,30 +26,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from planner.store.settings import SETTINGS, SettingError, parse_setting
+from planner.store.settings import SETTINGS, Setting, SettingError, parse_setting
 from planner.ui.views.common import DANGER
 
-CHOICES = {"service_level_type": ["cycle", "fill_rate"], "page_size": ["A4", "Letter"],
-           "forecast_global_model": ["blend", "by_class", "off"]}
-MULTILINE = {"company_address", "purchase_terms"}
-COMPANY = {"company_name", "company_address", "company_logo", "page_size", "purchase_terms",
-           "currency"}
-LABELS = {
-    "service_level": "Service level", "service_level_type": "Service level means",
-    "review_period_days": "Review period", "horizon_days": "Planning horizon",
-    "dock_to_stock_days": "Dock to stock", "hold_release_days": "Hold release (no date)",
-    "cancel_rate_per_day": "Cancel rate per day of waiting",
-    "promise_buffer_days": "Promise buffer", "split_shipment_cost": "Cost of a split shipment",
-    "default_lead_time_days": "Default lead time", "currency": "Currency",
-    "company_name": "Company name", "company_address": "Address", "company_logo": "Logo",
-    "page_size": "Page size", "purchase_terms": "Terms and notes",
-    "abc_service_levels": "Service level by ABC class", "dead_after_days": "Dead stock after",
-    "purchase_budget_per_month": "Purchase budget per month",
-    "holding_cost_rate": "Holding cost per year", "po_number_pattern": "PO numbers",
-    "forecast_global_model": "Global forecast model",
-}
-#: shown and typed as percentages (95.0 %), stored as shares (0.95), as the toolbar shows them
-PERCENT = {"service_level", "cancel_rate_per_day", "holding_cost_rate"}
+#: percentages are shown with this many decimals (95.0 %), as the toolbar shows them
+PERCENT_DECIMALS = 1
 
 
 class SettingsDialog(QDialog):
@@ -67,8 +52,8 @@ class SettingsDialog(QDialog):
             editor.setToolTip(f"{setting.help} ({setting.expected})" if setting.expected
                               else setting.help)
             self.editors[key] = editor
-            form = company_form if key in COMPANY else planning_form
-            form.addRow(LABELS.get(key, key.replace("_", " ").capitalize()),
+            form = company_form if setting.group == "company" else planning_form
+            form.addRow(setting.label or key.replace("_", " ").capitalize(),
                         self._with_picker(key, editor))
         tabs.addTab(planning, "Planning")
         tabs.addTab(company, "Company and PDFs")
@@ -85,37 +70,43 @@ class SettingsDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
 
-    def _editor(self, key: str, setting: Any, value: Any) -> Any:
-        if key in CHOICES:
+    def _editor(self, key: str, setting: Setting, value: Any) -> Any:
+        if setting.choices:
             box = QComboBox()
-            box.addItems(CHOICES[key])
-            box.setCurrentText(str(value))
+            for choice, label in setting.choices:
+                box.addItem(label, choice)
+            box.setCurrentIndex(max(box.findData(str(value)), 0))
             return box
-        if key in MULTILINE:
+        if setting.multiline:
             text = QPlainTextEdit(str(value))
             text.setFixedHeight(70)
             return text
+        suffix = " days" if setting.unit == "days" else ""
         if setting.cast is int:
             spin = QSpinBox()
-            spin.setRange(0, 100_000)
+            low, high = _range(setting, 0, 100_000, step=1)
+            spin.setRange(int(low), int(high))
             spin.setValue(int(value))
-            spin.setSuffix(" days" if key.endswith("_days") else "")
+            spin.setSuffix(suffix)
             return spin
-        if key in PERCENT:
+        if setting.unit == "percent":
             spin = QDoubleSpinBox()
-            spin.setRange(0.0, 500.0)
-            spin.setDecimals(1)
+            spin.setDecimals(PERCENT_DECIMALS)
+            low, high = _range(setting, 0.0, 1.0, step=10.0 ** -(PERCENT_DECIMALS + 2))
+            spin.setRange(low * 100, high * 100)
             spin.setSingleStep(0.5)
             spin.setSuffix(" %")
             spin.setValue(float(value) * 100)
             return spin
         if setting.cast is float:
             spin = QDoubleSpinBox()
-            spin.setRange(0, 1e9)
-            spin.setDecimals(4 if value is not None and float(value) < 1 else 2)
+            decimals = 4 if value is not None and float(value) < 1 else 2
+            spin.setDecimals(decimals)
+            low, high = _range(setting, 0.0, 1e9, step=10.0 ** -decimals)
+            spin.setRange(low, high)
             spin.setSingleStep(0.01 if float(value) < 1 else 1)
             spin.setValue(float(value))
-            spin.setSuffix(" days" if key.endswith("_days") else "")
+            spin.setSuffix(suffix)
             return spin
         return QLineEdit(str(value))
 
@@ -140,10 +131,10 @@ class SettingsDialog(QDialog):
     def value_of(self, key: str) -> str:
         editor = self.editors[key]
         if isinstance(editor, QComboBox):
-            return editor.currentText()
+            return str(editor.currentData())
         if isinstance(editor, QPlainTextEdit):
             return editor.toPlainText()
-        if key in PERCENT:
+        if SETTINGS[key].unit == "percent":
             return str(round(editor.value() / 100, 6))
         if isinstance(editor, (QSpinBox, QDoubleSpinBox)):
             return str(editor.value())
@@ -153,10 +144,10 @@ class SettingsDialog(QDialog):
         """Put a value in an editor (tests)."""
         editor = self.editors[key]
         if isinstance(editor, QComboBox):
-            editor.setCurrentText(str(value))
+            editor.setCurrentIndex(editor.findData(str(value)))
         elif isinstance(editor, QPlainTextEdit):
             editor.setPlainText(str(value))
-        elif key in PERCENT:
+        elif SETTINGS[key].unit == "percent":
             editor.setValue(float(value) * 100)  # given as a share, shown as a percentage
         elif isinstance(editor, (QSpinBox, QDoubleSpinBox)):
             editor.setValue(value)
@@ -192,3 +183,12 @@ class SettingsDialog(QDialog):
                 stack.push(SetSetting(self.session, key, value))
             stack.endMacro()
         self.accept()
+
+
+def _range(setting: Setting, low: float, high: float, *, step: float) -> tuple[float, float]:
+    """A spin box's range: the setting's declared one (an excluded maximum one step below it),
+    else ``low`` to ``high``."""
+    lowest = low if setting.minimum is None else float(setting.minimum)
+    if setting.maximum is None:
+        return lowest, high
+    return lowest, float(setting.maximum) - (step if setting.below else 0.0)

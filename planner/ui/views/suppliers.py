@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from planner.formatting import format_money
 from planner.ui import operations
 from planner.ui.models import Column, FrameTableModel
+from planner.ui.operations import Operation
 from planner.ui.views.common import (
     DANGER,
     WARNING,
@@ -30,30 +31,6 @@ from planner.ui.views.common import (
     make_table,
     note,
 )
-from planner.ui.workers import Operation
-
-SUPPLIERS_SQL = """
-SELECT s.supplier, s.email, s.contact, s.currency, s.lead_time_days, s.lead_time_std_days,
-       s.min_order_value, s.order_cycle_days, s.freight_pct, s.duty_pct, s.container_m3,
-       s.max_weight_kg,
-       (SELECT count(*) FROM products p WHERE p.supplier = s.supplier AND p.active) AS products,
-       (SELECT count(*) FROM po_lines l JOIN purchase_orders h USING (po_number)
-         WHERE h.supplier = s.supplier AND l.status = 'open') AS open_lines,
-       (SELECT sum(max(l.quantity - l.received_quantity, 0)
-                   * COALESCE(l.unit_cost, p.unit_cost, 0))
-          FROM po_lines l JOIN purchase_orders h USING (po_number)
-          LEFT JOIN products p ON p.sku = l.sku
-         WHERE h.supplier = s.supplier AND l.status = 'open') AS open_value_supplier,
-       (SELECT count(*) FROM po_lines l JOIN purchase_orders h USING (po_number)
-         WHERE h.supplier = s.supplier AND l.received_date IS NOT NULL) AS received_lines_all,
-       (SELECT avg(julianday(l.received_date) - julianday(l.expected_date))
-          FROM po_lines l JOIN purchase_orders h USING (po_number)
-         WHERE h.supplier = s.supplier AND l.received_date IS NOT NULL) AS days_late_avg,
-       (SELECT avg(l.received_date > l.expected_date)
-          FROM po_lines l JOIN purchase_orders h USING (po_number)
-         WHERE h.supplier = s.supplier AND l.received_date IS NOT NULL) AS late_share
-FROM suppliers s ORDER BY s.supplier
-"""
 
 COLUMNS = [
     Column("supplier", "Supplier"),
@@ -84,10 +61,12 @@ COLUMNS = [
     Column("lead_time_days_learned", "Lead\nlearned", "float",
            "Lead time in days from order to receipt on received POs", decimals=0),
     Column("days_late_avg", "Days\nlate", "float",
-           "Received date minus expected date, averaged over received lines", decimals=1),
-    Column("late_share", "Late", "pct", "Share of received lines that came late"),
-    Column("received_lines_all", "Received\nlines", "int", "PO lines received so far (the "
-           "learned lead time needs enough of them)", hidden=True),
+           "Received date minus expected date, averaged over the lines received by the "
+           "plan's as-of date (receipts with impossible dates left out)", decimals=1),
+    Column("late_share", "Late", "pct",
+           "Share of the lines received by the plan's as-of date that came late"),
+    Column("received_lines_all", "Received\nlines", "int", "PO lines received by the plan's "
+           "as-of date (the learned lead time needs enough of them)", hidden=True),
     Column("open_lines", "Open\nlines", "int", "Open PO lines"),
     Column("open_value", "Open\nvalue", "money",
            "Open PO lines at the supplier's prices, converted and landed (freight and duty)"),
@@ -215,7 +194,7 @@ class SuppliersView(QWidget):
             return
         self.session.tasks.run(Operation(
             title="Reading suppliers", progress="none",
-            work=lambda _p: operations.read_frame(path, SUPPLIERS_SQL), on_success=self._show))
+            work=lambda _p: operations.supplier_rows(path), on_success=self._show))
 
     def _show(self, frame: pd.DataFrame) -> None:
         self._base = frame
@@ -229,10 +208,17 @@ class SuppliersView(QWidget):
             return
         frame = self._base.copy()
         plan = self.session.plan
-        frame["lead_time_days_learned"] = float("nan")
-        if plan is not None and "lead_time_days_learned" in getattr(plan.suppliers, "columns", []):
-            learned = plan.suppliers.set_index("supplier")["lead_time_days_learned"]
-            frame["lead_time_days_learned"] = frame["supplier"].map(learned)
+        # learned by the engine from the receipts up to the plan's as-of (engine/lead_time.py)
+        learned = getattr(plan, "suppliers", None) if plan is not None else None
+        has = set(getattr(learned, "columns", []))
+        by_name = learned.set_index("supplier") if learned is not None and has else None
+        for key, source in (("lead_time_days_learned", "lead_time_days_learned"),
+                            ("days_late_avg", "lateness_days_mean"),
+                            ("late_share", "on_time_share"),
+                            ("received_lines_all", "received_lines")):
+            frame[key] = (frame["supplier"].map(by_name[source]).astype(float)
+                          if by_name is not None and source in has else float("nan"))
+        frame["late_share"] = 1.0 - frame["late_share"]
         self._money_columns(frame, plan)
         self.model.currency = self.session.currency
         self.model.set_frame(frame)

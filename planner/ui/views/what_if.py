@@ -314,7 +314,7 @@ class WhatIfView(QWidget):
         self._timer.start()
 
     def changes(self) -> list[Any]:
-        from planner.engine.whatif import POChange
+        from planner.planning import POChange
 
         out = []
         for row in self.lines.itertuples(index=False):
