@@ -14,6 +14,7 @@ from planner.planning import ACCURACY_OVERALL as OVERALL
 from planner.ui import operations
 from planner.ui.charts import ChartView, forecast_vs_actual_figure
 from planner.ui.models import Column, FrameTableModel
+from planner.ui.operations import Operation
 from planner.ui.views.common import (
     DANGER,
     WARNING,
@@ -24,7 +25,7 @@ from planner.ui.views.common import (
     note,
     page_header,
 )
-from planner.ui.workers import Operation, Task
+from planner.ui.workers import Task
 
 CLASS_NAMES = {"smooth": "Smooth", "erratic": "Erratic", "intermittent": "Intermittent",
                "lumpy": "Lumpy", "new": "New", "dead": "Dead",
