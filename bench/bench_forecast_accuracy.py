@@ -41,6 +41,10 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from planner.engine.forecast import forecast_demand  # noqa: E402
+from planner.store.settings import GLOBAL_MODEL_WEIGHTS, SETTINGS  # noqa: E402
+
+#: "ours" is the forecast as a plan makes it: with the global model as the setting's default
+DEFAULT_GLOBAL_MODEL = GLOBAL_MODEL_WEIGHTS[SETTINGS["forecast_global_model"].default]
 from planner.engine.forecasting.backtest import MONTHLY  # noqa: E402
 from planner.engine.forecasting.periods import forecast_periods  # noqa: E402
 
@@ -204,7 +208,7 @@ def _evaluate_weekly_origins(daily: pd.DataFrame, origins: list[pd.Timestamp],
         result = forecast_demand(
             past, as_of=as_of.date(), horizon_days=7 * horizon_weeks, skus=kept,
             lead_time_days=pd.Series(7.0 * horizon_weeks - 7, index=kept),
-            review_period_days=7)
+            review_period_days=7, global_model=DEFAULT_GLOBAL_MODEL)
         ours = result.models["demand_per_day"] * 7 * horizon_weeks
         longest = max(len(y) for y in histories.values())
         base = _statsforecast_totals(histories, horizon_weeks,
@@ -311,7 +315,7 @@ def evaluate_peak(n_skus: int, seed: int = 19) -> pd.DataFrame:
     result = forecast_demand(
         sim["daily"], as_of=AS_OF, horizon_days=7 * TARGET_WEEKS, skus=kept,
         lead_time_days=pd.Series(7.0 * TARGET_WEEKS - 7, index=kept), review_period_days=7,
-        groups=sim["groups"])
+        groups=sim["groups"], global_model=DEFAULT_GLOBAL_MODEL)
     ours = result.models["demand_per_day"] * 7 * TARGET_WEEKS
     base = _statsforecast_totals(histories, TARGET_WEEKS, 1)
     records = []

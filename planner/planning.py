@@ -24,7 +24,9 @@ from planner.engine.bundles import (
 from planner.engine.catalog import ABC_CUTS, XYZ_CUTS, tied_up_stock  # noqa: F401
 from planner.engine.forecasting.accuracy import OVERALL as ACCURACY_OVERALL  # noqa: F401
 from planner.engine.landed import missing_rate_warning, product_costs, supplier_costs
-from planner.engine.lead_time import (
+from planner.engine.lead_time import (  # noqa: F401 (the SKU page says how they are used)
+    LEARNED_LEAD_TIME_RANGE,
+    MIN_RECEIVED_LINES_TO_LEARN,
     effective_lead_times,
     learn_supplier_lead_times,
     stated_lead_times,
