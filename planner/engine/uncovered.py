@@ -30,8 +30,10 @@ def explain_uncovered(lines: pd.DataFrame, *, as_of: dt.date, lead_time_days: pd
     uncovered = out["uncovered"].fillna(False).to_numpy(bool)
     lead = pd.to_numeric(out["sku"].map(lead_time_days), errors="coerce").to_numpy(float)
     days = np.ceil(lead) + int(dock_to_stock_days)
-    ships = today + pd.to_timedelta(np.where(uncovered & np.isfinite(days), days, np.nan),
-                                    unit="D")
+    # pandas 2.2 multiplies the NaN days by the unit's nanoseconds: no real overflow
+    with np.errstate(over="ignore", invalid="ignore"):
+        ships = today + pd.to_timedelta(np.where(uncovered & np.isfinite(days), days, np.nan),
+                                        unit="D")
     out["ships_if_ordered_today"] = ships
     if "flag_reasons" in out:
         reasons = out["flag_reasons"].fillna("").astype(str)
