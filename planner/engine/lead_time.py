@@ -153,7 +153,10 @@ def effective_lead_times(products: pd.DataFrame, learned: pd.DataFrame) -> pd.Da
                          corrected)
     out["lead_time_days"] = np.maximum(corrected.astype(float), 0.0)
     # a learned spread never exceeds the lead time itself (a stated spread is kept as stated)
-    learned_spread = np.fmin(lt_std_learned.to_numpy(float), out["lead_time_days"].to_numpy(float))
+    # (np.minimum, not np.fmin: a supplier with too few receipts has no learned spread (NaN),
+    # and fmin would read that as "the whole lead time"; fmax then keeps the stated spread)
+    learned_spread = np.minimum(lt_std_learned.to_numpy(float),
+                                out["lead_time_days"].to_numpy(float))
     out["lead_time_std_days"] = np.fmax(out["lead_time_std_days"].to_numpy(float),
                                         learned_spread)
     return out

@@ -129,3 +129,21 @@ def test_lead_time_learning_ignores_outliers_and_caps_against_the_stated_lead_ti
     assert out.loc[0, "lead_time_days"] == 90.0 and out.loc[0, "lead_time_std_days"] <= 90.0
     wild.loc["Acme", "lateness_days_mean"] = -4_000.0
     assert effective_lead_times(products, wild).loc[0, "lead_time_days"] == 15.0
+
+
+def test_a_supplier_with_too_few_receipts_keeps_the_stated_spread():
+    """Issue 23, item 2: one open PO line in the workspace gave every SKU of a supplier with
+    fewer than three receipts a spread equal to its whole lead time ("35 ± 35 days")."""
+    products = pd.DataFrame({"sku": ["A", "B"], "supplier": ["Acme", "Bolt"],
+                             "lead_time_days": [35.0, 7.0], "lead_time_std_days": [3.0, np.nan]})
+    suppliers = pd.DataFrame({"supplier": ["Acme", "Bolt"], "lead_time_days": [np.nan, np.nan],
+                              "lead_time_std_days": [np.nan, np.nan]})
+    stated = stated_lead_times(products, suppliers, default_days=30)
+    # Bolt has only open lines (no receipt), Acme a single receipt: neither may learn yet
+    lines = _lines([
+        ("PO-1", "A", "Acme", "2024-03-01", 100, "2024-03-31", 100, "2024-04-05", "received"),
+        ("PO-2", "B", "Bolt", "2024-05-10", 10, "2024-06-20", 0, None, "open"),
+    ])
+    effective = effective_lead_times(stated, learn_supplier_lead_times(lines, as_of=AS_OF))
+    assert effective["lead_time_days"].tolist() == [35.0, 7.0]
+    assert effective["lead_time_std_days"].tolist() == [3.0, 0.0]
