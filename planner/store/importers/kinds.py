@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -215,21 +216,80 @@ def _fits(kind: Kind, header: set[str]) -> bool:
     return set(kind.required) <= header and (not kind.one_of or bool(header & set(kind.one_of)))
 
 
+#: How alike a header name must be to a missing required column to be read as its misspelling
+#: (difflib's ratio: "quanity" is 0.93 of "quantity").
+NEAR_SPELLING = 0.8
+
+
+def near_spellings(kind: Kind, names: Iterable[object]) -> dict[str, str]:
+    """Each required column of ``kind`` missing from a header → the header name that is a near
+    spelling of it (``quanity`` for ``quantity``), where there is one."""
+    header = [kind.header_key(c) for c in names]
+    present = set(header) - {""}
+    strangers = [h for h in dict.fromkeys(header)
+                 if h and h not in kind.column_names and h not in kind.ignored]
+    found = {}
+    for column in kind.required:
+        if column not in present:
+            close = difflib.get_close_matches(column, strangers, n=1, cutoff=NEAR_SPELLING)
+            if close:
+                found[column] = close[0]
+    return found
+
+
+def did_you_mean(near: dict[str, str]) -> str:
+    """'did you mean `quantity` (not `quanity`)?' for each near spelling."""
+    return "; ".join(f"did you mean `{column}` (the file says `{written}`)?"
+                     for column, written in near.items())
+
+
+def _near_kind(names: list[object], unexplained: set[str]) -> tuple[Kind, dict[str, str]] | None:
+    """A kind that misses its required columns only by near spellings, one of which is left
+    unexplained (by the kind otherwise chosen, when there is one)."""
+    candidates = []
+    for kind in _KINDS:
+        header = {kind.header_key(c) for c in names} - {""}
+        missing = [c for c in kind.required if c not in header]
+        near = near_spellings(kind, names)
+        if not missing or len(near) < len(missing) or not set(near.values()) & unexplained:
+            continue
+        if kind.one_of and not header & set(kind.one_of):
+            continue
+        explained = len(header & (set(kind.column_names) | kind.ignored)) + len(near)
+        candidates.append((explained, kind, near))
+    if not candidates:
+        return None
+    candidates.sort(key=lambda c: c[0], reverse=True)
+    return candidates[0][1], candidates[0][2]
+
+
 def detect_kind(columns: Iterable[object]) -> str:
-    """The kind whose columns best match a header; KindError naming the candidates if unclear."""
+    """The kind whose columns explain a header; KindError naming the candidates if unclear, or
+    the near spelling when a header misses a kind's required column by one (spec "Import
+    rules": never read as another kind)."""
     names = list(columns)
     scored = []
     for kind in _KINDS:
         header = {kind.header_key(c) for c in names} - {""}
         if _fits(kind, header):
             matched = len(header & (set(kind.column_names) | kind.ignored))
-            scored.append((matched, len(kind.required) + bool(kind.one_of), kind))
-    if not scored:
-        header = {normalize_header(c) for c in names} - {""}
-        raise KindError("cannot tell what kind of file this is from its header ("
-                        + ", ".join(sorted(header)) + "). The kinds and their required columns: "
-                        + _describe(_KINDS) + ". Rename the header or give --kind.")
+            scored.append((matched, len(kind.required) + bool(kind.one_of), kind, header))
+    everything = {normalize_header(c) for c in names} - {""}
     scored.sort(key=lambda s: (s[0], s[1]), reverse=True)
+    unexplained = (scored[0][3] - set(scored[0][2].column_names) - scored[0][2].ignored
+                   if scored else everything)
+    near = _near_kind(names, unexplained)
+    if near is not None:
+        kind, spellings = near
+        instead = f", not {scored[0][2].name}" if scored else ""
+        article = "an" if kind.name[0] in "aeiou" else "a"
+        raise KindError(f"this looks like {article} {kind.name} file{instead}, but its required column "
+                        + ", ".join(f"`{c}`" for c in spellings) + " is missing: "
+                        + did_you_mean(spellings) + " Correct the header (or give --kind).")
+    if not scored:
+        raise KindError("cannot tell what kind of file this is from its header ("
+                        + ", ".join(sorted(everything)) + "). The kinds and their required "
+                        "columns: " + _describe(_KINDS) + ". Rename the header or give --kind.")
     best = [s for s in scored if s[:2] == scored[0][:2]]
     if len(best) > 1:
         raise KindError("the header fits several kinds equally well: "

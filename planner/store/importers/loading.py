@@ -16,7 +16,15 @@ import pandas as pd
 
 from planner.store.importers import parsing, ranges
 from planner.store.importers.guards import check_file
-from planner.store.importers.kinds import Kind, KindError, detect_kind, get_kind, normalize_header
+from planner.store.importers.kinds import (
+    Kind,
+    KindError,
+    detect_kind,
+    did_you_mean,
+    get_kind,
+    near_spellings,
+    normalize_header,
+)
 from planner.store.importers.problems import ProblemList
 from planner.store.importers.reading import (
     FileHeader,
@@ -236,10 +244,12 @@ def _check_header(head: FileHeader, kind: Kind,
         if key not in known and name.strip() not in unknown:
             unknown.append(name.strip())
     missing = [c for c in kind.required if c not in seen]
+    near = near_spellings(kind, head.header)
     for name in missing:
         found = ", ".join(h for h in head.header if h)
+        hint = f" {did_you_mean({name: near[name]})}" if name in near else ""
         problems.add(None, name, None,
-                     f"the required column is missing; {kind.name} files need the columns "
+                     f"the required column is missing;{hint} {kind.name} files need the columns "
                      f"{', '.join(kind.required)} (found: {found})")
     if kind.one_of and not any(c in seen for c in kind.one_of):
         found = ", ".join(h for h in head.header if h)
