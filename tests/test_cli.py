@@ -354,3 +354,21 @@ def test_accuracy_scores_the_forecast_made_13_weeks_ago(tmp_path):
     assert rows[0]["sku"] == "MUG-01" and float(rows[0]["actual_units"]) == 4 * 28
     bad = planner("accuracy", str(ws), "--weeks", "0", check=False)
     assert bad.returncode != 0 and "--weeks" in bad.stderr
+
+
+def test_config_takes_a_share_as_the_app_shows_it_and_refuses_loose_numbers(tmp_path):
+    """Issue 25, item 11: the toolbar takes 98 %, so `config service_level 98` must too; ABC
+    levels take "A=98%"; `1_0` is not ten days."""
+    ws = tmp_path / "ws.db"
+    planner("demo", str(ws), "--skus", "20", "--years", "1", "--as-of", AS_OF)
+    planner("config", str(ws), "service_level", "98")
+    planner("config", str(ws), "abc_service_levels", "A=98%,B=95,C=0.9")
+    planner("config", str(ws), "cancel_rate_per_day", "2 %")
+    shown = planner("config", str(ws)).stdout
+    assert "service_level = 0.98" in shown or "service_level: 0.98" in shown \
+        or "0.98" in planner("config", str(ws), "service_level").stdout
+    assert "A=0.98,B=0.95,C=0.9" in planner("config", str(ws), "abc_service_levels").stdout
+    for key, value in (("review_period_days", "1_0"), ("split_shipment_cost", "inf"),
+                       ("service_level", "150")):
+        result = planner("config", str(ws), key, value, check=False)
+        assert result.returncode != 0 and key in result.stderr

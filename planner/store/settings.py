@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -49,6 +50,16 @@ class Setting:
     #: typed over several lines in the dialog
     multiline: bool = False
 
+    @property
+    def whole(self) -> bool:
+        """Its values are whole numbers (the dialog shows a whole-number box)."""
+        return self.cast in (int, _whole)
+
+    @property
+    def numeric(self) -> bool:
+        """Its values are numbers (the dialog shows a number box)."""
+        return self.whole or self.cast in (float, _number, _share, _percent_only)
+
     def accepts(self, value: Any) -> bool:
         """The value (already cast) is within the range, one of the choices and valid."""
         if self.choices and value not in {choice for choice, _ in self.choices}:
@@ -74,6 +85,42 @@ def _text(text: str) -> str:
     return str(text)
 
 
+_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+
+
+def _number(text: str) -> float:
+    """A plain decimal number ("1_0", "inf", "nan" and "0x10" are not)."""
+    cleaned = str(text).strip()
+    if not _NUMBER.fullmatch(cleaned):
+        raise ValueError(text)
+    return float(cleaned)
+
+
+def _whole(text: str) -> int:
+    """A whole number, written as such ("7", "7.0"); not "7.5" or "1_0"."""
+    value = _number(text)
+    if value != int(value):
+        raise ValueError(text)
+    return int(value)
+
+
+def _share(text: str) -> float:
+    """A share written as 0.95, 95 % or 95: what the app's percent fields show is accepted
+    as typed (a share is below 1, so 95 can only mean 95 %)."""
+    cleaned = str(text).strip()
+    percent = cleaned.endswith("%")
+    value = _number(cleaned.rstrip("%").strip() if percent else cleaned)
+    return value / 100 if percent or 1 < value <= 100 else value
+
+
+def _percent_only(text: str) -> float:
+    """A share written as 0.25 or 25 % (a plain 25 stays 25: the setting allows shares over 1)."""
+    cleaned = str(text).strip()
+    if cleaned.endswith("%"):
+        return _number(cleaned.rstrip("%").strip()) / 100
+    return _number(cleaned)
+
+
 def _po_pattern_ok(value: str) -> bool:
     from planner.store.po_numbers import check_pattern
 
@@ -88,7 +135,7 @@ def abc_service_levels(text: str) -> dict[str, float]:
             continue
         name, _, value = part.partition("=")
         name = name.strip().upper()
-        level = float(value)
+        level = _share(value)
         if name not in {"A", "B", "C"} or name in levels or not 0.5 <= level < 1:
             raise ValueError(text)
         levels[name] = level
@@ -106,8 +153,8 @@ def _finite(value: float) -> bool:
 SETTINGS: dict[str, Setting] = {
     s.key: s
     for s in [
-        Setting("service_level", 0.95, float, "target service level (cycle or fill rate)",
-                expected="a number from 0.5 to below 1, e.g. 0.95", label="Service level",
+        Setting("service_level", 0.95, _share, "target service level (cycle or fill rate)",
+                expected="a share from 0.5 to below 1, e.g. 0.95 (or 95 %)", label="Service level",
                 minimum=0.5, maximum=1, below=True, unit="percent"),
         Setting("service_level_type", "cycle", _text,
                 "`cycle` (no stockout per cycle) or `fill_rate` (share of demand served)",
@@ -115,27 +162,27 @@ SETTINGS: dict[str, Setting] = {
                 choices=(("cycle", "cycle service level (chance of no stockout per order "
                                    "cycle)"),
                          ("fill_rate", "fill rate (share of demand shipped from stock)"))),
-        Setting("review_period_days", 7, int, "days between order reviews; 0 = continuous",
+        Setting("review_period_days", 7, _whole, "days between order reviews; 0 = continuous",
                 expected="whole days from 0 to 365", label="Review period",
                 minimum=0, maximum=365, unit="days"),
-        Setting("horizon_days", 182, int, "how far projections and plans look",
+        Setting("horizon_days", 182, _whole, "how far projections and plans look",
                 expected="whole days from 7 to 1095", label="Planning horizon",
                 minimum=7, maximum=1095, unit="days"),
-        Setting("dock_to_stock_days", 2, int, "days from a PO's arrival to sellable stock",
+        Setting("dock_to_stock_days", 2, _whole, "days from a PO's arrival to sellable stock",
                 expected="whole days from 0 to 60", label="Dock to stock",
                 minimum=0, maximum=60, unit="days"),
-        Setting("hold_release_days", 7, int, "release delay for held stock without a date",
+        Setting("hold_release_days", 7, _whole, "release delay for held stock without a date",
                 expected="whole days from 0 to 365", label="Hold release (no date)",
                 minimum=0, maximum=365, unit="days"),
-        Setting("cancel_rate_per_day", 0.02, float,
+        Setting("cancel_rate_per_day", 0.02, _share,
                 "chance per day of waiting that a backordered customer cancels",
-                expected="a number from 0 to below 1, e.g. 0.02",
+                expected="a share from 0 to below 1, e.g. 0.02 (or 2 %)",
                 label="Cancel rate per day of waiting", minimum=0, maximum=1, below=True,
                 unit="percent"),
-        Setting("promise_buffer_days", 3, int, "days added to projected dates when quoting",
+        Setting("promise_buffer_days", 3, _whole, "days added to projected dates when quoting",
                 expected="whole days from 0 to 60", label="Promise buffer",
                 minimum=0, maximum=60, unit="days"),
-        Setting("split_shipment_cost", 14.0, float, "cost of one extra shipment",
+        Setting("split_shipment_cost", 14.0, _number, "cost of one extra shipment",
                 expected="a non-negative amount", label="Cost of a split shipment", minimum=0),
         Setting("abc_service_levels", "", _abc_levels_text,
                 "default service level by ABC class, e.g. A=0.98,B=0.95,C=0.90 (a product's "
@@ -143,23 +190,23 @@ SETTINGS: dict[str, Setting] = {
                 expected="class=level pairs for A, B and/or C separated by commas, each level "
                          "from 0.5 to below 1, e.g. A=0.98,B=0.95,C=0.90 (or empty)",
                 label="Service level by ABC class"),
-        Setting("dead_after_days", 180, int,
+        Setting("dead_after_days", 180, _whole,
                 "a SKU with stock and no sale for this many days is dead stock",
                 expected="whole days from 1 to 3650", label="Dead stock after",
                 minimum=1, maximum=3650, unit="days"),
-        Setting("purchase_budget_per_month", 0.0, float,
+        Setting("purchase_budget_per_month", 0.0, _number,
                 "open-to-buy per calendar month for suggested orders (landed value, workspace "
                 "currency); 0 = no budget", _finite,
                 "an amount of 0 or more (0 = no budget)", label="Purchase budget per month",
                 minimum=0),
-        Setting("default_lead_time_days", 30, float,
+        Setting("default_lead_time_days", 30, _number,
                 "lead time for products whose product and supplier give none",
                 expected="days from 0 to 730", label="Default lead time",
                 minimum=0, maximum=730, unit="days"),
         Setting("currency", "USD", _text, "currency code for money columns",
                 lambda v: len(v) == 3 and v.isalpha(), "a three-letter ISO code such as USD",
                 label="Currency", group="company"),
-        Setting("holding_cost_rate", 0.25, float,
+        Setting("holding_cost_rate", 0.25, _percent_only,
                 "yearly cost of holding stock, as a share of its landed value (price breaks)",
                 expected="a share of value per year from 0 to 5, e.g. 0.25",
                 label="Holding cost per year", minimum=0, maximum=5, unit="percent"),

@@ -82,7 +82,7 @@ class SettingsDialog(QDialog):
             text.setFixedHeight(70)
             return text
         suffix = " days" if setting.unit == "days" else ""
-        if setting.cast is int:
+        if setting.whole:
             spin = QSpinBox()
             low, high = _range(setting, 0, 100_000, step=1)
             spin.setRange(int(low), int(high))
@@ -98,7 +98,7 @@ class SettingsDialog(QDialog):
             spin.setSuffix(" %")
             spin.setValue(float(value) * 100)
             return spin
-        if setting.cast is float:
+        if setting.numeric:
             spin = QDoubleSpinBox()
             decimals = 4 if value is not None and float(value) < 1 else 2
             spin.setDecimals(decimals)
