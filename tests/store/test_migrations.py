@@ -49,11 +49,11 @@ def test_a_schema_1_workspace_is_backed_up_then_upgraded_with_its_order_lines(tm
     path = tmp_path / "shop.db"
     _schema_1_workspace(path)
     db = open_workspace(path)
-    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 5
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 6
     assert _sales(db) == LINES
     assert _sales_indexes(db) == {"sales_line"}
     [backup] = list_backups(path)
-    assert backup.reason == "before upgrade from schema 1 to 5"
+    assert backup.reason == "before upgrade from schema 1 to 6"
     old = sqlite3.connect(backup.path)
     assert old.execute("PRAGMA user_version").fetchone()[0] == 1
     assert old.execute("SELECT date, sku, quantity, order_id, unit_price, channel FROM sales "
