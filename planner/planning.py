@@ -1134,7 +1134,12 @@ def purchase_order_lines(db: Database, as_of: dt.date) -> pd.DataFrame:
     from planner.store.queries import po_line_rows
 
     lines = po_line_rows(db)
-    lines["overdue"] = overdue_po_lines(lines, as_of=as_of)
+    # as the projection reads a line: the supplier's confirmed quantity and date, when given
+    confirmed = lines.assign(
+        quantity=pd.to_numeric(lines["confirmed_quantity"], errors="coerce").fillna(
+            lines["quantity"]),
+        expected_date=lines["confirmed_date"].fillna(lines["expected_date"]))
+    lines["overdue"] = overdue_po_lines(confirmed, as_of=as_of)
     return lines
 
 
