@@ -146,3 +146,59 @@ def test_importing_an_answer_with_one_line_short_lists_exactly_the_customers_it_
     wait_idle(qtbot, planned)
     assert list(pd.read_csv(target).columns[:3]) == ["order_id", "customer", "sku"]
     dialog.close()
+
+
+def test_a_suppliers_answer_by_phone_short_and_late_is_recorded_and_receive_uses_it(planned,
+                                                                                      qtbot):
+    """Issue 23, item 6: 'Supplier confirmed…' records another quantity and date; the page's
+    open quantity and Receive's default are the confirmed 10, not the ordered 12; undo."""
+    from planner.ui.views.purchase_orders import LineDialog
+
+    po_number = _approve_draft(planned, qtbot)
+    planned.show_page("purchase_orders")
+    view = planned.pages["purchase_orders"]
+    view.status.setCurrentText("All")
+    db = planned.session.db
+    sku = str(db.execute("SELECT sku FROM po_lines WHERE po_number = ?",
+                         [po_number]).fetchone()[0])
+    assert view.select(po_number, sku)
+    assert view.answer_button.isEnabled()
+    dialog = view.answer_dialog()
+    [(line_sku, quantity, date, comment)] = dialog.rows
+    assert line_sku == sku and quantity.value() == 12
+    quantity.setValue(10)
+    late = AS_OF + dt.timedelta(days=44)
+    date.setDate(late)
+    comment.setText("two short, a fortnight late")
+    view.push_answer(dialog)
+    assert db.execute("SELECT confirmed_quantity, confirmed_date, supplier_comment FROM po_lines "
+                      "WHERE po_number = ?", [po_number]).fetchone() == (
+        10, late.isoformat(), "two short, a fortnight late")
+    assert po_life.state_of(db, po_number) == "confirmed"
+    wait_idle(qtbot, planned)
+    assert view.select(po_number, sku)
+    row = view.selected_row()
+    assert (int(row["quantity"]), int(row["open_quantity"])) == (12, 10)
+    assert LineDialog(row, receive=True, parent=view).quantity.value() == 10
+    planned.undo_action.trigger()
+    assert db.execute("SELECT confirmed_quantity, confirmed_date FROM po_lines "
+                      "WHERE po_number = ?", [po_number]).fetchone() == (None, None)
+    assert po_life.state_of(db, po_number) == "draft"
+    wait_idle(qtbot, planned)
+
+
+def test_cancel_line_cancels_one_line_and_is_undoable(planned, qtbot):
+    po_number = _approve_draft(planned, qtbot)
+    planned.show_page("purchase_orders")
+    view = planned.pages["purchase_orders"]
+    view.status.setCurrentText("All")
+    db = planned.session.db
+    sku = str(db.execute("SELECT sku FROM po_lines WHERE po_number = ?",
+                         [po_number]).fetchone()[0])
+    assert view.select(po_number, sku)
+    view.cancel_line_button.click()
+    assert po_life.line_values(db, po_number, sku)[3] == "cancelled"
+    wait_idle(qtbot, planned)
+    planned.undo_action.trigger()
+    assert po_life.line_values(db, po_number, sku)[3] == "open"
+    wait_idle(qtbot, planned)
