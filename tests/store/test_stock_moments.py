@@ -163,13 +163,19 @@ def test_a_file_receipt_imported_after_the_count_on_its_day_adds(db, tmp_path, m
     assert _warning(db) is None
 
 
-@settings(max_examples=25, deadline=None)
+def _mugs(db, as_of: dt.date) -> int:
+    stock = load_planning_data(db, as_of).inventory
+    return int(stock.loc[stock["sku"] == "MUG", "on_hand"].sum())
+
+
+@settings(max_examples=20, deadline=None)
 @given(count_minute=st.integers(0, 24 * 60 - 1), offsets=st.lists(
     st.tuples(st.integers(1, 3 * 24 * 60), st.integers(1, 500)), min_size=1, max_size=4))
 def test_recording_a_receipt_of_n_raises_on_hand_by_n_until_a_newer_count(
         tmp_path_factory, count_minute, offsets):
     """A count recorded on its own day at any time; receipts recorded after it, on that day or
-    the next two, each dated the day it is recorded: each raises on-hand by its quantity."""
+    the next two, each dated the day it is recorded: each raises on-hand by its quantity, and
+    undoing them takes it back off (20 generated workspaces)."""
     import os
 
     path = tmp_path_factory.mktemp("moments") / "shop.db"
@@ -182,17 +188,25 @@ def test_recording_a_receipt_of_n_raises_on_hand_by_n_until_a_newer_count(
         as_of = D(2026, 12, 10)
         expected = 0
         moment = start
+        receipts: list = []
         for minutes, quantity in offsets:
             moment = moment + dt.timedelta(minutes=minutes)
             if moment.date() >= as_of:
                 break
             os.environ["PLANNER_NOW"] = moment.isoformat()
             db.execute("UPDATE po_lines SET quantity = quantity + ?", [quantity])
+            before = po_life.line_values(db, "PO-1", "MUG")
             with db.atomic():
-                po_life.receive(db, "PO-1", "MUG", quantity, moment.date())
+                receipts.append((po_life.receive(db, "PO-1", "MUG", quantity, moment.date()),
+                                 before, quantity))
             expected += quantity
-            stock = load_planning_data(db, as_of).inventory
-            assert int(stock.loc[stock["sku"] == "MUG", "on_hand"].sum()) == expected
+            assert _mugs(db, as_of) == expected
+        for receipt, before, quantity in reversed(receipts):  # undo restores, step by step
+            with db.atomic():
+                po_life.undo_receipt(db, receipt, before)
+            expected -= quantity
+            assert _mugs(db, as_of) == expected
+        assert expected == 0
     finally:
         if old is None:
             os.environ.pop("PLANNER_NOW", None)
