@@ -202,3 +202,47 @@ def test_cancel_line_cancels_one_line_and_is_undoable(planned, qtbot):
     planned.undo_action.trigger()
     assert po_life.line_values(db, po_number, sku)[3] == "open"
     wait_idle(qtbot, planned)
+
+
+def test_a_receipt_the_count_holds_by_convention_is_flagged_and_not_in_the_count_adds_it(
+        planned, qtbot):
+    """Issue 23, item 1: the demo's count has a date only (the end of its day); a delivery
+    received in the app dated that day is held by it, the plan warns, and 'Not in the count'
+    adds it to on hand (undoable)."""
+    from planner.planning import COUNT_DAY_RECEIPTS
+    from planner.ui.commands import ReceivePoLine
+
+    db = planned.session.db
+    count_day = db.execute("SELECT max(snapshot_date) FROM inventory WHERE snapshot_date <= ?",
+                           [AS_OF.isoformat()]).fetchone()[0]
+    po_number, sku = db.execute("SELECT po_number, sku FROM po_lines WHERE status = 'open' "
+                                "AND quantity - received_quantity > 5 ORDER BY po_number, sku"
+                                ).fetchone()
+
+    def on_hand() -> int:
+        return int(planned.session.plan.skus.set_index("sku").at[sku, "on_hand"])
+
+    start = on_hand()
+    with qtbot.waitSignal(planned.session.plan_ready, timeout=120_000):
+        planned.session.undo_stack.push(ReceivePoLine(
+            planned.session, po_number, sku, 5, dt.date.fromisoformat(count_day)))
+    wait_idle(qtbot, planned)
+    assert on_hand() == start  # the count of that day holds it, by convention
+    warning = next(w for w in planned.session.plan.warnings if w["kind"] == COUNT_DAY_RECEIPTS)
+    assert f"{po_number} / {sku}" in warning["message"]
+    assert planned.plan_banner.isVisible() and "not in the count" in planned.plan_banner.text()
+    planned.show_page("purchase_orders")
+    view = planned.pages["purchase_orders"]
+    view.status.setCurrentText("All")
+    wait_idle(qtbot, planned)
+    assert view.select(po_number, sku)
+    assert view.not_in_count_button.isEnabled()
+    with qtbot.waitSignal(planned.session.plan_ready, timeout=120_000):
+        view.not_in_count_button.click()
+    wait_idle(qtbot, planned)
+    assert on_hand() == start + 5
+    assert not any(w["kind"] == COUNT_DAY_RECEIPTS for w in planned.session.plan.warnings)
+    with qtbot.waitSignal(planned.session.plan_ready, timeout=120_000):
+        planned.undo_action.trigger()
+    wait_idle(qtbot, planned)
+    assert on_hand() == start
