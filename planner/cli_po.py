@@ -62,8 +62,7 @@ def _line_check(db: Any, po_number: str, sku: str | None) -> None:
                        "--out -` lists them") from None
     if sku is None:
         return
-    skus = [r[0] for r in db.execute(
-        "SELECT sku FROM po_lines WHERE po_number = ? ORDER BY sku", [po_number])]
+    skus = po_life.line_skus(db, po_number)
     if sku not in skus:
         raise CliError(f"{po_number} has no line for SKU {sku}; its lines: "
                        + (", ".join(skus) or "none"))
@@ -92,34 +91,26 @@ def cmd_confirm(args: argparse.Namespace) -> int:
 
     def change(db: Any) -> str:
         _line_check(db, args.po_number, args.sku)
-        if args.quantity is not None and args.sku is None:
-            open_lines = [r[0] for r in db.execute(
-                "SELECT sku FROM po_lines WHERE po_number = ? AND status = 'open'",
-                [args.po_number])]
+        open_lines = po_life.line_skus(db, args.po_number, open_only=True)
+        sku = args.sku
+        if args.quantity is not None and sku is None:
             if len(open_lines) != 1:
                 raise CliError(f"{args.po_number} has {len(open_lines)} open lines: say which "
                                "one the quantity is for with --sku SKU")
-            args.sku = open_lines[0]
-        answers = None
-        if args.sku is not None:
-            answers = [po_life.Answer(args.sku, args.quantity, args.date, args.comment)]
+            sku = open_lines[0]
+        answers = None  # confirmed as ordered
+        if sku is not None:
+            answers = [po_life.Answer(sku, args.quantity, args.date, args.comment)]
         elif args.date is not None or args.comment is not None:
-            answers = [po_life.Answer(r[0], None, args.date, args.comment)
-                       for r in db.execute(
-                           "SELECT sku FROM po_lines WHERE po_number = ? AND status = 'open' "
-                           "ORDER BY sku", [args.po_number])]
-            if not answers:
-                raise ValueError(f"{args.po_number} has no open lines to confirm")
-        before = po_life.confirm(db, args.po_number, answers,
-                                 how="command line")
+            answers = [po_life.Answer(line, None, args.date, args.comment) for line in open_lines]
+        before = po_life.confirm(db, args.po_number, answers or None, how="command line")
         lines = po_life.confirmation_differences(db, args.po_number)
         lines = lines[lines["sku"].isin([line[0] for line in before.lines])]
-        said = [f"{args.po_number} / {r.sku}: confirmed "
-                f"{int(r.ordered_quantity if pd.isna(r.confirmed_quantity) else r.confirmed_quantity):,}"
-                f" (ordered {int(r.ordered_quantity):,}), at your dock "
-                f"{r.confirmed_date or r.ordered_date}"
+        confirmed = pd.to_numeric(lines["confirmed_quantity"]).fillna(lines["ordered_quantity"])
+        said = [f"{args.po_number} / {r.sku}: confirmed {int(quantity):,} (ordered "
+                f"{int(r.ordered_quantity):,}), at your dock {r.confirmed_date or r.ordered_date}"
                 + (f" ({r.supplier_comment})" if r.supplier_comment else "")
-                for r in lines.itertuples(index=False)]
+                for r, quantity in zip(lines.itertuples(index=False), confirmed, strict=True)]
         state = po_life.state_of(db, args.po_number)
         return "\n".join([*said, f"{args.po_number} is {state}"])
 

@@ -116,6 +116,13 @@ def line_values(db: Database, po_number: str, sku: str) -> tuple[Any, ...]:
     return tuple(row)
 
 
+def line_skus(db: Database, po_number: str, *, open_only: bool = False) -> list[str]:
+    """The SKUs of a PO's lines (only its open ones with ``open_only``), sorted."""
+    where = " AND status = 'open'" if open_only else ""
+    return [str(r[0]) for r in db.execute(
+        f"SELECT sku FROM po_lines WHERE po_number = ?{where} ORDER BY sku", [po_number])]
+
+
 def receive(db: Database, po_number: str, sku: str, quantity: int,
             received_date: dt.date, *, not_in_count: bool = False) -> int:
     """Record one delivery of a PO line: adds to its received units, and the line is received
@@ -230,9 +237,7 @@ def confirm(db: Database, po_number: str, answers: list[Answer] | None = None, *
     whose received units reach its confirmed quantity is received. Returns what to undo."""
     before = BeforeAnswer(header(db, po_number))
     if answers is None:
-        answers = [Answer(r[0]) for r in db.execute(
-            "SELECT sku FROM po_lines WHERE po_number = ? AND status = 'open' ORDER BY sku",
-            [po_number])]
+        answers = [Answer(sku) for sku in line_skus(db, po_number, open_only=True)]
         if not answers:
             raise ValueError(f"{po_number} has no open lines to confirm (it is "
                              f"{state_of(db, po_number)})")
