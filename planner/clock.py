@@ -13,4 +13,24 @@ TODAY_ENV = "PLANNER_TODAY"
 def today() -> dt.date:
     """The system's date, or $PLANNER_TODAY when it is set."""
     fixed = os.environ.get(TODAY_ENV, "").strip()
+    if not fixed and os.environ.get(NOW_ENV, "").strip():
+        return now().date()
     return dt.date.fromisoformat(fixed) if fixed else dt.date.today()
+
+
+#: the environment variable that fixes "now" (YYYY-MM-DDTHH:MM[:SS]); its date is also today's
+NOW_ENV = "PLANNER_NOW"
+
+
+def now() -> dt.datetime:
+    """The moment something is recorded in the workspace: $PLANNER_NOW when set, else today's
+    date (see ``today``) at the system's time of day."""
+    fixed = os.environ.get(NOW_ENV, "").strip()
+    if fixed:
+        return dt.datetime.fromisoformat(fixed)
+    return dt.datetime.combine(today(), dt.datetime.now().time())
+
+
+def stamp() -> str:
+    """``now()`` as ISO text to the microsecond (moments compare as text)."""
+    return now().isoformat(timespec="microseconds")

@@ -148,6 +148,9 @@ def load_planning_data(db: Database, as_of: dt.date | None = None) -> PlanningDa
     backorders, bundle_lines = explode_backorders(backorders, bundles, products)
     warnings = ignored_after_as_of(db, as_of, future_receipts=int(future_receipt.sum()))
     warnings.extend(unplannable)
+    doubtful = count_day_warning(db, as_of)  # issue 23, item 1
+    if doubtful:
+        warnings.append(doubtful)
     no_rate = missing_rate_warning(suppliers, products, str(settings["currency"]))
     if no_rate:
         warnings.append(no_rate)
@@ -178,13 +181,13 @@ RECEIVED_SINCE_COUNT = "received since the stock count"
 
 def with_receipts_since_snapshot(db: Database, inventory: pd.DataFrame,
                                  as_of: dt.date) -> pd.DataFrame:
-    """The stock plus what PO receipts dated after its snapshot (and on or before as-of) added:
-    a receipt on or before the snapshot's date is already counted in it."""
+    """The stock plus what PO receipts recorded after its count (and dated on or before as-of)
+    added: a receipt whose moment is not after the count's is held by the count."""
     from planner.store.po_life import received_since_snapshot
 
     if not db["po_receipts"].exists():
         return inventory
-    received = received_since_snapshot(db, as_of)
+    received = received_since_snapshot(db, as_of)  # by moments: see po_life.py's stock rule
     if received.empty:
         return inventory
     extra = pd.DataFrame({"sku": received["sku"], "location": RECEIVED_SINCE_COUNT,
@@ -192,6 +195,32 @@ def with_receipts_since_snapshot(db: Database, inventory: pd.DataFrame,
                           "hold_release_date": pd.NaT})
     return pd.concat([inventory, extra.astype({"hold_release_date": "datetime64[ns]"})],
                      ignore_index=True)
+
+
+#: the warning kind of receipts on the count's day that the count holds by convention only
+COUNT_DAY_RECEIPTS = "receipt_on_count_day"
+
+
+def count_day_warning(db: Database, as_of: dt.date) -> dict[str, Any] | None:
+    """A warning for the receipts dated the day of the current stock count that the rule of
+    moments puts in the count where the data cannot tell (a file's date without a time, a count
+    file with a date only); the buyer can say "not in the count"."""
+    from planner.store.po_life import count_day_receipts
+
+    if not db["po_receipts"].exists():
+        return None
+    doubtful = count_day_receipts(db, as_of)
+    if doubtful.empty:
+        return None
+    day = str(doubtful["received_date"].iloc[0])
+    lines = (doubtful["po_number"] + " / " + doubtful["sku"]).drop_duplicates().tolist()
+    shown = ", ".join(lines[:5]) + (f" and {len(lines) - 5:,} more" if len(lines) > 5 else "")
+    units = int(doubtful["quantity"].sum())
+    return {"kind": COUNT_DAY_RECEIPTS, "count": len(doubtful),
+            "message": f"{_plural(len(doubtful), 'receipt')} ({_plural(units, 'unit')}: {shown}) "
+                       f"dated {day}, the day of the stock count, taken as in the count; if "
+                       "they came in after it, mark them 'not in the count' (Purchase orders "
+                       "page, or `planner receive PATH PO --sku SKU --not-in-count`)"}
 
 
 def _stock_as_of(db: Database, iso: str) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -1105,7 +1134,12 @@ def purchase_order_lines(db: Database, as_of: dt.date) -> pd.DataFrame:
     from planner.store.queries import po_line_rows
 
     lines = po_line_rows(db)
-    lines["overdue"] = overdue_po_lines(lines, as_of=as_of)
+    # as the projection reads a line: the supplier's confirmed quantity and date, when given
+    confirmed = lines.assign(
+        quantity=pd.to_numeric(lines["confirmed_quantity"], errors="coerce").fillna(
+            lines["quantity"]),
+        expected_date=lines["confirmed_date"].fillna(lines["expected_date"]))
+    lines["overdue"] = overdue_po_lines(confirmed, as_of=as_of)
     return lines
 
 

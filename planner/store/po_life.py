@@ -12,10 +12,13 @@ from __future__ import annotations
 import datetime as dt
 import getpass
 import json
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
 from sqlite_utils import Database
+
+from planner import clock
 
 #: the PO states a header can hold, in their order of life
 HEADER_STATES = ("draft", "sent", "confirmed")
@@ -32,7 +35,7 @@ def current_user() -> str | None:
 
 
 def _now() -> str:
-    return dt.datetime.now().isoformat(timespec="seconds")
+    return clock.now().isoformat(timespec="seconds")
 
 
 def record(db: Database, po_number: str, action: str, detail: str = "", *,
@@ -113,16 +116,26 @@ def line_values(db: Database, po_number: str, sku: str) -> tuple[Any, ...]:
     return tuple(row)
 
 
+def line_skus(db: Database, po_number: str, *, open_only: bool = False) -> list[str]:
+    """The SKUs of a PO's lines (only its open ones with ``open_only``), sorted."""
+    where = " AND status = 'open'" if open_only else ""
+    return [str(r[0]) for r in db.execute(
+        f"SELECT sku FROM po_lines WHERE po_number = ?{where} ORDER BY sku", [po_number])]
+
+
 def receive(db: Database, po_number: str, sku: str, quantity: int,
-            received_date: dt.date) -> int:
+            received_date: dt.date, *, not_in_count: bool = False) -> int:
     """Record one delivery of a PO line: adds to its received units, and the line is received
-    once they reach the (confirmed, else ordered) quantity. Returns the receipt's id."""
+    once they reach the (confirmed, else ordered) quantity. Its moment is now (the stock rule
+    below); ``not_in_count``: the buyer says the stock count of its day does not hold it.
+    Returns the receipt's id."""
     quantity = int(quantity)
     if quantity <= 0:
         raise ValueError("a receipt needs a quantity of at least 1")
     ordered, received, last, status, confirmed = line_values(db, po_number, sku)
     if status == "cancelled":
-        raise ValueError(f"{po_number} / {sku} is cancelled")
+        raise ValueError(f"{po_number} / {sku} is cancelled: a cancelled line cannot be "
+                         "received (undo the cancellation first)")
     total = int(received) + quantity
     due = int(confirmed) if confirmed is not None else int(ordered)
     day = received_date.isoformat()
@@ -131,10 +144,12 @@ def receive(db: Database, po_number: str, sku: str, quantity: int,
                [total, max(day, last or day), "received" if total >= due else "open",
                 po_number, sku])
     cursor = db.execute("INSERT INTO po_receipts(po_number, sku, received_date, quantity, at, "
-                        "user) VALUES (?, ?, ?, ?, ?, ?)",
-                        [po_number, sku, day, quantity, _now(), current_user()])
+                        "user, not_in_count) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                        [po_number, sku, day, quantity, clock.stamp(), current_user(),
+                         int(not_in_count)])
     record(db, po_number, "received",
-           f"{quantity:,} received on {day} ({total:,} of {due:,})", sku=sku)
+           f"{quantity:,} received on {day} ({total:,} of {due:,})"
+           + (" (not in the stock count)" if not_in_count else ""), sku=sku)
     return int(cursor.lastrowid or 0)
 
 
@@ -154,18 +169,117 @@ def undo_receipt(db: Database, receipt_id: int, before: tuple[Any, ...]) -> None
 
 def cancel(db: Database, po_number: str) -> list[tuple[str, str]]:
     """Cancel a PO's lines that are still open; returns (sku, status before) to undo it."""
+    header(db, po_number)
     rows = db.execute("SELECT sku, status FROM po_lines WHERE po_number = ? AND status = 'open'",
                       [po_number]).fetchall()
+    if not rows:
+        raise ValueError(f"{po_number} has no open lines to cancel (it is "
+                         f"{state_of(db, po_number)})")
     db.execute("UPDATE po_lines SET status = 'cancelled' WHERE po_number = ? AND status = 'open'",
                [po_number])
     record(db, po_number, "cancelled", f"{len(rows):,} open lines cancelled")
     return [(r[0], r[1]) for r in rows]
 
 
+def cancel_line(db: Database, po_number: str, sku: str) -> list[tuple[str, str]]:
+    """Cancel one open line of a PO; returns (sku, status before) to undo it (undo_cancel)."""
+    header(db, po_number)
+    status = line_values(db, po_number, sku)[3]
+    if status != "open":
+        raise ValueError(f"{po_number} / {sku} is {status}: only an open line can be cancelled")
+    db.execute("UPDATE po_lines SET status = 'cancelled' WHERE po_number = ? AND sku = ?",
+               [po_number, sku])
+    record(db, po_number, "cancelled", "line cancelled", sku=sku)
+    return [(sku, status)]
+
+
 def undo_cancel(db: Database, po_number: str, before: list[tuple[str, str]]) -> None:
+    """Take a cancellation (of a PO or of one line) back."""
     db.conn.executemany("UPDATE po_lines SET status = ? WHERE po_number = ? AND sku = ?",
                         [(status, po_number, sku) for sku, status in before])
     record(db, po_number, "undo", f"cancellation taken back ({len(before):,} lines open again)")
+
+
+# --- the supplier's answer ---------------------------------------------------------------------
+@dataclass(frozen=True)
+class Answer:
+    """What a supplier confirmed for one PO line (None: as before / as ordered)."""
+
+    sku: str
+    quantity: int | None = None
+    date: dt.date | None = None
+    comment: str | None = None
+
+
+@dataclass
+class BeforeAnswer:
+    """A PO's header and lines before a supplier's answer was recorded (to undo it)."""
+
+    header: dict[str, Any]
+    #: (sku, confirmed_quantity, confirmed_date, supplier_comment, status) per line answered
+    lines: list[tuple[Any, ...]] = field(default_factory=list)
+
+
+def _answer_detail(ordered: int, expected: str, answer: Answer) -> str:
+    parts = []
+    if answer.quantity is not None:
+        parts.append(f"quantity {int(answer.quantity):,} (ordered {int(ordered):,})")
+    if answer.date is not None:
+        parts.append(f"date {answer.date.isoformat()} (expected {expected})")
+    text = ", ".join(parts) or "as ordered"
+    return text + (f": {answer.comment}" if answer.comment else "")
+
+
+def confirm(db: Database, po_number: str, answers: list[Answer] | None = None, *,
+            how: str = "") -> BeforeAnswer:
+    """Record a supplier's answer: per line the confirmed quantity and/or date and a comment
+    (no answers: every open line as ordered); a draft or sent PO becomes confirmed, and a line
+    whose received units reach its confirmed quantity is received. Returns what to undo."""
+    before = BeforeAnswer(header(db, po_number))
+    if answers is None:
+        answers = [Answer(sku) for sku in line_skus(db, po_number, open_only=True)]
+        if not answers:
+            raise ValueError(f"{po_number} has no open lines to confirm (it is "
+                             f"{state_of(db, po_number)})")
+    for answer in answers:
+        row = db.execute("SELECT quantity, expected_date, received_quantity, status, "
+                         "confirmed_quantity, confirmed_date, supplier_comment FROM po_lines "
+                         "WHERE po_number = ? AND sku = ?", [po_number, answer.sku]).fetchone()
+        if row is None:
+            raise ValueError(f"{po_number} has no line for SKU {answer.sku}")
+        ordered, expected, received, status, old_qty, old_date, old_comment = row
+        if status != "open":
+            raise ValueError(f"{po_number} / {answer.sku} is {status}: only an open line can "
+                             "be confirmed")
+        if answer.quantity is not None and int(answer.quantity) < 1:
+            raise ValueError(f"a confirmed quantity must be at least 1 ({po_number} / "
+                             f"{answer.sku}: {answer.quantity}); to take the line off, cancel it")
+        before.lines.append((answer.sku, old_qty, old_date, old_comment, status))
+        quantity = int(answer.quantity) if answer.quantity is not None else old_qty
+        due = int(quantity) if quantity is not None else int(ordered)
+        done = int(received) > 0 and int(received) >= due
+        db.execute("UPDATE po_lines SET confirmed_quantity = ?, confirmed_date = ?, "
+                   "supplier_comment = ?, status = ? WHERE po_number = ? AND sku = ?",
+                   [quantity, answer.date.isoformat() if answer.date else old_date,
+                    answer.comment if answer.comment is not None else old_comment,
+                    "received" if done else status, po_number, answer.sku])
+        record(db, po_number, "supplier answer",
+               _answer_detail(ordered, expected, answer) + (f" ({how})" if how else ""),
+               sku=answer.sku)
+    if before.header["state"] in ("draft", "sent"):
+        set_state(db, po_number, "confirmed",
+                  detail=f"{before.header['state']} → confirmed ({how or 'supplier answer'})")
+    return before
+
+
+def undo_confirm(db: Database, po_number: str, before: BeforeAnswer) -> None:
+    """Take a recorded supplier's answer back: lines and header as they were."""
+    db.conn.executemany(
+        "UPDATE po_lines SET confirmed_quantity = ?, confirmed_date = ?, supplier_comment = ?, "
+        "status = ? WHERE po_number = ? AND sku = ?",
+        [(qty, day, comment, status, po_number, sku)
+         for sku, qty, day, comment, status in before.lines])
+    restore_header(db, po_number, before.header, "supplier's answer taken back")
 
 
 # --- imports -----------------------------------------------------------------------------------
@@ -185,6 +299,12 @@ def after_import(db: Database, before: pd.DataFrame, po_numbers: list[str], file
     after = lines_before_import(db, po_numbers)
     known = set(before["po_number"])
     merged = after.merge(before, on=["po_number", "sku"], how="left", suffixes=("", "_before"))
+    raised = merged[merged["received_quantity"].fillna(0)
+                    > merged["received_quantity_before"].fillna(0)]
+    if len(raised):  # the moment the file's receipts were recorded (the stock rule)
+        db.conn.executemany("UPDATE po_lines SET received_at = ? WHERE po_number = ? AND sku = ?",
+                            [(clock.stamp(), po, sku) for po, sku in
+                             zip(raised["po_number"], raised["sku"], strict=True)])
     notes = []
     confirmed_pos = []
     for po_number, lines in merged.groupby("po_number", sort=True):
@@ -258,27 +378,132 @@ def history(db: Database, po_number: str | None = None) -> pd.DataFrame:
 
 
 # --- the stock rule ----------------------------------------------------------------------------
-def received_since_snapshot(db: Database, as_of: dt.date) -> pd.DataFrame:
-    """Units received after the newest inventory snapshot on or before as-of (and on or before
-    as-of), per SKU: not in that count yet, so they add to on-hand. A receipt dated on or before
-    the snapshot is in it already; with no snapshot at all nothing is added. Each delivery
-    recorded in the app is dated on its own; received units a file set without deliveries are
-    dated by the line's received_date (none: counted in the snapshot)."""
-    iso = as_of.isoformat()
-    snapshot = db.execute("SELECT max(snapshot_date) FROM inventory WHERE snapshot_date <= ?",
-                          [iso]).fetchone()[0]
-    if snapshot is None:
-        return pd.DataFrame({"sku": pd.Series(dtype=object), "quantity": pd.Series(dtype=int)})
-    return pd.read_sql_query("""
-        WITH logged AS (SELECT po_number, sku, SUM(quantity) AS quantity FROM po_receipts
-                        GROUP BY po_number, sku),
+#: a moment at the end of a day ('2025-03-01' || END_OF_DAY): what a date without a time means
+END_OF_DAY = "T23:59:59.999999"
+
+
+def _moment(recorded: str, day: str) -> str:
+    """SQL: the moment of a row dated ``day`` and recorded at ``recorded``: that moment when it
+    was recorded on its own day, else the end of its day."""
+    return (f"CASE WHEN substr({recorded}, 1, 10) = {day} THEN {recorded} "
+            f"ELSE {day} || '{END_OF_DAY}' END")
+
+
+def current_count_date(db: Database, as_of: dt.date) -> str | None:
+    """The date of the current stock count: the newest snapshot on or before as-of."""
+    row = db.execute("SELECT max(snapshot_date) FROM inventory WHERE snapshot_date <= ?",
+                     [as_of.isoformat()]).fetchone()
+    return None if row is None else row[0]
+
+
+def receipts_since_count(db: Database, as_of: dt.date) -> pd.DataFrame:
+    """Every receipt dated from the current count's day to as-of, and whether it adds to the
+    count's on-hand (``added``) or the count holds it, by the rule of moments:
+
+    a count (per SKU: its rows in the snapshot, else the snapshot's first) and a receipt each
+    have a moment: when it was recorded in the workspace if that was on its own date, else the
+    end of its date; a receipt adds when its moment is after the count's, or when the buyer
+    said "not in the count" and it is dated on or after the count's day. A receipt dated the
+    count's day that the rule puts in the count is ``ambiguous`` unless both moments are
+    recorded times (a file's received date, or a count file dated another day, has none).
+    Each app receipt is one row (source 'app'); received units a purchase_orders file set
+    without app receipts are one row per line (source 'file', recorded when the file raised
+    them)."""
+    count_day = current_count_date(db, as_of)
+    columns = ["po_number", "sku", "received_date", "quantity", "source", "receipt_id",
+               "moment", "not_in_count", "count_moment", "added", "ambiguous"]
+    if count_day is None:
+        return pd.DataFrame(columns=columns)
+    # a workspace of an older schema open read-only has no moments yet: dates only
+    moments = "not_in_count" in db["po_receipts"].columns_dict
+    recorded, line_at, line_flag, flag = (("recorded_at", "l.received_at",
+                                            "l.received_not_in_count", "not_in_count")
+                                           if moments else ("NULL", "NULL", "0", "0"))
+    frame = pd.read_sql_query(f"""
+        WITH counted AS (SELECT sku, {_moment(recorded, "snapshot_date")} AS moment
+                         FROM inventory WHERE snapshot_date = :day),
+        per_sku AS (SELECT sku, max(moment) AS moment FROM counted GROUP BY sku),
+        logged AS (SELECT po_number, sku, SUM(quantity) AS quantity FROM po_receipts
+                   GROUP BY po_number, sku),
         dated AS (
-            SELECT sku, received_date, quantity FROM po_receipts
+            SELECT po_number, sku, received_date, quantity, 'app' AS source, id AS receipt_id,
+                   {_moment("at", "received_date")} AS moment, {flag} AS not_in_count
+            FROM po_receipts
             UNION ALL
-            SELECT l.sku, l.received_date, l.received_quantity - COALESCE(g.quantity, 0)
+            SELECT l.po_number, l.sku, l.received_date,
+                   l.received_quantity - COALESCE(g.quantity, 0), 'file', NULL,
+                   {_moment(line_at, "l.received_date")}, {line_flag}
             FROM po_lines l LEFT JOIN logged g USING (po_number, sku)
             WHERE l.received_date IS NOT NULL
               AND l.received_quantity - COALESCE(g.quantity, 0) > 0)
-        SELECT sku, SUM(quantity) AS quantity FROM dated
-        WHERE received_date > ? AND received_date <= ?
-        GROUP BY sku HAVING SUM(quantity) > 0 ORDER BY sku""", db.conn, params=[snapshot, iso])
+        SELECT d.*, COALESCE(c.moment, (SELECT min(moment) FROM counted)) AS count_moment
+        FROM dated d LEFT JOIN per_sku c USING (sku)
+        WHERE d.received_date >= :day AND d.received_date <= :as_of
+        ORDER BY d.received_date, d.po_number, d.sku""", db.conn,
+        params={"day": count_day, "as_of": as_of.isoformat()})
+    after = frame["moment"] > frame["count_moment"]
+    flagged = frame["not_in_count"].astype(bool)
+    frame["added"] = after | flagged
+    guessed = (frame["source"].eq("file") | frame["moment"].str.endswith(END_OF_DAY)
+               | frame["count_moment"].str.endswith(END_OF_DAY))
+    frame["ambiguous"] = ~frame["added"] & frame["received_date"].eq(count_day) & guessed
+    return frame.reindex(columns=columns)
+
+
+def received_since_snapshot(db: Database, as_of: dt.date) -> pd.DataFrame:
+    """Units received after the current stock count (receipts_since_count's rule), per SKU:
+    not in that count, so they add to its on-hand. With no count at all nothing is added."""
+    receipts = receipts_since_count(db, as_of)
+    added = receipts[receipts["added"].astype(bool)]
+    if added.empty:
+        return pd.DataFrame({"sku": pd.Series(dtype=object), "quantity": pd.Series(dtype=int)})
+    total = added.groupby("sku", sort=True)["quantity"].sum().astype(int)
+    total = total[total > 0]
+    return pd.DataFrame({"sku": total.index.astype(object), "quantity": total.to_numpy()})
+
+
+def count_day_receipts(db: Database, as_of: dt.date) -> pd.DataFrame:
+    """The receipts the current count holds by convention only (ambiguous): po_number, sku,
+    received_date, quantity, source, receipt_id."""
+    receipts = receipts_since_count(db, as_of)
+    return receipts[receipts["ambiguous"].astype(bool)].reset_index(drop=True)
+
+
+def set_not_in_count(db: Database, po_number: str, sku: str, as_of: dt.date,
+                     value: bool = True) -> list[tuple[str, int | None, int]]:
+    """Say that the current count (as of ``as_of``) does (False) or does not (True) hold a
+    line's receipts dated its day; returns (source, receipt id, flag before) to undo it."""
+    line_values(db, po_number, sku)
+    day = current_count_date(db, as_of)
+    if day is None:
+        raise ValueError("there is no stock count: every receipt adds to on-hand already")
+    receipts = receipts_since_count(db, as_of)
+    mine = receipts[(receipts["po_number"] == po_number) & (receipts["sku"] == sku)
+                    & (receipts["received_date"] == day)]
+    if mine.empty:
+        raise ValueError(f"{po_number} / {sku} has no receipt dated {day}, the day of the "
+                         "stock count")
+    before = [(str(r.source), None if pd.isna(r.receipt_id) else int(r.receipt_id),
+               int(r.not_in_count)) for r in mine.itertuples(index=False)]
+    _set_flags(db, po_number, sku, [(source, rid, int(value)) for source, rid, _ in before])
+    record(db, po_number, "not in the count" if value else "in the count",
+           f"receipts dated {day} {'are not' if value else 'are'} in the stock count of {day}",
+           sku=sku)
+    return before
+
+
+def _set_flags(db: Database, po_number: str, sku: str,
+               flags: list[tuple[str, int | None, int]]) -> None:
+    for source, receipt_id, flag in flags:
+        if source == "app":
+            db.execute("UPDATE po_receipts SET not_in_count = ? WHERE id = ?", [flag, receipt_id])
+        else:
+            db.execute("UPDATE po_lines SET received_not_in_count = ? WHERE po_number = ? "
+                       "AND sku = ?", [flag, po_number, sku])
+
+
+def undo_not_in_count(db: Database, po_number: str, sku: str,
+                      before: list[tuple[str, int | None, int]]) -> None:
+    """Put the receipts' "not in the count" back as it was."""
+    _set_flags(db, po_number, sku, before)
+    record(db, po_number, "undo", "'not in the count' taken back", sku=sku)

@@ -34,13 +34,15 @@ def product_count(db: Database) -> int:
 
 
 def po_line_rows(db: Database) -> pd.DataFrame:
-    """Every PO line with its PO's supplier, dates and state, open quantity and value (at the
-    line's unit cost, else the product's), open lines first, then by expected date."""
+    """Every PO line with its PO's supplier, dates and state, open quantity (of the confirmed,
+    else the ordered quantity) and value (at the line's unit cost, else the product's), open
+    lines first, then by expected date."""
     return pd.read_sql_query("""
 SELECT l.po_number, h.supplier, h.order_date, l.sku, p.name, l.quantity, l.received_quantity,
-       max(l.quantity - l.received_quantity, 0) AS open_quantity, l.expected_date,
-       l.received_date, l.status, COALESCE(l.unit_cost, p.unit_cost) AS unit_cost,
-       max(l.quantity - l.received_quantity, 0) * COALESCE(l.unit_cost, p.unit_cost) AS open_value,
+       max(COALESCE(l.confirmed_quantity, l.quantity) - l.received_quantity, 0) AS open_quantity,
+       l.expected_date, l.received_date, l.status, COALESCE(l.unit_cost, p.unit_cost) AS unit_cost,
+       max(COALESCE(l.confirmed_quantity, l.quantity) - l.received_quantity, 0)
+           * COALESCE(l.unit_cost, p.unit_cost) AS open_value,
        h.state AS po_state, l.confirmed_quantity, l.confirmed_date, l.supplier_comment,
        l.confirmed_quantity - l.quantity AS quantity_difference
 FROM po_lines l JOIN purchase_orders h USING (po_number)
@@ -65,7 +67,7 @@ SELECT s.supplier, s.email, s.contact, s.currency, s.lead_time_days, s.lead_time
        (SELECT count(*) FROM products p WHERE p.supplier = s.supplier AND p.active) AS products,
        (SELECT count(*) FROM po_lines l JOIN purchase_orders h USING (po_number)
          WHERE h.supplier = s.supplier AND l.status = 'open') AS open_lines,
-       (SELECT sum(max(l.quantity - l.received_quantity, 0)
+       (SELECT sum(max(COALESCE(l.confirmed_quantity, l.quantity) - l.received_quantity, 0)
                    * COALESCE(l.unit_cost, p.unit_cost, 0))
           FROM po_lines l JOIN purchase_orders h USING (po_number)
           LEFT JOIN products p ON p.sku = l.sku

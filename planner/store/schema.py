@@ -12,7 +12,7 @@ from sqlite_utils.migrations import Migrations
 from planner import clock
 
 #: Bumped with every migration; stored in PRAGMA user_version.
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 migrations = Migrations("planner")
 
@@ -334,5 +334,28 @@ def m0005_po_lifecycle(db: Database) -> None:
             detail TEXT
         ) STRICT;
         CREATE INDEX po_events_po ON po_events(po_number)
+        """
+    )
+
+
+@migrations(name="0006_stock_moments")
+def m0006_stock_moments(db: Database) -> None:
+    """Counts and receipts get a moment (po_life.py's stock rule): when each inventory row was
+    recorded (rows stored before: the last stock import of their snapshot's day, if any), when a
+    purchase_orders file set a line's received units, and the buyer's "not in the count" on a
+    receipt (po_receipts) or on the received units a file set (po_lines)."""
+    _run_script(
+        db,
+        """
+        ALTER TABLE inventory ADD COLUMN recorded_at TEXT;
+        UPDATE inventory SET recorded_at = (
+            SELECT max(at) FROM import_log
+            WHERE kind IN ('inventory', 'shopify_inventory')
+              AND substr(at, 1, 10) = inventory.snapshot_date);
+        ALTER TABLE po_lines ADD COLUMN received_at TEXT;
+        ALTER TABLE po_lines ADD COLUMN received_not_in_count INTEGER NOT NULL DEFAULT 0
+            CHECK (received_not_in_count IN (0, 1));
+        ALTER TABLE po_receipts ADD COLUMN not_in_count INTEGER NOT NULL DEFAULT 0
+            CHECK (not_in_count IN (0, 1))
         """
     )

@@ -264,6 +264,56 @@ class CancelPurchaseOrder(WorkspaceCommand):
         po_life.undo_cancel(db, self.po_number, self.before)
 
 
+class CancelPoLine(WorkspaceCommand):
+    """Cancel one open line of a PO (the same store function as `planner cancel --sku`)."""
+
+    def __init__(self, session: Any, po_number: str, sku: str) -> None:
+        super().__init__(session, f"Cancel {po_number} / {sku}")
+        self.key = (po_number, sku)
+        self.before: list[tuple[str, str]] = []
+
+    def apply(self, db: Any) -> None:
+        self.before = po_life.cancel_line(db, *self.key)
+
+    def revert(self, db: Any) -> None:
+        po_life.undo_cancel(db, self.key[0], self.before)
+
+
+class RecordSupplierAnswer(WorkspaceCommand):
+    """The supplier's answer by phone or e-mail: per line the confirmed quantity and/or date and
+    a comment (the same store function as `planner confirm`)."""
+
+    def __init__(self, session: Any, po_number: str, answers: list[po_life.Answer]) -> None:
+        super().__init__(session, f"Record {po_number} as the supplier confirmed it")
+        self.po_number = po_number
+        self.answers = list(answers)
+        self.before: po_life.BeforeAnswer | None = None
+
+    def apply(self, db: Any) -> None:
+        self.before = po_life.confirm(db, self.po_number, self.answers, how="in the app")
+
+    def revert(self, db: Any) -> None:
+        assert self.before is not None
+        po_life.undo_confirm(db, self.po_number, self.before)
+
+
+class MarkNotInCount(WorkspaceCommand):
+    """Say the current stock count does not hold a line's receipts dated its day: they add to
+    on-hand (po_life.set_not_in_count)."""
+
+    def __init__(self, session: Any, po_number: str, sku: str, as_of: dt.date) -> None:
+        super().__init__(session, f"{po_number} / {sku}: not in the stock count")
+        self.key = (po_number, sku)
+        self.as_of = as_of
+        self.before: list[tuple[str, int | None, int]] = []
+
+    def apply(self, db: Any) -> None:
+        self.before = po_life.set_not_in_count(db, *self.key, self.as_of)
+
+    def revert(self, db: Any) -> None:
+        po_life.undo_not_in_count(db, *self.key, self.before)
+
+
 # --- forecasts and settings --------------------------------------------------------------------
 class SetForecastOverride(WorkspaceCommand):
     """Replace (or with ``demand_per_day`` None, remove) a SKU's manual forecast."""

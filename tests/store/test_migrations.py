@@ -49,11 +49,11 @@ def test_a_schema_1_workspace_is_backed_up_then_upgraded_with_its_order_lines(tm
     path = tmp_path / "shop.db"
     _schema_1_workspace(path)
     db = open_workspace(path)
-    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 5
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 6
     assert _sales(db) == LINES
     assert _sales_indexes(db) == {"sales_line"}
     [backup] = list_backups(path)
-    assert backup.reason == "before upgrade from schema 1 to 5"
+    assert backup.reason == "before upgrade from schema 1 to 6"
     old = sqlite3.connect(backup.path)
     assert old.execute("PRAGMA user_version").fetchone()[0] == 1
     assert old.execute("SELECT date, sku, quantity, order_id, unit_price, channel FROM sales "
@@ -129,3 +129,21 @@ def test_schema_4_dates_the_stored_stock_by_its_last_import(tmp_path):
     with pytest.raises(sqlite3.IntegrityError):
         db.execute("INSERT INTO inventory (sku, location, on_hand, snapshot_date) "
                    "VALUES ('A-1', '', 1, '10/03/2025')")
+
+
+def test_schema_6_gives_stored_counts_the_moment_of_their_days_last_stock_import(tmp_path):
+    """Issue 23, item 1: a count stored before moments existed gets the moment of the last
+    stock import on its own day (else none: the end of its date)."""
+    path = tmp_path / "shop.db"
+    _schema_1_workspace(path)
+    db = Database(path)
+    with db.conn:
+        db.execute("INSERT INTO inventory (sku, location, on_hand) VALUES ('A-1', '', 7)")
+        db.execute("INSERT INTO import_log (at, kind, file, rows_read, inserted, updated, "
+                   "skipped) VALUES ('2025-03-04T10:00:00', 'inventory', 'stock.csv', 1, 1, 0, 0)")
+    db.conn.close()
+    db = open_workspace(path)
+    assert db.execute("SELECT snapshot_date, recorded_at FROM inventory").fetchall() == [
+        ("2025-03-04", "2025-03-04T10:00:00")]
+    assert db.execute("SELECT received_at, received_not_in_count FROM po_lines").fetchall() == []
+    assert "not_in_count" in db["po_receipts"].columns_dict

@@ -104,3 +104,49 @@ def test_cancelling_a_po_leaves_received_lines_and_is_undone(shop):
     with shop.atomic():
         po_life.undo_cancel(shop, "PO-1", before)
     assert po_life.state_of(shop, "PO-1") == "sent"
+
+
+def test_a_short_confirmation_is_what_the_line_owes_and_receive_closes_it(shop):
+    """Issue 23, item 6: confirmed 80 of 100 by phone: the plan owes 80, receiving 80 receives
+    the line; undo takes the answer back."""
+    with shop.atomic():
+        before = po_life.confirm(shop, "PO-1", [po_life.Answer("MUG", 80, D(2025, 3, 27),
+                                                               "short of glaze")], how="phone")
+    assert po_life.state_of(shop, "PO-1") == "confirmed"
+    assert _stock(shop, D(2025, 3, 10)) == (10, 80)
+    trail = po_life.history(shop, "PO-1")
+    assert trail["detail"].iloc[1] == ("quantity 80 (ordered 100), date 2025-03-27 (expected "
+                                       "2025-03-20): short of glaze (phone)")
+    with shop.atomic():
+        po_life.receive(shop, "PO-1", "MUG", 80, D(2025, 3, 5))
+    assert po_life.state_of(shop, "PO-1") == "received"
+    assert _stock(shop, D(2025, 3, 10)) == (90, 0)
+    shop.execute("DELETE FROM po_receipts")
+    shop.execute("UPDATE po_lines SET received_quantity = 0, received_date = NULL, "
+                 "status = 'open'")
+    with shop.atomic():
+        po_life.undo_confirm(shop, "PO-1", before)
+    assert po_life.state_of(shop, "PO-1") == "sent"
+    assert _stock(shop, D(2025, 3, 10)) == (10, 100)
+
+
+def test_an_answer_is_refused_for_a_cancelled_line_or_a_quantity_below_one(shop):
+    with pytest.raises(ValueError, match="at least 1"):
+        with shop.atomic():
+            po_life.confirm(shop, "PO-1", [po_life.Answer("MUG", 0)])
+    with pytest.raises(ValueError, match="has no line for SKU CUP"):
+        with shop.atomic():
+            po_life.confirm(shop, "PO-1", [po_life.Answer("CUP", 5)])
+    with shop.atomic():
+        before = po_life.cancel_line(shop, "PO-1", "MUG")
+    assert po_life.state_of(shop, "PO-1") == "cancelled"
+    with pytest.raises(ValueError, match="MUG is cancelled"):
+        with shop.atomic():
+            po_life.confirm(shop, "PO-1", [po_life.Answer("MUG", 5)])
+    with pytest.raises(ValueError, match="MUG is cancelled"):
+        with shop.atomic():
+            po_life.receive(shop, "PO-1", "MUG", 5, D(2025, 3, 5))
+    with shop.atomic():
+        po_life.undo_cancel(shop, "PO-1", before)
+    assert po_life.state_of(shop, "PO-1") == "sent"
+    assert po_life.confirmation_differences(shop, "PO-1")["confirmed_quantity"].isna().all()

@@ -146,3 +146,103 @@ def test_importing_an_answer_with_one_line_short_lists_exactly_the_customers_it_
     wait_idle(qtbot, planned)
     assert list(pd.read_csv(target).columns[:3]) == ["order_id", "customer", "sku"]
     dialog.close()
+
+
+def test_a_suppliers_answer_by_phone_short_and_late_is_recorded_and_receive_uses_it(planned,
+                                                                                      qtbot):
+    """Issue 23, item 6: 'Supplier confirmed…' records another quantity and date; the page's
+    open quantity and Receive's default are the confirmed 10, not the ordered 12; undo."""
+    from planner.ui.views.purchase_orders import LineDialog
+
+    po_number = _approve_draft(planned, qtbot)
+    planned.show_page("purchase_orders")
+    view = planned.pages["purchase_orders"]
+    view.status.setCurrentText("All")
+    db = planned.session.db
+    sku = str(db.execute("SELECT sku FROM po_lines WHERE po_number = ?",
+                         [po_number]).fetchone()[0])
+    assert view.select(po_number, sku)
+    assert view.answer_button.isEnabled()
+    dialog = view.answer_dialog()
+    [(line_sku, quantity, date, comment)] = dialog.rows
+    assert line_sku == sku and quantity.value() == 12
+    quantity.setValue(10)
+    late = AS_OF + dt.timedelta(days=44)
+    date.setDate(late)
+    comment.setText("two short, a fortnight late")
+    view.push_answer(dialog)
+    assert db.execute("SELECT confirmed_quantity, confirmed_date, supplier_comment FROM po_lines "
+                      "WHERE po_number = ?", [po_number]).fetchone() == (
+        10, late.isoformat(), "two short, a fortnight late")
+    assert po_life.state_of(db, po_number) == "confirmed"
+    wait_idle(qtbot, planned)
+    assert view.select(po_number, sku)
+    row = view.selected_row()
+    assert (int(row["quantity"]), int(row["open_quantity"])) == (12, 10)
+    assert LineDialog(row, receive=True, parent=view).quantity.value() == 10
+    planned.undo_action.trigger()
+    assert db.execute("SELECT confirmed_quantity, confirmed_date FROM po_lines "
+                      "WHERE po_number = ?", [po_number]).fetchone() == (None, None)
+    assert po_life.state_of(db, po_number) == "draft"
+    wait_idle(qtbot, planned)
+
+
+def test_cancel_line_cancels_one_line_and_is_undoable(planned, qtbot):
+    po_number = _approve_draft(planned, qtbot)
+    planned.show_page("purchase_orders")
+    view = planned.pages["purchase_orders"]
+    view.status.setCurrentText("All")
+    db = planned.session.db
+    sku = str(db.execute("SELECT sku FROM po_lines WHERE po_number = ?",
+                         [po_number]).fetchone()[0])
+    assert view.select(po_number, sku)
+    view.cancel_line_button.click()
+    assert po_life.line_values(db, po_number, sku)[3] == "cancelled"
+    wait_idle(qtbot, planned)
+    planned.undo_action.trigger()
+    assert po_life.line_values(db, po_number, sku)[3] == "open"
+    wait_idle(qtbot, planned)
+
+
+def test_a_receipt_the_count_holds_by_convention_is_flagged_and_not_in_the_count_adds_it(
+        planned, qtbot):
+    """Issue 23, item 1: the demo's count has a date only (the end of its day); a delivery
+    received in the app dated that day is held by it, the plan warns, and 'Not in the count'
+    adds it to on hand (undoable)."""
+    from planner.planning import COUNT_DAY_RECEIPTS
+    from planner.ui.commands import ReceivePoLine
+
+    db = planned.session.db
+    count_day = db.execute("SELECT max(snapshot_date) FROM inventory WHERE snapshot_date <= ?",
+                           [AS_OF.isoformat()]).fetchone()[0]
+    po_number, sku = db.execute("SELECT po_number, sku FROM po_lines WHERE status = 'open' "
+                                "AND quantity - received_quantity > 5 ORDER BY po_number, sku"
+                                ).fetchone()
+
+    def on_hand() -> int:
+        return int(planned.session.plan.skus.set_index("sku").at[sku, "on_hand"])
+
+    start = on_hand()
+    with qtbot.waitSignal(planned.session.plan_ready, timeout=120_000):
+        planned.session.undo_stack.push(ReceivePoLine(
+            planned.session, po_number, sku, 5, dt.date.fromisoformat(count_day)))
+    wait_idle(qtbot, planned)
+    assert on_hand() == start  # the count of that day holds it, by convention
+    warning = next(w for w in planned.session.plan.warnings if w["kind"] == COUNT_DAY_RECEIPTS)
+    assert f"{po_number} / {sku}" in warning["message"]
+    assert planned.plan_banner.isVisible() and "not in the count" in planned.plan_banner.text()
+    planned.show_page("purchase_orders")
+    view = planned.pages["purchase_orders"]
+    view.status.setCurrentText("All")
+    wait_idle(qtbot, planned)
+    assert view.select(po_number, sku)
+    assert view.not_in_count_button.isEnabled()
+    with qtbot.waitSignal(planned.session.plan_ready, timeout=120_000):
+        view.not_in_count_button.click()
+    wait_idle(qtbot, planned)
+    assert on_hand() == start + 5
+    assert not any(w["kind"] == COUNT_DAY_RECEIPTS for w in planned.session.plan.warnings)
+    with qtbot.waitSignal(planned.session.plan_ready, timeout=120_000):
+        planned.undo_action.trigger()
+    wait_idle(qtbot, planned)
+    assert on_hand() == start

@@ -123,8 +123,10 @@ def _stock(db: Database, frame: pd.DataFrame, run: Run, progress: Progress,
     today = clock.today().isoformat()
     frame["snapshot_date"] = frame["snapshot_date"].astype(object).where(
         frame["snapshot_date"].notna(), today)
+    # the moment each new or changed row was recorded (po_life.py's stock rule)
+    frame["recorded_at"] = clock.stamp()
     counts = upsert(db, "inventory", frame, ["sku", "location", "snapshot_date"],
-                    progress=progress)
+                    progress=progress, stamped=["recorded_at"])
     run.snapshots.add("inventory")
     run.snapshot_keys.setdefault("inventory", []).append(
         frame[["sku", "location", "snapshot_date"]])

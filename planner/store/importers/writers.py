@@ -112,16 +112,20 @@ def _max_rowid(db: Database, table: str) -> int:
 def upsert(db: Database, table: str, frame: pd.DataFrame, key: Sequence[str], *,
            keep_when_empty: Iterable[str] = (),
            progress: Callable[[float], None] | None = None,
-           none_for_missing: bool = False) -> Counts:
+           none_for_missing: bool = False, stamped: Iterable[str] = ()) -> Counts:
     """Insert new rows and update changed ones (by ``key``); only the frame's columns are set.
 
-    Columns in ``keep_when_empty`` keep their stored value where the frame has none.
+    Columns in ``keep_when_empty`` keep their stored value where the frame has none. Columns in
+    ``stamped`` (e.g. when a row was recorded) are written with a new or changed row but do not
+    make a row changed themselves.
     """
     if frame.empty:
         return Counts()
     columns = list(frame.columns)
     keep = set(keep_when_empty)
+    stamps = [c for c in columns if c in set(stamped)]
     values = [c for c in columns if c not in key]
+    compared = [c for c in values if c not in stamps]
     names = ", ".join(f"[{c}]" for c in columns)
     marks = ", ".join("?" for _ in columns)
 
@@ -131,8 +135,8 @@ def upsert(db: Database, table: str, frame: pd.DataFrame, key: Sequence[str], *,
     sql = f"INSERT INTO [{table}] ({names}) VALUES ({marks}) ON CONFLICT ({', '.join(key)})"
     if values:
         sql += (" DO UPDATE SET " + ", ".join(f"[{c}] = {new(c)}" for c in values)
-                + " WHERE (" + ", ".join(f"[{table}].[{c}]" for c in values) + ") IS NOT ("
-                + ", ".join(new(c) for c in values) + ")")
+                + " WHERE (" + ", ".join(f"[{table}].[{c}]" for c in compared) + ") IS NOT ("
+                + ", ".join(new(c) for c in compared) + ")")
     else:
         sql += " DO NOTHING"
     first_new = _max_rowid(db, table)

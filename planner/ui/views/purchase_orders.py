@@ -16,8 +16,10 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QPushButton,
     QSpinBox,
     QSplitter,
@@ -102,6 +104,61 @@ class LineDialog(QDialog):
         return self.date.date().toPython(), int(self.quantity.value())
 
 
+class SupplierAnswerDialog(QDialog):
+    """The supplier's answer by phone or e-mail: per open line of a PO the confirmed quantity,
+    the confirmed date at your dock and a comment (prefilled with what is known)."""
+
+    def __init__(self, po_number: str, lines: pd.DataFrame, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.po_number = po_number
+        self.setWindowTitle(f"Supplier confirmed {po_number}")
+        self.setObjectName("supplier_answer")
+        layout = QVBoxLayout(self)
+        layout.addWidget(note("What the supplier confirmed for each line: the plan and Receive "
+                              "then use the confirmed quantity and date instead of the ordered "
+                              "ones (Edit → Undo takes it back)."))
+        grid = QGridLayout()
+        for column, title in enumerate(("SKU", "Ordered", "Expected", "Confirmed qty",
+                                        "Confirmed date", "Comment")):
+            grid.addWidget(QLabel(f"<b>{title}</b>"), 0, column)
+        self.rows: list[tuple[str, QSpinBox, QDateEdit, QLineEdit]] = []
+        for i, line in enumerate(lines.itertuples(index=False), start=1):
+            expected = pd.Timestamp(line.expected_date).date()
+            quantity = QSpinBox()
+            quantity.setRange(1, 10_000_000)
+            confirmed = getattr(line, "confirmed_quantity", None)
+            quantity.setValue(int(line.quantity if pd.isna(confirmed) else confirmed))
+            date = QDateEdit()
+            date.setCalendarPopup(True)
+            date.setDisplayFormat("yyyy-MM-dd")
+            confirmed_date = getattr(line, "confirmed_date", None)
+            date.setDate(QDate(expected if pd.isna(confirmed_date)
+                               else pd.Timestamp(confirmed_date).date()))
+            comment = QLineEdit("" if pd.isna(getattr(line, "supplier_comment", None))
+                                else str(line.supplier_comment))
+            comment.setPlaceholderText("e.g. short of glaze, rest in March")
+            for column, widget in enumerate((QLabel(str(line.sku)),
+                                             QLabel(f"{int(line.quantity):,}"),
+                                             QLabel(expected.isoformat()), quantity, date,
+                                             comment)):
+                grid.addWidget(widget, i, column)
+            self.rows.append((str(line.sku), quantity, date, comment))
+        layout.addLayout(grid)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def answers(self) -> list[Any]:
+        """One po_life.Answer per line, as entered."""
+        from planner.store.po_life import Answer
+
+        return [Answer(sku, int(quantity.value()), date.date().toPython(),
+                       comment.text().strip() or None)
+                for sku, quantity, date, comment in self.rows]
+
+
 class PurchaseOrdersView(QWidget):
     """All PO lines, read from the workspace in the background."""
 
@@ -141,12 +198,25 @@ class PurchaseOrdersView(QWidget):
         self.confirm_button = QPushButton("Mark confirmed")
         self.confirm_button.setObjectName("po_confirm")
         self.confirm_button.setToolTip("The supplier confirmed the PO as ordered")
+        self.answer_button = QPushButton("Supplier confirmed…")
+        self.answer_button.setObjectName("po_supplier_answer")
+        self.answer_button.setToolTip("Record the supplier's answer by phone or e-mail: the "
+                                      "confirmed quantity and date of each line")
+        self.cancel_line_button = QPushButton("Cancel line")
+        self.cancel_line_button.setObjectName("po_cancel_line")
+        self.cancel_line_button.setToolTip("Cancel only the selected line of its PO")
+        self.not_in_count_button = QPushButton("Not in the count")
+        self.not_in_count_button.setObjectName("po_not_in_count")
+        self.not_in_count_button.setToolTip(
+            "The stock count of the receipt's day was taken before these units came in: add "
+            "them to on-hand (for a receipt dated the day of the current stock count)")
         self.what_if_button = QPushButton("What-if…")
         self.what_if_button.setObjectName("po_what_if")
         self.what_if_button.setToolTip("Try another date or quantity for this PO and see which "
                                        "customers it moves, before changing anything")
         for b in (self.edit_button, self.receive_button, self.send_button, self.confirm_button,
-                  self.cancel_button, self.what_if_button):
+                  self.answer_button, self.cancel_button, self.cancel_line_button,
+                  self.not_in_count_button, self.what_if_button):
             filters.addWidget(b)
         layout.addLayout(filters)
         self.model = FrameTableModel(COLUMNS, self)
@@ -190,6 +260,9 @@ class PurchaseOrdersView(QWidget):
         self.cancel_button.clicked.connect(self.cancel_po)
         self.send_button.clicked.connect(self.choose_send)
         self.confirm_button.clicked.connect(self.mark_confirmed)
+        self.answer_button.clicked.connect(self.record_answer)
+        self.cancel_line_button.clicked.connect(self.cancel_line)
+        self.not_in_count_button.clicked.connect(self.not_in_count)
         self.what_if_button.clicked.connect(self._what_if)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
         session.data_changed.connect(self.reload)
@@ -310,6 +383,10 @@ class PurchaseOrdersView(QWidget):
         self.receive_button.setEnabled(is_open)
         self.cancel_button.setEnabled(is_open)
         self.confirm_button.setEnabled(is_open and row["po_state"] in ("draft", "sent"))
+        self.answer_button.setEnabled(is_open)
+        self.cancel_line_button.setEnabled(is_open)
+        self.not_in_count_button.setEnabled(row is not None
+                                            and int(row["received_quantity"] or 0) > 0)
         self.send_button.setEnabled(self.session.path is not None and not self.model.frame.empty)
         self.what_if_button.setEnabled(is_open or self._open_in_plan(row))
         po_number = None if row is None else str(row["po_number"])
@@ -361,6 +438,46 @@ class PurchaseOrdersView(QWidget):
         row = self.selected_row()
         if row is not None and row["status"] == "open":
             self.session.undo_stack.push(CancelPurchaseOrder(self.session, row["po_number"]))
+
+    def cancel_line(self) -> None:
+        """Cancel only the selected line (undoable)."""
+        from planner.ui.commands import CancelPoLine
+
+        row = self.selected_row()
+        if row is not None and row["status"] == "open":
+            self.session.undo_stack.push(CancelPoLine(self.session, str(row["po_number"]),
+                                                      str(row["sku"])))
+
+    def answer_dialog(self) -> SupplierAnswerDialog | None:
+        """The "Supplier confirmed…" dialog for the selected line's PO (its open lines)."""
+        row = self.selected_row()
+        if row is None or row["status"] != "open":
+            return None
+        frame = self.model.frame
+        lines = frame[(frame["po_number"] == row["po_number"]) & (frame["status"] == "open")]
+        return SupplierAnswerDialog(str(row["po_number"]), lines, self)
+
+    def record_answer(self) -> None:
+        """Ask for the supplier's answer for the selected line's PO, then record it."""
+        dialog = self.answer_dialog()
+        if dialog is not None and dialog.exec():
+            self.push_answer(dialog)
+
+    def push_answer(self, dialog: SupplierAnswerDialog) -> None:
+        """Record the answer entered in ``dialog`` (undoable, one transaction)."""
+        from planner.ui.commands import RecordSupplierAnswer
+
+        self.session.undo_stack.push(RecordSupplierAnswer(self.session, dialog.po_number,
+                                                          dialog.answers()))
+
+    def not_in_count(self) -> None:
+        """The selected line's receipts dated the current count's day are not in it."""
+        from planner.ui.commands import MarkNotInCount
+
+        row = self.selected_row()
+        if row is not None:
+            self.session.undo_stack.push(MarkNotInCount(self.session, str(row["po_number"]),
+                                                        str(row["sku"]), self.session.as_of))
 
     def _what_if(self) -> None:
         row = self.selected_row()
