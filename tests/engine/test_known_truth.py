@@ -100,9 +100,6 @@ def test_retirement_needs_evidence_beyond_the_skus_own_variability():
 # --- service level per kind: the whole chain, simulated ---------------------------------------
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=False, reason="issue 24 goal not met yet: 200 SKUs, seed 11 measured "
-                   "poisson2 0.978 and normal 0.974 (over-served: the backtest spread is wider "
-                   "than the true one); the others within 2 points (bench/README_forecast.md)")
 def test_each_kind_meets_its_cycle_service_level_within_two_points():
     catalog = kt.make_catalog({k: 5 * v for k, v in kt.KINDS.items()}, seed=11)
     planned = kt.plan(catalog)
