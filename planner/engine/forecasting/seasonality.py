@@ -75,6 +75,13 @@ def profile_from_ratios(numerator: FloatArray, denominator: FloatArray, position
     """
     raw, noise, n_ratios = _raw_profile(numerator, denominator, positions, season_length,
                                         prior)
+    return _shrink_profile(raw, noise, n_ratios, prior)
+
+
+def _shrink_profile(raw: FloatArray, noise: FloatArray, n_ratios: FloatArray,
+                    prior: FloatArray) -> FloatArray:
+    """Each position of a believed pattern shrunk toward the prior (see profile_from_ratios)."""
+    season_length = raw.shape[1]
     deviation = raw - prior
     spread = (deviation**2).mean(axis=1)
     believed = (spread > SIGNIFICANCE * noise) & (n_ratios >= season_length)
@@ -112,17 +119,16 @@ def _raw_profile(numerator: FloatArray, denominator: FloatArray, positions: IntA
     return raw, noise, n_ratios
 
 
-def borrowed_on_evidence(numerator: FloatArray, denominator: FloatArray, positions: IntArray,
-                         season_length: int, borrowed: FloatArray) -> FloatArray:
+def borrowed_on_evidence(raw: FloatArray, noise: FloatArray,
+                         borrowed: FloatArray) -> FloatArray:
     """The group's (or catalog's) season as far as a SKU's own two seasons bear it out.
 
+    ``raw`` and ``noise`` are the SKU's own averaged profile and its noise (``_raw_profile``).
     The SKU's own profile is regressed on the borrowed one's deviations from flat: the slope
     (how much of that season the SKU itself shows) is kept only where it stands out from the
     noise of its own averages at SIGNIFICANCE standard errors, shrunk by its uncertainty and
     capped at BORROW_MAX; a flat seller in a seasonal group so stays flat.
     """
-    flat = np.ones_like(borrowed)
-    raw, noise, _ = _raw_profile(numerator, denominator, positions, season_length, flat)
     shape = borrowed - 1.0
     ss = (shape**2).sum(axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -228,8 +234,10 @@ def yearly_profiles(y: FloatArray, start: IntArray, positions: IntArray, season_
     source = np.where(has_group, SOURCE_GROUP, np.where(catalog_has_own, SOURCE_CATALOG,
                                                          SOURCE_NONE))
     if mature.any():
-        prior = borrowed_on_evidence(num[mature], den[mature], positions, m, borrowed[mature])
-        own = profile_from_ratios(num[mature], den[mature], positions, m, prior)
+        raw, noise, n_ratios = _raw_profile(num[mature], den[mature], positions, m,
+                                            borrowed[mature])
+        prior = borrowed_on_evidence(raw, noise, borrowed[mature])
+        own = _shrink_profile(raw, noise, n_ratios, prior)
         profile[mature] = own
         source[mature] = SOURCE_OWN
     flat = _is_flat(profile)
