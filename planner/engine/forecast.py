@@ -389,8 +389,9 @@ def _explain_ratios(models: pd.DataFrame, peak: ratios.RatioForecast, weight: np
 
 def _retire_evidence(peak: ratios.RatioForecast, i: int) -> str:
     """Why SKU i reads as retiring, in numbers."""
-    return (f"its last {ratios.RETIRE_WEEKS} weeks sold {peak.retire_units[i]:.0f} units "
-            f"where the {ratios.REFERENCE_WEEKS} weeks before them predicted "
+    return (f"its last {peak.retire_weeks[i]:.0f} weeks sold {peak.retire_units[i]:.0f} units "
+            f"where the {ratios.REFERENCE_WEEKS} weeks before the last {ratios.RETIRE_WEEKS} "
+            f"predicted "
             f"{peak.retire_expected[i]:.0f}, a drop beyond its usual week-to-week variability "
             f"(and below the same weeks a year ago, when it has them)")
 

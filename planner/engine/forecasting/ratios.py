@@ -28,18 +28,18 @@ SEASON_WEEKS = 52
 MIN_BASE_WEEKS, MAX_BASE_WEEKS = 4, 26
 #: A SKU needs this many weeks of its own before its level is read (younger: other methods).
 MIN_LEVEL_WEEKS = 4
-#: Retiring, on evidence: the last RETIRE_WEEKS sold less than RETIRE_SHARE of what the
-#: REFERENCE_WEEKS before them predict, and by more than RETIRE_Z standard deviations of that
-#: count given the SKU's own week-to-week variability (its dispersion over Poisson, so an
-#: intermittent SKU's quiet spell is not a retirement); with a year of history, also below the
-#: same weeks a year ago scaled by this year's level (a seasonal trough is not a retirement);
-#: and not while its last RESUMED_WEEKS sell at RESUMED_SHARE of its usual pace (a pause that
-#: ended).
+#: Retiring, on evidence: the last RETIRE_WEEKS (or the last LATEST_WEEKS) sold less than
+#: RETIRE_SHARE of what the REFERENCE_WEEKS before the last RETIRE_WEEKS predict, and by more
+#: than RETIRE_Z standard deviations of that count given the SKU's own week-to-week
+#: variability (its dispersion over Poisson, so an intermittent SKU's quiet spell is not a
+#: retirement); with a year of history, also below the same weeks a year ago scaled by this
+#: year's level (a seasonal trough is not a retirement); and not while its last RESUMED_WEEKS
+#: sell at RESUMED_SHARE of its usual pace (a pause that ended).
 LATEST_WEEKS = 4
 RETIRE_WEEKS = 8
 REFERENCE_WEEKS = 26
 MIN_REFERENCE_WEEKS = 13
-RETIRE_SHARE = 0.5
+RETIRE_SHARE = 0.7
 RETIRE_Z = 3.0
 RESUMED_WEEKS = 2
 RESUMED_SHARE = 0.7
@@ -61,8 +61,9 @@ class RatioForecast:
     own_weight: FloatArray      # weight of the own ratio in ``ratio`` (0 without one)
     group_ratio: FloatArray     # its group's (shrunk toward the catalog's) ratio
     retiring: BoolArray
-    retire_units: FloatArray    # units of the last RETIRE_WEEKS (the retirement evidence)
+    retire_units: FloatArray    # units of the latest weeks (the retirement evidence)
     retire_expected: FloatArray  # what its history predicted for them
+    retire_weeks: FloatArray    # the window (weeks) that showed it
     decay: FloatArray           # weekly decay factor of a retiring SKU's level (1 otherwise)
     base_weeks: IntArray
     yearback_forecast: FloatArray  # H-week total from a year ago with the group ratio (NaN if none)
@@ -244,7 +245,7 @@ def seasonal_ratio_forecast(y: FloatArray, start: IntArray, lead_weeks: IntArray
     ly = t_len - SEASON_WEEKS
     if pooled is None or n == 0 or ly - pooled.base_weeks < 0:
         return RatioForecast(np.full((n, n_future), np.nan), np.zeros(n, dtype=bool), nan, nan,
-                             np.zeros(n), nan, np.zeros(n, dtype=bool), nan, nan, np.ones(n),
+                             np.zeros(n), nan, np.zeros(n, dtype=bool), nan, nan, nan, np.ones(n),
                              np.zeros(n, dtype=np.int64), nan, nan), pooled
     base_weeks = pooled.base_weeks
     rows = np.arange(n)
@@ -285,7 +286,7 @@ def seasonal_ratio_forecast(y: FloatArray, start: IntArray, lead_weeks: IntArray
     yb_fc = np.where(seen_then, own_base / base_weeks * prior_ratio * lead, np.nan)
     yb_actual = np.where(seen_then, own_target, np.nan)
     result = RatioForecast(forecast, usable, ratio, own, own_weight, prior_ratio, retiring,
-                           evidence[0], evidence[1], decay,
+                           evidence[0], evidence[1], evidence[2], decay,
                            np.full(n, base_weeks, dtype=np.int64), yb_fc, yb_actual)
     return result, pooled
 
@@ -304,48 +305,54 @@ def _trailing_index_sums(cleaned: FloatArray, base_weeks: int) -> FloatArray:
 def _retirement(y: FloatArray, cum: FloatArray, start: IntArray, t_len: int
                 ) -> tuple[BoolArray, FloatArray, FloatArray, FloatArray]:
     """Retiring SKUs (see RETIRE_WEEKS), their weekly decay factor, latest weekly rate (last
-    4 weeks) and the evidence: units of the last RETIRE_WEEKS and what was expected of them."""
+    4 weeks) and the evidence: units of the window that showed it and what was expected."""
     n = len(cum)
     rows = np.arange(n)
-    recent_at = t_len - RETIRE_WEEKS
+    recent_at = max(t_len - RETIRE_WEEKS, 0)
     latest = (cum[:, t_len] - cum[:, t_len - LATEST_WEEKS]) / LATEST_WEEKS
-    recent = cum[:, t_len] - cum[:, max(recent_at, 0)]
-    ref_from = np.clip(np.maximum(start, recent_at - REFERENCE_WEEKS), 0, max(recent_at, 0))
+    ref_from = np.clip(np.maximum(start, recent_at - REFERENCE_WEEKS), 0, recent_at)
     ref_weeks = np.maximum(recent_at - ref_from, 0)
-    ref_units = cum[:, max(recent_at, 0)] - cum[rows, ref_from]
+    ref_units = cum[:, recent_at] - cum[rows, ref_from]
     ref_rate = ref_units / np.maximum(ref_weeks, 1)
-    expected = ref_rate * RETIRE_WEEKS
     # week-to-week dispersion over Poisson in the reference window (1 at least)
     week = np.arange(t_len)[None, :]
     inside = (week >= ref_from[:, None]) & (week < recent_at)
     sq = np.where(inside, (y - ref_rate[:, None]) ** 2, 0.0).sum(axis=1)
     var_week = sq / np.maximum(ref_weeks - 1, 1)
     dispersion = np.maximum(var_week / np.maximum(ref_rate, 1e-9), 1.0)
-    spread = np.sqrt(np.maximum(dispersion * expected
-                                * (1.0 + RETIRE_WEEKS / np.maximum(ref_weeks, 1)), 1.0))
-    low = ((ref_weeks >= MIN_REFERENCE_WEEKS) & (recent < RETIRE_SHARE * expected)
-           & (expected - recent > RETIRE_Z * spread))
-    # with a year behind it: below the same weeks a year ago at this year's level too
     ly = t_len - SEASON_WEEKS
-    if ly - RETIRE_WEEKS - REFERENCE_WEEKS >= 0:
-        ly_ref_from = ref_from - SEASON_WEEKS
-        year_seen = (ly_ref_from >= start) & (ly_ref_from >= 0)
-        ly_ref = cum[:, ly - RETIRE_WEEKS] - cum[rows, np.maximum(ly_ref_from, 0)]
-        ly_recent = cum[:, ly] - cum[:, ly - RETIRE_WEEKS]
-        with np.errstate(invalid="ignore", divide="ignore"):
-            seasonal = np.where(ly_ref > 0, ly_recent * ref_units / ly_ref, expected)
-        seasonal_low = ((recent < RETIRE_SHARE * seasonal)
-                        & (seasonal - recent > RETIRE_Z * np.sqrt(np.maximum(
-                            dispersion * seasonal * (1.0 + RETIRE_WEEKS / np.maximum(
-                                ref_weeks, 1)), 1.0))))
-        low &= np.where(year_seen, seasonal_low, True)
+    ly_ref_from = ref_from - SEASON_WEEKS
+    year_seen = (ly - RETIRE_WEEKS >= 0) & (ly_ref_from >= start) & (ly_ref_from >= 0)
+    ly_ref = np.where(year_seen, cum[:, max(ly - RETIRE_WEEKS, 0)]
+                      - cum[rows, np.maximum(ly_ref_from, 0)], 0.0)
+
+    def below(units: FloatArray, expected: FloatArray, weeks: int) -> BoolArray:
+        spread = np.sqrt(np.maximum(dispersion * expected
+                                    * (1.0 + weeks / np.maximum(ref_weeks, 1)), 1.0))
+        return (units < RETIRE_SHARE * expected) & (expected - units > RETIRE_Z * spread)
+
+    retiring = np.zeros(n, dtype=bool)
+    evidence = np.full((3, n), np.nan)
+    for weeks in (RETIRE_WEEKS, LATEST_WEEKS):   # the longer window's evidence is quoted
+        units = cum[:, t_len] - cum[:, t_len - weeks]
+        expected = ref_rate * weeks
+        low = (ref_weeks >= MIN_REFERENCE_WEEKS) & below(units, expected, weeks)
+        # with a year behind it: below the same weeks a year ago at this year's level too
+        if ly - RETIRE_WEEKS >= 0:
+            ly_units = cum[:, ly] - cum[:, ly - weeks]
+            with np.errstate(invalid="ignore", divide="ignore"):
+                seasonal = np.where(ly_ref > 0, ly_units * ref_units / ly_ref, expected)
+            low &= np.where(year_seen, below(units, seasonal, weeks), True)
+        new = low & ~retiring
+        evidence[:, new] = np.stack([units, expected, np.full(n, float(weeks))])[:, new]
+        retiring |= low
     resumed = ((cum[:, t_len] - cum[:, t_len - RESUMED_WEEKS])
                >= RESUMED_SHARE * ref_rate * RESUMED_WEEKS)
-    retiring = low & ~resumed
+    retiring &= ~resumed
     earlier = (cum[:, t_len - RECENT_GAP] - cum[:, t_len - RECENT_GAP - LATEST_WEEKS]
                ) / LATEST_WEEKS
     with np.errstate(invalid="ignore", divide="ignore"):
         decay = np.where(earlier > 0, (np.maximum(latest, 1e-9) / earlier) ** (1 / RECENT_GAP),
                          1.0)
     decay = np.where(retiring, np.clip(decay, MIN_DECAY, MAX_DECAY), 1.0)
-    return retiring, decay, latest, np.stack([recent, expected])
+    return retiring, decay, latest, evidence
