@@ -36,7 +36,7 @@ def table(catalog: kt.Catalog, planned: pd.DataFrame) -> pd.DataFrame:
     true_lead = catalog.rate[:, first:first + window].sum(axis=1)
     true_13 = catalog.rate[:, first:first + 91].sum(axis=1)
     fc_lead = planned["demand_per_day"].to_numpy(float) * window
-    fc_13 = np.array([w[:13].sum() for w in planned["weekly"]])
+    fc_13 = planned["next_13_weeks"].to_numpy(float)
     frame = pd.DataFrame({
         "kind": catalog.kind, "cycle_service": achieved["cycle_service"].to_numpy(),
         "fill_rate": achieved["fill_rate"].to_numpy(),

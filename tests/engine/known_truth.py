@@ -125,8 +125,7 @@ def plan(catalog: Catalog, **forecast_options: object) -> pd.DataFrame:
     out["true_base"] = catalog.params
     first = HISTORY_DAYS
     out["true_lead_rate"] = catalog.rate[:, first:first + int(LEAD_MEAN) + REVIEW].mean(axis=1)
-    out["weekly"] = [result.weekly[result.weekly["sku"] == s]["forecast"].to_numpy()
-                     for s in skus]
+    out["next_13_weeks"] = result.daily.reindex(skus).iloc[:, :91].sum(axis=1).to_numpy()
     return out
 
 
