@@ -35,6 +35,15 @@ def test_no_seasonal_shape_on_a_flat_series(planned):
     assert not said.str.contains("seasonal ratio").any(), said[said.str.contains("seasonal ratio")]
 
 
+def test_a_flat_sku_does_not_borrow_the_catalogs_season(planned):
+    # Six truly seasonal SKUs give the catalog a season; the flat SKUs' own two years do not
+    # bear it out, so (bar the odd one whose noise looks seasonal) they stay flat.
+    flat = planned[planned["kind"].isin(FLAT)]
+    assert (flat["seasonality"] == "none").mean() >= 0.85, flat["seasonality"].value_counts()
+    assert (flat.loc[flat["kind"] == "poisson50", "seasonality"] == "none").all()
+    assert (planned.loc[planned["kind"] == "seasonal", "seasonality"] == "own").all()
+
+
 def test_no_retirement_on_a_pause_that_ended_an_intermittent_sku_or_a_trend(planned):
     rows = planned[planned["kind"].isin(NOT_RETIRING)]
     said = rows.apply(_said, axis=1)
