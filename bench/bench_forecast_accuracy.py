@@ -341,13 +341,19 @@ def main() -> None:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="fewer origins")
     parser.add_argument("--only", choices=sorted(HORIZON))
+    parser.add_argument("--horizon-weeks", type=int, default=6,
+                        help="the weekly sets' scored total (6 = lead time + review; 13 = the "
+                             "13-week total a buyer reads)")
     args = parser.parse_args()
     n_origins = 4 if args.quick else 12
+    weeks = args.horizon_weeks
+    for name in ("bike", "walmart", "m4weekly"):
+        HORIZON[name] = weeks
 
     cases = {
-        "bike": lambda: evaluate_weekly(load_bike(), n_origins, 6),
-        "walmart": lambda: evaluate_weekly(load_walmart(), n_origins, 6),
-        "m4weekly": lambda: evaluate_weekly(load_m4_weekly(), n_origins, 6, own_end=True),
+        "bike": lambda: evaluate_weekly(load_bike(), n_origins, weeks),
+        "walmart": lambda: evaluate_weekly(load_walmart(), n_origins, weeks),
+        "m4weekly": lambda: evaluate_weekly(load_m4_weekly(), n_origins, weeks, own_end=True),
         "m3micro": lambda: evaluate_m3(load_m3_micro(), 3, 4 if args.quick else 16),
         "peak": lambda: evaluate_peak(1000 if args.quick else 4500),
     }

@@ -402,7 +402,7 @@ def forecast_active(data: PlanningData, products: pd.DataFrame, *, horizon_days:
         groups=by_sku["supplier"], made_to_order=by_sku["made_to_order"],
         overrides=data.overrides,
         global_model=GLOBAL_MODEL_WEIGHTS.get(
-            str(data.settings.get("forecast_global_model", "blend")), False),
+            str(data.settings.get("forecast_global_model", "off")), False),
         prices=by_sku["unit_price"] if "unit_price" in by_sku else None,
         **forecast_inputs(data))
 

@@ -130,7 +130,7 @@ def test_config_prints_sets_and_refuses(tmp_path):
     assert planner("config", ws, "cancel_rate_per_day").stdout.strip() == "0.03"
     bad = planner("config", ws, "service_level_type", "often", check=False)
     assert bad.returncode != 0 and "fill_rate" in bad.stderr
-    assert planner("config", ws, "forecast_global_model").stdout.strip() == "blend"
+    assert planner("config", ws, "forecast_global_model").stdout.strip() == "off"
     planner("config", ws, "forecast_global_model", "by_class")
     assert planner("config", ws, "forecast_global_model").stdout.strip() == "by_class"
     bad = planner("config", ws, "forecast_global_model", "yes", check=False)

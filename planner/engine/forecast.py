@@ -200,6 +200,8 @@ def forecast_demand(daily_demand: pd.DataFrame, *, as_of: dt.date, horizon_days:
     if peak is not None and pooled_ratios is not None:
         _explain_ratios(models, peak, ratio_weight, np.where(peak.retiring, RETIRING_CLASS,
                                                              patterns), pooled_ratios)
+    if peak is not None:
+        _explain_retiring(models, peak, ratio_weight)
     models["global_model_weight"] = global_weight
     if global_fit is not None:
         _explain_global(models, global_fit, global_weight, klass, global_wape,
@@ -369,7 +371,7 @@ def _explain_ratios(models: pd.DataFrame, peak: ratios.RatioForecast, weight: np
         what = ("decaying recent level (retiring)" if peak.retiring[i] else "seasonal ratio")
         label[i] = what if w >= 1.0 else f"{label[i]} + {what} {w:.0%}"
         if peak.retiring[i]:
-            basis = (f"the last 4 weeks sold far below its earlier rate, so its level "
+            basis = (f"{_retire_evidence(peak, int(i))}, so its level "
                      f"{peak.decay[i]:.2f}× a week is carried on and not lifted by the season")
         else:
             own = (f"its own ratio {peak.own_ratio[i]:.2f} weighted {peak.own_weight[i]:.0%}"
@@ -382,6 +384,28 @@ def _explain_ratios(models: pd.DataFrame, peak: ratios.RatioForecast, weight: np
                  if np.isfinite(wape[c]).all() else "")
         why[i] = f"{why[i]} Blended {w:.0%} with a {what}: {basis}{score}."
     models["forecast_model"] = label
+    models["why_model"] = why
+
+
+def _retire_evidence(peak: ratios.RatioForecast, i: int) -> str:
+    """Why SKU i reads as retiring, in numbers."""
+    return (f"its last {peak.retire_weeks[i]:.0f} weeks sold {peak.retire_units[i]:.0f} units "
+            f"where the {ratios.REFERENCE_WEEKS} weeks before the last {ratios.RETIRE_WEEKS} "
+            f"predicted "
+            f"{peak.retire_expected[i]:.0f}, a drop beyond its usual week-to-week variability "
+            f"(and below the same weeks a year ago, when it has them)")
+
+
+def _explain_retiring(models: pd.DataFrame, peak: ratios.RatioForecast,
+                      weight: np.ndarray) -> None:
+    """Say why a retiring SKU whose forecast did not take the decaying level reads as retiring."""
+    rows = np.flatnonzero(peak.retiring & (weight <= 0))
+    if not rows.size:
+        return
+    why = models["why_model"].to_numpy(object).copy()
+    for i in rows:
+        why[i] = (f"{why[i]} Reads as retiring: {_retire_evidence(peak, int(i))}; its own "
+                  f"method's forecast is kept.")
     models["why_model"] = why
 
 

@@ -6,7 +6,8 @@ catalog's, by empirical-Bayes weights (the spread between ratios against each ra
 noise). The pooled group and catalog weekly series go through statsmodels' robust STL first,
 so a one-off bulk order or a launch spike does not become a season. The forecast is the
 SKU's recent level (seasonally aligned with the base window) times the shrunk ratio, along its
-group's weekly path. A retiring SKU (recent sales far below what it sold before) keeps its
+group's weekly path. A retiring SKU (its last 8 weeks credibly below its own history, see
+RETIRE_WEEKS) keeps its
 recent, decaying level and is not lifted by the season.
 """
 
@@ -27,14 +28,21 @@ SEASON_WEEKS = 52
 MIN_BASE_WEEKS, MAX_BASE_WEEKS = 4, 26
 #: A SKU needs this many weeks of its own before its level is read (younger: other methods).
 MIN_LEVEL_WEEKS = 4
-#: Retiring: the last LATEST_WEEKS sold at less than RETIRE_SHARE of the rate the SKU sold at
-#: before (the same weeks a year ago, or the 18 weeks ending RECENT_WEEKS ago), and RETIRE_Z
-#: Poisson standard deviations below it, so that a slow seller's quiet spell is not taken for
-#: a retirement.
+#: Retiring, on evidence: the last RETIRE_WEEKS (or the last LATEST_WEEKS) sold less than
+#: RETIRE_SHARE of what the REFERENCE_WEEKS before the last RETIRE_WEEKS predict, and by more
+#: than RETIRE_Z standard deviations of that count given the SKU's own week-to-week
+#: variability (its dispersion over Poisson, so an intermittent SKU's quiet spell is not a
+#: retirement); with a year of history, also below the same weeks a year ago scaled by this
+#: year's level (a seasonal trough is not a retirement); and not while its last RESUMED_WEEKS
+#: sell at RESUMED_SHARE of its usual pace (a pause that ended).
 LATEST_WEEKS = 4
-RECENT_WEEKS = 8
+RETIRE_WEEKS = 8
+REFERENCE_WEEKS = 26
+MIN_REFERENCE_WEEKS = 13
 RETIRE_SHARE = 0.7
 RETIRE_Z = 3.0
+RESUMED_WEEKS = 2
+RESUMED_SHARE = 0.7
 #: Weekly decay of a retiring SKU's level, measured between its last 4 weeks and the 4 weeks
 #: RECENT_GAP weeks earlier, kept within these bounds.
 RECENT_GAP = 9
@@ -53,6 +61,9 @@ class RatioForecast:
     own_weight: FloatArray      # weight of the own ratio in ``ratio`` (0 without one)
     group_ratio: FloatArray     # its group's (shrunk toward the catalog's) ratio
     retiring: BoolArray
+    retire_units: FloatArray    # units of the latest weeks (the retirement evidence)
+    retire_expected: FloatArray  # what its history predicted for them
+    retire_weeks: FloatArray    # the window (weeks) that showed it
     decay: FloatArray           # weekly decay factor of a retiring SKU's level (1 otherwise)
     base_weeks: IntArray
     yearback_forecast: FloatArray  # H-week total from a year ago with the group ratio (NaN if none)
@@ -234,7 +245,7 @@ def seasonal_ratio_forecast(y: FloatArray, start: IntArray, lead_weeks: IntArray
     ly = t_len - SEASON_WEEKS
     if pooled is None or n == 0 or ly - pooled.base_weeks < 0:
         return RatioForecast(np.full((n, n_future), np.nan), np.zeros(n, dtype=bool), nan, nan,
-                             np.zeros(n), nan, np.zeros(n, dtype=bool), np.ones(n),
+                             np.zeros(n), nan, np.zeros(n, dtype=bool), nan, nan, nan, np.ones(n),
                              np.zeros(n, dtype=np.int64), nan, nan), pooled
     base_weeks = pooled.base_weeks
     rows = np.arange(n)
@@ -259,7 +270,7 @@ def seasonal_ratio_forecast(y: FloatArray, start: IntArray, lead_weeks: IntArray
         level = np.where(weeks_seen > 0, recent_units / np.maximum(seen_index, 1e-9), 0.0)
     usable = weeks_seen >= MIN_LEVEL_WEEKS
 
-    retiring, decay, latest = _retirement(cum, start, t_len)
+    retiring, decay, latest, evidence = _retirement(y, cum, start, t_len)
     steps = np.arange(n_future)[None, :]
     shape = sku_path / np.maximum(prior_ratio, 1e-9)[:, None]       # H-week mean of 1
     lifted = level[:, None] * ratio[:, None] * shape
@@ -275,7 +286,8 @@ def seasonal_ratio_forecast(y: FloatArray, start: IntArray, lead_weeks: IntArray
     yb_fc = np.where(seen_then, own_base / base_weeks * prior_ratio * lead, np.nan)
     yb_actual = np.where(seen_then, own_target, np.nan)
     result = RatioForecast(forecast, usable, ratio, own, own_weight, prior_ratio, retiring,
-                           decay, np.full(n, base_weeks, dtype=np.int64), yb_fc, yb_actual)
+                           evidence[0], evidence[1], evidence[2], decay,
+                           np.full(n, base_weeks, dtype=np.int64), yb_fc, yb_actual)
     return result, pooled
 
 
@@ -290,25 +302,57 @@ def _trailing_index_sums(cleaned: FloatArray, base_weeks: int) -> FloatArray:
     return np.cumsum(index[:, ::-1], axis=1)               # m = 1.. from the newest week
 
 
-def _retirement(cum: FloatArray, start: IntArray, t_len: int
-                ) -> tuple[BoolArray, FloatArray, FloatArray]:
-    """Retiring SKUs, their weekly decay factor and latest weekly rate (last 4 weeks)."""
+def _retirement(y: FloatArray, cum: FloatArray, start: IntArray, t_len: int
+                ) -> tuple[BoolArray, FloatArray, FloatArray, FloatArray]:
+    """Retiring SKUs (see RETIRE_WEEKS), their weekly decay factor, latest weekly rate (last
+    4 weeks) and the evidence: units of the window that showed it and what was expected."""
+    n = len(cum)
+    rows = np.arange(n)
+    recent_at = max(t_len - RETIRE_WEEKS, 0)
     latest = (cum[:, t_len] - cum[:, t_len - LATEST_WEEKS]) / LATEST_WEEKS
-    before_lo = max(t_len - RECENT_WEEKS - 18, 0)
-    before = (cum[:, t_len - RECENT_WEEKS] - cum[:, before_lo]) / 18.0
+    ref_from = np.clip(np.maximum(start, recent_at - REFERENCE_WEEKS), 0, recent_at)
+    ref_weeks = np.maximum(recent_at - ref_from, 0)
+    ref_units = cum[:, recent_at] - cum[rows, ref_from]
+    ref_rate = ref_units / np.maximum(ref_weeks, 1)
+    # week-to-week dispersion over Poisson in the reference window (1 at least)
+    week = np.arange(t_len)[None, :]
+    inside = (week >= ref_from[:, None]) & (week < recent_at)
+    sq = np.where(inside, (y - ref_rate[:, None]) ** 2, 0.0).sum(axis=1)
+    var_week = sq / np.maximum(ref_weeks - 1, 1)
+    dispersion = np.maximum(var_week / np.maximum(ref_rate, 1e-9), 1.0)
     ly = t_len - SEASON_WEEKS
-    year_ago = ((cum[:, ly] - cum[:, max(ly - LATEST_WEEKS, 0)]) / LATEST_WEEKS if ly > 0
-                else np.zeros(len(cum)))
-    full_before = start <= before_lo
-    reference = np.where(start <= ly - LATEST_WEEKS, np.maximum(year_ago, before),
-                         np.where(full_before, before, 0.0))
-    units, expected = latest * LATEST_WEEKS, reference * LATEST_WEEKS
-    retiring = ((units < RETIRE_SHARE * expected)
-                & (expected - units > RETIRE_Z * np.sqrt(np.maximum(expected, 1.0))))
+    ly_ref_from = ref_from - SEASON_WEEKS
+    year_seen = (ly - RETIRE_WEEKS >= 0) & (ly_ref_from >= start) & (ly_ref_from >= 0)
+    ly_ref = np.where(year_seen, cum[:, max(ly - RETIRE_WEEKS, 0)]
+                      - cum[rows, np.maximum(ly_ref_from, 0)], 0.0)
+
+    def below(units: FloatArray, expected: FloatArray, weeks: int) -> BoolArray:
+        spread = np.sqrt(np.maximum(dispersion * expected
+                                    * (1.0 + weeks / np.maximum(ref_weeks, 1)), 1.0))
+        return (units < RETIRE_SHARE * expected) & (expected - units > RETIRE_Z * spread)
+
+    retiring = np.zeros(n, dtype=bool)
+    evidence = np.full((3, n), np.nan)
+    for weeks in (RETIRE_WEEKS, LATEST_WEEKS):   # the longer window's evidence is quoted
+        units = cum[:, t_len] - cum[:, t_len - weeks]
+        expected = ref_rate * weeks
+        low = (ref_weeks >= MIN_REFERENCE_WEEKS) & below(units, expected, weeks)
+        # with a year behind it: below the same weeks a year ago at this year's level too
+        if ly - RETIRE_WEEKS >= 0:
+            ly_units = cum[:, ly] - cum[:, ly - weeks]
+            with np.errstate(invalid="ignore", divide="ignore"):
+                seasonal = np.where(ly_ref > 0, ly_units * ref_units / ly_ref, expected)
+            low &= np.where(year_seen, below(units, seasonal, weeks), True)
+        new = low & ~retiring
+        evidence[:, new] = np.stack([units, expected, np.full(n, float(weeks))])[:, new]
+        retiring |= low
+    resumed = ((cum[:, t_len] - cum[:, t_len - RESUMED_WEEKS])
+               >= RESUMED_SHARE * ref_rate * RESUMED_WEEKS)
+    retiring &= ~resumed
     earlier = (cum[:, t_len - RECENT_GAP] - cum[:, t_len - RECENT_GAP - LATEST_WEEKS]
                ) / LATEST_WEEKS
     with np.errstate(invalid="ignore", divide="ignore"):
         decay = np.where(earlier > 0, (np.maximum(latest, 1e-9) / earlier) ** (1 / RECENT_GAP),
                          1.0)
     decay = np.where(retiring, np.clip(decay, MIN_DECAY, MAX_DECAY), 1.0)
-    return retiring, decay, latest
+    return retiring, decay, latest, evidence

@@ -3,7 +3,9 @@
 Indices are multiplicative, one per position in the year (52 weeks or 12 months), average 1.
 They come from ratios to a centred yearly moving average, averaged per position and shrunk
 toward a prior (the group's profile for a SKU, the catalog's for a
-group, flat for the catalog) by how much of the pattern stands out from the noise.
+group, flat for the catalog) by how much of the pattern stands out from the noise. A SKU with
+two seasons of its own takes its group's season only as far as its own history bears it out
+(``borrowed_on_evidence``): a flat seller in a seasonal group stays flat.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ MIN_INDEX = 0.1
 FLAT_TOLERANCE = 0.03
 SMOOTHING = np.array([1.0, 2.0, 1.0]) / 4.0  # weights of a position and its two neighbours
 SIGNIFICANCE = 2.0  # a pattern must stand out at twice the noise before it is believed
+BORROW_MAX = 1.5    # a SKU's own season at most this many times its group's
 
 
 @dataclass
@@ -70,6 +73,30 @@ def profile_from_ratios(numerator: FloatArray, denominator: FloatArray, position
     prior by its own James-Stein weight 1 - noise / deviation², which keeps a clear peak and
     flattens the small wiggles that are mostly noise; otherwise the prior is kept.
     """
+    raw, noise, n_ratios = _raw_profile(numerator, denominator, positions, season_length,
+                                        prior)
+    return _shrink_profile(raw, noise, n_ratios, prior)
+
+
+def _shrink_profile(raw: FloatArray, noise: FloatArray, n_ratios: FloatArray,
+                    prior: FloatArray) -> FloatArray:
+    """Each position of a believed pattern shrunk toward the prior (see profile_from_ratios)."""
+    season_length = raw.shape[1]
+    deviation = raw - prior
+    spread = (deviation**2).mean(axis=1)
+    believed = (spread > SIGNIFICANCE * noise) & (n_ratios >= season_length)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        weight = np.clip(1.0 - noise[:, None] / deviation**2, 0.0, 1.0)
+    weight = np.where(believed[:, None], np.nan_to_num(weight), 0.0)
+    shrunk = np.maximum(prior + weight * deviation, MIN_INDEX)
+    return shrunk / shrunk.mean(axis=1, keepdims=True)
+
+
+def _raw_profile(numerator: FloatArray, denominator: FloatArray, positions: IntArray,
+                 season_length: int, prior: FloatArray
+                 ) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Per row: the averaged (and, weekly, smoothed) ratio profile of mean 1, the noise
+    variance of one position's average, and how many ratios it rests on."""
     g, t_len = numerator.shape
     m = season_length
     valid = np.isfinite(denominator) & (denominator > 0) & np.isfinite(numerator)
@@ -89,14 +116,27 @@ def profile_from_ratios(numerator: FloatArray, denominator: FloatArray, position
     if m >= 26:  # neighbouring weeks share a season (months do not): smoothing halves noise
         raw = _smooth_around_year(raw)
         noise = noise * float((SMOOTHING**2).sum())
-    deviation = raw - prior
-    spread = (deviation**2).mean(axis=1)
-    believed = (spread > SIGNIFICANCE * noise) & (n_ratios >= m)
+    return raw, noise, n_ratios
+
+
+def borrowed_on_evidence(raw: FloatArray, noise: FloatArray,
+                         borrowed: FloatArray) -> FloatArray:
+    """The group's (or catalog's) season as far as a SKU's own two seasons bear it out.
+
+    ``raw`` and ``noise`` are the SKU's own averaged profile and its noise (``_raw_profile``).
+    The SKU's own profile is regressed on the borrowed one's deviations from flat: the slope
+    (how much of that season the SKU itself shows) is kept only where it stands out from the
+    noise of its own averages at SIGNIFICANCE standard errors, shrunk by its uncertainty and
+    capped at BORROW_MAX; a flat seller in a seasonal group so stays flat.
+    """
+    shape = borrowed - 1.0
+    ss = (shape**2).sum(axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):
-        weight = np.clip(1.0 - noise[:, None] / deviation**2, 0.0, 1.0)
-    weight = np.where(believed[:, None], np.nan_to_num(weight), 0.0)
-    shrunk = np.maximum(prior + weight * deviation, MIN_INDEX)
-    return shrunk / shrunk.mean(axis=1, keepdims=True)
+        slope = np.where(ss > 0, ((raw - 1.0) * shape).sum(axis=1) / ss, 0.0)
+        se2 = np.where(ss > 0, noise / ss, np.inf)
+        kept = np.clip(slope * (1.0 - se2 / slope**2), 0.0, BORROW_MAX)
+    slope = np.where(slope > SIGNIFICANCE * np.sqrt(se2), np.nan_to_num(kept), 0.0)
+    return np.maximum(1.0 + slope[:, None] * shape, MIN_INDEX)
 
 
 def _smooth_around_year(values: FloatArray) -> FloatArray:
@@ -194,7 +234,10 @@ def yearly_profiles(y: FloatArray, start: IntArray, positions: IntArray, season_
     source = np.where(has_group, SOURCE_GROUP, np.where(catalog_has_own, SOURCE_CATALOG,
                                                          SOURCE_NONE))
     if mature.any():
-        own = profile_from_ratios(num[mature], den[mature], positions, m, borrowed[mature])
+        raw, noise, n_ratios = _raw_profile(num[mature], den[mature], positions, m,
+                                            borrowed[mature])
+        prior = borrowed_on_evidence(raw, noise, borrowed[mature])
+        own = _shrink_profile(raw, noise, n_ratios, prior)
         profile[mature] = own
         source[mature] = SOURCE_OWN
     flat = _is_flat(profile)
