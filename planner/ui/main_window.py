@@ -12,6 +12,7 @@ from PySide6.QtGui import (
     QCloseEvent,
     QDragEnterEvent,
     QDropEvent,
+    QGuiApplication,
     QKeySequence,
 )
 from PySide6.QtWidgets import (
@@ -272,9 +273,25 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         else:
             self.resize(1280, 800)
+        self._fit_screen()
         state = settings.value("window/state")
         if state is not None:
             self.restoreState(state)
+
+    def _fit_screen(self) -> None:
+        """The whole window, title bar and status bar included, on the screen it opens on: a
+        1280×800 window on a 720-px laptop screen would hide the status bar (issue 25)."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is None:
+            return
+        available = screen.availableGeometry()
+        frame = self.frameGeometry().size() - self.geometry().size()
+        width = min(self.width(), available.width() - frame.width())
+        height = min(self.height(), available.height() - max(frame.height(), 30))
+        if (width, height) != (self.width(), self.height()):
+            self.resize(max(width, 640), max(height, 480))
+        if not available.contains(self.frameGeometry().topLeft()):
+            self.move(available.topLeft())
 
     def _save_layout(self) -> None:
         settings = paths.app_settings()

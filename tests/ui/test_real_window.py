@@ -37,13 +37,19 @@ def require_x_tools() -> None:
 
 
 @pytest.fixture
-def x_display(tmp_path):
+def screen_size():
+    """The Xvfb screen, width x height x depth (a test may parametrize it)."""
+    return "1280x800x24"
+
+
+@pytest.fixture
+def x_display(tmp_path, screen_size):
     """A fresh Xvfb on a display number it picks itself; stopped after the test."""
     require_x_tools()
     read_fd, write_fd = os.pipe()
     log = (tmp_path / "xvfb.log").open("wb")
     server = subprocess.Popen(
-        [XVFB, "-displayfd", str(write_fd), "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
+        [XVFB, "-displayfd", str(write_fd), "-screen", "0", screen_size, "-nolisten", "tcp"],
         pass_fds=(write_fd,), stdin=subprocess.DEVNULL, stdout=log, stderr=log)
     os.close(write_fd)
     try:
@@ -136,3 +142,31 @@ def test_the_real_app_opens_its_window_on_x11_and_closes_cleanly(x_display, demo
         if app.poll() is None:
             app.kill()
             app.wait()
+
+
+@pytest.mark.parametrize("screen_size", ["1280x720x24"])
+def test_the_first_window_fits_a_720_pixel_laptop_screen(x_display, demo_workspace, tmp_path):
+    """Issue 25: the first window was 1280×800 on a 720-px screen, its status bar (progress,
+    paths, export messages) off the bottom. The whole window must be on the screen."""
+    with (tmp_path / "app.stderr").open("wb") as stderr:
+        app = subprocess.Popen([sys.executable, "-m", "planner", "gui", str(demo_workspace)],
+                               cwd=REPO, env=app_environment(x_display, tmp_path),
+                               stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=stderr)
+    try:
+        title = f"{demo_workspace.name} — Planner"
+        deadline = time.monotonic() + WINDOW_TIMEOUT_S
+        window = None
+        while window is None and time.monotonic() < deadline and app.poll() is None:
+            window = next((wid for wid, name in visible_planner_windows(x_display).items()
+                           if name == title), None)
+            time.sleep(0.2)
+        assert window is not None, (tmp_path / "app.stderr").read_text(errors="replace")[-2000:]
+        time.sleep(0.5)
+        geometry = xdotool(x_display, "getwindowgeometry", window).stdout
+        position, size = (line.split(":", 1)[1].split()[0] for line in geometry.splitlines()[1:3])
+        x, y = (int(v) for v in position.split(","))
+        width, height = (int(v) for v in size.split("x"))
+        assert x >= 0 and y >= 0 and x + width <= 1280 and y + height <= 720, geometry
+    finally:
+        app.kill()
+        app.wait()
