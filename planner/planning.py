@@ -1165,8 +1165,8 @@ def approvable(suggestions: list[dict[str, Any]], *, now: bool = True,
 def approval_orders(suggestions: list[dict[str, Any]], rows: list[int], *, as_of: dt.date,
                     skus: pd.DataFrame, dock_to_stock_days: int) -> list[Any]:
     """The POs approving these suggestions creates: ordered on ``as_of`` (the day you approve),
-    each line at the dock its SKU's lead time later and the PO (every line) on the latest of
-    those, by the one arrival rule (engine/arrival.py); the supplier's own unit price."""
+    each line at the dock its SKU's lead time later and the PO on the latest of those, by the
+    one arrival rule (engine/arrival.py); the supplier's own unit price."""
     from planner.engine.arrival import date_suggestions
     from planner.store.edits import ApprovedLine, ApprovedOrder
 
@@ -1179,7 +1179,8 @@ def approval_orders(suggestions: list[dict[str, Any]], rows: list[int], *, as_of
                               as_of=as_of):
         due = dt.date.fromisoformat(s["expected_arrival"])
         lines = [ApprovedLine(str(line["sku"]), int(line["quantity"]),
-                              line.get("unit_cost_supplier_currency", line.get("unit_cost")), due)
+                              line.get("unit_cost_supplier_currency", line.get("unit_cost")),
+                              dt.date.fromisoformat(line["expected_arrival"]))
                  for line in s["lines"] if int(line["quantity"]) > 0]
         orders.append(ApprovedOrder(supplier=s["supplier"], order_date=as_of, expected_date=due,
                                     lines=lines))

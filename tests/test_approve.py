@@ -1,10 +1,10 @@
 """One arrival date and `planner approve` (issue 23, items 4, 8 and 9), through the command line.
 
 Acme states 10 days; its SKU B states its own 24.5 days (whole days rounded up: 25); dock to
-stock 2 days; a 7-day review. A PO is expected at the dock order date + lead time, the latest
-line's on the whole PO: 2025-06-02 + 25 = 2025-06-27, sellable 2025-06-29. Lisboa (EUR) states
-20 days: 2025-06-22. Customers wait for 30 C (Lisboa) that no supply covers: ordered today they
-ship when C is sellable, 2025-06-24.
+stock 2 days; a 7-day review. A line is expected at the dock order date + its lead time (A
+2025-06-02 + 10 = 2025-06-12, B + 25 = 2025-06-27), sellable 2 days later; the PO when its
+last line is, 2025-06-27. Lisboa (EUR) states 20 days: 2025-06-22. Customers wait for 30 C
+(Lisboa) that no supply covers: ordered today they ship when C is sellable, 2025-06-24.
 """
 
 from __future__ import annotations
@@ -62,14 +62,17 @@ def test_a_suggestion_its_lines_and_its_sku_say_one_dock_date_and_one_sellable_d
     assert (first["order_date"], first["expected_arrival"], first["sellable_date"]) == \
         (AS_OF, "2025-06-27", "2025-06-29")
     assert {(x["sku"], x["expected_arrival"], x["sellable_date"]) for x in first["lines"]} == \
-        {("A", "2025-06-27", "2025-06-29"), ("B", "2025-06-27", "2025-06-29")}
-    for s in plan["purchase_suggestions"]:  # never earlier than order date + lead time
-        lead = {"Acme": 25, "Lisboa": 20}[s["supplier"]] if any(
-            x["sku"] == "B" for x in s["lines"]) or s["supplier"] == "Lisboa" else 10
-        assert _days(s["expected_arrival"], s["order_date"]) == lead
+        {("A", "2025-06-12", "2025-06-14"), ("B", "2025-06-27", "2025-06-29")}
+    lead = {"A": 10, "B": 25, "C": 20}
+    for s in plan["purchase_suggestions"]:  # order date + lead time, never earlier
+        for x in s["lines"]:
+            assert _days(x["expected_arrival"], s["order_date"]) == lead[x["sku"]]
+            assert _days(x["sellable_date"], x["expected_arrival"]) == 2
+        assert s["expected_arrival"] == max(x["expected_arrival"] for x in s["lines"])
         assert _days(s["sellable_date"], s["expected_arrival"]) == 2
-        assert {x["expected_arrival"] for x in s["lines"]} == {s["expected_arrival"]}
     skus = {x["sku"]: x for x in plan["skus"]}
+    assert (skus["A"]["expected_arrival"], skus["A"]["sellable_date"]) == \
+        ("2025-06-12", "2025-06-14")
     assert (skus["B"]["order_by"], skus["B"]["expected_arrival"], skus["B"]["sellable_date"]) \
         == (AS_OF, "2025-06-27", "2025-06-29")
 
@@ -114,7 +117,7 @@ def test_approve_creates_the_pos_the_plan_suggests_dated_by_the_same_rule(shop, 
     with export.open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     assert {(r["po_number"], r["sku"], r["order_date"], r["expected_date"]) for r in rows} == {
-        ("PO-2025-0001", "A", AS_OF, "2025-06-27"), ("PO-2025-0001", "B", AS_OF, "2025-06-27"),
+        ("PO-2025-0001", "A", AS_OF, "2025-06-12"), ("PO-2025-0001", "B", AS_OF, "2025-06-27"),
         ("PO-2025-0002", "C", AS_OF, "2025-06-22")}
     assert {(r["sku"], int(r["quantity"])) for r in rows} == {
         (x["sku"], x["quantity"]) for s in (acme, lisboa) for x in s["lines"]}
@@ -122,9 +125,9 @@ def test_approve_creates_the_pos_the_plan_suggests_dated_by_the_same_rule(shop, 
     planner("send-po", str(shop), "PO-2025-0001", "--out", str(out))
     sheet = openpyxl.load_workbook(next(out.glob("*.xlsx"))).active
     header = [c.value for c in sheet[1]]
-    dates = {row[header.index("expected_date")].date().isoformat()
+    dates = {(row[header.index("sku")], row[header.index("expected_date")].date().isoformat())
              for row in sheet.iter_rows(min_row=2, values_only=True) if row[0]}
-    assert dates == {"2025-06-27"}
+    assert dates == {("A", "2025-06-12"), ("B", "2025-06-27")}
 
 
 def test_approving_everything_due_now_then_planning_again_suggests_nothing_new_now(
@@ -156,9 +159,9 @@ def test_approve_through_a_date_for_one_supplier_orders_them_all_today(shop, tmp
     lines = result.stdout.splitlines()
     assert len(lines) == len(wanted) and all("  Acme  " in line for line in lines)
     # ordered today, so at the dock the lead time from today, whatever the suggestion's date
-    assert all(line.endswith("expected 2025-06-27") for line in
-               [x for x, s in zip(lines, wanted, strict=True) if any(
-                   y["sku"] == "B" for y in s["lines"])])
+    for printed, s in zip(lines, wanted, strict=True):
+        slowest = "2025-06-27" if any(y["sku"] == "B" for y in s["lines"]) else "2025-06-12"
+        assert printed.endswith(f"expected {slowest}")
 
 
 def test_approve_refuses_an_unknown_supplier_and_both_now_and_through(shop):

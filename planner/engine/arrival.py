@@ -3,9 +3,9 @@
 - A line ordered on ``order_date`` reaches the dock ``order_date + lead time`` (the SKU's
   effective lead time, engine/lead_time.py, in whole days rounded up: never earlier than the lead
   time says) and is sellable ``dock_to_stock_days`` later.
-- A purchase order (a suggestion, the PO approving it creates, its documents) has one expected
-  date: the latest of its lines' dock dates; every line carries it (the supplier ships the PO
-  together, so no line is promised earlier than the PO can come).
+- Each line of a purchase order (a suggestion, the PO approving it creates, its documents) is
+  expected at its own dock date; the PO's expected date is the latest of its lines' (when the
+  whole order is in). A line's date is the same on the suggestion, the PO and every document.
 - A suggested order is *due now* when its order date is on or before as-of: the orders of this
   review (the walk orders on review days only, so the next ones are a review period away).
 """
@@ -48,8 +48,8 @@ def _iso(day: Any) -> str:
 def date_suggestions(suggestions: list[dict[str, Any]], *, lead_by_sku: pd.Series,
                      dock_to_stock_days: int, as_of: dt.date) -> list[dict[str, Any]]:
     """Each suggested PO dated by the rule: its lines' dock dates from its order date and their
-    SKUs' lead times, the PO's expected date the latest of them on the PO and every line,
-    ``sellable_date`` dock-to-stock later, ``order_now`` by ``due_now``."""
+    SKUs' lead times, the PO's expected date the latest of them, each ``sellable_date``
+    dock-to-stock later, ``order_now`` by ``due_now``; lines also say their ``lead_time_days``."""
     out = []
     dock_days = np.timedelta64(int(dock_to_stock_days), "D")
     for suggestion in suggestions:
@@ -60,11 +60,12 @@ def date_suggestions(suggestions: list[dict[str, Any]], *, lead_by_sku: pd.Serie
                                 lead, dock_to_stock_days)
         latest = dock.max() if len(lines) else arrival_dates(
             suggestion["order_date"], 0, dock_to_stock_days)[0][0]
-        arrival, sellable = _iso(latest), _iso(latest + dock_days)
         days = lead_days(lead).tolist()
-        out.append({**suggestion, "expected_arrival": arrival, "sellable_date": sellable,
+        out.append({**suggestion, "expected_arrival": _iso(latest),
+                    "sellable_date": _iso(latest + dock_days),
                     "order_now": bool(due_now(suggestion["order_date"], as_of)[0]),
-                    "lines": [{**line, "expected_arrival": arrival, "sellable_date": sellable,
+                    "lines": [{**line, "expected_arrival": _iso(dock[k]),
+                               "sellable_date": _iso(dock[k] + dock_days),
                                "lead_time_days": days[k]}
                               for k, line in enumerate(lines)]})
     return out

@@ -10,7 +10,7 @@ On each review day (0, R, 2R, ...; every day when R = 0) the buyer orders when t
 expected at the next review, position(k) − forecast over days k+1..k+R, is at or below the
 reorder point; the order brings the position up to the order-up-to level (rounded to whole
 units), then is rounded up to the MOQ and to whole case packs. It reaches the dock at the date
-engine/arrival.py gives (order date + lead time, the latest line's on a PO) and is sellable
+engine/arrival.py gives (order date + lead time; a PO's is its latest line's) and is sellable
 dock-to-stock days later. Made-to-order SKUs order exactly what the backlog lacks (no safety
 stock, no forecast) on day 0; inactive SKUs never order.
 
@@ -370,7 +370,7 @@ def suggest_purchases(*, as_of: dt.date, horizon_days: int, review_period_days: 
     lines["planned_date"] = lines["order_date"]
     lines, minimum_notes = _pull_forward(lines, minimums.fillna(0.0))
     lines = _combine_same_sku(lines, start)
-    lines = _dated_by_po(lines, dock)
+    lines = _with_sellable_date(lines, dock)
     lines = lines.sort_values(["supplier", "order_date", "sku"], kind="stable")
     lines = lines.reset_index(drop=True)
     lines = _priced(lines, sku=sku, table=table, unit_cost=unit_cost, multiplier=multiplier)
@@ -391,15 +391,9 @@ def suggest_purchases(*, as_of: dt.date, horizon_days: int, review_period_days: 
                                                  .groupby(level=0).first()))
 
 
-def _dated_by_po(lines: pd.DataFrame, dock: int) -> pd.DataFrame:
-    """Every line of a suggested PO (supplier, order date) gets the PO's date: the latest of its
-    lines' dock dates (engine/arrival.py); ``sellable_date`` is dock-to-stock later."""
-    if lines.empty:
-        return lines.assign(sellable_date=lines["expected_arrival"])
-    latest = lines.groupby(["supplier", "order_date"], sort=False)["expected_arrival"] \
-        .transform("max")
-    return lines.assign(expected_arrival=latest,
-                        sellable_date=latest + pd.Timedelta(days=int(dock)))
+def _with_sellable_date(lines: pd.DataFrame, dock: int) -> pd.DataFrame:
+    """Each line's ``sellable_date``: dock-to-stock after its dock date (engine/arrival.py)."""
+    return lines.assign(sellable_date=lines["expected_arrival"] + pd.Timedelta(days=int(dock)))
 
 
 def _priced(lines: pd.DataFrame, *, sku: np.ndarray, table: BreakTable, unit_cost: np.ndarray,

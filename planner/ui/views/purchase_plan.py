@@ -63,6 +63,13 @@ COLUMNS = [
 ]
 
 
+def _first_lines(order: Any) -> str:
+    """' (first lines 2026-12-10)' when some lines of a PO come before the whole PO is in."""
+    first = min((line.expected_date for line in order.lines if line.expected_date),
+                default=order.expected_date)
+    return f" (first lines {first.isoformat()})" if first < order.expected_date else ""
+
+
 def _sentence(text: str) -> str:
     return text[:1].upper() + text[1:]
 
@@ -767,7 +774,7 @@ class PurchasePlanView(PlanPage):
             rows.append(f"• {order.supplier or 'no supplier'}: {len(order.lines)} line"
                         f"{'s' if len(order.lines) != 1 else ''}, "
                         f"{format_money(value, currency)}, expected at your dock "
-                        f"{order.expected_date.isoformat()}")
+                        f"{order.expected_date.isoformat()}{_first_lines(order)}")
         n = len(orders)
         return (f"Create {n} open purchase order{'s' if n != 1 else ''} worth "
                 f"{format_money(total, currency)}, ordered today "
