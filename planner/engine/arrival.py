@@ -41,31 +41,39 @@ def due_now(order_date: Any, as_of: dt.date) -> np.ndarray:
     return ordered <= np.datetime64(pd.Timestamp(as_of).normalize().to_datetime64(), "ns")
 
 
-def _iso(day: Any) -> str:
-    return str(np.datetime_as_string(np.datetime64(day, "D")))
-
-
 def date_suggestions(suggestions: list[dict[str, Any]], *, lead_by_sku: pd.Series,
                      dock_to_stock_days: int, as_of: dt.date) -> list[dict[str, Any]]:
     """Each suggested PO dated by the rule: its lines' dock dates from its order date and their
     SKUs' lead times, the PO's expected date the latest of them, each ``sellable_date``
-    dock-to-stock later, ``order_now`` by ``due_now``; lines also say their ``lead_time_days``."""
+    dock-to-stock later, ``order_now`` by ``due_now``; lines also say their ``lead_time_days``.
+    (All lines at once: one array per field, not a loop per SKU.)"""
+    if not suggestions:
+        return []
+    counts = np.array([len(s.get("lines") or []) for s in suggestions])
+    skus = pd.Series([line.get("sku") for s in suggestions for line in (s.get("lines") or [])],
+                     dtype=object)
+    lead = pd.to_numeric(skus.map(lead_by_sku), errors="coerce").to_numpy(float)
+    ordered = pd.to_datetime(pd.Series([s["order_date"] for s in suggestions])).to_numpy(
+        "datetime64[ns]")
+    dock, sellable = arrival_dates(np.repeat(ordered, counts), lead, dock_to_stock_days)
+    starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
+    group = np.repeat(np.arange(len(suggestions)), counts)
+    # the PO's date: its latest line's (a PO without lines: its order date)
+    latest = pd.Series(dock).groupby(group).max().reindex(
+        range(len(suggestions))).fillna(pd.Series(ordered)).to_numpy("datetime64[ns]")
+    days = lead_days(lead).tolist()
+    line_dock = np.datetime_as_string(dock, unit="D").tolist()
+    line_sellable = np.datetime_as_string(sellable, unit="D").tolist()
+    po_dock = np.datetime_as_string(latest, unit="D").tolist()
+    po_sellable = np.datetime_as_string(
+        latest + np.timedelta64(int(dock_to_stock_days), "D"), unit="D").tolist()
+    now = due_now(ordered, as_of).tolist()
     out = []
-    dock_days = np.timedelta64(int(dock_to_stock_days), "D")
-    for suggestion in suggestions:
-        lines = suggestion.get("lines") or []
-        lead = pd.to_numeric(pd.Series([line.get("sku") for line in lines], dtype=object)
-                             .map(lead_by_sku), errors="coerce").to_numpy(float)
-        dock, _ = arrival_dates(np.repeat(pd.Timestamp(suggestion["order_date"]), len(lines)),
-                                lead, dock_to_stock_days)
-        latest = dock.max() if len(lines) else arrival_dates(
-            suggestion["order_date"], 0, dock_to_stock_days)[0][0]
-        days = lead_days(lead).tolist()
-        out.append({**suggestion, "expected_arrival": _iso(latest),
-                    "sellable_date": _iso(latest + dock_days),
-                    "order_now": bool(due_now(suggestion["order_date"], as_of)[0]),
-                    "lines": [{**line, "expected_arrival": _iso(dock[k]),
-                               "sellable_date": _iso(dock[k] + dock_days),
-                               "lead_time_days": days[k]}
-                              for k, line in enumerate(lines)]})
+    for n, (suggestion, begin) in enumerate(zip(suggestions, starts.tolist(), strict=True)):
+        out.append({**suggestion, "expected_arrival": po_dock[n], "sellable_date": po_sellable[n],
+                    "order_now": bool(now[n]),
+                    "lines": [{**line, "expected_arrival": line_dock[begin + k],
+                               "sellable_date": line_sellable[begin + k],
+                               "lead_time_days": days[begin + k]}
+                              for k, line in enumerate(suggestion.get("lines") or [])]})
     return out
