@@ -432,7 +432,11 @@ class PurchasePlanView(PlanPage):
             return
         current = self.table.currentIndex()
         row = self.proxy.source_frame_row(current.row()) if current.isValid() else 0
-        self.line_why.setText(f"Why {frame.at[row, 'sku']}: {frame.at[row, 'why'] or '—'}")
+        dock = frame.at[row, "expected_arrival"] if "expected_arrival" in frame else None
+        when = (f" (at your dock {format_date(dock)}: order date + its lead time)"
+                if dock is not None and not pd.isna(dock) else "")
+        self.line_why.setText(f"Why {frame.at[row, 'sku']}{when}: "
+                              f"{frame.at[row, 'why'] or '—'}")
 
     def _dock_days(self) -> int:
         plan = self.session.plan
