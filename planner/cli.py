@@ -271,7 +271,9 @@ def _print_suggestions(suggestions: list[dict], currency: str) -> None:
         fill = (f", {s['containers']} container(s) {s['container_fill_pct']:.0f} % full"
                 if s.get("containers") else "")
         return (f"  order {s['order_date']} from {s['supplier']}: {len(s['lines'])} lines, "
-                f"{value}, arrives {s['expected_arrival']}{fill}")
+                f"{value}, at the dock {s['expected_arrival']}"
+                + (f", sellable {s['sellable_date']}" if s.get("sellable_date") else "")
+                + fill)
 
     for title, wanted in (("order now", True), ("planned later", False)):
         chosen = [s for s in suggestions if bool(s.get("order_now")) == wanted]

@@ -1,7 +1,8 @@
-"""The purchase-order commands of `planner`: send-po (the supplier's documents), export-pos
-(every PO in our own purchase_orders import format), and a PO's life after it is placed:
-confirm (the supplier's answer), receive and cancel, each one transaction through the same
-store functions (planner/store/po_life.py) the app's undoable commands call."""
+"""The purchase-order commands of `planner`: approve (the plan's suggestions as POs), send-po
+(the supplier's documents), export-pos (every PO in our own purchase_orders import format), and a
+PO's life after it is placed: confirm (the supplier's answer), receive and cancel, each one
+transaction through the same store functions (planner/store/po_life.py) the app's undoable
+commands call."""
 
 from __future__ import annotations
 
@@ -208,6 +209,42 @@ def register_life(subparsers: argparse._SubParsersAction) -> dict[str, Callable[
     return {"confirm": cmd_confirm, "receive": cmd_receive, "cancel": cmd_cancel}
 
 
+def cmd_approve(args: argparse.Namespace) -> int:
+    """The plan's suggestions as draft POs ordered on the as-of date (planning.approve_suggestions,
+    the app's Approve); one line per PO."""
+    from planner.cli import _plan
+    from planner.cli import print as say
+    from planner.planning import approve_suggestions
+
+    db, plan = _plan(args, writes=True)
+    known = {str(s.get("supplier") or "") for s in plan.purchase_suggestions}
+    if args.supplier is not None and args.supplier not in known:
+        from planner.cli import CliError
+
+        raise CliError(f"no suggested order for supplier {args.supplier!r} in the plan as of "
+                       f"{plan.as_of}; suppliers with suggestions: "
+                       + (", ".join(sorted(known)) or "none"))
+    created = approve_suggestions(db, plan, now=args.through is None, through=args.through,
+                                  supplier=args.supplier)
+    home = str(plan.settings.get("currency") or "")
+    for po in created:
+        order = po.order
+        own = (f"{po.currency} {po.value_supplier_currency:,.2f}"
+               if po.value_supplier_currency is not None else f"{po.currency} —")
+        same = po.currency == home and po.value == po.value_supplier_currency
+        landed = ("" if same else
+                  f" ({home} {po.value:,.2f} landed)" if po.value is not None
+                  else f" ({home} — landed: no exchange rate)")
+        n = len(order.lines)
+        say(f"{po.po_number}  {order.supplier or 'no supplier'}  {n} line{'s' if n != 1 else ''}"
+            f"  {own}{landed}  expected {order.expected_date.isoformat()}")
+    if not created:
+        what = (f"ordered on or before {args.through}" if args.through else "due now")
+        say(f"nothing to approve: no suggested order {what} in the plan as of {plan.as_of}",
+            file=sys.stderr)
+    return 0
+
+
 def register(subparsers: argparse._SubParsersAction) -> dict[str, Callable[[argparse.Namespace], int]]:
     """Add send-po and export-pos to ``subparsers``; returns their handlers by name."""
     p = subparsers.add_parser("send-po", help="write a PO's PDF and XLSX (and an e-mail draft) "
@@ -224,4 +261,24 @@ def register(subparsers: argparse._SubParsersAction) -> dict[str, Callable[[argp
     p.add_argument("path", help="the workspace file")
     p.add_argument("--out", required=True, metavar="FILE",
                    help="the file to write: .csv or .xlsx")
-    return {"send-po": cmd_send_po, "export-pos": cmd_export_pos, **register_life(subparsers)}
+    handlers: dict[str, Callable[[argparse.Namespace], int]] = {
+        "send-po": cmd_send_po, "export-pos": cmd_export_pos}
+
+    # approve (issue 23): the plan's suggestions as purchase orders
+    from planner.cli import parse_date
+
+    p = subparsers.add_parser("approve", help="turn the plan's suggested orders into purchase "
+                                              "orders (draft, ready for send-po)")
+    p.add_argument("path", help="the workspace file")
+    p.add_argument("--as-of", type=parse_date, default=None, metavar="DATE",
+                   help="plan as of DATE, YYYY-MM-DD, the day the POs are ordered "
+                        "(default: today)")
+    p.add_argument("--supplier", metavar="NAME", help="only this supplier's suggested orders")
+    when = p.add_mutually_exclusive_group()
+    when.add_argument("--now", action="store_true",
+                      help="the suggested orders due now (the default)")
+    when.add_argument("--through", type=parse_date, metavar="DATE",
+                      help="every suggested order dated on or before DATE (ordered today)")
+    handlers["approve"] = cmd_approve
+    handlers.update(register_life(subparsers))
+    return handlers

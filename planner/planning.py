@@ -648,6 +648,8 @@ def run_plan(data: PlanningData, *, realistic: bool = False, progress: Progress 
     suggestions = plan_containers(suggestions, skus=table, suppliers=data.suppliers,
                                   holding_cost_rate=float(settings["holding_cost_rate"]),
                                   currency=str(settings["currency"]))
+    suggestions, table = dated_suggestions(suggestions, table, by_sku["lead_time_days"],
+                                           dock=dock, as_of=as_of)
     table = bundle_sku_rows(table, data.bundles, data.bundle_lines, data.products)
     kpis = _kpis(table, projection, data, as_of)
     kpis.update(order_value_kpis(suggestions))
@@ -764,6 +766,7 @@ def _sku_table(products: pd.DataFrame, models: pd.DataFrame, policy: pd.DataFram
         "suggested_order_qty": buy["suggested_order_qty"].fillna(0).astype(int).to_numpy(),
         "order_by": buy["order_by"].to_numpy(),
         "expected_arrival": buy["expected_arrival"].to_numpy(),
+        "sellable_date": buy["sellable_date"].to_numpy(),
         "why": buy["why"].fillna("").to_numpy(object),
         # money in the workspace currency: the supplier's price converted, and landed
         "unit_cost": (p["unit_cost"] * p["fx_rate"]).to_numpy(float),
@@ -810,7 +813,8 @@ def _enrich_suggestions(suggestions: list[dict[str, Any]], lines: pd.DataFrame,
     out = []
     for suggestion in suggestions:
         order_date = pd.Timestamp(suggestion["order_date"])
-        arrival_ns = pd.Timestamp(suggestion["expected_arrival"]).value
+        arrival_ns = pd.Timestamp(suggestion.get("sellable_date")
+                                  or suggestion["expected_arrival"]).value
         enriched_lines = []
         for line in suggestion["lines"]:
             sku = line["sku"]
@@ -1088,6 +1092,31 @@ def budget_suggestions(suggestions: list[dict[str, Any]], table: pd.DataFrame,
     return out, summary, table
 
 
+def dated_suggestions(suggestions: list[dict[str, Any]], table: pd.DataFrame,
+                      lead_by_sku: pd.Series, *, dock: int, as_of: dt.date
+                      ) -> tuple[list[dict[str, Any]], pd.DataFrame]:
+    """The suggestions dated by the one arrival rule (engine/arrival.py) whatever moved them
+    (minimum order value, budget, containers), and the SKU table's expected_arrival and
+    sellable_date from each SKU's first suggested line."""
+    from planner.engine.arrival import date_suggestions
+
+    suggestions = date_suggestions(suggestions, lead_by_sku=lead_by_sku,
+                                   dock_to_stock_days=dock, as_of=as_of)
+    first: dict[str, tuple[str, str, str]] = {}
+    for s in sorted(suggestions, key=lambda s: str(s["order_date"])):
+        for line in s["lines"]:
+            first.setdefault(str(line["sku"]), (s["order_date"], line["expected_arrival"],
+                                                line["sellable_date"]))
+    sku = table["sku"].astype(str)
+    found = sku.isin(list(first))
+    same = found & (pd.to_datetime(table["order_by"]).dt.strftime("%Y-%m-%d")
+                    == sku.map(lambda k: first.get(k, ("",))[0]))
+    table = table.copy()
+    for k, column in ((1, "expected_arrival"), (2, "sellable_date")):
+        table.loc[same, column] = pd.to_datetime(sku[same].map(lambda x, k=k: first[x][k]))
+    return suggestions, table
+
+
 def budget_warnings(budget: dict[str, Any]) -> list[dict[str, Any]]:
     """A warning when the budget defers or cannot pay for lines that clear customer backorders."""
     flagged = int(budget.get("flagged_lines", 0) or 0)
@@ -1146,3 +1175,82 @@ def purchase_order_lines(db: Database, as_of: dt.date) -> pd.DataFrame:
 def import_engine() -> None:
     """Import the engine's heavy modules now (a planning process warms up before its first plan)."""
     from planner.engine import forecast, projection, purchasing  # noqa: F401
+
+
+# --- approving suggestions: one path for the app's Approve and `planner approve` ---------------
+
+def approvable(suggestions: list[dict[str, Any]], *, now: bool = True,
+               through: dt.date | None = None, supplier: str | None = None) -> list[int]:
+    """The suggestions to approve, by index: those due now (``order_now``, the one definition
+    the KPI and the purchase plan count: engine/arrival.due_now), or with ``through`` those
+    ordered on or before it; only ``supplier``'s when given."""
+    chosen = []
+    for i, s in enumerate(suggestions):
+        if supplier is not None and str(s.get("supplier") or "") != supplier:
+            continue
+        if through is not None:
+            if pd.Timestamp(s["order_date"]).date() <= through:
+                chosen.append(i)
+        elif not now or s.get("order_now"):
+            chosen.append(i)
+    return chosen
+
+
+def approval_orders(suggestions: list[dict[str, Any]], rows: list[int], *, as_of: dt.date,
+                    skus: pd.DataFrame, dock_to_stock_days: int) -> list[Any]:
+    """The POs approving these suggestions creates: ordered on ``as_of`` (the day you approve),
+    each line at the dock its SKU's lead time later and the PO on the latest of those, by the
+    one arrival rule (engine/arrival.py); the supplier's own unit price."""
+    from planner.engine.arrival import date_suggestions
+    from planner.store.edits import ApprovedLine, ApprovedOrder
+
+    lead = skus.set_index(skus["sku"].astype(str))["lead_time_days"] if len(skus) else \
+        pd.Series(dtype=float)
+    picked = [{**suggestions[r], "order_date": as_of.isoformat()}
+              for r in rows if 0 <= r < len(suggestions)]
+    orders = []
+    for s in date_suggestions(picked, lead_by_sku=lead, dock_to_stock_days=dock_to_stock_days,
+                              as_of=as_of):
+        due = dt.date.fromisoformat(s["expected_arrival"])
+        lines = [ApprovedLine(str(line["sku"]), int(line["quantity"]),
+                              line.get("unit_cost_supplier_currency", line.get("unit_cost")),
+                              dt.date.fromisoformat(line["expected_arrival"]))
+                 for line in s["lines"] if int(line["quantity"]) > 0]
+        orders.append(ApprovedOrder(supplier=s["supplier"], order_date=as_of, expected_date=due,
+                                    lines=lines))
+    return orders
+
+
+@dataclass
+class ApprovedPo:
+    """One PO `approve_suggestions` created, with what the buyer is told of it."""
+
+    po_number: str
+    order: Any
+    #: landed value in the workspace currency (None: the supplier's currency has no rate)
+    value: float | None
+    value_supplier_currency: float | None
+    currency: str
+
+
+def approve_suggestions(db: Database, plan: PlanResult, *, now: bool = True,
+                        through: dt.date | None = None,
+                        supplier: str | None = None) -> list[ApprovedPo]:
+    """Turn the plan's suggestions (due now, or ordered through a date; of one supplier) into
+    draft POs ordered on the plan's as-of, in one transaction (store.edits.add_approved_orders,
+    numbered by po_number_pattern)."""
+    from planner.store.edits import add_approved_orders
+
+    suggestions = plan.purchase_suggestions
+    rows = approvable(suggestions, now=now, through=through, supplier=supplier)
+    orders = approval_orders(suggestions, rows, as_of=plan.as_of, skus=plan.skus,
+                             dock_to_stock_days=int(plan.settings["dock_to_stock_days"]))
+    kept = [(r, o) for r, o in zip(rows, orders, strict=True) if o.lines]
+    if not kept:
+        return []
+    numbers = add_approved_orders(db, [o for _, o in kept], as_of=plan.as_of)
+    home = str(plan.settings.get("currency") or "")
+    return [ApprovedPo(number, order, suggestions[r].get("total_value"),
+                       suggestions[r].get("total_value_supplier_currency"),
+                       str(suggestions[r].get("currency") or home))
+            for number, (r, order) in zip(numbers, kept, strict=True)]

@@ -245,8 +245,10 @@ def test_suggested_quantities_round_up_to_the_moq_and_whole_cases(demo):
     raw = math.floor(s["order_up_to"] - position + 0.5)
     lifted = max(raw, s["moq"])
     assert s["suggested_order_qty"] == math.ceil(lifted / s["case_pack"]) * s["case_pack"]
+    # the dock date: the lead time in whole days rounded up; sellable dock-to-stock later
     arrival = dt.date.fromisoformat(s["expected_arrival"])
-    assert (arrival - as_of).days == round(s["lead_time_days"]) + dock
+    assert (arrival - as_of).days == math.ceil(s["lead_time_days"] - 1e-9)
+    assert (dt.date.fromisoformat(s["sellable_date"]) - arrival).days == dock
 
 
 @pytest.mark.slow
@@ -342,8 +344,10 @@ def render_sku_order(outputs: DemoOutputs, sku: str) -> list[str]:
         f"raised to the MOQ = max({raw}, {s['moq']}) = {lifted}",
         f"suggested_order_qty = ⌈{lifted} ÷ {s['case_pack']}⌉ × {s['case_pack']} = "
         f"{s['suggested_order_qty']}",
-        f"expected_arrival = {s['order_by']} + {round(s['lead_time_days'])} + "
-        f"{st['dock_to_stock_days']} days = {s['expected_arrival']}",
+        f"expected_arrival = {s['order_by']} + ⌈{_n(s['lead_time_days'], 1)}⌉ days = "
+        f"{s['expected_arrival']}",
+        f"sellable_date = {s['expected_arrival']} + {st['dock_to_stock_days']} days = "
+        f"{s['sellable_date']}",
     ]
 
 

@@ -9,7 +9,8 @@ For each SKU the projected inventory position is walked day by day over the hori
 On each review day (0, R, 2R, ...; every day when R = 0) the buyer orders when the position
 expected at the next review, position(k) − forecast over days k+1..k+R, is at or below the
 reorder point; the order brings the position up to the order-up-to level (rounded to whole
-units), then is rounded up to the MOQ and to whole case packs. It arrives lead time +
+units), then is rounded up to the MOQ and to whole case packs. It reaches the dock at the date
+engine/arrival.py gives (order date + lead time; a PO's is its latest line's) and is sellable
 dock-to-stock days later. Made-to-order SKUs order exactly what the backlog lacks (no safety
 stock, no forecast) on day 0; inactive SKUs never order.
 
@@ -29,13 +30,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from planner.engine.arrival import arrival_dates, due_now, lead_days
 from planner.engine.price_breaks import BreakTable, break_table, bump_to_breaks
 from planner.engine.supply import format_day
 
 LINE_COLUMNS = ["sku", "supplier", "order_date", "expected_arrival", "quantity", "unit_cost",
                 "value", "raw_quantity", "rounding_note", "reason", "unit_cost_supplier_currency",
                 "value_supplier_currency", "price_break_note"]
-BY_SKU_COLUMNS = ["order_by", "suggested_order_qty", "expected_arrival", "inventory_position",
+BY_SKU_COLUMNS = ["order_by", "suggested_order_qty", "expected_arrival", "sellable_date",
+                  "inventory_position",
                   "stockout_date_after_orders", "stockout_date", "days_of_cover",
                   "orders_in_horizon", "why"]
 
@@ -323,7 +326,7 @@ def suggest_purchases(*, as_of: dt.date, horizon_days: int, review_period_days: 
     unit_cost = _column(skus, "unit_cost", 0.0)
     moq = _column(skus, "moq", 0.0)
     case = np.maximum(_column(skus, "case_pack", 1.0), 1.0)
-    lead = np.maximum(np.round(_column(skus, "lead_time_days", 0.0)), 0).astype(int)
+    lead = lead_days(_column(skus, "lead_time_days", 0.0))
     reorder_point = _column(skus, "reorder_point", 0.0)
     order_up_to = np.maximum(_column(skus, "order_up_to", 0.0), reorder_point)
     mto = _column(skus, "made_to_order", False, bool)
@@ -351,7 +354,7 @@ def suggest_purchases(*, as_of: dt.date, horizon_days: int, review_period_days: 
     tier_cost = table.unit_cost_at(i, orders.quantity, unit_cost[i])
     lines = pd.DataFrame({
         "sku": sku[i], "supplier": supplier[i], "order_date": order_date,
-        "expected_arrival": order_date + pd.to_timedelta(lead[i] + dock, unit="D"),
+        "expected_arrival": arrival_dates(order_date, lead[i], dock)[0],
         "quantity": orders.quantity, "unit_cost": tier_cost,
         # the supplier's money until the lines are final: minimum order values are the supplier's
         "value": orders.quantity * tier_cost, "raw_quantity": orders.raw,
@@ -367,6 +370,7 @@ def suggest_purchases(*, as_of: dt.date, horizon_days: int, review_period_days: 
     lines["planned_date"] = lines["order_date"]
     lines, minimum_notes = _pull_forward(lines, minimums.fillna(0.0))
     lines = _combine_same_sku(lines, start)
+    lines = _with_sellable_date(lines, dock)
     lines = lines.sort_values(["supplier", "order_date", "sku"], kind="stable")
     lines = lines.reset_index(drop=True)
     lines = _priced(lines, sku=sku, table=table, unit_cost=unit_cost, multiplier=multiplier)
@@ -385,6 +389,11 @@ def suggest_purchases(*, as_of: dt.date, horizon_days: int, review_period_days: 
                                                  currency_by_supplier=pd.Series(
                                                      sku_currency, index=pd.Index(supplier))
                                                  .groupby(level=0).first()))
+
+
+def _with_sellable_date(lines: pd.DataFrame, dock: int) -> pd.DataFrame:
+    """Each line's ``sellable_date``: dock-to-stock after its dock date (engine/arrival.py)."""
+    return lines.assign(sellable_date=lines["expected_arrival"] + pd.Timedelta(days=int(dock)))
 
 
 def _priced(lines: pd.DataFrame, *, sku: np.ndarray, table: BreakTable, unit_cost: np.ndarray,
@@ -412,7 +421,7 @@ def _summaries(*, lines: pd.DataFrame, sku: np.ndarray, start: pd.Timestamp, hor
                per_day: np.ndarray) -> pd.DataFrame:
     n = sku.size
     row = pd.Index(sku).get_indexer(lines["sku"])
-    arrival_day = ((lines["expected_arrival"] - start) / pd.Timedelta(days=1)).to_numpy(int)
+    arrival_day = ((lines["sellable_date"] - start) / pd.Timedelta(days=1)).to_numpy(int)
     inside = (row >= 0) & (arrival_day < horizon)
     arrivals = np.bincount(row[inside] * horizon + np.maximum(arrival_day[inside], 0),
                            weights=lines["quantity"].to_numpy(float)[inside],
@@ -433,6 +442,7 @@ def _summaries(*, lines: pd.DataFrame, sku: np.ndarray, start: pd.Timestamp, hor
         "order_by": first["order_date"].reindex(index).to_numpy(),
         "suggested_order_qty": first["quantity"].reindex(index).fillna(0.0).to_numpy(),
         "expected_arrival": first["expected_arrival"].reindex(index).to_numpy(),
+        "sellable_date": first["sellable_date"].reindex(index).to_numpy(),
         "inventory_position": ip_now,
         "stockout_date_after_orders": day_to_date(_first_negative_day(
             stock_path + np.cumsum(arrivals, axis=1))),
@@ -546,8 +556,8 @@ def _suggestions(lines: pd.DataFrame, notes: dict[tuple[str, pd.Timestamp], str]
                  currency_by_supplier: pd.Series | None = None) -> list[dict[str, Any]]:
     """One dict per supplier and order date (lines are sorted by supplier, date, SKU).
 
-    ``order_now``: the order date is on or before as-of + the supplier's review period (its
-    order cycle where set): the order goes out at this review, not a later one.
+    ``order_now``: the order goes out at this review (engine/arrival.due_now: ordered on or
+    before as-of; the supplier's next review is its order cycle later).
     """
     if lines.empty:
         return []
@@ -561,6 +571,7 @@ def _suggestions(lines: pd.DataFrame, notes: dict[tuple[str, pd.Timestamp], str]
     starts = _group_starts(supplier, order_date)
     ends = np.append(starts[1:], len(lines))
     arrival = lines["expected_arrival"].dt.strftime("%Y-%m-%d").tolist()
+    sellable = lines["sellable_date"].dt.strftime("%Y-%m-%d").tolist()
     sku, quantity = lines["sku"].tolist(), lines["quantity"].tolist()
     unit_cost, value = lines["unit_cost"].tolist(), lines["value"].tolist()
     dates = pd.DatetimeIndex(order_date[starts])
@@ -574,12 +585,12 @@ def _suggestions(lines: pd.DataFrame, notes: dict[tuple[str, pd.Timestamp], str]
             "supplier": name,
             "order_date": day.date().isoformat(),
             "expected_arrival": max(arrival[begin:end]),
+            "sellable_date": max(sellable[begin:end]),
             # landed, workspace currency; None when the supplier's currency has no rate
             "total_value": round(float(total), 2) if np.isfinite(total) else None,
             "currency": currency_by_supplier.get(name),
             "total_value_supplier_currency": round(float(sum(own_value[begin:end])), 2),
-            "order_now": bool(first_day is not None
-                              and (day - first_day).days <= cycle),
+            "order_now": bool(first_day is not None and due_now(day, first_day.date())[0]),
             "review_period_days": cycle,
             "lines": [{"sku": sku[k], "quantity": quantity[k],
                        "unit_cost": unit_cost[k] if np.isfinite(unit_cost[k]) else None,
@@ -587,7 +598,7 @@ def _suggestions(lines: pd.DataFrame, notes: dict[tuple[str, pd.Timestamp], str]
                        "unit_cost_supplier_currency": own_price[k],
                        "value_supplier_currency": own_value[k],
                        "price_break_note": price_note[k],
-                       "expected_arrival": arrival[k]}
+                       "expected_arrival": arrival[k], "sellable_date": sellable[k]}
                       for k in range(begin, end)],
             "min_order_value_note": notes.get((name, day), ""),
         })

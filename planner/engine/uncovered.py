@@ -8,6 +8,8 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
+from planner.engine.arrival import arrival_dates
+
 
 def explain_uncovered(lines: pd.DataFrame, *, as_of: dt.date, lead_time_days: pd.Series,
                       dock_to_stock_days: int) -> pd.DataFrame:
@@ -15,8 +17,8 @@ def explain_uncovered(lines: pd.DataFrame, *, as_of: dt.date, lead_time_days: pd
 
     ``days_overdue`` = as-of − promised date for every line still waiting past its promise (so a
     line no supply covers no longer looks on time); ``ships_if_ordered_today`` = as-of + the
-    SKU's lead time + dock-to-stock for the lines no known supply covers, and the flag reason
-    says it. ``lead_time_days`` is indexed by SKU.
+    SKU's lead time + dock-to-stock (engine/arrival.py) for the lines no known supply covers, and
+    the flag reason says it. ``lead_time_days`` is indexed by SKU.
     """
     out = lines.copy()
     if out.empty:
@@ -29,11 +31,12 @@ def explain_uncovered(lines: pd.DataFrame, *, as_of: dt.date, lead_time_days: pd
     out["days_overdue"] = overdue.where(overdue > 0)
     uncovered = out["uncovered"].fillna(False).to_numpy(bool)
     lead = pd.to_numeric(out["sku"].map(lead_time_days), errors="coerce").to_numpy(float)
-    days = np.ceil(lead) + int(dock_to_stock_days)
-    # pandas 2.2 multiplies the NaN days by the unit's nanoseconds: no real overflow
-    with np.errstate(over="ignore", invalid="ignore"):
-        ships = today + pd.to_timedelta(np.where(uncovered & np.isfinite(days), days, np.nan),
-                                        unit="D")
+    # the one arrival rule (engine/arrival.py): ordered today, at the dock the lead time later,
+    # sellable dock-to-stock after that, and shipped that day
+    _, sellable = arrival_dates(np.repeat(today.to_datetime64(), len(out)), lead,
+                                dock_to_stock_days)
+    ships = pd.DatetimeIndex(np.where(uncovered & np.isfinite(lead), sellable,
+                                      np.datetime64("NaT")))
     out["ships_if_ordered_today"] = ships
     if "flag_reasons" in out:
         reasons = out["flag_reasons"].fillna("").astype(str)

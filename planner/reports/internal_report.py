@@ -418,7 +418,9 @@ def _stock_charts(styles: Styles, plan: Any, width: float, count: int) -> list[A
     skus = _frame(plan, "skus")
     by_sku = skus.set_index(skus["sku"].astype(str)) if not skus.empty else pd.DataFrame()
     po = _frame(plan, "open_po_lines")
-    suggested = pd.DataFrame([{"sku": str(x.get("sku")), "date": s.get("expected_arrival"),
+    # drawn on the projected (sellable) stock: a suggested order counts from its sellable date
+    suggested = pd.DataFrame([{"sku": str(x.get("sku")),
+                               "date": s.get("sellable_date") or s.get("expected_arrival"),
                                "quantity": x.get("quantity")}
                               for s in plan.purchase_suggestions for x in s.get("lines", [])])
     images = []

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlite_utils import Database
@@ -31,7 +31,59 @@ class DraftLine:
     unit_cost: float | None
 
 
+@dataclass
+class ApprovedLine:
+    """One line of an approved suggestion: quantity, the supplier's unit cost, dock date."""
+
+    sku: str
+    quantity: int
+    unit_cost: float | None
+    #: when the line is due at the dock (None: the order's expected date)
+    expected_date: dt.date | None = None
+
+
+@dataclass
+class ApprovedOrder:
+    """A suggested PO as the buyer approved it (quantities possibly edited)."""
+
+    supplier: str
+    order_date: dt.date
+    expected_date: dt.date
+    lines: list[ApprovedLine] = field(default_factory=list)
+    note: str = ""
+
+
 # --- purchase orders ---------------------------------------------------------------------------
+def add_approved_orders(db: Database, orders: Sequence[ApprovedOrder], *, as_of: dt.date,
+                        po_numbers: Sequence[str] | None = None) -> list[str]:
+    """Write approved orders as draft POs in one transaction, numbered by the workspace's
+    ``po_number_pattern`` (or by ``po_numbers``, a redo's own); returns the numbers in order."""
+    from planner.store.po_numbers import next_po_numbers
+    from planner.store.settings import load_settings
+
+    with db.atomic():
+        numbers = list(po_numbers or next_po_numbers(
+            db, len(orders), as_of=as_of, pattern=str(load_settings(db)["po_number_pattern"])))
+        for po_number, order in zip(numbers, orders, strict=True):
+            lines = [line for line in order.lines if line.quantity > 0]
+            if not lines:
+                continue
+            add_draft_po(db, po_number, supplier=order.supplier or None,
+                         order_date=order.order_date, note=order.note or "approved in Planner",
+                         lines=[DraftLine(line.sku, int(line.quantity),
+                                          line.expected_date or order.expected_date,
+                                          _cost(line.unit_cost)) for line in lines])
+    return numbers
+
+
+def _cost(value: Any) -> float | None:
+    """A unit cost as stored: None for none (or NaN)."""
+    if value is None:
+        return None
+    cost = float(value)
+    return None if cost != cost else cost
+
+
 def add_draft_po(db: Database, po_number: str, *, supplier: str | None, order_date: dt.date,
                  note: str, lines: Sequence[DraftLine]) -> None:
     """A new draft PO with its lines (the buyer's approval of a suggestion)."""

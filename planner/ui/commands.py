@@ -7,7 +7,7 @@ and shows why; nothing partial is written because each write is inside ``db.atom
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
@@ -15,7 +15,7 @@ from PySide6.QtGui import QUndoCommand
 
 from planner import clock
 from planner.store import edits, po_life
-from planner.store.edits import SUPPLIER_FIELDS
+from planner.store.edits import SUPPLIER_FIELDS, ApprovedLine, ApprovedOrder  # noqa: F401
 from planner.ui.errors import show_error
 
 #: the longest command description the Undo/Redo actions show (the toolbar must not jump)
@@ -74,26 +74,6 @@ def _iso(value: Any) -> str | None:
 
 
 # --- purchase orders ---------------------------------------------------------------------------
-@dataclass
-class ApprovedLine:
-    sku: str
-    quantity: int
-    unit_cost: float | None
-    #: when the line is due at the dock (None: the order's expected date)
-    expected_date: dt.date | None = None
-
-
-@dataclass
-class ApprovedOrder:
-    """A suggested PO as the buyer approved it (quantities possibly edited)."""
-
-    supplier: str
-    order_date: dt.date
-    expected_date: dt.date
-    lines: list[ApprovedLine] = field(default_factory=list)
-    note: str = ""
-
-
 class ApprovePurchaseOrders(WorkspaceCommand):
     """Create open POs from approved suggestions."""
 
@@ -107,24 +87,9 @@ class ApprovePurchaseOrders(WorkspaceCommand):
         self.po_numbers: list[str] = []
 
     def apply(self, db: Any) -> None:
-        if not self.po_numbers:
-            from planner.store.po_numbers import next_po_numbers
-            from planner.store.settings import load_settings
-
-            self.po_numbers = next_po_numbers(db, len(self.orders), as_of=self.session.as_of,
-                                              pattern=str(load_settings(db)["po_number_pattern"]))
-        for po_number, order in zip(self.po_numbers, self.orders, strict=True):
-            lines = [line for line in order.lines if line.quantity > 0]
-            if not lines:
-                continue
-            edits.add_draft_po(
-                db, po_number, supplier=order.supplier or None, order_date=order.order_date,
-                note=order.note or "approved in Planner",
-                lines=[edits.DraftLine(line.sku, int(line.quantity),
-                                       line.expected_date or order.expected_date,
-                                       None if line.unit_cost is None or pd.isna(line.unit_cost)
-                                       else float(line.unit_cost))
-                       for line in lines])
+        # the store function `planner approve` calls too (one transaction, po_number_pattern)
+        self.po_numbers = edits.add_approved_orders(db, self.orders, as_of=self.session.as_of,
+                                                    po_numbers=self.po_numbers or None)
 
     def revert(self, db: Any) -> None:
         for po_number in self.po_numbers:

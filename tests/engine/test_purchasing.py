@@ -58,12 +58,13 @@ def _supply_a():
 # | 42  | 12 Apr | 474      | 404              | no      |             |                    |
 # | 49  | 19 Apr | 404      | 334              | no      |             |                    |
 # | 56  | 26 Apr | 334      | 264              | yes     | 340-334=6   | 312                |
-# Arrivals: 1 Mar + 22 = 23 Mar; 29 Mar + 22 = 20 Apr; 26 Apr + 22 = 18 May.
+# At the dock 20 days later (the PO's expected date): 1 Mar + 20 = 21 Mar; 29 Mar + 20 = 18 Apr;
+# 26 Apr + 20 = 16 May; sellable 2 days after that: 23 Mar, 20 Apr, 18 May.
 # Stock without new orders: 170 - 10k (+100 from day 10) runs out on day 28 (29 Mar).
 HAND_TABLE = [
-    ("2024-03-01", "2024-03-23", 70, 312),
-    ("2024-03-29", "2024-04-20", 38, 312),
-    ("2024-04-26", "2024-05-18", 6, 312),
+    ("2024-03-01", "2024-03-21", 70, 312),
+    ("2024-03-29", "2024-04-18", 38, 312),
+    ("2024-04-26", "2024-05-16", 6, 312),
 ]
 
 
@@ -73,12 +74,15 @@ def test_single_sku_matches_the_hand_computed_table():
         plan.lines["order_date"], plan.lines["expected_arrival"], plan.lines["raw_quantity"],
         plan.lines["quantity"], strict=True)]
     assert got == HAND_TABLE
+    assert [d.date().isoformat() for d in plan.lines["sellable_date"]] == [
+        "2024-03-23", "2024-04-20", "2024-05-18"]
     assert list(plan.lines["rounding_note"]) == ["MOQ 300, case 24"] * 3
     assert list(plan.lines["value"]) == [312 * 5.0] * 3
     row = plan.by_sku.loc["A"]
     assert row["order_by"] == pd.Timestamp("2024-03-01")
     assert row["suggested_order_qty"] == 312
-    assert row["expected_arrival"] == pd.Timestamp("2024-03-23")
+    assert row["expected_arrival"] == pd.Timestamp("2024-03-21")
+    assert row["sellable_date"] == pd.Timestamp("2024-03-23")
     assert row["inventory_position"] == 270
     assert row["stockout_date"] == pd.Timestamp("2024-03-29")
     assert pd.isna(row["stockout_date_after_orders"])
@@ -126,11 +130,24 @@ def test_rounding_up_to_moq_and_case_pack_says_what_it_did():
     assert list(notes) == ["MOQ 300, case 24", "case 24", "MOQ 300", "", ""]
 
 
-def test_arrival_is_order_date_plus_lead_time_plus_dock_to_stock():
+def test_arrival_is_order_date_plus_lead_time_and_sellable_dock_to_stock_later():
     plan = _plan([_sku(lead_time_days=35)], dock=3)
     first = plan.lines.iloc[0]
     assert first["order_date"] == pd.Timestamp("2024-03-01")
-    assert first["expected_arrival"] == pd.Timestamp("2024-03-01") + pd.Timedelta(days=38)
+    assert first["expected_arrival"] == pd.Timestamp("2024-03-01") + pd.Timedelta(days=35)
+    assert first["sellable_date"] == pd.Timestamp("2024-03-01") + pd.Timedelta(days=38)
+
+
+def test_a_fractional_lead_time_is_rounded_up_and_a_po_is_in_with_its_slowest_line():
+    # A 20.2 days → 21 (never earlier than the lead time): 1 Mar + 21 = 22 Mar; B 9.5 → 10 on
+    # the same PO: 11 Mar; the PO is expected when its last line is, 22 Mar (sellable 24 Mar)
+    plan = _plan([_sku(sku="A", lead_time_days=20.2), _sku(sku="B", lead_time_days=9.5)],
+                 horizon=7)
+    (po,) = plan.suggestions
+    assert (po["expected_arrival"], po["sellable_date"]) == ("2024-03-22", "2024-03-24")
+    assert {(x["sku"], x["expected_arrival"], x["sellable_date"]) for x in po["lines"]} == {
+        ("A", "2024-03-22", "2024-03-24"), ("B", "2024-03-11", "2024-03-13")}
+    assert "21 days lead time" in plan.by_sku.loc["A", "why"]
 
 
 def test_an_sku_needing_two_orders_in_the_horizon_gets_both():
@@ -179,7 +196,7 @@ def test_lines_group_into_one_po_per_supplier_and_order_date():
     assert len(plan.suggestions) == 2
     acme = next(s for s in plan.suggestions if s["supplier"] == "Acme")
     assert acme["order_date"] == "2024-03-01"
-    assert acme["expected_arrival"] == "2024-03-23"
+    assert (acme["expected_arrival"], acme["sellable_date"]) == ("2024-03-21", "2024-03-23")
     assert [line["sku"] for line in acme["lines"]] == ["A", "B"]
     assert acme["total_value"] == pytest.approx(340 * 5.0 + 340 * 2.0)
     assert acme["min_order_value_note"] == ""
@@ -203,7 +220,7 @@ def test_po_below_minimum_order_value_pulls_the_next_one_forward():
     assert "still below it by 850.00" in last["min_order_value_note"]
     # the merged line arrives with the earliest order
     merged = plan.lines.iloc[0]
-    assert merged["expected_arrival"] == pd.Timestamp("2024-03-23")
+    assert merged["expected_arrival"] == pd.Timestamp("2024-03-21")
     assert merged["reason"] == ("reorder; includes the order of 8 Mar, 15 Mar, 22 Mar pulled "
                                 "forward to reach the minimum order value")
     assert "minimum order value" in plan.by_sku.loc["A", "why"]

@@ -113,8 +113,9 @@ def test_the_plan_says_the_po_date_is_at_the_dock_and_when_it_is_sellable(planne
     now = next(i for i, s in enumerate(view.suggestions) if s.get("order_now"))
     view.select(now)
     s = view.suggestions[now]
-    sellable = pd.Timestamp(s["expected_arrival"])
-    at_dock = sellable - pd.Timedelta(days=dock)
+    # the plan's expected_arrival is the dock date (engine/arrival.py), sellable_date later
+    at_dock, sellable = pd.Timestamp(s["expected_arrival"]), pd.Timestamp(s["sellable_date"])
+    assert sellable - at_dock == pd.Timedelta(days=dock)
     header = view.header.text()
     assert (f"at your dock {at_dock:%Y-%m-%d} (the PO's expected date), sellable "
             f"{sellable:%Y-%m-%d} after {dock} days dock-to-stock") in header

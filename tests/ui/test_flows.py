@@ -456,6 +456,34 @@ def test_approving_asks_first_with_a_summary_and_then_names_the_pos_created(plan
     assert all(number in dialogs.last_notice for number in created)
 
 
+def test_approve_all_due_now_approves_what_order_now_counts_with_the_plans_dates(
+        planned, qtbot, monkeypatch):
+    """Issue 23: "Order now" counted 7 POs where Approve all due now approved 4, and the PO
+    created was dated otherwise than the plan's suggestion and its lines."""
+    from planner.ui import dialogs
+
+    plan = planned.session.plan
+    planned.show_page("purchase_plan")
+    view = planned.pages["purchase_plan"]
+    due = view.due_now()
+    now = [s for s in plan.purchase_suggestions if s["order_now"]]
+    assert len(due) == len(now) == plan.kpis["to_order_now_orders"] > 0
+    assert view.total.text().startswith(f"Order now: {len(now)} PO")
+    assert len({s["supplier"] for s in now}) == len(now)  # one PO due now per supplier
+    before = {n for (n,) in _db_rows(planned, "SELECT po_number FROM purchase_orders")}
+    monkeypatch.setattr(dialogs, "auto_answer", True)
+    with qtbot.waitSignal(planned.session.plan_ready, timeout=60_000):
+        view.approve_all.click()
+    for s in now:
+        assert f"expected at your dock {s['expected_arrival']}" in dialogs.last_question
+    rows = _db_rows(planned, "SELECT h.po_number, h.supplier, l.sku, h.order_date, "
+                             "l.expected_date FROM po_lines l JOIN purchase_orders h "
+                             "USING (po_number)")
+    assert sorted(tuple(r[1:]) for r in rows if r[0] not in before) == sorted(
+        (s["supplier"], x["sku"], s["order_date"], x["expected_arrival"])
+        for s in now for x in s["lines"] if x["quantity"] > 0)
+
+
 def _cell_texts(view, key):
     column = [c.key for c in view.model.columns].index(key)
     return [view.proxy.index(r, column).data() for r in range(view.proxy.rowCount())]

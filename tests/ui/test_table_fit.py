@@ -134,11 +134,14 @@ def test_a_plan_lines_reason_shows_in_full_under_the_narrow_why_column(planned, 
     view = planned.pages["purchase_plan"]
     frame = view.model.frame
     first = view.proxy.source_frame_row(0)
-    assert view.line_why.text() == f"Why {frame.at[first, 'sku']}: {frame.at[first, 'why']}"
+    # with the line's own dock date (issue 23: order date + its lead time)
+    dock = pd.Timestamp(frame.at[first, "expected_arrival"])
+    assert view.line_why.text() == (f"Why {frame.at[first, 'sku']} (at your dock {dock:%Y-%m-%d}"
+                                    f": order date + its lead time): {frame.at[first, 'why']}")
     if view.proxy.rowCount() > 1:
         table.setCurrentIndex(view.proxy.index(1, 0))
         second = view.proxy.source_frame_row(1)
-        assert view.line_why.text().startswith(f"Why {frame.at[second, 'sku']}: ")
+        assert view.line_why.text().startswith(f"Why {frame.at[second, 'sku']} (at your dock ")
 
 
 def test_a_backorder_lines_flags_show_in_full_under_the_narrow_flags_column(planned, qtbot):

@@ -33,8 +33,9 @@ TILES = [
     ("stockouts", "Stockouts within 30 days", "SKUs projected to run out within 30 days",
      "products"),
     ("inventory_value", "Inventory value", "On hand and on hold at unit cost", "products"),
-    ("suggested", "POs to order now", "Suggested purchase orders due now (order date on or "
-     "before today + the review period); the later ones are on the Purchase plan page",
+    ("suggested", "POs to order now", "Suggested purchase orders due now (ordered at this "
+     "review, at most one per supplier: what Approve all due now approves); the later ones "
+     "are on the Purchase plan page",
      "purchase_plan"),
 ]
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-import datetime as dt
 import math
 import re
 from dataclasses import replace
@@ -29,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from planner.formatting import format_amount, format_date, format_money
-from planner.planning import break_table
+from planner.planning import approvable, approval_orders, break_table
 from planner.ui import dialogs
 from planner.ui.models import Column, FrameTableModel
 from planner.ui.views.budget import BudgetSummary
@@ -62,6 +61,13 @@ COLUMNS = [
            "Backordered units waiting for this line"),
     Column("why", "Why"),
 ]
+
+
+def _first_lines(order: Any) -> str:
+    """' (first lines 2026-12-10)' when some lines of a PO come before the whole PO is in."""
+    first = min((line.expected_date for line in order.lines if line.expected_date),
+                default=order.expected_date)
+    return f" (first lines {first.isoformat()})" if first < order.expected_date else ""
 
 
 def _sentence(text: str) -> str:
@@ -191,7 +197,8 @@ class PurchasePlanView(PlanPage):
         self.approve.setObjectName("approve_po")
         self.approve.clicked.connect(lambda: self.approve_suggestions([self.current]))
         self.approve_all = QPushButton("Approve all due now")
-        self.approve_all.setToolTip("Every suggested PO whose order date has come")
+        self.approve_all.setToolTip("Every suggested PO due now (ordered on or before today): "
+                                    "the POs the 'Order now' total counts")
         self.approve_all.clicked.connect(lambda: self.approve_suggestions(self.due_now()))
         self.reset = QPushButton("Reset quantities")
         self.reset.clicked.connect(self._reset)
@@ -237,8 +244,9 @@ class PurchasePlanView(PlanPage):
                                             str(len(s["lines"])),
                                             format_amount(s["total_value"], currency)])
             item.setData(0, Qt.ItemDataRole.UserRole, i)
-            item.setToolTip(0, ("Due now: order date on or before today + the review period "
-                                "(the supplier's order cycle where set). " if now else
+            item.setToolTip(0, ("Due now: ordered at this review (order date on or before "
+                                "today); the supplier's next order is a review period later. "
+                                if now else
                                 "Planned later: shown so you can see what is coming. ")
                             + _sentence(self._arrival_text(s)))
             if now:
@@ -424,7 +432,11 @@ class PurchasePlanView(PlanPage):
             return
         current = self.table.currentIndex()
         row = self.proxy.source_frame_row(current.row()) if current.isValid() else 0
-        self.line_why.setText(f"Why {frame.at[row, 'sku']}: {frame.at[row, 'why'] or '—'}")
+        dock = frame.at[row, "expected_arrival"] if "expected_arrival" in frame else None
+        when = (f" (at your dock {format_date(dock)}: order date + its lead time)"
+                if dock is not None and not pd.isna(dock) else "")
+        self.line_why.setText(f"Why {frame.at[row, 'sku']}{when}: "
+                              f"{frame.at[row, 'why'] or '—'}")
 
     def _dock_days(self) -> int:
         plan = self.session.plan
@@ -432,12 +444,11 @@ class PurchasePlanView(PlanPage):
 
     def _arrival_text(self, s: dict[str, Any]) -> str:
         """'at your dock 2026-12-18, sellable 2026-12-20 (2 days dock-to-stock)': the PO's
-        expected date is the first, the plan's arrival the second."""
-        sellable = s.get("expected_arrival")
+        expected date (expected_arrival) is the first, sellable_date the second."""
+        at_dock, sellable = s.get("expected_arrival"), s.get("sellable_date")
         dock = self._dock_days()
-        if sellable is None or pd.isna(sellable) or not dock:
-            return f"arrives {format_date(sellable)}"
-        at_dock = pd.Timestamp(sellable) - pd.Timedelta(days=dock)
+        if at_dock is None or pd.isna(at_dock) or sellable is None or not dock:
+            return f"arrives {format_date(at_dock)}"
         return (f"at your dock {format_date(at_dock)} (the PO's expected date), sellable "
                 f"{format_date(sellable)} after {dock} days dock-to-stock")
 
@@ -534,7 +545,8 @@ class PurchasePlanView(PlanPage):
                     self.suggestions[later]["lines"] if later is not None else [])
                     if line["sku"] == sku), {"sku": sku})
                 template.update(expected_arrival=s.get("expected_arrival"),
-                                price_break_note="", pulled_forward_from=x.get("from_order_date"))
+                                sellable_date=s.get("sellable_date"), price_break_note="",
+                                pulled_forward_from=x.get("from_order_date"))
                 added[(row, sku)] = template
                 own.add(sku)
             if later is not None:
@@ -706,10 +718,9 @@ class PurchasePlanView(PlanPage):
         return None
 
     def due_now(self) -> list[int]:
-        """The suggestions to order today (order date not after the as-of date)."""
-        as_of = self.session.as_of
-        return [i for i, s in enumerate(self.suggestions)
-                if pd.Timestamp(s["order_date"]).date() <= as_of]
+        """The suggestions due now: the plan's ``order_now``, which the page's and the
+        dashboard's "Order now" count and `planner approve` approves (planning.approvable)."""
+        return approvable(self.suggestions, now=True)
 
     def edited_suggestions(self) -> list[dict[str, Any]]:
         """The suggestions with the buyer's quantities."""
@@ -729,37 +740,21 @@ class PurchasePlanView(PlanPage):
         return out
 
     def approve_suggestions(self, rows: list[int]) -> None:
-        """Create open POs for the given suggestions, as edited; undoable."""
-        from planner.ui.commands import ApprovedLine, ApprovedOrder, ApprovePurchaseOrders
+        """Create open POs for the given suggestions, as edited; undoable. The orders are
+        planning.approval_orders' (what `planner approve` creates): ordered today, at the dock
+        the lead time later by the one arrival rule."""
+        from planner.ui.commands import ApprovePurchaseOrders
 
         plan = self.session.plan
         if plan is None:
             return
         edited = self.edited_suggestions()
-        as_of = self.session.as_of
-        orders = []
-        dock = dt.timedelta(days=int(plan.settings.get("dock_to_stock_days", 0)))
-        values: list[float] = []  # as the page shows them (workspace currency)
-        for row in rows:
-            if not 0 <= row < len(edited):
-                continue
-            s = edited[row]
-            suggested_on = pd.Timestamp(s["order_date"]).date()
-
-            def due(arrival: Any, suggested_on: dt.date = suggested_on) -> dt.date:
-                # approving places the order today: same lead time, minus dock-to-stock
-                # (the plan's arrival is when stock becomes sellable)
-                return as_of + (pd.Timestamp(arrival).date() - suggested_on) - dock
-
-            # a PO carries the supplier's own price (the plan's unit_cost is landed)
-            lines = [ApprovedLine(line["sku"], int(line["quantity"]),
-                                  line.get("unit_cost_supplier_currency", line.get("unit_cost")),
-                                  due(line.get("expected_arrival") or s["expected_arrival"]))
-                     for line in s["lines"]]
-            orders.append(ApprovedOrder(supplier=s["supplier"], order_date=as_of,
-                                        expected_date=due(s["expected_arrival"]), lines=lines))
-            values.append(float(s.get("total_value") or 0.0))
-        values = [v for v, o in zip(values, orders, strict=True) if o.lines]
+        rows = [row for row in rows if 0 <= row < len(edited)]
+        orders = approval_orders(edited, rows, as_of=self.session.as_of, skus=plan.skus,
+                                 dock_to_stock_days=self._dock_days())
+        # the values as the page shows them (workspace currency)
+        values = [float(edited[row].get("total_value") or 0.0)
+                  for row, order in zip(rows, orders, strict=True) if order.lines]
         orders = [o for o in orders if o.lines]
         if not orders or not dialogs.ask(self, "Approve purchase orders",
                                          self._approval_summary(orders, values),
@@ -783,7 +778,7 @@ class PurchasePlanView(PlanPage):
             rows.append(f"• {order.supplier or 'no supplier'}: {len(order.lines)} line"
                         f"{'s' if len(order.lines) != 1 else ''}, "
                         f"{format_money(value, currency)}, expected at your dock "
-                        f"{order.expected_date.isoformat()}")
+                        f"{order.expected_date.isoformat()}{_first_lines(order)}")
         n = len(orders)
         return (f"Create {n} open purchase order{'s' if n != 1 else ''} worth "
                 f"{format_money(total, currency)}, ordered today "

@@ -325,11 +325,11 @@ class SkuDetailView(QWidget):
         qty = int(row["suggested_order_qty"])
         plan = self.session.plan
         dock = int(plan.settings.get("dock_to_stock_days", 0)) if plan is not None else 0
-        arrival = row["expected_arrival"]
-        if dock and pd.notna(arrival):
-            at_dock = format_date(pd.Timestamp(arrival) - pd.Timedelta(days=dock))
-            arriving = (f"at your dock {at_dock} (the PO's expected date), sellable "
-                        f"{format_date(arrival)} after {dock} days dock-to-stock")
+        arrival = row["expected_arrival"]  # the dock date; sellable_date adds dock-to-stock
+        sellable = row.get("sellable_date")
+        if dock and pd.notna(arrival) and sellable is not None and pd.notna(sellable):
+            arriving = (f"at your dock {format_date(arrival)} (the PO's expected date), sellable "
+                        f"{format_date(sellable)} after {dock} days dock-to-stock")
         else:
             arriving = f"arriving {format_date(arrival)}"
         f["suggestion"].setText(f"order {format_quantity(qty)} by {format_date(row['order_by'])}, "
