@@ -504,7 +504,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser, commands = build_commands()
     if not argv or (argv[0] not in commands and not argv[0].startswith("-")):
         argv = ["gui", *argv]
-    args = parser.parse_args(argv)
+    args, rest = parser.parse_known_args(argv)
+    if rest and getattr(args, "po_numbers", None) is not None \
+            and not any(r.startswith("-") for r in rest):
+        args.po_numbers = [*args.po_numbers, *rest]  # `send-po PATH --out DIR PO...` (spec)
+    elif rest:
+        parser.error(f"unrecognized arguments: {' '.join(rest)}")
     handler = commands.get(args.command)
     if handler is None:
         print(f"planner: the {args.command!r} command is not available in this build",
