@@ -57,7 +57,12 @@ COLUMNS = [
     Column("received_quantity", "Re-\nceived", "int", "Received so far (ordered minus open)",
            hidden=True),
     Column("open_quantity", "Open", "int"),
-    Column("open_value", "Open\nvalue", "money"),
+    Column("open_value", "Open\nvalue", "money", "The open units at the PO's price, converted to "
+           "the workspace currency at the newest exchange rate; — when the supplier's currency "
+           "has no rate (import fx_rates)"),
+    Column("currency", "Cur-\nrency", tooltip="The supplier's currency: the PO's prices are in it"),
+    Column("open_value_supplier_currency", "Open value\n(supplier's)", "float",
+           "The open units at the PO's price, in the supplier's currency", decimals=2),
     Column("customers_waiting", "Back-\norders", "int",
            "Backorder lines this PO line is projected to fill"),
     Column("status", "Status"),
@@ -266,12 +271,15 @@ class PurchaseOrdersView(QWidget):
         frame = self.model.frame
         mask = self._mask(frame)  # the open value of the lines shown, as the filter leaves them
         shown = frame if mask is None else frame[mask]
-        open_value = (float(shown.loc[shown["status"] == "open", "open_value"].sum())
-                      if len(shown) else 0.0)
-        from planner.formatting import format_money
+        from planner.formatting import format_total
+        from planner.planning import open_value_summary
 
-        self.summary.setText(f"{self.proxy.rowCount():,} lines shown · open value "
-                             f"{format_money(open_value, self.session.currency)}  ")
+        total = open_value_summary(shown) if len(shown) else {"known": 0.0, "unknown_pos": 0,
+                                                               "unknown_currencies": []}
+        text = format_total(total["known"], self.session.currency,
+                            unknown_count=total["unknown_pos"],
+                            unknown_currencies=total["unknown_currencies"])
+        self.summary.setText(f"{self.proxy.rowCount():,} lines shown · open value {text}  ")
         self._update_buttons()
 
     def _foreground(self, row: int, key: str) -> Any:
