@@ -250,7 +250,9 @@ class PurchaseOrdersView(QWidget):
             return
         lines = plan.backorder_lines
         counts = (lines.groupby(["filled_from", "sku"]).size().rename("_waiting")
-                  if len(lines) else pd.Series(dtype=int, name="_waiting"))
+                  if len(lines) else pd.Series(  # no backorders: an empty (PO, SKU) index
+                      dtype=int, name="_waiting", index=pd.MultiIndex.from_arrays(
+                          [[], []], names=["filled_from", "sku"])))
         joined = frame.merge(counts, how="left", left_on=["po_number", "sku"], right_index=True)
         frame["customers_waiting"] = joined["_waiting"].fillna(0).astype(int).to_numpy()
         self.model.set_frame(frame)
