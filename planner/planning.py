@@ -492,7 +492,7 @@ def projection_inputs(data: PlanningData, *, products: pd.DataFrame,
 
 def what_if_session(data: PlanningData, plan: PlanResult) -> WhatIfSession:
     """The plan's projection inputs indexed by SKU, for fast what-ifs on its PO lines."""
-    products = plan.skus[["sku", "unit_price", "made_to_order"]]
+    products = plan.skus[["sku", "unit_price", "made_to_order", "lead_time_days"]]
     return WhatIfSession(projection_inputs(data, products=products,
                                            demand_daily=plan.demand_daily))
 
@@ -899,13 +899,26 @@ def _records(frame: pd.DataFrame, columns: list[str] | None = None) -> list[dict
     return [_json_ready(row, 4) for row in frame.to_dict(orient="records")]
 
 
+def _named_currencies(suggestions: list[dict[str, Any]],
+                      settings: dict[str, Any]) -> list[dict[str, Any]]:
+    """Suggestions whose every money value names its currency: ``value_currency`` (the
+    workspace's: total_value, value, unit_cost) beside ``currency`` (the supplier's: the
+    ``*_supplier_currency`` values), on the suggestion and on each line."""
+    home = str(settings.get("currency") or "USD").upper()
+    return [{**s, "value_currency": home,
+             "lines": [{**line, "value_currency": home, "currency": s.get("currency", home)}
+                       for line in s.get("lines", [])]}
+            for s in suggestions]
+
+
 def plan_to_json(plan: PlanResult) -> dict[str, Any]:
     """The `planner plan --json` document (docs/reference.md, Outputs)."""
     return {
         "as_of": plan.as_of.isoformat(),
         "settings": plan.settings,
         "skus": _records(plan.skus),
-        "purchase_suggestions": _json_ready(plan.purchase_suggestions),
+        "purchase_suggestions": _json_ready(_named_currencies(plan.purchase_suggestions,
+                                                             plan.settings)),
         "kpis": _json_ready(plan.kpis),
         "warnings": _json_ready(plan.warnings),
         "budget": _json_ready(plan.budget, 2),
