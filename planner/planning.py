@@ -619,6 +619,7 @@ def run_plan(data: PlanningData, *, realistic: bool = False, progress: Progress 
     suggestions = plan_containers(suggestions, skus=table, suppliers=data.suppliers,
                                   holding_cost_rate=float(settings["holding_cost_rate"]),
                                   currency=str(settings["currency"]))
+    table = with_dead_po_advice(table, supply[supply["kind"] == "po"], settings)
     table = bundle_sku_rows(table, data.bundles, data.bundle_lines, data.products)
     kpis = _kpis(table, projection, data, as_of)
     kpis.update(order_value_kpis(suggestions))
@@ -1035,6 +1036,26 @@ def with_catalog_health(table: pd.DataFrame, health: pd.DataFrame, demand_day0: 
     if "landed_unit_cost" not in out.columns:
         out["landed_unit_cost"] = landed.to_numpy(float)
     return out.assign(**{c: extra[c] for c in extra.columns})
+
+
+def with_dead_po_advice(table: pd.DataFrame, open_po: pd.DataFrame,
+                        settings: dict[str, Any]) -> pd.DataFrame:
+    """The SKU table with ``po_advice`` ("cancel or hold PO-… : no sale in … days" for each open
+    PO of a dead SKU, engine/catalog.dead_po_advice), also said in its ``why``."""
+    from planner.engine.catalog import dead_po_advice
+
+    since = table["days_since_last_sale"].to_numpy(float)
+    dead = (table["dead_stock"].fillna(False).astype(bool).to_numpy()
+            | (since >= int(settings["dead_after_days"])))
+    dead &= table["backordered"].to_numpy(float) <= 0  # a PO customers wait for is not idle
+    advice = dead_po_advice(table["sku"].astype(str).tolist(), dead, since, open_po)
+    said = advice.groupby("sku")["advice"].agg("; ".join) if len(advice) else pd.Series(
+        dtype=object)
+    text = table["sku"].map(said).astype(object).fillna("").astype(str)
+    why = table["why"].fillna("").astype(str)
+    lead = np.where(why == "", "", np.where(why.str.endswith("."), why + " ", why + ". "))
+    joined = np.where(text != "", lead + "Dead stock: " + text + ".", why)
+    return table.assign(po_advice=text.to_numpy(object), why=joined)
 
 
 def catalog_kpis(table: pd.DataFrame) -> dict[str, Any]:

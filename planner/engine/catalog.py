@@ -19,6 +19,9 @@ idle (excess and dead stock). Whole arrays, one row per SKU.
 - A SKU that **stocks out within its lead time** (the projection runs out before an order
   placed today could be sellable: lead time + dock-to-stock, and at least 7 days) is short, not
   in excess: its excess is 0 whatever its open POs bring later (never both, issue 23).
+- A **dead** SKU (as above, or without a sale for ``dead_after_days``) with units still on open
+  POs gets the advice "cancel or hold" for each of those POs (an overdue one first: the
+  supplier is late, the easiest moment to cancel): more of what does not sell.
 - Values of a SKU whose landed cost is unknown (no exchange rate) are NaN, never 0.
 """
 
@@ -168,6 +171,31 @@ def stocks_out_within_lead_time(stockout_day: np.ndarray, lead_time_days: np.nda
     window = np.maximum(np.asarray(lead_time_days, dtype=float) + dock_to_stock_days,
                         at_least_days)
     return ~np.isnan(day) & (day <= window)
+
+
+def dead_po_advice(skus: list[str], dead: np.ndarray, days_since_sale: np.ndarray,
+                   open_po: pd.DataFrame) -> pd.DataFrame:
+    """Per open PO line (``open_po``: sku, source = PO number, quantity, overdue) of a dead SKU:
+    sku, po_number, quantity, overdue and ``advice`` ("cancel or hold PO-7 (600 units, overdue):
+    no sale in 400 days")."""
+    columns = ["sku", "po_number", "quantity", "overdue", "advice"]
+    if open_po is None or open_po.empty or not len(skus):
+        return pd.DataFrame(columns=columns)
+    is_dead = pd.Series(np.asarray(dead, dtype=bool), index=pd.Index(skus))
+    since = pd.Series(np.asarray(days_since_sale, dtype=float), index=pd.Index(skus))
+    lines = open_po[open_po["sku"].map(is_dead).fillna(False).astype(bool)
+                    & (open_po["quantity"] > 0)]
+    if lines.empty:
+        return pd.DataFrame(columns=columns)
+    grouped = lines.groupby(["sku", "source"], sort=True).agg(
+        quantity=("quantity", "sum"), overdue=("overdue", "any")).reset_index()
+    days = grouped["sku"].map(since)
+    why = np.where(days.isna(), "never sold",
+                   "no sale in " + days.fillna(0).astype(int).astype(str) + " days")
+    grouped["advice"] = ("cancel or hold " + grouped["source"].astype(str) + " ("
+                         + grouped["quantity"].astype(int).map("{:,}".format) + " units"
+                         + np.where(grouped["overdue"], ", overdue", "") + "): " + why)
+    return grouped.rename(columns={"source": "po_number"})[columns]
 
 
 def tied_up_stock(skus: pd.DataFrame) -> pd.DataFrame:

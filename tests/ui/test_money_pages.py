@@ -71,3 +71,33 @@ def test_the_po_page_and_dashboard_show_money_in_its_currency(money_window, qtbo
         assert unclassed.text() == "1 SKU in CNY not classed: no exchange rate to USD"
         assert dashboard.abc_xyz.counts() == {"AX": 1} or sum(dashboard.abc_xyz.counts()
                                                               .values()) == 1
+
+
+def test_the_po_page_advises_cancelling_or_holding_a_dead_skus_overdue_po(qtbot, tmp_path):
+    from planner.ui.main_window import MainWindow
+    from planner.ui.plan_outcome import plan_workspace
+    from tests.test_contradictions import write_dead_workspace
+
+    path = write_dead_workspace(tmp_path)
+    win = MainWindow(as_of=AS_OF)
+    qtbot.addWidget(win)
+    win.show()
+    try:
+        win.session.open(path, replan=False, background=False)
+        win.show_page("products")
+        win.session.show_outcome(plan_workspace(path, AS_OF, lambda _f, _w: None))
+        wait_idle(qtbot, win)
+        page = win.pages["purchase_orders"]
+        win.show_page("purchase_orders")
+        qtbot.waitUntil(lambda: page.model.rowCount() == 2, timeout=30_000)
+        wait_idle(qtbot, win)
+        qtbot.waitUntil(lambda: _cells(page.model, "PO-7")["advice"] != "", timeout=10_000)
+        assert _cells(page.model, "PO-7")["advice"] == (
+            "cancel or hold PO-7 (600 units, overdue): no sale in 458 days")
+        assert _cells(page.model, "PO-8")["advice"] == ""
+    finally:
+        from planner.ui.charts import chart_tasks
+
+        chart_tasks().shutdown()
+        win.tasks.shutdown()
+        win.session.close()

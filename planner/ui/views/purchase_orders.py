@@ -71,8 +71,25 @@ COLUMNS = [
     Column("quantity_difference", "Diff", "int", "Confirmed minus ordered", hidden=True),
     Column("confirmed_date", "Confirmed\ndate", "date", "The supplier's confirmed date"),
     Column("supplier_comment", "Comment", tooltip="The supplier's comment on their confirmation"),
+    Column("advice", "Advice", tooltip="What the plan advises for this line, e.g. cancel or hold "
+           "a PO that brings more of a dead SKU (no sale for the dead-stock days)"),
 ]
 STATUS_FILTERS = ["Open", "All", "Received", "Cancelled", "Overdue"]
+
+
+def line_advice(lines: pd.DataFrame, skus: pd.DataFrame) -> list[str]:
+    """Per open PO line, the plan's advice on its PO (the SKU's po_advice part naming it)."""
+    if "po_advice" not in skus or lines.empty:
+        return [""] * len(lines)
+    by_sku = dict(zip(skus["sku"].astype(str), skus["po_advice"].fillna("").astype(str),
+                      strict=False))
+    out = []
+    for po, sku, status in zip(lines["po_number"].astype(str), lines["sku"].astype(str),
+                               lines["status"], strict=True):
+        parts = [p for p in by_sku.get(sku, "").split("; ")
+                 if status == "open" and p.startswith(f"cancel or hold {po} (")]
+        out.append(parts[0] if parts else "")
+    return out
 
 
 class LineDialog(QDialog):
@@ -225,6 +242,7 @@ class PurchaseOrdersView(QWidget):
         self._confirmations = frame[po_round_trip.CONFIRMATIONS].copy()
         frame["overdue"] = frame["overdue"].astype(bool)
         frame["customers_waiting"] = 0
+        frame["advice"] = ""
         frame["_search"] = (frame["po_number"].astype(str) + "\n"
                             + frame["supplier"].fillna("").astype(str) + "\n"
                             + frame["sku"].astype(str) + "\n"
@@ -255,6 +273,7 @@ class PurchaseOrdersView(QWidget):
                           [[], []], names=["filled_from", "sku"])))
         joined = frame.merge(counts, how="left", left_on=["po_number", "sku"], right_index=True)
         frame["customers_waiting"] = joined["_waiting"].fillna(0).astype(int).to_numpy()
+        frame["advice"] = line_advice(frame, plan.skus)
         self.model.set_frame(frame)
 
     def _mask(self, frame: pd.DataFrame) -> np.ndarray | None:
