@@ -610,6 +610,7 @@ def run_plan(data: PlanningData, *, realistic: bool = False, progress: Progress 
     _report(progress, 0.92, "summing up")
     table = _sku_table(products, models, policy, purchase.by_sku, projection, on_hand, on_hold,
                        on_order, backordered, as_of)
+    table = with_shortage(table, projection.shortage)
     suggestions = _enrich_suggestions(purchase.suggestions, purchase.lines, products, projection,
                                       queue=component_lines)
     table = with_catalog_health(table, health, _shift_to_day0(forecast.daily, skus, as_of,
@@ -1036,6 +1037,37 @@ def with_catalog_health(table: pd.DataFrame, health: pd.DataFrame, demand_day0: 
     if "landed_unit_cost" not in out.columns:
         out["landed_unit_cost"] = landed.to_numpy(float)
     return out.assign(**{c: extra[c] for c in extra.columns})
+
+
+SHORTAGE_COLUMNS = {"stockout_days": "projected_stockout_days",
+                    "units_short": "projected_units_short",
+                    "revenue_short": "projected_revenue_short"}
+
+
+def with_shortage(table: pd.DataFrame, shortage: pd.DataFrame | None) -> pd.DataFrame:
+    """The SKU table with the projection's shortage over the horizon (engine/projection.shortage):
+    projected_stockout_days, projected_units_short, projected_revenue_short (units × price)."""
+    found = (shortage.reindex(table["sku"].astype(str)) if shortage is not None
+             else pd.DataFrame(index=table["sku"], columns=list(SHORTAGE_COLUMNS)))
+    return table.assign(**{name: pd.to_numeric(found[column], errors="coerce").fillna(0.0)
+                           .to_numpy(float) for column, name in SHORTAGE_COLUMNS.items()})
+
+
+def shortage_totals(projection: Any, until: Any = None) -> dict[str, float]:
+    """A projection's stockout_days (SKU-days), units_short and revenue_short summed over its
+    SKUs, over the horizon or through ``until`` (the what-if counts them until the PO it moves
+    is sellable in both versions: after that both have the same supply)."""
+    shortage, short, open_new = (projection.shortage, projection.short_units,
+                                 projection.new_backorders)
+    if shortage is None or shortage.empty:
+        return {"stockout_days": 0.0, "units_short": 0.0, "revenue_short": 0.0}
+    if until is None or short is None:
+        return {column: float(shortage[column].sum()) for column in SHORTAGE_COLUMNS}
+    inside = pd.to_datetime(short.columns) <= pd.Timestamp(until)
+    units = short.loc[:, inside].sum(axis=1)
+    price = shortage["unit_price"].reindex(units.index).fillna(0.0)
+    return {"stockout_days": float((open_new.loc[:, inside] > 0).to_numpy().sum()),
+            "units_short": float(units.sum()), "revenue_short": float((units * price).sum())}
 
 
 def with_dead_po_advice(table: pd.DataFrame, open_po: pd.DataFrame,

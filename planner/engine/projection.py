@@ -104,6 +104,11 @@ class Projection:
     stockout_date: pd.Series
     #: multi-line orders: ship partial now vs hold the whole order
     orders: pd.DataFrame
+    #: index sku: stockout_days, units_short, revenue_short over the horizon, unit_price
+    #: (see shortage())
+    shortage: pd.DataFrame | None = None
+    #: index sku, columns dates: forecast demand of the day its stock could not serve that day
+    short_units: pd.DataFrame | None = None
 
 
 def _exclusive_prefix(totals: np.ndarray) -> np.ndarray:
@@ -264,7 +269,8 @@ def project_backorders(*, as_of: Any, horizon_days: int, supply: pd.DataFrame,
     cum_supply_day = np.cumsum(_day_matrix(ev["sku"], ev["day"], ev["quantity"], n_skus, horizon),
                                axis=1)
     shipped_existing = np.cumsum(_day_matrix(line_sku, ship_day, line_qty, n_skus, horizon), axis=1)
-    cum_demand = np.cumsum(_demand_matrix(demand_daily, skus, as_of, horizon), axis=1)
+    demand_day = _demand_matrix(demand_daily, skus, as_of, horizon)
+    cum_demand = np.cumsum(demand_day, axis=1)
     served_new = np.minimum(cum_demand, np.maximum(cum_supply_day - queue_total[:, None], 0.0))
     new_open = cum_demand - served_new
     new_open[new_open < _TOLERANCE] = 0.0
@@ -318,6 +324,8 @@ def project_backorders(*, as_of: Any, horizon_days: int, supply: pd.DataFrame,
         book=book,
         on_hand=pd.DataFrame(on_hand, index=skus, columns=dates),
         new_backorders=pd.DataFrame(new_open, index=skus, columns=dates),
+        shortage=shortage(demand_day, new_open, sku_price, skus),
+        short_units=pd.DataFrame(short_by_day(demand_day, new_open), index=skus, columns=dates),
         stockout_date=pd.Series(stockout, index=skus, name="stockout_date"),
         orders=multi_line_orders(lines, as_of=as_of, cancel_rate_per_day=cancel_rate_per_day,
                                  split_shipment_cost=split_shipment_cost),
@@ -373,6 +381,26 @@ def _line_facts(queue: dict[str, np.ndarray], as_of64: np.datetime64, horizon: i
         "beyond_horizon": covered & (ship_day >= horizon),
     })
     return facts
+
+
+def shortage(demand_day: np.ndarray, new_open: np.ndarray, unit_price: np.ndarray,
+             skus: pd.Index) -> pd.DataFrame:
+    """Per SKU over the horizon, from the forecast demand the projection could not serve on its
+    day: ``stockout_days`` (days that end with forecast demand unserved), ``units_short`` (a day's
+    demand is short by min(its demand, what is unserved at the end of it): first come, first
+    served) and ``revenue_short`` = units_short × unit price (0 without a price)."""
+    short = short_by_day(demand_day, new_open)
+    units = short.sum(axis=1) if short.size else np.zeros(len(skus))
+    days = (new_open > 0).sum(axis=1) if new_open.size else np.zeros(len(skus), dtype=np.int64)
+    price = np.nan_to_num(np.asarray(unit_price, dtype=float))
+    return pd.DataFrame({"stockout_days": days.astype(np.int64), "units_short": units,
+                         "revenue_short": units * price, "unit_price": price},
+                        index=pd.Index(skus, name="sku"))
+
+
+def short_by_day(demand_day: np.ndarray, new_open: np.ndarray) -> np.ndarray:
+    """Per SKU and day, the units of that day's forecast demand not served that day."""
+    return np.minimum(demand_day, new_open).clip(min=0.0) if new_open.size else new_open
 
 
 def _customer_wait(covered: np.ndarray, ship_day: np.ndarray, days_waiting: np.ndarray,
