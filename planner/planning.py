@@ -842,7 +842,10 @@ def _without_rate(table: pd.DataFrame, data: PlanningData) -> dict[str, Any]:
     """What the money KPIs leave out for want of an exchange rate (never counted as 0):
     ``on_order_pos_without_rate`` (open POs of SKUs whose supplier's currency has no rate),
     ``inventory_skus_without_rate`` and the currencies concerned."""
-    unknown = table["landed_unit_cost"].isna().to_numpy(bool)
+    home = str(data.settings["currency"]).upper()
+    code = table["currency"]
+    unknown = (table["landed_unit_cost"].isna() & code.notna()  # a kit row has no currency
+               & (code.astype(str) != home)).to_numpy(bool)
     skus = set(table.loc[unknown & (table["on_order"] > 0).to_numpy(bool), "sku"])
     po = data.po_lines
     open_po = po[(po["status"] == "open") & po["sku"].isin(skus)] if len(po) else po
@@ -1094,8 +1097,9 @@ def catalog_kpis(table: pd.DataFrame) -> dict[str, Any]:
     """excess_inventory_value, dead_stock_value and their SKU counts."""
     excess = table.get("excess_value", pd.Series(dtype=float)).fillna(0.0)
     dead = table.get("dead_stock_value", pd.Series(dtype=float)).fillna(0.0)
-    unknown = table.get("excess_value", pd.Series(dtype=float)).isna() | \
-        table.get("dead_stock_value", pd.Series(dtype=float)).isna()
+    kit = table["currency"].isna() if "currency" in table else pd.Series(False, table.index)
+    unknown = (table.get("excess_value", pd.Series(dtype=float)).isna()
+               | table.get("dead_stock_value", pd.Series(dtype=float)).isna()) & ~kit
     return {"excess_inventory_value": round(float(excess.sum()), 2),
             "catalog_skus_without_rate": int(unknown.sum()),
             "excess_skus": int((excess > 0).sum()),

@@ -73,11 +73,11 @@ class AbcXyzMatrix(QFrame):
         """Fill the cells from a plan's SKU table."""
         currency = str(plan.settings.get("currency", "USD"))
         skus = plan.skus
-        unknown = (skus[skus["annual_demand_value"].isna()
-                        & (skus["currency"].astype(str) != currency)]
+        unknown = (skus[skus["annual_demand_value"].isna() & skus["currency"].notna()
+                        & (skus["currency"].astype(str) != currency)]  # a kit has no currency
                    if {"annual_demand_value", "currency"} <= set(skus) else skus.iloc[0:0])
         if len(unknown):  # never ranked as if their prices were in the workspace currency
-            codes = ", ".join(sorted(set(unknown.get("currency", []))))
+            codes = ", ".join(sorted(set(unknown["currency"].astype(str))))
             count = len(unknown)
             self.unclassed.setText(f"{count:,} SKU{'' if count == 1 else 's'} in {codes} not "
                                    f"classed: no exchange rate to {currency}")
