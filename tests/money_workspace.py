@@ -27,8 +27,9 @@ def _csv(path: Path, header: list[str], rows: list[list[object]]) -> Path:
     return path
 
 
-def money_workspace(folder: Path, *, with_rate: bool) -> Path:
-    """Write the workspace (``with_rate``: a CNY → USD rate exists) and return its path."""
+def money_workspace(folder: Path, *, with_rate: bool, cny_po: bool = True) -> Path:
+    """Write the workspace (``with_rate``: a CNY → USD rate exists; ``cny_po`` False: no CNY
+    PO, so the plan suggests buying P-CN now) and return its path."""
     folder.mkdir(parents=True, exist_ok=True)
     sales = []
     for back in range(1, 366):
@@ -46,8 +47,8 @@ def money_workspace(folder: Path, *, with_rate: bool) -> Path:
         _csv(folder / "pos.csv", ["po_number", "sku", "quantity", "expected_date", "supplier",
                                   "order_date", "unit_cost"],
              [[CNY_PO, "P-CN", CNY_PO_UNITS, "2025-06-20", "Shenzhen", "2025-05-10",
-               CNY_UNIT_COST],
-              [USD_PO, "P-US", USD_PO_UNITS, "2025-06-06", "Home", "2025-05-27",
+               CNY_UNIT_COST]] * cny_po +
+             [[USD_PO, "P-US", USD_PO_UNITS, "2025-06-06", "Home", "2025-05-27",
                USD_UNIT_COST]]),
     ]
     if with_rate:

@@ -142,3 +142,34 @@ def test_export_pos_names_each_lines_currency_and_re_imports_without_a_change(
     assert (summary.inserted, summary.updated) == (0, 0)
     assert [db.execute(sql).fetchall() for sql in tables] == before
     db.conn.close()
+
+
+@pytest.mark.parametrize("with_rate", [True, False], ids=["with_rate", "without_rate"])
+def test_the_pdfs_show_a_cny_order_in_cny_and_never_as_dollars(tmp_path, with_rate):
+    from pypdf import PdfReader
+
+    from planner.reports.export import export_pdfs
+
+    db = open_workspace(money_workspace(tmp_path / "ws", with_rate=with_rate, cny_po=False))
+    plan = run_plan(load_planning_data(db, AS_OF))
+    db.conn.close()
+    shenzhen = [s for s in plan.purchase_suggestions if s["supplier"] == "Shenzhen"]
+    assert shenzhen and shenzhen[0]["order_now"]
+    first = shenzhen[0]
+    own = first["total_value_supplier_currency"]
+    paths = export_pdfs(plan, tmp_path / "pdf")
+
+    def text(path) -> str:
+        return "\n".join(page.extract_text() for page in PdfReader(path).pages)
+
+    supplier_pdf = text(next(p for p in paths if "SHENZHEN" in p.name.upper()))
+    # the supplier reads its own currency and prices, rate or not
+    assert "Currency\nCNY" in supplier_pdf and f"{own:,.2f}" in supplier_pdf
+    assert "USD" not in supplier_pdf
+    report = text(next(p for p in paths if p.name.startswith("plan-report")))
+    if with_rate:
+        assert f"USD {first['total_value']:,.2f}" in report
+    else:
+        # the internal report: unknown in USD, with the amount in CNY beside it
+        assert f"— (CNY {own:,.2f}, no rate)" in report
+        assert f"USD {own:,.2f}" not in report
