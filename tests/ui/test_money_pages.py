@@ -101,3 +101,37 @@ def test_the_po_page_advises_cancelling_or_holding_a_dead_skus_overdue_po(qtbot,
         chart_tasks().shutdown()
         win.tasks.shutdown()
         win.session.close()
+
+
+def test_the_purchase_plan_total_names_the_orders_without_a_rate(qtbot, tmp_path):
+    from planner.formatting import format_money
+    from planner.ui.main_window import MainWindow
+    from planner.ui.plan_outcome import plan_workspace
+
+    path = money_workspace(tmp_path / "ws", with_rate=False, cny_po=False)
+    win = MainWindow(as_of=AS_OF)
+    qtbot.addWidget(win)
+    win.show()
+    try:
+        win.session.open(path, replan=False, background=False)
+        win.show_page("products")
+        win.session.show_outcome(plan_workspace(path, AS_OF, lambda _f, _w: None))
+        wait_idle(qtbot, win)
+        win.show_page("purchase_plan")
+        wait_idle(qtbot, win)
+        suggestions = win.session.plan.purchase_suggestions
+        now = [s for s in suggestions if s["order_now"]]
+        cny = [s for s in now if s["currency"] == "CNY"]
+        usd = sum(s["total_value"] for s in now if s["currency"] == "USD")
+        assert cny and all(s["total_value"] is None for s in cny)
+        text = win.pages["purchase_plan"].total.text()
+        # before: the CNY orders were added in as USD 0.00
+        assert text.startswith(
+            f"Order now: {len(now)} POs, {format_money(usd, 'USD')} + {len(cny)} "
+            f"PO{'' if len(cny) == 1 else 's'} in CNY without a rate")
+    finally:
+        from planner.ui.charts import chart_tasks
+
+        chart_tasks().shutdown()
+        win.tasks.shutdown()
+        win.session.close()
