@@ -173,3 +173,14 @@ def test_the_pdfs_show_a_cny_order_in_cny_and_never_as_dollars(tmp_path, with_ra
         # the internal report: unknown in USD, with the amount in CNY beside it
         assert f"— (CNY {own:,.2f}, no rate)" in report
         assert f"USD {own:,.2f}" not in report
+
+
+def test_a_total_says_what_it_leaves_out():
+    assert format_total(84210, "USD") == "USD 84,210.00"
+    assert format_total(84210, "USD", unknown_count=2, unknown_currencies=["CNY", "cny"]) == \
+        "USD 84,210.00 + 2 POs in CNY without a rate"
+    # nothing known: never "USD 0.00 on order"
+    assert format_total(0.0, "USD", unknown_count=1, unknown_currencies=["CNY"]) == \
+        "— (1 PO in CNY without a rate)"
+    assert format_total(None, "EUR", unknown_count=3, noun="SKU",
+                        unknown_currencies=["CNY", "JPY"]) == "— (3 SKUs in CNY, JPY without a rate)"

@@ -70,7 +70,10 @@ def _kpi_tiles(styles: Styles, plan: Any, currency: str, width: float) -> Table:
         if count:  # money without an exchange rate: named, never counted as 0 (issue 23)
             note = format_total(value, currency, unknown_count=count, noun=noun,
                                 unknown_currencies=k.get("currencies_without_rate", []))
-            note = "+ " + note.split(" + ", 1)[-1]
+            if float(value) == 0:  # nothing known: unknown, never "USD 0"
+                text, note = MISSING, note[len(MISSING) + 2:-1]
+            else:
+                note = "+ " + note.split(" + ", 1)[-1]
         tiles.append((text, label, note))
 
     add("backorder_units", "units on backorder",
