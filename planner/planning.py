@@ -1240,8 +1240,9 @@ def open_value_summary(lines: pd.DataFrame) -> dict[str, Any]:
     ``unknown_currencies``; never an unknown value counted as 0."""
     open_lines = lines[(lines["status"] == "open")
                        & (pd.to_numeric(lines["open_quantity"], errors="coerce") > 0)]
-    unknown = open_lines[open_lines["open_value"].isna()]
-    known = open_lines[open_lines["open_value"].notna()]
+    no_rate = open_lines["fx_rate"].isna() & open_lines["open_value_supplier_currency"].notna()
+    unknown = open_lines[no_rate]
+    known = open_lines[~no_rate & open_lines["open_value"].notna()]  # no cost at all: nothing
     return {"known": float(known["open_value"].sum()) if len(known) else None,
             "unknown_pos": int(unknown["po_number"].nunique()),
             "unknown_currencies": sorted(set(unknown["currency"].astype(str)))}
