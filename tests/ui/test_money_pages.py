@@ -95,6 +95,8 @@ def test_the_po_page_advises_cancelling_or_holding_a_dead_skus_overdue_po(qtbot,
         assert _cells(page.model, "PO-7")["advice"] == (
             "cancel or hold PO-7 (600 units, overdue): no sale in 458 days")
         assert _cells(page.model, "PO-8")["advice"] == ""
+        # the Advice column shows where there is room; the PO number says it anyway
+        assert _tooltip(page.model, "PO-7", "po_number").startswith("Cancel or hold PO-7 (600")
     finally:
         from planner.ui.charts import chart_tasks
 
@@ -137,3 +139,20 @@ def test_the_purchase_plan_total_names_the_orders_without_a_rate(qtbot, tmp_path
         chart_tasks().shutdown()
         win.tasks.shutdown()
         win.session.close()
+
+
+def _tooltip(model, po_number: str, key: str) -> str:
+    from PySide6.QtCore import Qt
+
+    row = model.model_row_of("po_number", po_number)
+    return model.data(model.index(row, model.column_index(key)), Qt.ItemDataRole.ToolTipRole)
+
+
+@pytest.mark.parametrize("money_window", [False], ids=["without_rate"], indirect=True)
+def test_an_unknown_open_value_says_its_amount_in_the_suppliers_currency(money_window, qtbot):
+    _with_rate, win = money_window
+    page = win.pages["purchase_orders"]
+    win.show_page("purchase_orders")
+    qtbot.waitUntil(lambda: page.model.rowCount() == 2, timeout=30_000)
+    assert _tooltip(page.model, CNY_PO, "open_value").startswith(
+        "CNY 20,000.00 at the supplier's prices: no CNY rate to USD")

@@ -60,9 +60,13 @@ COLUMNS = [
     Column("open_value", "Open\nvalue", "money", "The open units at the PO's price, converted to "
            "the workspace currency at the newest exchange rate; — when the supplier's currency "
            "has no rate (import fx_rates)"),
-    Column("currency", "Cur-\nrency", tooltip="The supplier's currency: the PO's prices are in it"),
+    # shown where the screen has room, else in the Columns menu (the Open value cell's tooltip
+    # always says the amount in the supplier's currency)
+    Column("currency", "Cur-\nrency", tooltip="The supplier's currency: the PO's prices are in it",
+           hidden=True),
     Column("open_value_supplier_currency", "Open value\n(supplier's)", "float",
-           "The open units at the PO's price, in the supplier's currency", decimals=2),
+           "The open units at the PO's price, in the supplier's currency", decimals=2,
+           hidden=True),
     Column("customers_waiting", "Back-\norders", "int",
            "Backorder lines this PO line is projected to fill"),
     Column("status", "Status"),
@@ -72,7 +76,7 @@ COLUMNS = [
     Column("confirmed_date", "Confirmed\ndate", "date", "The supplier's confirmed date"),
     Column("supplier_comment", "Comment", tooltip="The supplier's comment on their confirmation"),
     Column("advice", "Advice", tooltip="What the plan advises for this line, e.g. cancel or hold "
-           "a PO that brings more of a dead SKU (no sale for the dead-stock days)"),
+           "a PO that brings more of a dead SKU (no sale for the dead-stock days)", hidden=True),
 ]
 STATUS_FILTERS = ["Open", "All", "Received", "Cancelled", "Overdue"]
 
@@ -173,6 +177,7 @@ class PurchaseOrdersView(QWidget):
         layout.addLayout(filters)
         self.model = FrameTableModel(COLUMNS, self)
         self.model.foreground = self._foreground
+        self.model.tooltip = self._tooltip
         # a PO line is its PO and its SKU: both stay in view
         self.table, self.proxy = make_table(self.model, parent=self, key_columns=2)
         self.table.setObjectName("po_table")
@@ -307,6 +312,25 @@ class PurchaseOrdersView(QWidget):
         if key in ("expected_date", "overdue") and bool(self.model.frame.at[row, "overdue"]):
             return DANGER, ("Red: overdue: expected before the as-of date and not received; "
                             "the plan assumes it arrives on the as-of date (chase the supplier)")
+        return None
+
+    def _tooltip(self, row: int, key: str) -> str | None:
+        """The open value in the supplier's currency; a line's advice on its PO and SKU."""
+        frame = self.model.frame
+        if key == "open_value" and "open_value_supplier_currency" in frame:
+            from planner.formatting import format_money, is_missing
+
+            own = frame.at[row, "open_value_supplier_currency"]
+            currency = str(frame.at[row, "currency"])
+            if is_missing(own):
+                return None
+            text = f"{format_money(own, currency)} at the supplier's prices"
+            if is_missing(frame.at[row, "open_value"]):
+                text += f": no {currency} rate to {self.session.currency} (import fx_rates)"
+            return text
+        if key in ("po_number", "sku") and "advice" in frame:
+            advice = str(frame.at[row, "advice"] or "")
+            return advice[:1].upper() + advice[1:] if advice else None
         return None
 
     def selected_row(self) -> pd.Series | None:
