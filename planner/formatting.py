@@ -119,3 +119,19 @@ def format_date(value: Any) -> str:
     if stamp is pd.NaT or pd.isna(stamp):
         return MISSING
     return stamp.date().isoformat()
+
+
+def format_total(known: Any, currency: str = "USD", *, unknown_count: int = 0,
+                 unknown_currencies: Any = (), noun: str = "PO") -> str:
+    """A total whose parts may lack an exchange rate: "USD 84,210.00", "USD 84,210.00 + 2 POs
+    in CNY without a rate", or "— (2 POs in CNY without a rate)" when no part is known
+    (``known`` None, or 0: nothing known to add up). Unknown money is never added in as 0 nor
+    as the workspace currency."""
+    count = int(unknown_count or 0)
+    if count <= 0:
+        return format_money(0.0 if is_missing(known) else known, currency)
+    codes = ", ".join(sorted({str(c).strip().upper() for c in unknown_currencies if c})) or "?"
+    unknown = f"{count:,} {noun}{'' if count == 1 else 's'} in {codes} without a rate"
+    if is_missing(known) or float(known) == 0:
+        return f"{MISSING} ({unknown})"
+    return f"{format_money(known, currency)} + {unknown}"

@@ -521,7 +521,7 @@ def projection_inputs(data: PlanningData, *, products: pd.DataFrame,
 
 def what_if_session(data: PlanningData, plan: PlanResult) -> WhatIfSession:
     """The plan's projection inputs indexed by SKU, for fast what-ifs on its PO lines."""
-    products = plan.skus[["sku", "unit_price", "made_to_order"]]
+    products = plan.skus[["sku", "unit_price", "made_to_order", "lead_time_days"]]
     return WhatIfSession(projection_inputs(data, products=products,
                                            demand_daily=plan.demand_daily))
 
@@ -639,10 +639,11 @@ def run_plan(data: PlanningData, *, realistic: bool = False, progress: Progress 
     _report(progress, 0.92, "summing up")
     table = _sku_table(products, models, policy, purchase.by_sku, projection, on_hand, on_hold,
                        on_order, backordered, as_of)
+    table = with_shortage(table, projection.shortage)
     suggestions = _enrich_suggestions(purchase.suggestions, purchase.lines, products, projection,
                                       queue=component_lines)
     table = with_catalog_health(table, health, _shift_to_day0(forecast.daily, skus, as_of,
-                                                              horizon), settings)
+                                                              horizon), settings, as_of)
     suggestions, budget, table = budget_suggestions(suggestions, table, projection,
                                                     component_lines, settings, as_of)
     suggestions = plan_containers(suggestions, skus=table, suppliers=data.suppliers,
@@ -650,6 +651,7 @@ def run_plan(data: PlanningData, *, realistic: bool = False, progress: Progress 
                                   currency=str(settings["currency"]))
     suggestions, table = dated_suggestions(suggestions, table, by_sku["lead_time_days"],
                                            dock=dock, as_of=as_of)
+    table = with_dead_po_advice(table, supply[supply["kind"] == "po"], settings)
     table = bundle_sku_rows(table, data.bundles, data.bundle_lines, data.products)
     kpis = _kpis(table, projection, data, as_of)
     kpis.update(order_value_kpis(suggestions))
@@ -861,10 +863,30 @@ def _kpis(table: pd.DataFrame, projection: Any, data: PlanningData, as_of: dt.da
         "stockouts_within_30_days": int((stockouts <= horizon_30).sum()),
         "inventory_value": round(float(table["stock_value"].sum()), 2),
         "on_order_value": round(float((table["on_order"] * table["landed_unit_cost"]).sum()), 2),
+        **_without_rate(table, data),
         "currency": str(data.settings["currency"]),
         "skus_with_suggested_orders": int((table["suggested_order_qty"] > 0).sum()),
         "order_lines_last_30_days": int(recent["quantity"].count()),
         "active_skus": int(len(table)),
+    }
+
+
+def _without_rate(table: pd.DataFrame, data: PlanningData) -> dict[str, Any]:
+    """What the money KPIs leave out for want of an exchange rate (never counted as 0):
+    ``on_order_pos_without_rate`` (open POs of SKUs whose supplier's currency has no rate),
+    ``inventory_skus_without_rate`` and the currencies concerned."""
+    home = str(data.settings["currency"]).upper()
+    code = table["currency"]
+    unknown = (table["landed_unit_cost"].isna() & code.notna()  # a kit row has no currency
+               & (code.astype(str) != home)).to_numpy(bool)
+    skus = set(table.loc[unknown & (table["on_order"] > 0).to_numpy(bool), "sku"])
+    po = data.po_lines
+    open_po = po[(po["status"] == "open") & po["sku"].isin(skus)] if len(po) else po
+    stocked = unknown & ((table["on_hand"] + table["on_hold"]) > 0).to_numpy(bool)
+    return {
+        "on_order_pos_without_rate": int(open_po["po_number"].nunique()) if len(open_po) else 0,
+        "inventory_skus_without_rate": int(stocked.sum()),
+        "currencies_without_rate": sorted(set(table.loc[unknown, "currency"].astype(str))),
     }
 
 
@@ -915,13 +937,26 @@ def _records(frame: pd.DataFrame, columns: list[str] | None = None) -> list[dict
     return [_json_ready(row, 4) for row in frame.to_dict(orient="records")]
 
 
+def _named_currencies(suggestions: list[dict[str, Any]],
+                      settings: dict[str, Any]) -> list[dict[str, Any]]:
+    """Suggestions whose every money value names its currency: ``value_currency`` (the
+    workspace's: total_value, value, unit_cost) beside ``currency`` (the supplier's: the
+    ``*_supplier_currency`` values), on the suggestion and on each line."""
+    home = str(settings.get("currency") or "USD").upper()
+    return [{**s, "value_currency": home,
+             "lines": [{**line, "value_currency": home, "currency": s.get("currency", home)}
+                       for line in s.get("lines", [])]}
+            for s in suggestions]
+
+
 def plan_to_json(plan: PlanResult) -> dict[str, Any]:
     """The `planner plan --json` document (docs/reference.md, Outputs)."""
     return {
         "as_of": plan.as_of.isoformat(),
         "settings": plan.settings,
         "skus": _records(plan.skus),
-        "purchase_suggestions": _json_ready(plan.purchase_suggestions),
+        "purchase_suggestions": _json_ready(_named_currencies(plan.purchase_suggestions,
+                                                             plan.settings)),
         "kpis": _json_ready(plan.kpis),
         "warnings": _json_ready(plan.warnings),
         "budget": _json_ready(plan.budget, 2),
@@ -961,10 +996,15 @@ def backorders_to_json(plan: PlanResult) -> list[dict[str, Any]]:
 # --- catalog health: ABC / XYZ, excess and dead stock, the purchase budget (issue 14) --------
 
 def _landed_costs(frame: pd.DataFrame) -> pd.Series:
-    """Landed unit cost (workspace currency) where known, else the unit cost, else 0."""
-    cost = pd.to_numeric(frame["unit_cost"], errors="coerce")
-    landed = pd.to_numeric(frame.get("landed_unit_cost", cost), errors="coerce")
-    return landed.fillna(cost).fillna(0.0).astype(float)
+    """Landed unit cost (workspace currency): NaN where the supplier's currency has no rate (an
+    unknown value, never the supplier's price read as workspace money); a frame without
+    landed costs uses its unit cost, else 0."""
+    cost = pd.to_numeric(frame["unit_cost"], errors="coerce").fillna(0.0)
+    if "landed_unit_cost" not in frame:
+        return cost.astype(float)
+    landed = pd.to_numeric(frame["landed_unit_cost"], errors="coerce")
+    own = frame.get("unit_cost_supplier_currency", frame["unit_cost"])
+    return landed.where(own.notna(), 0.0).astype(float)  # no cost given at all: 0
 
 
 def demand_health(data: PlanningData, products: pd.DataFrame) -> pd.DataFrame:
@@ -974,7 +1014,8 @@ def demand_health(data: PlanningData, products: pd.DataFrame) -> pd.DataFrame:
 
     skus = products["sku"].tolist()
     units = catalog.annual_demand_units(data.daily_demand, skus, data.as_of)
-    value = units * _landed_costs(products).to_numpy(float)
+    with np.errstate(invalid="ignore"):
+        value = np.where(units > 0, units * _landed_costs(products).to_numpy(float), 0.0)
     cv = catalog.weekly_cv(data.daily_demand, skus, data.as_of)
     return pd.DataFrame({
         "annual_demand_units": units, "annual_demand_value": np.round(value, 2),
@@ -1001,14 +1042,21 @@ def class_service_levels(products: pd.DataFrame, health: pd.DataFrame,
 
 
 def with_catalog_health(table: pd.DataFrame, health: pd.DataFrame, demand_day0: np.ndarray,
-                        settings: dict[str, Any]) -> pd.DataFrame:
-    """The SKU table with ABC/XYZ, excess (units, landed value, weeks to clear) and dead stock."""
-    from planner.engine.catalog import demand_within, excess_and_dead
+                        settings: dict[str, Any], as_of: dt.date | None = None) -> pd.DataFrame:
+    """The SKU table with ABC/XYZ, excess (units, landed value, weeks to clear) and dead stock;
+    with ``as_of``, ``stocks_out_within_lead_time`` (such a SKU has no excess)."""
+    from planner.engine.catalog import demand_within, excess_and_dead, stocks_out_within_lead_time
 
     dock = int(settings["dock_to_stock_days"])
     found = health.reindex(table["sku"])
     landed = _landed_costs(table)
     arrival_days = table["lead_time_days"].to_numpy(float) + dock
+    soon = None
+    if as_of is not None:
+        stockout_day = ((pd.to_datetime(table["stockout_date"]) - pd.Timestamp(as_of))
+                        .dt.days.to_numpy(float))
+        soon = stocks_out_within_lead_time(stockout_day, table["lead_time_days"].to_numpy(float),
+                                           dock)
     stock = (table["on_hand"] + table["on_hold"]).to_numpy(float)
     extra = excess_and_dead(
         position=table["inventory_position"].to_numpy(float), stock=stock,
@@ -1017,19 +1065,76 @@ def with_catalog_health(table: pd.DataFrame, health: pd.DataFrame, demand_day0: 
         landed_unit_cost=landed.to_numpy(float),
         days_since_sale=found["days_since_last_sale"].to_numpy(float),
         dead_after_days=int(settings["dead_after_days"]),
-        demand_per_day=table["demand_per_day"].to_numpy(float))
+        demand_per_day=table["demand_per_day"].to_numpy(float), stocks_out_soon=soon)
     extra.index = table.index
     out = table.assign(**{c: found[c].to_numpy() for c in health.columns})
+    if soon is not None:
+        out["stocks_out_within_lead_time"] = soon
     if "landed_unit_cost" not in out.columns:
         out["landed_unit_cost"] = landed.to_numpy(float)
     return out.assign(**{c: extra[c] for c in extra.columns})
+
+
+SHORTAGE_COLUMNS = {"stockout_days": "projected_stockout_days",
+                    "units_short": "projected_units_short",
+                    "revenue_short": "projected_revenue_short"}
+
+
+def with_shortage(table: pd.DataFrame, shortage: pd.DataFrame | None) -> pd.DataFrame:
+    """The SKU table with the projection's shortage over the horizon (engine/projection.shortage):
+    projected_stockout_days, projected_units_short, projected_revenue_short (units × price)."""
+    found = (shortage.reindex(table["sku"].astype(str)) if shortage is not None
+             else pd.DataFrame(index=table["sku"], columns=list(SHORTAGE_COLUMNS)))
+    return table.assign(**{name: pd.to_numeric(found[column], errors="coerce").fillna(0.0)
+                           .to_numpy(float) for column, name in SHORTAGE_COLUMNS.items()})
+
+
+def shortage_totals(projection: Any, until: Any = None) -> dict[str, float]:
+    """A projection's stockout_days (SKU-days), units_short and revenue_short summed over its
+    SKUs, over the horizon or through ``until`` (the what-if counts them until the PO it moves
+    is sellable in both versions: after that both have the same supply)."""
+    shortage, short, open_new = (projection.shortage, projection.short_units,
+                                 projection.new_backorders)
+    if shortage is None or shortage.empty:
+        return {"stockout_days": 0.0, "units_short": 0.0, "revenue_short": 0.0}
+    if until is None or short is None:
+        return {column: float(shortage[column].sum()) for column in SHORTAGE_COLUMNS}
+    inside = pd.to_datetime(short.columns) <= pd.Timestamp(until)
+    units = short.loc[:, inside].sum(axis=1)
+    price = shortage["unit_price"].reindex(units.index).fillna(0.0)
+    return {"stockout_days": float((open_new.loc[:, inside] > 0).to_numpy().sum()),
+            "units_short": float(units.sum()), "revenue_short": float((units * price).sum())}
+
+
+def with_dead_po_advice(table: pd.DataFrame, open_po: pd.DataFrame,
+                        settings: dict[str, Any]) -> pd.DataFrame:
+    """The SKU table with ``po_advice`` ("cancel or hold PO-… : no sale in … days" for each open
+    PO of a dead SKU, engine/catalog.dead_po_advice), also said in its ``why``."""
+    from planner.engine.catalog import dead_po_advice
+
+    since = table["days_since_last_sale"].to_numpy(float)
+    dead = (table["dead_stock"].fillna(False).astype(bool).to_numpy()
+            | (since >= int(settings["dead_after_days"])))
+    dead &= table["backordered"].to_numpy(float) <= 0  # a PO customers wait for is not idle
+    advice = dead_po_advice(table["sku"].astype(str).tolist(), dead, since, open_po)
+    said = advice.groupby("sku")["advice"].agg("; ".join) if len(advice) else pd.Series(
+        dtype=object)
+    text = table["sku"].map(said).astype(object).fillna("").astype(str)
+    why = table["why"].fillna("").astype(str)
+    lead = np.where(why == "", "", np.where(why.str.endswith("."), why + " ", why + ". "))
+    joined = np.where(text != "", lead + "Dead stock: " + text + ".", why)
+    return table.assign(po_advice=text.to_numpy(object), why=joined)
 
 
 def catalog_kpis(table: pd.DataFrame) -> dict[str, Any]:
     """excess_inventory_value, dead_stock_value and their SKU counts."""
     excess = table.get("excess_value", pd.Series(dtype=float)).fillna(0.0)
     dead = table.get("dead_stock_value", pd.Series(dtype=float)).fillna(0.0)
+    kit = table["currency"].isna() if "currency" in table else pd.Series(False, table.index)
+    unknown = (table.get("excess_value", pd.Series(dtype=float)).isna()
+               | table.get("dead_stock_value", pd.Series(dtype=float)).isna()) & ~kit
     return {"excess_inventory_value": round(float(excess.sum()), 2),
+            "catalog_skus_without_rate": int(unknown.sum()),
             "excess_skus": int((excess > 0).sum()),
             "dead_stock_value": round(float(dead.sum()), 2),
             "dead_stock_skus": int(table.get("dead_stock", pd.Series(dtype=bool))
@@ -1169,7 +1274,41 @@ def purchase_order_lines(db: Database, as_of: dt.date) -> pd.DataFrame:
             lines["quantity"]),
         expected_date=lines["confirmed_date"].fillna(lines["expected_date"]))
     lines["overdue"] = overdue_po_lines(confirmed, as_of=as_of)
-    return lines
+    return with_po_currency(db, lines, as_of)
+
+
+def with_po_currency(db: Database, lines: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
+    """PO lines with ``currency`` (their supplier's; blank = the workspace's), ``fx_rate`` to the
+    workspace currency as of ``as_of`` (NaN: no rate), ``open_value_supplier_currency`` (what
+    ``open_value`` was: open units × the line's cost in the supplier's currency) and
+    ``open_value`` in the workspace currency (NaN when the currency has no rate: unknown)."""
+    home = str(load_settings(db)["currency"]).upper()
+    suppliers = supplier_costs(_read(db, "SELECT supplier, currency FROM suppliers"),
+                               _read(db, "SELECT currency, rate, date FROM fx_rates"),
+                               as_of=as_of, currency=home).set_index("supplier")
+    supplier = lines["supplier"]
+    out = lines.copy()
+    out["currency"] = supplier.map(suppliers["currency_resolved"]).fillna(home).to_numpy(object)
+    rate = supplier.map(suppliers["fx_rate"]).astype(float)
+    out["fx_rate"] = np.where(out["currency"] == home, 1.0, rate)
+    value = pd.to_numeric(lines["open_value"], errors="coerce").astype(float)
+    out["open_value_supplier_currency"] = value
+    out["open_value"] = value * out["fx_rate"]
+    return out
+
+
+def open_value_summary(lines: pd.DataFrame) -> dict[str, Any]:
+    """The open value of open PO lines in the workspace currency: ``known`` (None when no line's
+    value is known), ``unknown_pos`` (POs with a line in a currency without a rate) and
+    ``unknown_currencies``; never an unknown value counted as 0."""
+    open_lines = lines[(lines["status"] == "open")
+                       & (pd.to_numeric(lines["open_quantity"], errors="coerce") > 0)]
+    no_rate = open_lines["fx_rate"].isna() & open_lines["open_value_supplier_currency"].notna()
+    unknown = open_lines[no_rate]
+    known = open_lines[~no_rate & open_lines["open_value"].notna()]  # no cost at all: nothing
+    return {"known": float(known["open_value"].sum()) if len(known) else None,
+            "unknown_pos": int(unknown["po_number"].nunique()),
+            "unknown_currencies": sorted(set(unknown["currency"].astype(str)))}
 
 
 def import_engine() -> None:

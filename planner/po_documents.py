@@ -26,7 +26,8 @@ from planner.store.settings import load_settings
 #: the export's columns: the purchase_orders import format (docs/reference.md)
 EXPORT_COLUMNS = ["po_number", "sku", "quantity", "expected_date", "supplier", "order_date",
                   "received_quantity", "received_date", "status", "unit_cost",
-                  "confirmed_quantity", "confirmed_date", "supplier_comment"]
+                  "confirmed_quantity", "confirmed_date", "supplier_comment", "state",
+                  "currency"]
 
 
 @dataclass
@@ -151,13 +152,18 @@ def write_po_documents(db: Database, po_numbers: list[str] | None, out_dir: Path
 
 def po_export_frame(db: Database) -> pd.DataFrame:
     """Every PO line in the purchase_orders import format (ordered values, confirmations and
-    receipts as stored)."""
+    receipts as stored), with its PO's ``state`` and the ``currency`` of its unit_cost (the
+    supplier's; the workspace currency when the supplier names none)."""
+    home = str(load_settings(db)["currency"]).strip().upper()
     frame = pd.read_sql_query("""
         SELECT l.po_number, l.sku, l.quantity, l.expected_date, h.supplier, h.order_date,
                l.received_quantity, l.received_date, l.status, l.unit_cost,
-               l.confirmed_quantity, l.confirmed_date, l.supplier_comment
+               l.confirmed_quantity, l.confirmed_date, l.supplier_comment, h.state,
+               upper(trim(COALESCE(NULLIF(trim(s.currency), ''), ?))) AS currency
         FROM po_lines l JOIN purchase_orders h USING (po_number)
-        ORDER BY l.po_number, l.sku""", db.conn)
+        LEFT JOIN suppliers s ON s.supplier = COALESCE(h.supplier, (
+            SELECT p.supplier FROM products p WHERE p.sku = l.sku))
+        ORDER BY l.po_number, l.sku""", db.conn, params=[home])
     for column in ("quantity", "received_quantity", "confirmed_quantity"):
         frame[column] = frame[column].astype("Int64")
     return frame[EXPORT_COLUMNS]

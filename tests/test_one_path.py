@@ -33,3 +33,22 @@ def test_a_what_if_with_no_change_is_the_plan_itself(tmp_path):
     mine = lines[columns].sort_values(key).reset_index(drop=True)
     theirs = baseline[columns].sort_values(key).reset_index(drop=True)
     pd.testing.assert_frame_equal(mine, theirs, check_dtype=False)
+
+
+def test_a_what_if_with_no_change_has_the_plans_stockouts(tmp_path):
+    """Stockout days, units short and revenue short (issue 23, item 7) are the plan's own
+    projection: the what-if baseline of every SKU equals the plan's SKU columns."""
+    db = open_workspace(tmp_path / "demo.db")
+    write_demo(db, skus=30, years=1.5, seed=11, as_of=AS_OF)
+    data = load_planning_data(db, AS_OF)
+    plan = run_plan(data)
+    kits = set(data.bundles["bundle_sku"].astype(str)) if len(data.bundles) else set()
+    skus = sorted(set(plan.skus["sku"].astype(str)) - kits)  # a kit is its components
+    shortage = what_if_session(data, plan).baseline(skus).shortage.reindex(skus)
+    mine = plan.skus.set_index("sku").reindex(skus)
+    assert mine["projected_units_short"].sum() > 0  # the demo has stockouts to compare
+    for theirs, ours in (("stockout_days", "projected_stockout_days"),
+                         ("units_short", "projected_units_short"),
+                         ("revenue_short", "projected_revenue_short")):
+        pd.testing.assert_series_equal(shortage[theirs].astype(float),
+                                       mine[ours].astype(float), check_names=False)

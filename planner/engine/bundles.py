@@ -208,7 +208,8 @@ def _with_lines(projection: Projection, lines: pd.DataFrame, as_of: Any, horizon
                                split_shipment_cost=split_shipment_cost)
     return Projection(lines=lines, book=book, on_hand=projection.on_hand,
                       new_backorders=projection.new_backorders,
-                      stockout_date=projection.stockout_date, orders=orders)
+                      stockout_date=projection.stockout_date, orders=orders,
+                      shortage=projection.shortage, short_units=projection.short_units)
 
 
 def bundle_sku_rows(table: pd.DataFrame, flat: pd.DataFrame, bundle_lines: pd.DataFrame,

@@ -4,7 +4,9 @@ idle (excess and dead stock). Whole arrays, one row per SKU.
 - **ABC** ranks SKUs by the annual landed value of their demand: the units sold over the last
   365 days (annualised when the first sale is more recent) × landed unit cost. In descending
   order, a SKU is A while the value ranked before it is under 80 % of the total (so the SKU
-  that crosses 80 % is still A), B while under 95 %, C otherwise; no demand value is C.
+  that crosses 80 % is still A), B while under 95 %, C otherwise; no demand value is C. A SKU
+  whose value is unknown (its supplier's currency has no exchange rate) has no class (None)
+  and is left out of the ranking: never ranked as if its price were in the workspace currency.
 - **XYZ** reads the coefficient of variation (population standard deviation / mean) of weekly
   demand: the last 52 weeks counted back from as-of (week 0 is as_of − 6 … as_of), or the weeks
   since the first sale when that is more recent. X: CV ≤ 0.5; Y: 0.5 < CV ≤ 1.0; Z: CV > 1.0
@@ -14,6 +16,13 @@ idle (excess and dead stock). Whole arrays, one row per SKU.
   (an order placed today, sellable after lead time + dock-to-stock); valued at landed cost.
 - **Dead** stock is stock (on hand + on hold) of a SKU without a sale for ``dead_after_days``
   (a SKU never sold counts as dead when it has stock).
+- A SKU that **stocks out within its lead time** (the projection runs out before an order
+  placed today could be sellable: lead time + dock-to-stock, and at least 7 days) is short, not
+  in excess: its excess is 0 whatever its open POs bring later (never both, issue 23).
+- A **dead** SKU (as above, or without a sale for ``dead_after_days``) with units still on open
+  POs gets the advice "cancel or hold" for each of those POs (an overdue one first: the
+  supplier is late, the easiest moment to cancel): more of what does not sell.
+- Values of a SKU whose landed cost is unknown (no exchange rate) are NaN, never 0.
 """
 
 from __future__ import annotations
@@ -62,9 +71,12 @@ def annual_demand_units(daily_demand: pd.DataFrame, skus: list[str], as_of: dt.d
 
 
 def abc_classes(annual_value: np.ndarray) -> np.ndarray:
-    """'A', 'B' or 'C' per SKU by its share of the total annual value (see the module)."""
-    value = np.nan_to_num(np.asarray(annual_value, dtype=float)).clip(min=0)
+    """'A', 'B' or 'C' per SKU by its share of the total annual value (see the module); None
+    where the value is unknown (NaN)."""
+    raw = np.asarray(annual_value, dtype=float)
+    value = np.nan_to_num(raw).clip(min=0)
     out = np.full(len(value), "C", dtype=object)
+    out[np.isnan(raw)] = None
     total = value.sum()
     if total <= 0:
         return out
@@ -74,6 +86,7 @@ def abc_classes(annual_value: np.ndarray) -> np.ndarray:
     ranked = np.where(before < ABC_CUTS[0], "A", np.where(before < ABC_CUTS[1], "B", "C"))
     ranked[value[order] <= 0] = "C"
     out[order] = ranked
+    out[np.isnan(raw)] = None
     return out
 
 
@@ -123,13 +136,17 @@ def demand_within(demand_day0: np.ndarray, days: np.ndarray) -> np.ndarray:
 def excess_and_dead(*, position: np.ndarray, stock: np.ndarray, order_up_to: np.ndarray,
                     demand_before_arrival: np.ndarray, landed_unit_cost: np.ndarray,
                     days_since_sale: np.ndarray, dead_after_days: int,
-                    demand_per_day: np.ndarray) -> pd.DataFrame:
+                    demand_per_day: np.ndarray,
+                    stocks_out_soon: np.ndarray | None = None) -> pd.DataFrame:
     """excess_units, excess_value, dead_stock, dead_stock_units, dead_stock_value and
-    weeks_to_clear (weeks of forecast demand the excess stands for; NaN without demand)."""
-    cost = np.nan_to_num(np.asarray(landed_unit_cost, dtype=float))
+    weeks_to_clear (weeks of forecast demand the excess stands for; NaN without demand);
+    ``stocks_out_soon`` (per SKU: stocks out within its lead time) has no excess."""
+    cost = np.asarray(landed_unit_cost, dtype=float)  # NaN: unknown (no exchange rate)
     excess = np.maximum(np.asarray(position, float) - np.asarray(order_up_to, float)
                         - np.nan_to_num(demand_before_arrival), 0.0)
     excess = np.floor(excess + 1e-9)
+    if stocks_out_soon is not None:
+        excess = np.where(np.asarray(stocks_out_soon, dtype=bool), 0.0, excess)
     stock = np.maximum(np.asarray(stock, dtype=float), 0.0)
     since = np.asarray(days_since_sale, dtype=float)
     dead = (stock > 0) & (np.isnan(since) | (since >= int(dead_after_days)))
@@ -137,11 +154,48 @@ def excess_and_dead(*, position: np.ndarray, stock: np.ndarray, order_up_to: np.
     with np.errstate(divide="ignore", invalid="ignore"):
         weeks = np.where(weekly > 0, excess / weekly, np.nan)
     return pd.DataFrame({
-        "excess_units": excess.astype(np.int64), "excess_value": np.round(excess * cost, 2),
+        "excess_units": excess.astype(np.int64),
+        "excess_value": np.round(np.where(excess > 0, excess * cost, 0.0), 2),
         "weeks_to_clear": np.where(excess > 0, weeks, 0.0),
         "dead_stock": dead, "dead_stock_units": np.where(dead, stock, 0).astype(np.int64),
         "dead_stock_value": np.round(np.where(dead, stock * cost, 0.0), 2),
     })
+
+
+def stocks_out_within_lead_time(stockout_day: np.ndarray, lead_time_days: np.ndarray,
+                                dock_to_stock_days: int, *, at_least_days: int = 7) -> np.ndarray:
+    """Per SKU: the projection runs out (``stockout_day`` days after as-of; NaN: not within the
+    horizon) before an order placed today is sellable (lead time + dock-to-stock, at least
+    ``at_least_days``)."""
+    day = np.asarray(stockout_day, dtype=float)
+    window = np.maximum(np.asarray(lead_time_days, dtype=float) + dock_to_stock_days,
+                        at_least_days)
+    return ~np.isnan(day) & (day <= window)
+
+
+def dead_po_advice(skus: list[str], dead: np.ndarray, days_since_sale: np.ndarray,
+                   open_po: pd.DataFrame) -> pd.DataFrame:
+    """Per open PO line (``open_po``: sku, source = PO number, quantity, overdue) of a dead SKU:
+    sku, po_number, quantity, overdue and ``advice`` ("cancel or hold PO-7 (600 units, overdue):
+    no sale in 400 days")."""
+    columns = ["sku", "po_number", "quantity", "overdue", "advice"]
+    if open_po is None or open_po.empty or not len(skus):
+        return pd.DataFrame(columns=columns)
+    is_dead = pd.Series(np.asarray(dead, dtype=bool), index=pd.Index(skus))
+    since = pd.Series(np.asarray(days_since_sale, dtype=float), index=pd.Index(skus))
+    lines = open_po[open_po["sku"].map(is_dead).fillna(False).astype(bool)
+                    & (open_po["quantity"] > 0)]
+    if lines.empty:
+        return pd.DataFrame(columns=columns)
+    grouped = lines.groupby(["sku", "source"], sort=True).agg(
+        quantity=("quantity", "sum"), overdue=("overdue", "any")).reset_index()
+    days = grouped["sku"].map(since)
+    why = np.where(days.isna(), "never sold",
+                   "no sale in " + days.fillna(0).astype(int).astype(str) + " days")
+    grouped["advice"] = ("cancel or hold " + grouped["source"].astype(str) + " ("
+                         + grouped["quantity"].astype(int).map("{:,}".format) + " units"
+                         + np.where(grouped["overdue"], ", overdue", "") + "): " + why)
+    return grouped.rename(columns={"source": "po_number"})[columns]
 
 
 def tied_up_stock(skus: pd.DataFrame) -> pd.DataFrame:

@@ -23,9 +23,13 @@ Per line (``Projection.lines``):
 
 - ``days_waiting`` = as_of − order_date; ``days_until_ship`` = projected − as_of;
   ``days_late`` = projected − promised (negative = early) when both are known;
-- ``cancel_probability`` = 1 − (1 − rate) ** (days from order date to projected ship date, or to
-  the last horizon day when uncovered); ``value`` = quantity × unit price (line price, else the
-  product's, else 0); ``value_at_risk`` = value × cancel_probability;
+- ``cancel_probability`` = 1 − (1 − rate) ** (days the customer waits: from order date to the
+  projected ship date; for a line no known supply covers, to the date it ships if the buyer
+  orders today, as-of + lead time + dock-to-stock, the date the row quotes (the last horizon day
+  only when the SKU's lead time is unknown)); a **made-to-order** line counts only the wait
+  beyond its expected date: the promised date, else order date + lead time + dock-to-stock
+  (waiting until then is what its customer expects); ``value`` = quantity × unit price (line
+  price, else the product's, else 0); ``value_at_risk`` = value × cancel_probability;
 - ``quoted_date`` = projected + promise buffer (NaT when uncovered);
 - ``uncovered``: no known supply covers it; ``late``: projected after the promised date, or
   uncovered with the promised date already here (it cannot ship by then);
@@ -100,6 +104,11 @@ class Projection:
     stockout_date: pd.Series
     #: multi-line orders: ship partial now vs hold the whole order
     orders: pd.DataFrame
+    #: index sku: stockout_days, units_short, revenue_short over the horizon, unit_price
+    #: (see shortage())
+    shortage: pd.DataFrame | None = None
+    #: index sku, columns dates: forecast demand of the day its stock could not serve that day
+    short_units: pd.DataFrame | None = None
 
 
 def _exclusive_prefix(totals: np.ndarray) -> np.ndarray:
@@ -118,19 +127,23 @@ def _numbers(frame: pd.DataFrame, name: str) -> np.ndarray:
 
 
 def _product_lookup(products: pd.DataFrame | None, skus: pd.Index) -> tuple[np.ndarray,
+                                                                           np.ndarray,
                                                                            np.ndarray]:
-    """Unit price and made-to-order per SKU of ``skus`` (NaN / False for unknown SKUs)."""
+    """Unit price, made-to-order and lead time (days) per SKU of ``skus`` (NaN / False / NaN
+    for unknown SKUs)."""
     price = np.full(len(skus), np.nan)
     made_to_order = np.zeros(len(skus), dtype=bool)
+    lead = np.full(len(skus), np.nan)
     if products is None or len(products) == 0:
-        return price, made_to_order
+        return price, made_to_order, lead
     rows = skus.get_indexer(products["sku"].astype(str))  # later duplicates win
     known = rows >= 0
     price[rows[known]] = _numbers(products, "unit_price")[known]
+    lead[rows[known]] = _numbers(products, "lead_time_days")[known]
     if "made_to_order" in products.columns:
         flags = products["made_to_order"].fillna(False).to_numpy(dtype=bool)
         made_to_order[rows[known]] = flags[known]
-    return price, made_to_order
+    return price, made_to_order, lead
 
 
 def _queue(backorders: pd.DataFrame, as_of64: np.datetime64,
@@ -216,8 +229,10 @@ def project_backorders(*, as_of: Any, horizon_days: int, supply: pd.DataFrame,
                        backorders: pd.DataFrame, products: pd.DataFrame,
                        demand_daily: pd.DataFrame | None = None,
                        cancel_rate_per_day: float = 0.02, promise_buffer_days: int = 3,
-                       split_shipment_cost: float = 14.0) -> Projection:
-    """Project the open order queue and forecast demand against supply, day by day."""
+                       split_shipment_cost: float = 14.0,
+                       dock_to_stock_days: int = 0) -> Projection:
+    """Project the open order queue and forecast demand against supply, day by day
+    (``products`` may carry ``lead_time_days``: the wait of lines no supply covers)."""
     as_of = as_day(as_of)
     horizon = int(horizon_days)
     as_of64 = np.datetime64(as_of, "ns")
@@ -229,7 +244,7 @@ def project_backorders(*, as_of: Any, horizon_days: int, supply: pd.DataFrame,
     n_skus = len(skus)
     ev = _supply_events(supply, skus.get_indexer, as_of)
     n_events = len(ev["sku"])
-    sku_price, sku_made_to_order = _product_lookup(products, skus)
+    sku_price, sku_made_to_order, sku_lead = _product_lookup(products, skus)
 
     # --- the queue: each line's first covering event (offset cumulative keys per SKU)
     supply_total = np.bincount(ev["sku"], weights=ev["quantity"], minlength=n_skus)
@@ -254,7 +269,8 @@ def project_backorders(*, as_of: Any, horizon_days: int, supply: pd.DataFrame,
     cum_supply_day = np.cumsum(_day_matrix(ev["sku"], ev["day"], ev["quantity"], n_skus, horizon),
                                axis=1)
     shipped_existing = np.cumsum(_day_matrix(line_sku, ship_day, line_qty, n_skus, horizon), axis=1)
-    cum_demand = np.cumsum(_demand_matrix(demand_daily, skus, as_of, horizon), axis=1)
+    demand_day = _demand_matrix(demand_daily, skus, as_of, horizon)
+    cum_demand = np.cumsum(demand_day, axis=1)
     served_new = np.minimum(cum_demand, np.maximum(cum_supply_day - queue_total[:, None], 0.0))
     new_open = cum_demand - served_new
     new_open[new_open < _TOLERANCE] = 0.0
@@ -269,7 +285,8 @@ def project_backorders(*, as_of: Any, horizon_days: int, supply: pd.DataFrame,
     unit_price = queue["unit_price"]
     unit_price = np.nan_to_num(np.where(np.isnan(unit_price), sku_price[line_sku], unit_price))
     facts = _line_facts(queue, as_of64, horizon, covered, ship_day, unit_price,
-                        sku_made_to_order[line_sku], cancel_rate_per_day, promise_buffer_days)
+                        sku_made_to_order[line_sku], cancel_rate_per_day, promise_buffer_days,
+                        lead_days=sku_lead[line_sku], dock_to_stock_days=dock_to_stock_days)
     none = np.full(len(line_sku), None, dtype=object)
     facts["filled_from"] = (np.where(has_event, ev["source"][pick], None)  # type: ignore[assignment]
                             if n_events else none)
@@ -307,6 +324,8 @@ def project_backorders(*, as_of: Any, horizon_days: int, supply: pd.DataFrame,
         book=book,
         on_hand=pd.DataFrame(on_hand, index=skus, columns=dates),
         new_backorders=pd.DataFrame(new_open, index=skus, columns=dates),
+        shortage=shortage(demand_day, new_open, sku_price, skus),
+        short_units=pd.DataFrame(short_by_day(demand_day, new_open), index=skus, columns=dates),
         stockout_date=pd.Series(stockout, index=skus, name="stockout_date"),
         orders=multi_line_orders(lines, as_of=as_of, cancel_rate_per_day=cancel_rate_per_day,
                                  split_shipment_cost=split_shipment_cost),
@@ -316,8 +335,10 @@ def project_backorders(*, as_of: Any, horizon_days: int, supply: pd.DataFrame,
 def _line_facts(queue: dict[str, np.ndarray], as_of64: np.datetime64, horizon: int,
                 covered: np.ndarray, ship_day: np.ndarray, unit_price: np.ndarray,
                 made_to_order: np.ndarray, cancel_rate_per_day: float,
-                promise_buffer_days: int) -> dict[str, np.ndarray]:
-    """Dates, waits, risk, value and flags of each queued line."""
+                promise_buffer_days: int, *, lead_days: np.ndarray | None = None,
+                dock_to_stock_days: int = 0) -> dict[str, np.ndarray]:
+    """Dates, waits, risk, value and flags of each queued line (``lead_days``: per line, its
+    SKU's lead time; NaN or None: unknown)."""
     facts = dict(queue)
     order_date, promised = queue["order_date"], queue["promised_date"]
     ship_or_today = as_of64 + np.where(covered, ship_day, 0) * _DAY  # NaT-free arithmetic
@@ -325,7 +346,8 @@ def _line_facts(queue: dict[str, np.ndarray], as_of64: np.datetime64, horizon: i
     days_waiting = ((as_of64 - order_date) // _DAY).astype(np.int64)  # type: ignore[operator]
     promised_known = ~np.isnat(promised)
     days_late = (ship_or_today - np.where(promised_known, promised, as_of64)) // _DAY  # type: ignore[operator]
-    waited = np.maximum(np.where(covered, ship_day, horizon - 1) + days_waiting, 0)
+    waited = _customer_wait(covered, ship_day, days_waiting, horizon, made_to_order,
+                            order_date, promised, lead_days, dock_to_stock_days)
     cancel = 1.0 - (1.0 - float(cancel_rate_per_day)) ** waited
     value = queue["quantity"] * unit_price
 
@@ -359,6 +381,47 @@ def _line_facts(queue: dict[str, np.ndarray], as_of64: np.datetime64, horizon: i
         "beyond_horizon": covered & (ship_day >= horizon),
     })
     return facts
+
+
+def shortage(demand_day: np.ndarray, new_open: np.ndarray, unit_price: np.ndarray,
+             skus: pd.Index) -> pd.DataFrame:
+    """Per SKU over the horizon, from the forecast demand the projection could not serve on its
+    day: ``stockout_days`` (days that end with forecast demand unserved), ``units_short`` (a day's
+    demand is short by min(its demand, what is unserved at the end of it): first come, first
+    served) and ``revenue_short`` = units_short × unit price (0 without a price)."""
+    short = short_by_day(demand_day, new_open)
+    units = short.sum(axis=1) if short.size else np.zeros(len(skus))
+    days = (new_open > 0).sum(axis=1) if new_open.size else np.zeros(len(skus), dtype=np.int64)
+    price = np.nan_to_num(np.asarray(unit_price, dtype=float))
+    return pd.DataFrame({"stockout_days": days.astype(np.int64), "units_short": units,
+                         "revenue_short": units * price, "unit_price": price},
+                        index=pd.Index(skus, name="sku"))
+
+
+def short_by_day(demand_day: np.ndarray, new_open: np.ndarray) -> np.ndarray:
+    """Per SKU and day, the units of that day's forecast demand not served that day."""
+    return np.minimum(demand_day, new_open).clip(min=0.0) if new_open.size else new_open
+
+
+def _customer_wait(covered: np.ndarray, ship_day: np.ndarray, days_waiting: np.ndarray,
+                   horizon: int, made_to_order: np.ndarray, order_date: np.ndarray,
+                   promised: np.ndarray, lead_days: np.ndarray | None,
+                   dock_to_stock_days: int) -> np.ndarray:
+    """Days of waiting that count toward a line's cancel risk (see the module): to the projected
+    ship date; uncovered, to the date it ships if ordered today (as-of + lead + dock, the date
+    its row quotes); made to order, only the days beyond its expected date."""
+    n = len(covered)
+    lead = np.full(n, np.nan) if lead_days is None else np.asarray(lead_days, dtype=float)
+    known = np.isfinite(lead)
+    make_days = np.where(known, np.ceil(np.where(known, lead, 0.0)) + int(dock_to_stock_days), 0)
+    ordered_today = np.where(known, make_days, horizon - 1)
+    until_ship = np.where(covered, ship_day, ordered_today)
+    waited = np.maximum(until_ship + days_waiting, 0)
+    promised_known = ~np.isnat(promised)
+    # days from order to promise (NaT-free arithmetic: an unknown promise counts 0 here)
+    promised_wait = (np.where(promised_known, promised, order_date) - order_date) // _DAY
+    expected = np.where(promised_known, promised_wait, make_days)
+    return np.where(made_to_order, np.maximum(waited - expected, 0), waited).astype(np.int64)
 
 
 def _flag_reasons(facts: dict[str, np.ndarray], covered: np.ndarray) -> np.ndarray:

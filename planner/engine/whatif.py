@@ -76,7 +76,8 @@ def project(inputs: ProjectionInputs, supply: pd.DataFrame) -> Projection:
                               demand_daily=inputs.demand_daily,
                               cancel_rate_per_day=inputs.cancel_rate_per_day,
                               promise_buffer_days=inputs.promise_buffer_days,
-                              split_shipment_cost=inputs.split_shipment_cost)
+                              split_shipment_cost=inputs.split_shipment_cost,
+                              dock_to_stock_days=inputs.dock_to_stock_days)
 
 
 def run_projection(inputs: ProjectionInputs) -> Projection:

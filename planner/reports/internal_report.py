@@ -18,6 +18,7 @@ from planner.formatting import (
     format_date,
     format_money,
     format_quantity,
+    format_total,
 )
 from planner.reports.catalog_health import catalog_health_section
 from planner.reports.charts import backorder_book_figure, projected_stock_figure
@@ -58,12 +59,21 @@ def _kpi_tiles(styles: Styles, plan: Any, currency: str, width: float) -> Table:
     overdue = _overdue_pos(plan)
     tiles: list[tuple[str, str, str]] = []
 
-    def add(key: str, label: str, kind: str = "count", note: str = "") -> None:
+    def add(key: str, label: str, kind: str = "count", note: str = "", *,
+            unknown: str = "", noun: str = "PO") -> None:
         if key not in k or k[key] is None:
             return
         value = k[key]
         text = (format_money(value, currency, decimals=0) if kind == "money"
                 else format_quantity(value))
+        count = int(k.get(unknown) or 0) if unknown else 0
+        if count:  # money without an exchange rate: named, never counted as 0 (issue 23)
+            note = format_total(value, currency, unknown_count=count, noun=noun,
+                                unknown_currencies=k.get("currencies_without_rate", []))
+            if float(value) == 0:  # nothing known: unknown, never "USD 0"
+                text, note = MISSING, note[len(MISSING) + 2:-1]
+            else:
+                note = "+ " + note.split(" + ", 1)[-1]
         tiles.append((text, label, note))
 
     add("backorder_units", "units on backorder",
@@ -77,8 +87,9 @@ def _kpi_tiles(styles: Styles, plan: Any, currency: str, width: float) -> Table:
     add("notice_due_lines", "delay notices due")
     add("skus_below_reorder_point", "SKUs below reorder point")
     add("stockouts_within_30_days", "stockouts within 30 days")
-    add("inventory_value", "inventory value (cost)", "money")
-    add("on_order_value", "on order (cost)", "money")
+    add("inventory_value", "inventory value (cost)", "money",
+        unknown="inventory_skus_without_rate", noun="SKU")
+    add("on_order_value", "on order (cost)", "money", unknown="on_order_pos_without_rate")
     tiles.append((format_quantity(len(suggestions)), "suggested orders",
                   f"{format_quantity(n_lines)} lines"))
     tiles.append((format_quantity(len(overdue)), "overdue PO lines", ""))
@@ -120,13 +131,25 @@ def _overview(styles: Styles, plan: Any, info: Mapping[str, Mapping[str, Any]],
             wrap_cell(s.get("supplier"), styles.cell, widths[0], max_chars=120),
             format_date(s.get("order_date")), format_date(s.get("expected_arrival")),
             f"{len(lines):,}", format_quantity(sum(float(x.get("quantity") or 0) for x in lines)),
-            format_money(s.get("total_value", sum(float(x.get("value") or 0) for x in lines)),
-                         currency),
+            _suggestion_value(s, currency),
             format_quantity(sum(int(x.get("clears_backorder_units") or 0) for x in lines)),
             wrap_cell(s.get("min_order_value_note") or "", styles.cell_small, widths[7]),
         ])
     return long_table(rows, colWidths=widths, repeatRows=1, style=table_style(extra=[
         ("ALIGN", (3, 0), (6, -1), "RIGHT"), ("FONT", (7, 1), (7, -1), BODY, 7, 8.5)]))
+
+
+def _suggestion_value(suggestion: Mapping[str, Any], currency: str) -> str:
+    """The suggestion's landed value in the workspace currency; without an exchange rate "—"
+    and its value in the supplier's currency (never that amount under the workspace's code)."""
+    value = suggestion.get("total_value")
+    if value is not None:
+        return format_money(value, currency)
+    own = suggestion.get("total_value_supplier_currency")
+    code = str(suggestion.get("currency") or "")
+    if own is None or not code:
+        return MISSING
+    return f"{MISSING} ({format_money(own, code)}, no rate)"
 
 
 def _clears_text(line: Mapping[str, Any]) -> str:
@@ -163,7 +186,7 @@ def _suggestion_detail(styles: Styles, suggestion: Mapping[str, Any], currency: 
     band = (f"<b>{markup(suggestion.get('supplier'), max_chars=200)}</b> · order by "
             f"{format_date(suggestion.get('order_date'))} · arrives "
             f"{format_date(suggestion.get('expected_arrival'))} · {len(lines):,} lines · "
-            f"{format_money(suggestion.get('total_value'), currency)}")
+            f"{_suggestion_value(suggestion, currency)}")
     note = clean_text(suggestion.get("min_order_value_note")).strip()
     if note:
         band += f"<br/>Minimum order value: {markup(note, max_chars=400)}"

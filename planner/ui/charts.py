@@ -74,9 +74,24 @@ def po_arrivals_figure(open_po_lines: pd.DataFrame, *, as_of: Any, currency: str
     lines = open_po_lines.copy()
     when = pd.to_datetime(lines["date"]).dt.normalize()
     lines["week"] = when - pd.to_timedelta(when.dt.day_of_week, unit="D")
-    cost = (pd.to_numeric(lines["unit_cost"], errors="coerce").fillna(0.0)
-            if "unit_cost" in lines else 0.0)
+    cost = (pd.to_numeric(lines["unit_cost"], errors="coerce")
+            if "unit_cost" in lines else pd.Series(0.0, index=lines.index))
+    # a line whose supplier's currency has no rate has no value here: said so, never drawn as 0
+    unknown = cost.isna()
+    lines = lines[cost.notna()].copy()
     lines["value"] = pd.to_numeric(lines["quantity"], errors="coerce").fillna(0) * cost
+    if unknown.any():
+        codes = sorted(set(open_po_lines.loc[unknown, "currency"].astype(str))) \
+            if "currency" in open_po_lines else []
+        pos = open_po_lines.loc[unknown, "po_number"].nunique() \
+            if "po_number" in open_po_lines else int(unknown.sum())
+        what = (f"{pos} PO{'' if pos == 1 else 's'} in {', '.join(codes) or 'a currency'} "
+                f"without a rate to {currency}: not shown")
+        if lines.empty:
+            _empty(ax, what, fontsize)
+            return figure
+        ax.text(0.0, -0.28, what, transform=ax.transAxes,
+                **shared._text(fontsize, color=shared.MUTED))
     weekly = lines.groupby("week")["value"].sum().reindex(buckets, fill_value=0.0)
     overdue = lines.get("overdue", pd.Series(False, index=lines.index)).fillna(False).astype(bool)
     late = lines[overdue].groupby("week")["value"].sum().reindex(buckets, fill_value=0.0)

@@ -56,6 +56,11 @@ class AbcXyzMatrix(QFrame):
         outer.addLayout(grid)
         self.cut_offs = note(cut_offs_text())
         outer.addWidget(self.cut_offs)
+        #: SKUs left unclassed because their supplier's currency has no exchange rate
+        self.unclassed = note("")
+        self.unclassed.setObjectName("abc_xyz_unclassed")
+        self.unclassed.setVisible(False)
+        outer.addWidget(self.unclassed)
         self.setToolTip(cut_offs_text())
 
     @staticmethod
@@ -67,6 +72,16 @@ class AbcXyzMatrix(QFrame):
     def show_plan(self, plan: Any) -> None:
         """Fill the cells from a plan's SKU table."""
         currency = str(plan.settings.get("currency", "USD"))
+        skus = plan.skus
+        unknown = (skus[skus["annual_demand_value"].isna() & skus["currency"].notna()
+                        & (skus["currency"].astype(str) != currency)]  # a kit has no currency
+                   if {"annual_demand_value", "currency"} <= set(skus) else skus.iloc[0:0])
+        if len(unknown):  # never ranked as if their prices were in the workspace currency
+            codes = ", ".join(sorted(set(unknown["currency"].astype(str))))
+            count = len(unknown)
+            self.unclassed.setText(f"{count:,} SKU{'' if count == 1 else 's'} in {codes} not "
+                                   f"classed: no exchange rate to {currency}")
+        self.unclassed.setVisible(bool(len(unknown)))
         for cell in abc_xyz_matrix(plan.skus):
             label = self.cells[(cell["abc_class"], cell["xyz_class"])]
             skus = int(cell["skus"])

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from planner.formatting import format_money, format_quantity
+from planner.formatting import format_money, format_quantity, format_total
 from planner.ui.charts import ChartView, po_arrivals_figure, value_at_risk_figure
 from planner.ui.views.abc_xyz import AbcXyzMatrix
 from planner.ui.views.common import KpiTile, PlanPage, heading, note
@@ -153,13 +153,20 @@ class DashboardView(PlanPage):
         t["below_rop"].set_value(format_quantity(k["skus_below_reorder_point"]), "SKUs")
         t["stockouts"].set_value(format_quantity(k["stockouts_within_30_days"]), "SKUs",
                                  alarm=k["stockouts_within_30_days"] > 0)
-        t["inventory_value"].set_value(format_money(k["inventory_value"], currency),
-                                       format_money(k.get("on_order_value", 0), currency)
-                                       + " on order")
+        # money without an exchange rate is unknown: said so, never added in as 0 (issue 23)
+        codes = k.get("currencies_without_rate", [])
+        t["inventory_value"].set_value(
+            format_total(k["inventory_value"], currency, noun="SKU", unknown_currencies=codes,
+                         unknown_count=k.get("inventory_skus_without_rate", 0)),
+            format_total(k.get("on_order_value", 0), currency, unknown_currencies=codes,
+                         unknown_count=k.get("on_order_pos_without_rate", 0)) + " on order")
         due = [s for s in plan.purchase_suggestions if s.get("order_now")]
         now_value = k.get("to_order_now_value", sum(s.get("total_value") or 0 for s in due))
+        no_rate = [s for s in due if s.get("total_value") is None]
+        now_text = format_total(now_value, currency, unknown_count=len(no_rate), noun="order",
+                                unknown_currencies=[s.get("currency") for s in no_rate])
         t["suggested"].set_value(format_quantity(len(due)),
-                                 f"{format_money(now_value, currency)} to order now · "
+                                 f"{now_text} to order now · "
                                  f"{len(plan.purchase_suggestions) - len(due)} planned later")
         self.abc_xyz.show_plan(plan)
         self._draw_charts(plan, currency)
@@ -170,7 +177,10 @@ class DashboardView(PlanPage):
         self.book_chart.show_chart(lambda: backorder_book_figure(
             plan.book, currency=currency, figsize=(9.0, 2.6), fontsize=8))
         arrivals = plan.open_po_lines.copy()
-        arrivals["unit_cost"] = arrivals["sku"].map(plan.skus.set_index("sku")["unit_cost"])
+        by_sku = plan.skus.set_index("sku")
+        arrivals["unit_cost"] = arrivals["sku"].map(by_sku["unit_cost"])
+        if "currency" in by_sku:
+            arrivals["currency"] = arrivals["sku"].map(by_sku["currency"])
         self.arrivals_chart.show_chart(lambda: po_arrivals_figure(arrivals, as_of=plan.as_of,
                                                                   currency=currency))
         self.risk_chart.show_chart(lambda: value_at_risk_figure(plan.backorder_lines,

@@ -59,7 +59,16 @@ COLUMNS = [
     Column("received_quantity", "Re-\nceived", "int", "Received so far (ordered minus open)",
            hidden=True),
     Column("open_quantity", "Open", "int"),
-    Column("open_value", "Open\nvalue", "money"),
+    Column("open_value", "Open\nvalue", "money", "The open units at the PO's price, converted to "
+           "the workspace currency at the newest exchange rate; — when the supplier's currency "
+           "has no rate (import fx_rates)"),
+    # shown where the screen has room, else in the Columns menu (the Open value cell's tooltip
+    # always says the amount in the supplier's currency)
+    Column("currency", "Cur-\nrency", tooltip="The supplier's currency: the PO's prices are in it",
+           hidden=True),
+    Column("open_value_supplier_currency", "Open value\n(supplier's)", "float",
+           "The open units at the PO's price, in the supplier's currency", decimals=2,
+           hidden=True),
     Column("customers_waiting", "Back-\norders", "int",
            "Backorder lines this PO line is projected to fill"),
     Column("status", "Status"),
@@ -68,8 +77,25 @@ COLUMNS = [
     Column("quantity_difference", "Diff", "int", "Confirmed minus ordered", hidden=True),
     Column("confirmed_date", "Confirmed\ndate", "date", "The supplier's confirmed date"),
     Column("supplier_comment", "Comment", tooltip="The supplier's comment on their confirmation"),
+    Column("advice", "Advice", tooltip="What the plan advises for this line, e.g. cancel or hold "
+           "a PO that brings more of a dead SKU (no sale for the dead-stock days)", hidden=True),
 ]
 STATUS_FILTERS = ["Open", "All", "Received", "Cancelled", "Overdue"]
+
+
+def line_advice(lines: pd.DataFrame, skus: pd.DataFrame) -> list[str]:
+    """Per open PO line, the plan's advice on its PO (the SKU's po_advice part naming it)."""
+    if "po_advice" not in skus or lines.empty:
+        return [""] * len(lines)
+    by_sku = dict(zip(skus["sku"].astype(str), skus["po_advice"].fillna("").astype(str),
+                      strict=False))
+    out = []
+    for po, sku, status in zip(lines["po_number"].astype(str), lines["sku"].astype(str),
+                               lines["status"], strict=True):
+        parts = [p for p in by_sku.get(sku, "").split("; ")
+                 if status == "open" and p.startswith(f"cancel or hold {po} (")]
+        out.append(parts[0] if parts else "")
+    return out
 
 
 class LineDialog(QDialog):
@@ -221,6 +247,7 @@ class PurchaseOrdersView(QWidget):
         layout.addLayout(filters)
         self.model = FrameTableModel(COLUMNS, self)
         self.model.foreground = self._foreground
+        self.model.tooltip = self._tooltip
         # a PO line is its PO and its SKU: both stay in view
         self.table, self.proxy = make_table(self.model, parent=self, key_columns=2)
         self.table.setObjectName("po_table")
@@ -293,6 +320,7 @@ class PurchaseOrdersView(QWidget):
         self._confirmations = frame[po_round_trip.CONFIRMATIONS].copy()
         frame["overdue"] = frame["overdue"].astype(bool)
         frame["customers_waiting"] = 0
+        frame["advice"] = ""
         frame["_search"] = (frame["po_number"].astype(str) + "\n"
                             + frame["supplier"].fillna("").astype(str) + "\n"
                             + frame["sku"].astype(str) + "\n"
@@ -318,9 +346,12 @@ class PurchaseOrdersView(QWidget):
             return
         lines = plan.backorder_lines
         counts = (lines.groupby(["filled_from", "sku"]).size().rename("_waiting")
-                  if len(lines) else pd.Series(dtype=int, name="_waiting"))
+                  if len(lines) else pd.Series(  # no backorders: an empty (PO, SKU) index
+                      dtype=int, name="_waiting", index=pd.MultiIndex.from_arrays(
+                          [[], []], names=["filled_from", "sku"])))
         joined = frame.merge(counts, how="left", left_on=["po_number", "sku"], right_index=True)
         frame["customers_waiting"] = joined["_waiting"].fillna(0).astype(int).to_numpy()
+        frame["advice"] = line_advice(frame, plan.skus)
         self.model.set_frame(frame)
 
     def _mask(self, frame: pd.DataFrame) -> np.ndarray | None:
@@ -339,18 +370,40 @@ class PurchaseOrdersView(QWidget):
         frame = self.model.frame
         mask = self._mask(frame)  # the open value of the lines shown, as the filter leaves them
         shown = frame if mask is None else frame[mask]
-        open_value = (float(shown.loc[shown["status"] == "open", "open_value"].sum())
-                      if len(shown) else 0.0)
-        from planner.formatting import format_money
+        from planner.formatting import format_total
+        from planner.planning import open_value_summary
 
-        self.summary.setText(f"{self.proxy.rowCount():,} lines shown · open value "
-                             f"{format_money(open_value, self.session.currency)}  ")
+        total = open_value_summary(shown) if len(shown) else {"known": 0.0, "unknown_pos": 0,
+                                                               "unknown_currencies": []}
+        text = format_total(total["known"], self.session.currency,
+                            unknown_count=total["unknown_pos"],
+                            unknown_currencies=total["unknown_currencies"])
+        self.summary.setText(f"{self.proxy.rowCount():,} lines shown · open value {text}  ")
         self._update_buttons()
 
     def _foreground(self, row: int, key: str) -> Any:
         if key in ("expected_date", "overdue") and bool(self.model.frame.at[row, "overdue"]):
             return DANGER, ("Red: overdue: expected before the as-of date and not received; "
                             "the plan assumes it arrives on the as-of date (chase the supplier)")
+        return None
+
+    def _tooltip(self, row: int, key: str) -> str | None:
+        """The open value in the supplier's currency; a line's advice on its PO and SKU."""
+        frame = self.model.frame
+        if key == "open_value" and "open_value_supplier_currency" in frame:
+            from planner.formatting import format_money, is_missing
+
+            own = frame.at[row, "open_value_supplier_currency"]
+            currency = str(frame.at[row, "currency"])
+            if is_missing(own):
+                return None
+            text = f"{format_money(own, currency)} at the supplier's prices"
+            if is_missing(frame.at[row, "open_value"]):
+                text += f": no {currency} rate to {self.session.currency} (import fx_rates)"
+            return text
+        if key in ("po_number", "sku") and "advice" in frame:
+            advice = str(frame.at[row, "advice"] or "")
+            return advice[:1].upper() + advice[1:] if advice else None
         return None
 
     def selected_row(self) -> pd.Series | None:

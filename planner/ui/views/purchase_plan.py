@@ -259,8 +259,8 @@ class PurchasePlanView(PlanPage):
             self._items.append(item)
         for supplier, parent in groups.items():
             children = [parent.child(k) for k in range(parent.childCount())]
-            value = sum(float(self.suggestions[c.data(0, Qt.ItemDataRole.UserRole)]["total_value"])
-                        for c in children)
+            # a supplier without an exchange rate: unknown (—), never a crash nor 0
+            value = sum(self._row_value(c.data(0, Qt.ItemDataRole.UserRole)) for c in children)
             parent.setText(1, str(len(children)))
             parent.setText(2, format_amount(value, currency))
             parent.setTextAlignment(1, Qt.AlignmentFlag.AlignRight)
@@ -615,21 +615,31 @@ class PurchasePlanView(PlanPage):
     def _row_value(self, row: int) -> float:
         """A suggestion's value: the plan's, or its edited lines' once the buyer changed it."""
         if not any(key[0] == row for key in (*self.edits, *self.added)):
-            return float(self.suggestions[row].get("total_value") or 0)
+            value = self.suggestions[row].get("total_value")
+            known = value is not None or not self.suggestions[row].get("lines")
+            return float(value or 0) if known else float("nan")  # NaN: no exchange rate
         return float(sum(line["value"] for line in self.edited_lines(row)
                          if line["quantity"] > 0))
+
+    def _rows_total(self, rows: list[int]) -> str:
+        """The rows' value; those without an exchange rate named, never added in as 0."""
+        from planner.formatting import format_total
+
+        values = [self._row_value(r) for r in rows]
+        unknown = [r for r, v in zip(rows, values, strict=True) if not np.isfinite(v)]
+        known = sum(v for v in values if np.isfinite(v))
+        return format_total(known, self.model.currency, unknown_count=len(unknown),
+                            noun="PO", unknown_currencies=[self.suggestions[r].get("currency")
+                                                           for r in unknown])
 
     def _show_total(self) -> None:
         """Order now apart from planned later: the money due now is what a buyer acts on."""
         rows = range(len(self.suggestions))
         now = [r for r in rows if self.suggestions[r].get("order_now")]
         later = [r for r in rows if not self.suggestions[r].get("order_now")]
-        money = self.model.currency
         self.total.setText(
             f"Order now: {len(now)} PO{'s' if len(now) != 1 else ''}, "
-            f"{format_money(sum(self._row_value(r) for r in now), money)} · "
-            f"planned later: {len(later)}, "
-            f"{format_money(sum(self._row_value(r) for r in later), money)}")
+            f"{self._rows_total(now)} · planned later: {len(later)}, {self._rows_total(later)}")
 
     def _show_offers(self) -> None:
         while self.offers_layout.count():

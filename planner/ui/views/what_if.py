@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from planner.formatting import format_money
+from planner.formatting import format_money, format_quantity
 from planner.reports import charts as shared
 from planner.ui.charts import ChartView
 from planner.ui.models import Column, FrameTableModel
@@ -177,7 +177,18 @@ class WhatIfView(QWidget):
         tiles = QHBoxLayout()
         self.tiles = {key: KpiTile(label) for key, label in (
             ("risk", "Value at risk (these SKUs)"), ("late", "Late lines"),
-            ("uncovered", "Uncovered lines"), ("moved", "Customers moved"))}
+            ("uncovered", "Uncovered lines"), ("moved", "Customers moved"),
+            # forecast demand over the horizon the stock cannot serve (the plan's projection)
+            ("stockout_days", "Stockout days"), ("units_short", "Units short"),
+            ("revenue_short", "Revenue lost"))}
+        self.tiles["stockout_days"].setToolTip(
+            "Days over the horizon that end with forecast demand unserved, summed over these "
+            "SKUs: now and with the what-if")
+        self.tiles["units_short"].setToolTip(
+            "Forecast demand over the horizon that stock cannot serve on its day")
+        self.tiles["revenue_short"].setToolTip(
+            "Units short × unit price: the revenue the stockouts cost, and what the what-if "
+            "keeps or loses against now")
         for tile in self.tiles.values():
             tiles.addWidget(tile)
         layout.addLayout(tiles)
@@ -366,6 +377,42 @@ class WhatIfView(QWidget):
             self.tiles[key].set_value(str(na), f"now {nb}", alarm=na > nb)
         moved = int(self.comparison["moved"].sum()) if len(self.comparison) else 0
         self.tiles["moved"].set_value(str(moved), "order lines with a new ship date")
+        self._fill_shortage_tiles(currency)
+
+    def shortage_until(self) -> pd.Timestamp:
+        """The day both versions of this PO are sellable (the later expected date + dock to
+        stock): the shortage tiles count to it, as later supply is the same in both."""
+        last = max(pd.Timestamp(self.lines["new_expected_date"].max()),
+                   pd.Timestamp(self.lines["expected_date"].max()))
+        dock = int(self.session.plan.settings.get("dock_to_stock_days", 0)) \
+            if self.session.plan is not None else 0
+        return last + pd.Timedelta(days=dock)
+
+    def shortage(self) -> tuple[dict[str, float], dict[str, float]]:
+        """Stockout days, units short and revenue short until the PO lands: now, what-if."""
+        from planner.planning import shortage_totals
+
+        until = self.shortage_until()
+        return (shortage_totals(self._baseline, until), shortage_totals(self._after, until))
+
+    def _fill_shortage_tiles(self, currency: str) -> None:
+        now, then = self.shortage()
+        until = self.shortage_until().date().isoformat()
+        for key, label in (("stockout_days", "Stockout days"), ("units_short", "Units short"),
+                           ("revenue_short", "Revenue lost")):
+            self.tiles[key].caption.setText(f"{label} to {until}")
+        for key in ("stockout_days", "units_short"):
+            nb, na = now[key], then[key]
+            self.tiles[key].set_value(format_quantity(na), f"now {format_quantity(nb)}",
+                                      alarm=na > nb + 0.5)
+        lost_now, lost_then = now["revenue_short"], then["revenue_short"]
+        change = lost_now - lost_then
+        verb = "keeps" if change >= 0 else "loses"
+        detail = f"now {format_money(lost_now, currency)}"
+        if abs(change) >= 0.005:
+            detail += f" · the what-if {verb} {format_money(abs(change), currency)}"
+        self.tiles["revenue_short"].set_value(format_money(lost_then, currency), detail,
+                                              alarm=lost_then > lost_now + 0.005)
 
     def _customer_colour(self, row: int, key: str) -> Any:
         if key not in ("ship_after", "shift_days", "risk_after"):
