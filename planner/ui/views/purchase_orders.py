@@ -240,11 +240,21 @@ class PurchaseOrdersView(QWidget):
         self.what_if_button.setObjectName("po_what_if")
         self.what_if_button.setToolTip("Try another date or quantity for this PO and see which "
                                        "customers it moves, before changing anything")
-        for b in (self.edit_button, self.receive_button, self.send_button, self.confirm_button,
-                  self.answer_button, self.cancel_button, self.cancel_line_button,
-                  self.not_in_count_button, self.what_if_button):
+        # two rows, so that the page fits a 1280-px laptop: finding and the everyday actions
+        # above, the supplier's answer and the corrections below
+        for b in (self.edit_button, self.receive_button, self.send_button, self.what_if_button):
             filters.addWidget(b)
         layout.addLayout(filters)
+        answers = QHBoxLayout()
+        answers.addWidget(QLabel("The supplier's answer:"))
+        for b in (self.confirm_button, self.answer_button):
+            answers.addWidget(b)
+        answers.addSpacing(16)
+        answers.addWidget(QLabel("Corrections:"))
+        for b in (self.cancel_button, self.cancel_line_button, self.not_in_count_button):
+            answers.addWidget(b)
+        answers.addStretch(1)
+        layout.addLayout(answers)
         self.model = FrameTableModel(COLUMNS, self)
         self.model.foreground = self._foreground
         self.model.tooltip = self._tooltip
