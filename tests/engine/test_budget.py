@@ -74,12 +74,15 @@ def test_no_budget_changes_nothing_but_still_shows_the_spend_per_month():
     assert all(m["budget"] is None for m in budget["months"])
 
 
-def test_a_line_that_clears_backorders_is_flagged_when_the_budget_defers_it():
-    # 500 a month: A (600) never fits in a month; it stays at its date, over budget, flagged.
+def test_a_line_no_month_can_fund_is_left_out_and_listed_unfunded_flagged():
+    # 500 a month: A (600) never fits in a month: it is left out of the suggestions, listed in
+    # budget.unfunded (flagged: it clears customer backorders), never in a month's planned spend
     suggestions, budget, moved = _plan(500.0)
-    flagged = [d for d in budget["deferred_lines"] if d["sku"] == "A"]
-    assert flagged and flagged[0]["status"] == "over_budget"
-    assert "backordered units of existing customer orders" in flagged[0]["flag"]
-    assert budget["flagged_lines"] == 1
-    a_line = next(line for s in suggestions for line in s["lines"] if line["sku"] == "A")
-    assert a_line["budget_status"] == "over_budget" and a_line["budget_flag"]
+    assert "A" not in {line["sku"] for s in suggestions for line in s["lines"]}
+    [unfunded] = [u for u in budget["unfunded"] if u["sku"] == "A"]
+    assert (unfunded["quantity"], unfunded["value"], unfunded["order_date"]) == (
+        100, 600.0, "2025-06-02")
+    assert "backordered units of existing customer orders" in unfunded["flag"]
+    assert budget["flagged_lines"] >= 1
+    assert all(m["committed_value"] + m["planned_value"] <= 500.0 for m in budget["months"])
+    assert moved.set_index("sku").at["A", "status"] == "unfunded"
