@@ -36,7 +36,7 @@ def shop(folder: Path, skus: list[tuple[str, str, float, float, int, float, int]
              [f"{s[0]},{s[0]},{s[1]},{s[2]},{s[3]},{s[4]}" for s in skus]),
         _csv(folder / "inventory.csv", "sku,on_hand,snapshot_date",
              [f"{s[0]},{s[6]},{AS_OF.isoformat()}" for s in skus]),
-        _csv(folder / "sales.csv", "date,sku,quantity", sales)])
+        *([_csv(folder / "sales.csv", "date,sku,quantity", sales)] if sales else [])])
     save_setting(db, "purchase_budget_per_month", str(budget))
     return db
 
@@ -172,4 +172,49 @@ def test_approving_all_due_now_leaves_nothing_new_due_now(tmp_path):
     check_open_to_buy(second)
     june = month_spend(second)["2025-06"]
     assert june[0] == pytest.approx(sum(s["total_value"] for s in due_now), abs=1.0)
+    assert [s for s in second.purchase_suggestions if s["order_now"]] == []
+
+
+# ---------------------------------------------------------------- properties on generated shops
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_SKU = st.tuples(st.sampled_from(["Acme", "Bolt", "Cask"]),
+                 st.integers(2, 40),          # unit cost
+                 st.integers(14, 60),         # lead time
+                 st.integers(0, 30),          # sales a day
+                 st.integers(0, 600))         # on hand
+_SHOP = st.tuples(st.lists(_SKU, min_size=1, max_size=5),
+                  st.sampled_from([0, 2_000, 8_000, 20_000, 60_000]))
+#: generated workspaces per property (each builds a real workspace and plans it)
+EXAMPLES = 6
+
+
+def _generated(tmp_path_factory, drawn) -> object:
+    rows, budget = drawn
+    skus = [(f"G{i}", supplier, float(cost), float(cost) * 2.5, lead, float(per_day), on_hand)
+            for i, (supplier, cost, lead, per_day, on_hand) in enumerate(rows)]
+    return shop(tmp_path_factory.mktemp("gen"), skus, budget, days=60)
+
+
+@settings(max_examples=EXAMPLES, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(drawn=_SHOP)
+def test_property_every_month_stays_within_the_open_to_buy(tmp_path_factory, drawn):
+    db = _generated(tmp_path_factory, drawn)
+    _, result = plan(db)
+    check_open_to_buy(result)  # committed + planned ≤ budget; arrival ≥ order date + lead time
+
+
+@settings(max_examples=EXAMPLES, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(drawn=_SHOP)
+def test_property_approving_all_due_now_leaves_nothing_new_due_now(tmp_path_factory, drawn):
+    db = _generated(tmp_path_factory, drawn)
+    data, first = plan(db)
+    if not any(s["order_now"] for s in first.purchase_suggestions):
+        return
+    _, second = plan(db, po_lines=approve_now(data, first))
+    check_open_to_buy(second)
     assert [s for s in second.purchase_suggestions if s["order_now"]] == []
