@@ -72,6 +72,10 @@ def _line_table(suggestions: list[dict[str, Any]], skus: pd.DataFrame,
     frame["demand_per_day"] = np.nan_to_num(facts["demand_per_day"].to_numpy(float))
     frame["stockout_date"] = pd.to_datetime(facts["stockout_date"]).to_numpy()
     frame["shortfall"] = np.nan_to_num(facts["shortfall_units"].to_numpy(float))
+    for name, default in (("moq", 0.0), ("case_pack", 1.0)):
+        frame[name] = (np.nan_to_num(facts[name].to_numpy(float), nan=default)
+                       if name in facts else default)
+    frame["part_of"] = np.nan
     frame["protected_revenue"] = 0.0
     return frame
 
@@ -123,6 +127,7 @@ class _OpenToBuy:
         self.unfunded: list[dict[str, Any]] = []
         self.deferred_out = {m: 0.0 for m in months}
         self.deferred_in = {m: 0.0 for m in months}
+        self.parts: dict[int, float] = {}  # line → the units of it funded as a part
 
     def run(self) -> None:
         """Fund month by month; defer and re-plan what does not fit."""
@@ -147,11 +152,11 @@ class _OpenToBuy:
         rank[live.to_numpy()] = _rank(lines[live].copy())
         lines["ppm"] = rank
         left = self.budget - self.committed[month]
-        in_month = lines["order_date"] < month + pd.offsets.MonthBegin(1)
         blocked: dict[str, int] = {}
         while True:
-            pending = lines[in_month & (lines["state"] == "pending")
-                            & ~lines["sku"].isin(list(blocked))]
+            lines = self.lines  # a part funded adds a row
+            pending = lines[(lines["order_date"] < month + pd.offsets.MonthBegin(1))
+                            & (lines["state"] == "pending") & ~lines["sku"].isin(list(blocked))]
             if pending.empty:
                 return blocked
             heads = pending.sort_values("order_date", kind="stable").drop_duplicates("sku")
@@ -163,12 +168,40 @@ class _OpenToBuy:
                                 -heads["ppm"].to_numpy(float),
                                 ~(heads["clears_units"].to_numpy() > 0)))
             for index in heads.index[order].tolist():
+                lines = self.lines
                 value = float(lines.at[index, "value"])
                 if value <= left + 1e-6:
                     left -= value
                     self._funded(index, month)
-                else:
-                    blocked[str(lines.at[index, "sku"])] = index
+                    continue
+                blocked[str(lines.at[index, "sku"])] = index
+                left -= self._fund_part(index, left, month)
+
+    def _fund_part(self, index: int, left: float, month: pd.Timestamp) -> float:
+        """Fund what is left of the month with part of a line that does not fit (whole case
+        packs, at least the MOQ): the part is ordered at the line's date, the rest re-planned;
+        the money spent."""
+        lines = self.lines
+        quantity, value = float(lines.at[index, "quantity"]), float(lines.at[index, "value"])
+        case = max(float(lines.at[index, "case_pack"]), 1.0)
+        unit = value / quantity if quantity > 0 else 0.0
+        if unit <= 0 or left <= 0:
+            return 0.0
+        part = np.floor(left / unit / case + 1e-9) * case
+        if part < max(float(lines.at[index, "moq"]), 1.0) or part >= quantity:
+            return 0.0
+        row = lines.loc[index].copy()
+        row["quantity"], row["value"], row["part_of"] = part, round(part * unit, 2), quantity
+        row["state"] = "funded"
+        new = int(lines.index.max()) + 1
+        self.lines = pd.concat([lines, row.to_frame(new).T.astype(lines.dtypes.to_dict())])
+        sku = str(row["sku"])
+        waiting = self.wanted.get(sku)
+        self._funded(new, month)
+        if waiting is not None:  # the rest still waits since the SKU was first deferred
+            self.wanted[sku] = waiting
+        self.parts[index] = part
+        return float(row["value"])
 
     def _funded(self, index: int, month: pd.Timestamp) -> None:
         lines = self.lines
@@ -185,6 +218,12 @@ class _OpenToBuy:
         them as unfunded when no month is left)."""
         lines = self.lines
         skus = list(blocked)
+        for index in blocked.values():  # what waits is the line less the part funded
+            part = self.parts.pop(index, 0.0)
+            whole = float(lines.at[index, "quantity"])
+            if part and whole:
+                lines.at[index, "value"] *= (whole - part) / whole
+                lines.at[index, "quantity"] = whole - part
         for sku, index in blocked.items():
             self.wanted.setdefault(sku, (lines.at[index, "order_date"],
                                          lines.at[index, "expected_arrival"]))
@@ -299,12 +338,15 @@ def _month_row(month: pd.Timestamp, budget: float, committed: float, planned: fl
 def _service_cost(unfunded: list[dict[str, Any]], funded: pd.DataFrame,
                   stock_path: pd.DataFrame | None, start: pd.Timestamp) -> list[dict[str, Any]]:
     """Per unfunded SKU: days out of stock from its would-be arrival to the horizon's end, the
-    units short over those days and the revenue at risk, with the funded orders counted."""
+    demand newly short over those days and the revenue at risk (units × price), with the
+    funded orders counted."""
     out = []
     for entry in unfunded:
         sku = entry.pop("sku")
         price = entry.pop("unit_price")
         days = units = 0
+        first = int((pd.Timestamp(entry["expected_arrival"]) - start).days)
+        horizon_end = stock_path.shape[1] if stock_path is not None else first + 1
         if stock_path is not None and sku in stock_path.index:
             path = stock_path.loc[sku].to_numpy(float).copy()
             horizon = path.size
@@ -313,16 +355,17 @@ def _service_cost(unfunded: list[dict[str, Any]], funded: pd.DataFrame,
             for day, quantity in zip(arrive.tolist(), mine["quantity"].tolist(), strict=True):
                 if day < horizon:
                     path[max(day, 0):] += quantity
-            first = int((pd.Timestamp(entry["expected_arrival"]) - start).days)
             if first < horizon:
-                before = max(-path[first - 1], 0.0) if first > 0 else 0.0
+                short = np.maximum(-path, 0.0)  # units owed each day
+                new_short = np.maximum(np.diff(short, prepend=0.0), 0.0)  # newly short
                 days = int((path[max(first, 0):] < -1e-9).sum())
-                units = int(round(max(max(-path[-1], 0.0) - before, 0.0)))
+                units = int(round(float(new_short[max(first, 1):].sum())))
         flag = (f"clears {entry['clears_backorder_units']} backordered units of existing customer "
                 "orders: no month can fund it" if entry["clears_backorder_units"] else "")
+        cost = (f"about {days} days out of stock, {units:,} units short" if first < horizon_end
+                else "it would arrive after the horizon's end")
         note = (f"not funded: no month within the horizon has room for it in the purchase "
-                f"budget (wanted on {entry['order_date']}): about {days} days out of stock, "
-                f"{units:,} units short")
+                f"budget (wanted on {entry['order_date']}): {cost}")
         out.append({"sku": sku, **entry, "stockout_days": days, "units_short": units,
                     "revenue_at_risk": round(units * price, 2), "flag": flag, "note": note})
     return out
@@ -376,6 +419,15 @@ def _regroup(sources: list[dict[str, Any]], funded: pd.DataFrame, deferred: list
         line = dict(source["lines"][int(r.position)])
         line["budget_status"] = "kept"
         line["expected_arrival"] = r.expected_arrival.date().isoformat()
+        part = not np.isnan(float(r.part_of))
+        if part or abs(float(r.quantity) - float(line["quantity"])) > 1e-9:
+            _resize(line, float(r.quantity), float(r.value))
+        if part:
+            note = (f"cut from {float(r.part_of):,.0f} to {float(r.quantity):,.0f} units to fit "
+                    "what was left of the month's purchase budget; the rest is re-planned from "
+                    "the next month")
+            line.update(budget_status="cut", budget_note=note)
+            line["why"] = (str(line.get("why") or line.get("reason") or "") + " " + note).strip()
         if r.Index in notes:
             d = notes[r.Index]
             line.update(budget_status="deferred", budget_note=d["note"],
@@ -394,7 +446,7 @@ def _regroup(sources: list[dict[str, Any]], funded: pd.DataFrame, deferred: list
                            if whole.get(r.suggestion) == sizes[r.suggestion]
                            and r.order_date == pd.Timestamp(source["order_date"]) else None}
         group = groups[key]
-        if group["_whole"] != int(r.suggestion):
+        if group["_whole"] != int(r.suggestion) or part:
             group["_whole"] = None
         group["lines"].append(line)
     out = []
@@ -414,6 +466,17 @@ def _regroup(sources: list[dict[str, Any]], funded: pd.DataFrame, deferred: list
         out.append(group)
     out.sort(key=lambda s: (s["order_date"], s["supplier"]))
     return out
+
+
+def _resize(line: dict[str, Any], quantity: float, value: float) -> None:
+    """A line with the quantity the budget left it (its supplier-currency value in proportion)."""
+    share = quantity / float(line["quantity"]) if float(line["quantity"]) else 0.0
+    own = line.get("value_supplier_currency")
+    case = int(line.get("case_pack") or 1)
+    line.update(quantity=int(round(quantity)), value=round(value, 2),
+                value_supplier_currency=None if own is None else round(float(own) * share, 2))
+    if "cases" in line:
+        line["cases"] = quantity / case if case > 1 else None
 
 
 def budget_by_month(summary: dict[str, Any]) -> pd.DataFrame:

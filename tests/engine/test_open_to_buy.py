@@ -100,9 +100,10 @@ def check_open_to_buy(result) -> None:
         for line in s["lines"]:
             arrival = pd.Timestamp(line.get("expected_arrival") or s["expected_arrival"])
             assert arrival >= ordered + pd.Timedelta(days=float(lead[line["sku"]])), line
+    # an unfunded order is in no suggestion, unless part of it was funded (a line cut to fit)
     unfunded = {(u["sku"], u["order_date"]) for u in result.budget["unfunded"]}
     kept = {(line["sku"], s["order_date"]) for s in result.purchase_suggestions
-            for line in s["lines"]}
+            for line in s["lines"] if line.get("budget_status") != "cut"}
     assert not unfunded & kept
 
 
@@ -131,20 +132,27 @@ def test_demand_above_budget_never_spends_more_than_the_budget_in_a_month(tmp_pa
 
 
 def test_a_deferred_order_moves_the_skus_later_orders_with_it(tmp_path):
-    # one SKU, 50 a day at USD 10, 30 days lead, nothing on hand; USD 6,000 a month: the first
-    # order (to the order-up-to level, > 6,000) cannot be paid in June; the SKU's whole
-    # projection moves: no later order of it is kept at its old date ahead of the deferred one
+    # one SKU, 50 a day at USD 10, 30 days lead, nothing on hand; USD 6,000 a month. Without a
+    # budget it orders on 2 June and every week after. With it, June funds 600 units of the
+    # first order (cut to fit) and the SKU is re-planned from 1 July: one order on the first of
+    # each month, re-sized to the money, none left at its old weekly date
     db = shop(tmp_path, [("S0", "Acme", 10.0, 25.0, 30, 50.0, 0)], 6_000)
     _, unlimited = plan_with_budget(db, 0)
+    free_dates = sorted(s["order_date"] for s in unlimited.purchase_suggestions)
+    assert free_dates[:3] == ["2025-06-02", "2025-06-09", "2025-06-16"]
     _, result = plan(db)
     check_open_to_buy(result)
-    dates = sorted(s["order_date"] for s in result.purchase_suggestions)
-    first_wanted = min(s["order_date"] for s in unlimited.purchase_suggestions)
-    assert first_wanted == AS_OF.isoformat()
-    assert all(d > AS_OF.isoformat() for d in dates) or not dates
-    for s in result.purchase_suggestions:
-        for line in s["lines"]:
-            assert line["expected_arrival"] >= s["order_date"]
+    orders = [(s["order_date"], s["lines"][0]["quantity"], s["lines"][0]["budget_status"])
+              for s in result.purchase_suggestions]
+    assert orders == [("2025-06-02", 600, "cut")] + [
+        (f"2025-{m:02d}-01", 600, "deferred") for m in range(7, 12)]
+    assert [m["planned_value"] for m in result.budget["months"]] == [6_000.0] * 6
+    for s in result.purchase_suggestions:  # arrival = order date + lead time (+ dock-to-stock)
+        assert s["expected_arrival"] >= (pd.Timestamp(s["order_date"])
+                                         + pd.Timedelta(days=30)).date().isoformat()
+    [unfunded] = result.budget["unfunded"]
+    assert unfunded["sku"] == "S0" and unfunded["units_short"] > 0
+    assert unfunded["revenue_at_risk"] == unfunded["units_short"] * 25.0
 
 
 def plan_with_budget(db, budget: float):
