@@ -1068,7 +1068,8 @@ def budget_suggestions(suggestions: list[dict[str, Any]], table: pd.DataFrame,
     a SKU the budget moved or could not fund follows its first funded line in the SKU table."""
     from planner.engine.budget import apply_budget, committed_by_month
 
-    facts = table.set_index("sku")[["unit_price", "demand_per_day", "stockout_date"]].copy()
+    facts = table.set_index("sku")[["unit_price", "demand_per_day", "stockout_date", "moq",
+                                    "case_pack"]].copy()
     unserved = projection.new_backorders
     facts["shortfall_units"] = (unserved.iloc[:, -1].reindex(facts.index).fillna(0.0)
                                 if unserved.shape[1] else 0.0)
