@@ -167,15 +167,19 @@ class _OpenToBuy:
                                 pd.DatetimeIndex(wanted).to_numpy("datetime64[ns]"),
                                 -heads["ppm"].to_numpy(float),
                                 ~(heads["clears_units"].to_numpy() > 0)))
-            for index in heads.index[order].tolist():
-                lines = self.lines
-                value = float(lines.at[index, "value"])
+            funded = []
+            for index, sku, value in zip(heads.index[order].tolist(),
+                                         heads["sku"].to_numpy(object)[order].tolist(),
+                                         heads["value"].to_numpy(float)[order].tolist(),
+                                         strict=True):
                 if value <= left + 1e-6:
                     left -= value
-                    self._funded(index, month)
+                    funded.append(index)
+                    self._funded(index, str(sku), value, month)
                     continue
-                blocked[str(lines.at[index, "sku"])] = index
+                blocked[str(sku)] = index
                 left -= self._fund_part(index, left, month)
+            self.lines.loc[funded, "state"] = "funded"
 
     def _fund_part(self, index: int, left: float, month: pd.Timestamp) -> float:
         """Fund what is left of the month with part of a line that does not fit (whole case
@@ -192,25 +196,23 @@ class _OpenToBuy:
             return 0.0
         row = lines.loc[index].copy()
         row["quantity"], row["value"], row["part_of"] = part, round(part * unit, 2), quantity
-        row["state"] = "funded"
+        row["state"] = "funded"  # the part; the line itself waits (its SKU is blocked)
         new = int(lines.index.max()) + 1
         self.lines = pd.concat([lines, row.to_frame(new).T.astype(lines.dtypes.to_dict())])
         sku = str(row["sku"])
         waiting = self.wanted.get(sku)
-        self._funded(new, month)
+        self._funded(new, sku, float(row["value"]), month)
         if waiting is not None:  # the rest still waits since the SKU was first deferred
             self.wanted[sku] = waiting
         self.parts[index] = part
         return float(row["value"])
 
-    def _funded(self, index: int, month: pd.Timestamp) -> None:
-        lines = self.lines
-        lines.at[index, "state"] = "funded"
-        sku = str(lines.at[index, "sku"])
+    def _funded(self, index: int, sku: str, value: float, month: pd.Timestamp) -> None:
+        """A funded line (its state set by the caller) ends its SKU's wait, if it was deferred."""
         if sku not in self.wanted:
             return
         first, old_arrival = self.wanted.pop(sku)
-        self.deferred_in[month] += float(lines.at[index, "value"])
+        self.deferred_in[month] += value
         self.deferred.append({"index": index, "from": first, "old_arrival": old_arrival})
 
     def _defer(self, blocked: dict[str, int], funded_from: pd.Timestamp, last: bool) -> None:
@@ -255,17 +257,20 @@ class _OpenToBuy:
             self.lines = pd.concat([lines, table])
 
     def _unfundable(self, lines: pd.DataFrame) -> None:
-        for sku, part in lines.groupby("sku", sort=True):
-            first, arrival = self.wanted.pop(str(sku), (part["order_date"].min(),
-                                                        part["expected_arrival"].min()))
+        """The blocked SKUs' lines of the last month: one unfunded entry per SKU."""
+        if lines.empty:
+            return
+        per_sku = lines.groupby("sku", sort=True).agg(
+            supplier=("supplier", "first"), quantity=("quantity", "sum"), value=("value", "sum"),
+            order_date=("order_date", "min"), expected_arrival=("expected_arrival", "min"),
+            clears=("clears_units", "max"), unit_price=("unit_price", "first"))
+        for r in per_sku.itertuples():
+            first, arrival = self.wanted.pop(str(r.Index), (r.order_date, r.expected_arrival))
             self.unfunded.append({
-                "sku": str(sku), "supplier": str(part["supplier"].iloc[0]),
-                "quantity": int(part["quantity"].sum()),
-                "value": round(float(part["value"].sum()), 2),
-                "order_date": first.date().isoformat(),
+                "sku": str(r.Index), "supplier": str(r.supplier), "quantity": int(r.quantity),
+                "value": round(float(r.value), 2), "order_date": first.date().isoformat(),
                 "expected_arrival": arrival.date().isoformat(),
-                "clears_backorder_units": int(part["clears_units"].max()),
-                "unit_price": float(part["unit_price"].iloc[0])})
+                "clears_backorder_units": int(r.clears), "unit_price": float(r.unit_price)})
 
 
 def apply_budget(suggestions: list[dict[str, Any]], *, budget_per_month: float,
@@ -341,18 +346,24 @@ def _service_cost(unfunded: list[dict[str, Any]], funded: pd.DataFrame,
     demand newly short over those days and the revenue at risk (units × price), with the
     funded orders counted."""
     out = []
+    paths = stock_path.to_numpy(float) if stock_path is not None else np.zeros((0, 0))
+    row_of = {sku: i for i, sku in enumerate(stock_path.index)} if stock_path is not None else {}
+    mine = funded.groupby("sku").indices if len(funded) else {}
+    arrive_all = ((funded["expected_arrival"] - start).dt.days).to_numpy(int) if len(
+        funded) else np.zeros(0, dtype=int)
+    quantity_all = funded["quantity"].to_numpy(float) if len(funded) else np.zeros(0)
     for entry in unfunded:
         sku = entry.pop("sku")
         price = entry.pop("unit_price")
         days = units = 0
         first = int((pd.Timestamp(entry["expected_arrival"]) - start).days)
-        horizon_end = stock_path.shape[1] if stock_path is not None else first + 1
-        if stock_path is not None and sku in stock_path.index:
-            path = stock_path.loc[sku].to_numpy(float).copy()
+        horizon_end = paths.shape[1] if stock_path is not None else first + 1
+        if sku in row_of:
+            path = paths[row_of[sku]].copy()
             horizon = path.size
-            mine = funded[funded["sku"] == sku]
-            arrive = ((mine["expected_arrival"] - start).dt.days).to_numpy(int)
-            for day, quantity in zip(arrive.tolist(), mine["quantity"].tolist(), strict=True):
+            rows = mine.get(sku, np.zeros(0, dtype=int))
+            for day, quantity in zip(arrive_all[rows].tolist(), quantity_all[rows].tolist(),
+                                     strict=True):
                 if day < horizon:
                     path[max(day, 0):] += quantity
             if first < horizon:
