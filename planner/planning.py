@@ -626,7 +626,7 @@ def run_plan(data: PlanningData, *, realistic: bool = False, progress: Progress 
         "landed_multiplier": by_sku["landed_multiplier"].to_numpy(float),
         "currency": by_sku["currency"].to_numpy(object),
     })
-    purchase = suggest_purchases(
+    walk_inputs: dict[str, Any] = dict(
         as_of=as_of, horizon_days=horizon, review_period_days=review, dock_to_stock_days=dock,
         skus=plan_skus,
         supply_daily=_supply_with_late_pos(supply, skus, as_of, horizon),
@@ -635,6 +635,7 @@ def run_plan(data: PlanningData, *, realistic: bool = False, progress: Progress 
         suppliers=data.suppliers, po_notes=po_notes, price_breaks=data.price_breaks,
         holding_cost_rate=float(settings["holding_cost_rate"]),
         currency=str(settings["currency"]))
+    purchase = suggest_purchases(**walk_inputs)
 
     _report(progress, 0.92, "summing up")
     table = _sku_table(products, models, policy, purchase.by_sku, projection, on_hand, on_hold,
@@ -644,8 +645,9 @@ def run_plan(data: PlanningData, *, realistic: bool = False, progress: Progress 
                                       queue=component_lines)
     table = with_catalog_health(table, health, _shift_to_day0(forecast.daily, skus, as_of,
                                                               horizon), settings, as_of)
-    suggestions, budget, table = budget_suggestions(suggestions, table, projection,
-                                                    component_lines, settings, as_of)
+    suggestions, budget, table = budget_suggestions(
+        suggestions, table, projection, component_lines, settings, as_of,
+        open_to_buy=OpenToBuyInputs(walk_inputs, products, po))
     suggestions = plan_containers(suggestions, skus=table, suppliers=data.suppliers,
                                   holding_cost_rate=float(settings["holding_cost_rate"]),
                                   currency=str(settings["currency"]))
@@ -1157,43 +1159,94 @@ def abc_xyz_matrix(table: pd.DataFrame) -> list[dict[str, Any]]:
     return cells
 
 
+@dataclass
+class OpenToBuyInputs:
+    """What the purchase budget needs to re-plan the SKUs it defers: suggest_purchases' inputs,
+    the products (for the lines' names) and the PO lines whose open value is committed."""
+
+    walk: dict[str, Any]
+    products: pd.DataFrame
+    po_lines: pd.DataFrame
+
+
+def _replanner(inputs: OpenToBuyInputs, projection: Any, queue: pd.DataFrame) -> Any:
+    """suggest_purchases on the deferred SKUs' rows only: no order before the funded day, their
+    funded lines as supply (engine/budget.Replan); the supplier minimum's pull-forward is left
+    out of a re-plan."""
+    from planner.engine.purchasing import suggest_purchases
+
+    walk = inputs.walk
+    index = pd.Index(walk["skus"]["sku"])
+    start = pd.Timestamp(walk["as_of"])
+    horizon = int(walk["horizon_days"])
+
+    def replan(skus: list[str], not_before: np.ndarray,
+               funded: pd.DataFrame) -> list[dict[str, Any]]:
+        rows = index.get_indexer(skus)
+        supply = np.asarray(walk["supply_daily"], dtype=float)[rows].copy()
+        if len(funded):
+            day = ((funded["expected_arrival"] - start).dt.days).clip(0, horizon - 1)
+            np.add.at(supply, (pd.Index(skus).get_indexer(funded["sku"]), day.to_numpy(int)),
+                      funded["quantity"].to_numpy(float))
+        part = suggest_purchases(**{
+            **walk, "skus": walk["skus"].iloc[rows].reset_index(drop=True),
+            "supply_daily": supply, "backlog_units": np.asarray(walk["backlog_units"])[rows],
+            "demand_daily": np.asarray(walk["demand_daily"], dtype=float)[rows],
+            "suppliers": None, "po_notes": None, "not_before_days": not_before})
+        return _enrich_suggestions(part.suggestions, part.lines, inputs.products, projection,
+                                   queue=queue)
+    return replan
+
+
 def budget_suggestions(suggestions: list[dict[str, Any]], table: pd.DataFrame,
                        projection: Any, queue: pd.DataFrame, settings: dict[str, Any],
-                       as_of: dt.date) -> tuple[list[dict[str, Any]], dict[str, Any],
-                                                pd.DataFrame]:
-    """Suggestions within ``purchase_budget_per_month`` (engine/budget.py); the SKU table's
-    order_by / expected_arrival / why follow a deferred first line."""
-    from planner.engine.budget import apply_budget
+                       as_of: dt.date, open_to_buy: OpenToBuyInputs | None = None
+                       ) -> tuple[list[dict[str, Any]], dict[str, Any], pd.DataFrame]:
+    """Suggestions within ``purchase_budget_per_month``, an open-to-buy (engine/budget.py);
+    a SKU the budget moved or could not fund follows its first funded line in the SKU table."""
+    from planner.engine.budget import apply_budget, committed_by_month
 
-    facts = table.set_index("sku")[["unit_price", "demand_per_day", "stockout_date"]].copy()
+    facts = table.set_index("sku")[["unit_price", "demand_per_day", "stockout_date", "moq",
+                                    "case_pack"]].copy()
     unserved = projection.new_backorders
     facts["shortfall_units"] = (unserved.iloc[:, -1].reindex(facts.index).fillna(0.0)
                                 if unserved.shape[1] else 0.0)
+    extra: dict[str, Any] = {}
+    if open_to_buy is not None:
+        walk = open_to_buy.walk
+        path = (np.cumsum(np.asarray(walk["supply_daily"], dtype=float)
+                          - np.asarray(walk["demand_daily"], dtype=float), axis=1)
+                - np.asarray(walk["backlog_units"], dtype=float)[:, None])
+        multiplier = walk["skus"].set_index("sku")["landed_multiplier"]
+        extra = {"committed": committed_by_month(open_to_buy.po_lines, multiplier),
+                 "replan": _replanner(open_to_buy, projection, queue),
+                 "stock_path": pd.DataFrame(path, index=walk["skus"]["sku"].to_numpy(object))}
     out, summary, moved = apply_budget(
         suggestions, budget_per_month=float(settings.get("purchase_budget_per_month", 0) or 0),
         as_of=as_of, horizon_days=int(settings["horizon_days"]),
         review_period_days=int(settings["review_period_days"]), skus=facts, queue=queue,
-        currency=str(settings["currency"]))
+        currency=str(settings["currency"]), **extra)
     table = table.assign(budget_status="", budget_note="")
     if len(moved):
-        # the SKU table follows the SKU's first suggested line (order_by) when it moved
-        first = pd.DataFrame({"sku": table["sku"].to_numpy(object),
-                              "order_date": pd.to_datetime(table["order_by"]).to_numpy(),
-                              "row": np.arange(len(table))})
-        hit = first.merge(moved.drop_duplicates(["sku", "order_date"]), on=["sku", "order_date"])
-        rows = table.index[hit["row"].to_numpy()]
-        shifted = hit["status"].to_numpy() == "moved"
-        shift = (hit["new_date"] - hit["order_date"]).to_numpy()
-        note = (hit["note"] + np.where(hit["flag"] != "", " (" + hit["flag"] + ")", "")).to_numpy(
-            object)
-        table.loc[rows, "budget_status"] = np.where(shifted, "deferred", "over_budget")
-        table.loc[rows, "budget_note"] = note
+        rows = table.index[table["sku"].isin(moved["sku"])]
+        note = table.loc[rows, "sku"].map(moved.set_index("sku")["note"])
+        table.loc[rows, "budget_status"] = table.loc[rows, "sku"].map(
+            moved.set_index("sku")["status"]).to_numpy(object)
+        table.loc[rows, "budget_note"] = note.to_numpy(object)
         table.loc[rows, "why"] = (table.loc[rows, "why"].fillna("").astype(str) + " "
                                   + note).str.strip().to_numpy(object)
-        moved_rows = rows[shifted]
-        table.loc[moved_rows, "order_by"] = hit["new_date"].to_numpy()[shifted]
-        table.loc[moved_rows, "expected_arrival"] = (
-            pd.to_datetime(table.loc[moved_rows, "expected_arrival"]).to_numpy() + shift[shifted])
+        # the SKU table follows the SKU's first funded line (none: nothing funded to order)
+        lines = pd.DataFrame([(line["sku"], s["order_date"], line["quantity"],
+                               line.get("expected_arrival") or s["expected_arrival"])
+                              for s in out for line in s["lines"]],
+                             columns=["sku", "order_by", "quantity", "expected_arrival"])
+        first = lines.sort_values("order_by").drop_duplicates("sku").set_index("sku")
+        skus = table.loc[rows, "sku"]
+        table.loc[rows, "order_by"] = pd.to_datetime(skus.map(first["order_by"])).to_numpy()
+        table.loc[rows, "expected_arrival"] = pd.to_datetime(
+            skus.map(first["expected_arrival"])).to_numpy()
+        table.loc[rows, "suggested_order_qty"] = skus.map(first["quantity"]).fillna(
+            0).to_numpy(float)
     return out, summary, table
 
 
@@ -1223,13 +1276,25 @@ def dated_suggestions(suggestions: list[dict[str, Any]], table: pd.DataFrame,
 
 
 def budget_warnings(budget: dict[str, Any]) -> list[dict[str, Any]]:
-    """A warning when the budget defers or cannot pay for lines that clear customer backorders."""
+    """Warnings when the budget defers or cannot fund lines that clear customer backorders, and
+    when it leaves orders unfunded."""
+    out = []
     flagged = int(budget.get("flagged_lines", 0) or 0)
-    if not flagged:
-        return []
-    return [{"kind": "budget_defers_backorders", "count": flagged,
-             "message": f"{_plural(flagged, 'suggested line')} clearing existing customer "
-                        "backorders deferred or over the purchase budget (see budget)"}]
+    if flagged:
+        out.append({"kind": "budget_defers_backorders", "count": flagged,
+                    "message": f"{_plural(flagged, 'suggested line')} clearing existing customer "
+                               "backorders deferred or unfunded by the purchase budget (see "
+                               "budget)"})
+    unfunded = budget.get("unfunded") or []
+    if unfunded:
+        at_risk = sum(float(u.get("revenue_at_risk") or 0.0) for u in unfunded)
+        out.append({"kind": "budget_unfunded", "count": len(unfunded),
+                    "message": f"{_plural(len(unfunded), 'SKU')} need orders no month within the "
+                               f"horizon can fund in the purchase budget ({budget.get('currency')} "
+                               f"{budget.get('unfunded_value', 0):,.0f}; about "
+                               f"{at_risk:,.0f} of revenue at risk): left out of the suggestions, "
+                               "see budget.unfunded"})
+    return out
 
 
 def confirmation_moves(data: PlanningData, po_numbers: list[str] | None = None) -> pd.DataFrame:

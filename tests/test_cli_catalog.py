@@ -192,8 +192,9 @@ def test_excess_and_dead_stock_values(tmp_path):
 def test_a_budget_defers_exactly_the_line_it_cannot_pay_for_and_flags_it(tmp_path):
     # X: 10 backordered at cost 50 (500), price 100; Y: 30 backordered at cost 10 (300), price
     # 40. Both clear backorders; Y protects 1,200 × p for 300, X 1,000 × p for 500 (p the same
-    # cancel probability): Y first. June's 600 pays for Y; X (500 > 300 left) moves to 1 July,
-    # flagged because it clears customer backorders.
+    # cancel probability): Y first. June's 600 pays for Y; X (500 > 300 left) gets what is
+    # left: 6 units (300) in June, its other 4 move to 1 July, flagged because they clear
+    # customer backorders.
     ws = tmp_path / "shop.db"
     planner("import", str(ws),
             str(write_csv(tmp_path / "products.csv",
@@ -207,15 +208,17 @@ def test_a_budget_defers_exactly_the_line_it_cannot_pay_for_and_flags_it(tmp_pat
     orders = {(s["supplier"], s["order_date"]): [(line["sku"], line["quantity"])
                                                  for line in s["lines"]]
               for s in plan["purchase_suggestions"]}
-    assert orders == {("South", "2025-06-02"): [("Y", 30)], ("North", "2025-07-01"): [("X", 10)]}
+    assert orders == {("South", "2025-06-02"): [("Y", 30)], ("North", "2025-06-02"): [("X", 6)],
+                      ("North", "2025-07-01"): [("X", 4)]}
     months = {m["month"]: m for m in plan["budget"]["months"]}
-    assert (months["2025-06"]["suggested_value"], months["2025-06"]["planned_value"]) == (800, 300)
-    assert months["2025-07"]["planned_value"] == 500
+    assert (months["2025-06"]["suggested_value"], months["2025-06"]["planned_value"]) == (800, 600)
+    assert (months["2025-06"]["committed_value"], months["2025-06"]["left_value"]) == (0, 0)
+    assert months["2025-07"]["planned_value"] == 200
     [deferred] = plan["budget"]["deferred_lines"]
     assert deferred["sku"] == "X" and deferred["to_order_date"] == "2025-07-01"
-    assert "clears 10 backordered units" in deferred["flag"]
+    assert deferred["quantity"] == 4 and "clears 10 backordered units" in deferred["flag"]
     skus = {s["sku"]: s for s in plan["skus"]}
-    assert skus["X"]["order_by"] == "2025-07-01" and "deferred by the purchase budget" in \
+    assert skus["X"]["order_by"] == "2025-06-02" and "deferred by the purchase budget" in \
         skus["X"]["why"]
     assert any(w["kind"] == "budget_defers_backorders" for w in plan["warnings"])
-    assert plan["kpis"]["to_order_now_value"] == 300
+    assert plan["kpis"]["to_order_now_value"] == 600

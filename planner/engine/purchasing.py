@@ -139,17 +139,23 @@ def review_days_of(review: np.ndarray, horizon: int) -> list[int]:
 def _walk(*, horizon: int, review: np.ndarray, ip_now: np.ndarray, cum_forecast: np.ndarray,
           demand_per_day: np.ndarray, reorder_point: np.ndarray, order_up_to: np.ndarray,
           ordering: np.ndarray, moq: np.ndarray, case: np.ndarray,
-          breaks: _Breaks | None = None) -> _Orders:
+          breaks: _Breaks | None = None, not_before: np.ndarray | None = None) -> _Orders:
     """Place orders on each SKU's review days (its supplier's order cycle), whole-array over
-    SKUs: all SKUs of a supplier share its cycle's dates, so they are ordered together."""
+    SKUs: all SKUs of a supplier share its cycle's dates, so they are ordered together.
+    ``not_before`` (day per SKU, the purchase budget's funded date): no order before it, and
+    that day is a review day of the SKU."""
     placed = np.zeros(ip_now.size)
     parts: list[tuple[np.ndarray, ...]] = []
     last = horizon - 1
     review = np.broadcast_to(np.asarray(review, dtype=int), ip_now.shape)
     continuous = review == 0
     period = np.maximum(review, 1)
-    for k in review_days_of(review, horizon):
-        due = continuous | (k % period == 0)
+    blocked = np.zeros(ip_now.size, dtype=int) if not_before is None else np.asarray(
+        not_before, dtype=int)
+    days = sorted(set(review_days_of(review, horizon))
+                  | {d for d in np.unique(blocked).tolist() if 0 < d < horizon})
+    for k in days:
+        due = (continuous | (k % period == 0) | (blocked == k)) & (blocked <= k)
         position = ip_now - cum_forecast[:, k] + placed
         ahead = k + review
         lookahead = np.where(
@@ -302,7 +308,8 @@ def suggest_purchases(*, as_of: dt.date, horizon_days: int, review_period_days: 
                       po_notes: list[str] | None = None,
                       price_breaks: pd.DataFrame | None = None,
                       holding_cost_rate: float = 0.25,
-                      currency: str = "") -> PurchasePlan:
+                      currency: str = "",
+                      not_before_days: np.ndarray | None = None) -> PurchasePlan:
     """Time-phased purchase suggestions over the horizon for SKUs in ``skus`` order.
 
     Money: ``skus.unit_cost`` is the supplier's price in its currency, ``landed_multiplier``
@@ -310,6 +317,7 @@ def suggest_purchases(*, as_of: dt.date, horizon_days: int, review_period_days: 
     workspace currency; line ``unit_cost``/``value`` are landed, ``*_supplier_currency`` the
     supplier's price. Minimum order values are the supplier's, in its currency. A
     ``review_period_days`` column (the supplier's order cycle) overrides ``review_period_days``.
+    ``not_before_days`` (per SKU): the first day it may order (the purchase budget's re-plan).
     """
     horizon, dock = int(horizon_days), int(dock_to_stock_days)
     default_review = max(int(review_period_days), 0)
@@ -345,8 +353,13 @@ def suggest_purchases(*, as_of: dt.date, horizon_days: int, review_period_days: 
     ip_now = supply.sum(axis=1) - backlog
     walk = _walk(horizon=horizon, review=review, ip_now=ip_now, cum_forecast=cum_forecast,
                  demand_per_day=per_day, reorder_point=reorder_point, order_up_to=order_up_to,
-                 ordering=active & ~mto, moq=moq, case=case, breaks=breaks)
+                 ordering=active & ~mto, moq=moq, case=case, breaks=breaks,
+                 not_before=not_before_days)
     mto_orders = _made_to_order(ip_now, active & mto, moq, case)
+    if not_before_days is not None:  # the budget's re-plan: made-to-order waits for its money
+        day = np.asarray(not_before_days, dtype=int)[mto_orders[0]]
+        keep = day < horizon
+        mto_orders = (mto_orders[0][keep], day[keep], *(c[keep] for c in mto_orders[2:]))
     orders = _concat([tuple(getattr(walk, f) for f in walk.__dataclass_fields__), mto_orders])
 
     i = orders.sku_index

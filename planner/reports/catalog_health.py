@@ -130,7 +130,8 @@ def matrix_section(styles: Styles, plan: Any, currency: str, width: float) -> li
 
 
 def budget_section(styles: Styles, plan: Any, currency: str, width: float) -> list[Any]:
-    """Planned spend against the monthly budget, and the deferred lines flagged for backorders."""
+    """The open-to-buy month by month (committed, planned, budget, left), the deferred lines
+    flagged for backorders, and apart the orders no month can fund."""
     budget = getattr(plan, "budget", None) or {}
     out: list[Any] = [Paragraph("Purchase budget by month", styles.h2)]
     per_month = float(budget.get("per_month", 0) or 0)
@@ -140,31 +141,33 @@ def budget_section(styles: Styles, plan: Any, currency: str, width: float) -> li
                       Spacer(1, 2 * mm)]
     months = budget_by_month(budget)
     lines = budget.get("deferred_lines") or []
-    moved = sum(1 for line in lines if line.get("status") == "deferred")
-    out += [Paragraph(f"Budget {format_money(per_month, currency, decimals=0)} a month (landed "
-                      f"value of the suggested orders). {moved:,} lines deferred to a later "
-                      f"month, {len(lines) - moved:,} that no month within the horizon can pay "
-                      f"for (kept at their dates); {int(budget.get('flagged_lines', 0)):,} of "
-                      "them clear existing customer backorders (flagged, never dropped).",
-                      styles.small), Spacer(1, 1.5 * mm)]
-    header = _header(styles, ["Month", f"Suggested ({currency})", f"Planned spend ({currency})",
-                              f"Budget ({currency})", f"Deferred out ({currency})",
-                              "Lines deferred", "Lines clearing backorders"], range(1, 7))
+    unfunded = budget.get("unfunded") or []
+    out += [Paragraph(f"Budget {format_money(per_month, currency, decimals=0)} a month, an "
+                      "open-to-buy (landed value): POs already placed count first in their order "
+                      f"date's month, suggested orders fill what is left. {len(lines):,} lines "
+                      f"deferred to a later month; {len(unfunded):,} SKUs that no month within "
+                      "the horizon can fund (left out of the suggestions, listed below); "
+                      f"{int(budget.get('flagged_lines', 0)):,} of them clear existing customer "
+                      "backorders (flagged).", styles.small), Spacer(1, 1.5 * mm)]
+    header = _header(styles, ["Month", f"Committed ({currency})", f"Planned ({currency})",
+                              f"Budget ({currency})", f"Left ({currency})",
+                              f"Without budget ({currency})", "Lines deferred",
+                              "Clearing backorders"], range(1, 8))
     body = []
     for r in months.to_dict(orient="records"):
         body.append([r["month"]] + [format_amount(r[key], currency) for key in
-                                    ("suggested_value", "planned_value", "budget",
-                                     "deferred_out_value")]
+                                    ("committed_value", "planned_value", "budget", "left_value",
+                                     "suggested_value")]
                     + [format_quantity(r["deferred_lines"]), format_quantity(r["flagged_lines"])])
-    over = [("TEXTCOLOR", (2, i + 1), (2, i + 1), WARN)
+    over = [("TEXTCOLOR", (1, i + 1), (1, i + 1), WARN)
             for i, r in enumerate(months.to_dict(orient="records")) if r["over_budget"]]
-    widths = scaled_widths([16, 24, 24, 22, 26, 18, 20], width)
+    widths = scaled_widths([16, 22, 22, 20, 20, 24, 16, 20], width)
     out.append(long_table([header] + body, colWidths=widths, repeatRows=1,
                           style=table_style(numeric_from_col=1, extra=over)))
     flagged = [line for line in lines if line.get("flag")]
     if flagged:
-        out += [Spacer(1, 1.5 * mm), Paragraph("Flagged: lines that clear customer backorders",
-                                                styles.label)]
+        out += [Spacer(1, 1.5 * mm), Paragraph("Flagged: deferred lines that clear customer "
+                                                "backorders", styles.label)]
         fwidths = scaled_widths([30, 30, 16, 18, 15, 20, 71], width)
         rows: list[list[Any]] = [_header(styles, ["SKU", "Supplier", "Qty",
                                                   f"Value ({currency})", "Clears units",
@@ -179,6 +182,24 @@ def budget_section(styles: Styles, plan: Any, currency: str, width: float) -> li
                          wrap_cell(line.get("note", ""), styles.cell_small, fwidths[6])])
         out.append(long_table(rows, colWidths=fwidths, repeatRows=1, style=table_style(
             extra=[("ALIGN", (2, 0), (4, -1), "RIGHT"), ("FONT", (-1, 1), (-1, -1), BODY, 7, 8.5)])))
+    if unfunded:
+        out += [Spacer(1, 1.5 * mm), Paragraph(
+            "Unfunded: orders no month within the horizon can pay for (in no month's totals)",
+            styles.label)]
+        uwidths = scaled_widths([30, 30, 16, 20, 20, 16, 16, 22], width)
+        urows: list[list[Any]] = [_header(styles, [
+            "SKU", "Supplier", "Qty", f"Value ({currency})", "Wanted on", "Days out of stock",
+            "Units short", f"Revenue at risk ({currency})"], range(2, 8))]
+        for entry in unfunded:
+            urows.append([wrap_cell(entry["sku"], styles.cell, uwidths[0], max_chars=60),
+                          wrap_cell(entry.get("supplier"), styles.cell, uwidths[1], max_chars=80),
+                          format_quantity(entry["quantity"]),
+                          format_amount(entry["value"], currency), entry["order_date"],
+                          format_quantity(entry["stockout_days"]),
+                          format_quantity(entry["units_short"]),
+                          format_amount(entry["revenue_at_risk"], currency)])
+        out.append(long_table(urows, colWidths=uwidths, repeatRows=1,
+                              style=table_style(numeric_from_col=2)))
     return out + [Spacer(1, 3 * mm)]
 
 

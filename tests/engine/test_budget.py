@@ -40,27 +40,32 @@ def _plan(budget):
 
 def test_a_tight_budget_keeps_the_backorder_line_then_the_best_revenue_per_dollar():
     # June (1,000): A clears backorders (first, 600), B protects 50 × 20 = 1,000 for 300 (3.3
-    # per dollar), C 40 × 5 = 200 for 400 (0.5): A + B = 900, C does not fit → 1 July.
-    # July: D protects 1,000 for 800 (1.25) before C (0.5): D = 800, C does not fit → 1 August.
+    # per dollar), C 40 × 5 = 200 for 400 (0.5) gets what is left: 100 → 10 units (cut); its
+    # other 30 move to 1 July. July: D protects 1,000 for 800 (1.25) before C's 30 (150 for
+    # 300, 0.5): D = 800, C 20 with the 200 left; its last 10 move to 1 August.
     suggestions, budget, moved = _plan(1000.0)
-    by_date = {(s["order_date"]): sorted(line["sku"] for line in s["lines"])
+    by_date = {s["order_date"]: sorted((line["sku"], line["quantity"]) for line in s["lines"])
                for s in suggestions}
-    assert by_date == {"2025-06-02": ["A", "B"], "2025-07-07": ["D"], "2025-08-01": ["C"]}
+    assert by_date == {"2025-06-02": [("A", 100), ("B", 50), ("C", 10)],
+                       "2025-07-01": [("C", 20)], "2025-07-07": [("D", 100)],
+                       "2025-08-01": [("C", 10)]}
     months = {m["month"]: (m["suggested_value"], m["planned_value"]) for m in budget["months"]}
-    assert months["2025-06"] == (1300.0, 900.0)
-    assert months["2025-07"] == (800.0, 800.0)
-    assert months["2025-08"] == (0.0, 400.0)
-    [line] = budget["deferred_lines"]
-    assert (line["sku"], line["from_order_date"], line["to_order_date"]) == (
-        "C", "2025-06-02", "2025-08-01")
-    # C stocks out on 20 June; it was to arrive 2 July, now 60 days later (31 August):
-    # 60 more days out of stock × 2 a day = 120 more units backordered
-    assert line["extra_stockout_days"] == 60
-    assert line["extra_backorder_units"] == 120
-    assert line["flag"] == ""
+    assert months["2025-06"] == (1300.0, 1000.0)
+    assert months["2025-07"] == (800.0, 1000.0)
+    assert months["2025-08"] == (0.0, 100.0)
+    assert budget["unfunded"] == []
+    deferred = [(d["sku"], d["quantity"], d["from_order_date"], d["to_order_date"],
+                 d["extra_stockout_days"], d["extra_backorder_units"])
+                for d in budget["deferred_lines"]]
+    # C stocks out on 20 June; it was to arrive 2 July: the 20 now arrive 31 July (29 more days
+    # × 2 a day = 58 units), the last 10 on 31 August (60 days, 120 units)
+    assert deferred == [("C", 20, "2025-06-02", "2025-07-01", 29, 58),
+                        ("C", 10, "2025-06-02", "2025-08-01", 60, 120)]
+    june_c = next(line for line in suggestions[0]["lines"] if line["sku"] == "C")
+    assert june_c["budget_status"] == "cut" and june_c["value"] == 100.0
     moved_order = next(s for s in suggestions if s["order_date"] == "2025-08-01")
     assert moved_order["expected_arrival"] == "2025-08-31"
-    assert moved_order["total_value"] == 400.0
+    assert moved_order["total_value"] == 100.0
     assert moved_order["order_now"] is False
     assert "deferred by the purchase budget" in moved_order["lines"][0]["why"]
 
@@ -74,12 +79,21 @@ def test_no_budget_changes_nothing_but_still_shows_the_spend_per_month():
     assert all(m["budget"] is None for m in budget["months"])
 
 
-def test_a_line_that_clears_backorders_is_flagged_when_the_budget_defers_it():
-    # 500 a month: A (600) never fits in a month; it stays at its date, over budget, flagged.
-    suggestions, budget, moved = _plan(500.0)
-    flagged = [d for d in budget["deferred_lines"] if d["sku"] == "A"]
-    assert flagged and flagged[0]["status"] == "over_budget"
-    assert "backordered units of existing customer orders" in flagged[0]["flag"]
-    assert budget["flagged_lines"] == 1
-    a_line = next(line for s in suggestions for line in s["lines"] if line["sku"] == "A")
-    assert a_line["budget_status"] == "over_budget" and a_line["budget_flag"]
+def test_what_no_month_can_fund_is_left_out_and_listed_unfunded_flagged():
+    # 100 a month over 6 months (600) against 2,100 of orders: A (clears backorders) is funded
+    # first each month; what is left at the horizon's end is listed unfunded, never in a month
+    suggestions, budget, moved = _plan(100.0)
+    assert all(m["planned_value"] <= 100.0 for m in budget["months"])
+    assert {u["sku"] for u in budget["unfunded"]} >= {"B", "C", "D"}
+    funded = {}
+    for s in suggestions:
+        for line in s["lines"]:
+            funded[line["sku"]] = funded.get(line["sku"], 0) + line["quantity"]
+    wanted = {"A": 100, "B": 50, "C": 40, "D": 100}
+    for entry in budget["unfunded"]:  # every unit is either funded or listed unfunded
+        funded[entry["sku"]] = funded.get(entry["sku"], 0) + entry["quantity"]
+        assert entry["value"] > 0 and entry["order_date"] >= "2025-06-02"
+    assert funded == wanted
+    assert budget["flagged_lines"] >= 1
+    assert set(moved["status"]) <= {"deferred", "unfunded"}
+    assert moved.set_index("sku").at["B", "status"] == "unfunded"

@@ -555,8 +555,16 @@ def test_the_purchase_plan_shows_the_budget_month_by_month_with_flagged_lines(pl
     from planner.formatting import format_money
 
     per_month = format_money(plan_budget["per_month"], "USD", decimals=0)
-    assert "clears existing customer backorders" in budget.line.text()
+    assert "existing customer backorders" in budget.line.text()
     assert budget.line.text().startswith(f"Purchase budget {per_month} a month")
+    # the open-to-buy: committed + planned + left = budget, every month
+    committed = [float(v.replace(",", "")) for v in _cell_texts(view, "committed_value")]
+    left = [float(v.replace(",", "")) for v in _cell_texts(view, "left_value")]
+    for c, p, rest in zip(committed, planned_spend, left, strict=True):
+        assert c + p + rest == pytest.approx(plan_budget["per_month"], abs=2)
+    # what no month can fund is listed apart, not in the months
+    assert budget.unfunded.rowCount() == len(plan_budget["unfunded"])
+    assert budget.unfunded_table.isVisible() == bool(plan_budget["unfunded"])
 
 
 def test_the_plan_page_and_the_dashboard_separate_order_now_from_planned_later(planned):

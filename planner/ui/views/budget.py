@@ -1,9 +1,11 @@
-"""The purchase budget month by month: planned spend against the budget, and the lines it moved."""
+"""The purchase budget (open-to-buy) month by month: committed POs, planned orders, budget and
+what is left; the lines it moved, and apart the orders no month can fund."""
 
 from __future__ import annotations
 
 from typing import Any
 
+import pandas as pd
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
@@ -14,30 +16,48 @@ from planner.ui.views.common import DANGER, fit_columns, legend, make_table, not
 
 COLUMNS = [
     Column("month", "Month"),
-    Column("suggested_value", "Suggested", "money", "What the plan would order this month "
-           "without a budget (landed)"),
-    Column("planned_value", "Planned\nspend", "money", "What is ordered this month within the "
-           "budget, deferred lines that arrive here included"),
+    Column("committed_value", "Committed", "money", "POs already placed this month (open, not "
+           "yet received; by their order date, landed): they count first"),
+    Column("planned_value", "Planned", "money", "Suggested orders this month within what the "
+           "committed POs leave (deferred lines that land here included)"),
     Column("budget", "Budget", "money", "purchase_budget_per_month"),
+    Column("left_value", "Left", "money", "Open-to-buy left: budget − committed − planned"),
+    Column("suggested_value", "Without\nbudget", "money", "What the plan would order this month "
+           "without a budget (landed)"),
     Column("deferred_out_value", "Deferred\nout", "money",
            "Value of the lines the budget pushed out of this month"),
     Column("deferred_lines", "Lines\ndeferred", "int",
-           "Suggested lines first due this month that the budget moved (or could not pay for)"),
+           "Suggested lines first due this month that the budget moved to a later month"),
     Column("flagged_lines", "Clear back-\norders", "int",
-           "Of those, lines that clear existing customer backorders: flagged, never dropped"),
+           "Deferred or unfunded lines first due this month that clear existing customer "
+           "backorders"),
+]
+
+UNFUNDED_COLUMNS = [
+    Column("sku", "SKU"),
+    Column("supplier", "Supplier"),
+    Column("quantity", "Qty", "int"),
+    Column("value", "Value", "money", "What the order would cost (landed)"),
+    Column("order_date", "Wanted on", tooltip="When the plan would have ordered it"),
+    Column("stockout_days", "Days out\nof stock", "int",
+           "Days out of stock from when it would have arrived to the horizon's end"),
+    Column("units_short", "Units\nshort", "int", "Demand not served over those days"),
+    Column("revenue_at_risk", "Revenue\nat risk", "money", "Units short × price"),
 ]
 
 
 def budget_line(budget: dict[str, Any], currency: str) -> str:
-    """The budget in one sentence: per month, lines deferred, lines flagged."""
+    """The open-to-buy in one sentence: per month, lines deferred, unfunded, flagged."""
     lines = budget.get("deferred_lines") or []
-    moved = sum(1 for line in lines if line.get("status") == "deferred")
-    over = len(lines) - moved
+    unfunded = budget.get("unfunded") or []
     flagged = int(budget.get("flagged_lines", 0) or 0)
     text = (f"Purchase budget {format_money(budget.get('per_month', 0), currency, decimals=0)} "
-            f"a month: {moved:,} suggested lines deferred to a later month")
-    if over:
-        text += f", {over:,} that no month within the horizon can pay for (kept at their dates)"
+            f"a month (open-to-buy: POs already placed count first): {len(lines):,} suggested "
+            "lines deferred to a later month")
+    if unfunded:
+        text += (f", {len(unfunded):,} SKUs that no month within the horizon can fund "
+                 f"({format_money(budget.get('unfunded_value', 0), currency, decimals=0)}, "
+                 "left out of the suggestions: listed below)")
     if flagged:
         text += (f"; {flagged:,} of them {'clears' if flagged == 1 else 'clear'} existing "
                  "customer backorders (flagged: decide whether to find the money)")
@@ -64,10 +84,19 @@ class BudgetSummary(QWidget):
         self.table.setEditTriggers(self.table.EditTrigger.NoEditTriggers)
         row = QHBoxLayout()
         row.addWidget(self.table)
-        self.legend = legend((DANGER, "red: a month over budget, or deferred lines that would "
-                                      "clear customer backorders"))
+        self.legend = legend((DANGER, "red: POs already placed over the month's budget, or "
+                                      "deferred lines that would clear customer backorders"))
         row.addWidget(self.legend, 1, Qt.AlignmentFlag.AlignTop)
         layout.addLayout(row)
+        self.unfunded_title = note("Unfunded: no month within the horizon can pay for these "
+                                   "orders (not in any month's totals)")
+        layout.addWidget(self.unfunded_title)
+        self.unfunded = FrameTableModel(UNFUNDED_COLUMNS, self)
+        self.unfunded_table, _ = make_table(self.unfunded, sortable=False, parent=self,
+                                            freeze_key_column=False)
+        self.unfunded_table.setObjectName("budget_unfunded")
+        self.unfunded_table.setEditTriggers(self.unfunded_table.EditTrigger.NoEditTriggers)
+        layout.addWidget(self.unfunded_table)
         self._notes: dict[str, str] = {}
         self.setVisible(False)
 
@@ -87,6 +116,17 @@ class BudgetSummary(QWidget):
                                       f"{line['flag']}. {line.get('note', '')}\n")
         self.model.set_frame(rows)
         self.line.setText(budget_line(budget, currency))
+        unfunded = pd.DataFrame(budget.get("unfunded") or [],
+                                columns=[c.key for c in UNFUNDED_COLUMNS])
+        self.unfunded.currency = currency
+        self.unfunded.set_frame(unfunded)
+        for widget in (self.unfunded_title, self.unfunded_table):
+            widget.setVisible(len(unfunded) > 0)
+        if len(unfunded):
+            fit_columns(self.unfunded_table, max_width=160)
+            self.unfunded_table.setFixedHeight(
+                self.unfunded_table.horizontalHeader().sizeHint().height() + min(len(unfunded), 5)
+                * self.unfunded_table.verticalHeader().defaultSectionSize() + 4)
         fit_columns(self.table, max_width=160)
         rows_shown = min(len(rows), 4)  # compact: the rest scroll
         header = self.table.horizontalHeader().sizeHint().height()
@@ -99,9 +139,8 @@ class BudgetSummary(QWidget):
 
     def _foreground(self, row: int, key: str) -> Any:
         frame = self.model.frame
-        if key == "planned_value" and bool(frame.at[row, "over_budget"]):
-            return DANGER, ("Red: over budget: lines no month within the horizon can pay for "
-                            "stay at their dates")
+        if key == "committed_value" and bool(frame.at[row, "over_budget"]):
+            return DANGER, "Red: the POs already placed this month exceed the budget"
         if key == "flagged_lines" and frame.at[row, "flagged_lines"] > 0:
             return DANGER, "Red: deferred lines that would clear customer backorders"
         return None
