@@ -144,7 +144,7 @@ def load_file(path: str | Path, *, kind: str | None = None, date_format: str | N
         raw = read_rows(head, set(present), nrows=nrows, progress=progress,
                         key=chosen.header_key)
     except UnreadableFile as exc:
-        problems.add(None, None, None, str(exc))
+        problems.add(exc.row, exc.column, None, str(exc))
         return _empty(path, label, chosen, problems, unknown)
     if not len(raw):
         problems.add(None, None, None, "the file has a header but no data rows; nothing to "

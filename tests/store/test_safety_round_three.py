@@ -1,0 +1,96 @@
+"""Data safety, round three (issue 26): what an adversarial test of the new features broke."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from planner.store import open_workspace
+from planner.store.importers import ImportRejected
+from planner.store.importers.importing import check_files, import_files
+
+AS_OF = dt.date(2025, 6, 2)
+
+
+def _problems(path: Path, **kwargs) -> list[str]:
+    """The problems check_files finds in a file (none: [])."""
+    try:
+        check_files([path], **kwargs)
+    except ImportRejected as exc:
+        return [str(p) for p in exc.problems]
+    return []
+
+
+# ---------------------------------------------------------------------------------------------
+# 1. A stray quote never swallows the rest of a file
+
+def _stock_rows(path: Path) -> list[tuple]:
+    db = open_workspace(path, read_only=True)
+    try:
+        return db.execute("SELECT sku, on_hand, location, snapshot_date FROM inventory "
+                          "ORDER BY 1, 2, 3, 4").fetchall()
+    finally:
+        db.conn.close()
+
+
+def _snapshot_text(path: Path, *, encoding: str = "utf-8") -> tuple[Path, str]:
+    """A 20-row snapshot of the demo's SKUs whose 4th row opens a quote that never closes."""
+    db = open_workspace(path, read_only=True)
+    skus = [r[0] for r in db.execute("SELECT sku FROM products ORDER BY sku LIMIT 20")]
+    db.conn.close()
+    lines = ["sku,on_hand,snapshot_date,location"]
+    lines += [f"{sku},{7 + i},2025-06-02,main" for i, sku in enumerate(skus)]
+    lines[4] = lines[4].replace(",main", ',"main')
+    file = path.parent / "count.csv"
+    file.write_bytes(("\n".join(lines) + "\n").encode(encoding))
+    return file, skus[3]
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "cp1252"])  # pyarrow's reader, pandas' reader
+def test_a_stray_quote_in_the_last_column_refuses_the_snapshot_and_names_the_row(
+        demo_path, encoding):
+    file, sku = _snapshot_text(demo_path, encoding=encoding)
+    if encoding == "cp1252":  # one Windows-1252 byte sends the file to pandas' reader
+        file.write_bytes(file.read_bytes().replace(b"main\n", b"main\xe9\n", 1))
+    before = _stock_rows(demo_path)
+    db = open_workspace(demo_path)
+    with pytest.raises(ImportRejected) as caught:
+        import_files(db, [file], kind="inventory")
+    db.conn.close()
+    message = str(caught.value)
+    assert "count.csv, row 5, column location: a quote opens here and is never closed" in message
+    assert _stock_rows(demo_path) == before
+
+
+def test_cells_on_several_lines_still_import(tmp_path):
+    file = tmp_path / "products.csv"
+    file.write_text('sku,name,unit_cost\nA,"Mug\nlarge, blue",2.5\nB,"Say ""hi""",3\n'
+                    'C,Plain 12" plate,4\n')
+    parsed = check_files([file])
+    assert parsed[0].frame["name"].tolist() == ["Mug\nlarge, blue", 'Say "hi"', 'Plain 12" plate']
+
+
+def test_a_file_cut_off_in_its_last_line_is_refused(tmp_path):
+    file = tmp_path / "count.csv"
+    file.write_text("sku,on_hand,location\nA,3,main\nB,4,main\nC,1")
+    found = _problems(file, kind="inventory")
+    assert found and "row 4" in found[0] and "cut off" in found[0], found
+    # a last line without a line end, but whole, is fine
+    file.write_text("sku,on_hand,location\nA,3,main\nB,4,main\nC,1,main")
+    assert _problems(file, kind="inventory") == []
+
+
+# ---------------------------------------------------------------------------------------------
+# 15. A cell over 131,072 characters
+
+def test_a_cell_over_131072_characters_is_read_not_a_traceback(tmp_path):
+    file = tmp_path / "products.csv"
+    long_name = "y" * 140_000
+    file.write_text(f"sku,name\nA,{long_name}\nB,b\n")
+    parsed = check_files([file])
+    assert parsed[0].frame["name"].str.len().tolist() == [140_000, 1]
+    file.write_text(f"# export\nsku,name\nA,{long_name}\nB,b\n")  # pandas' reader too
+    found = _problems(file)
+    assert not any("field limit" in p for p in found), found
