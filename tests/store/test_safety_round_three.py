@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 
 import pytest
@@ -94,3 +95,38 @@ def test_a_cell_over_131072_characters_is_read_not_a_traceback(tmp_path):
     file.write_text(f"# export\nsku,name\nA,{long_name}\nB,b\n")  # pandas' reader too
     found = _problems(file)
     assert not any("field limit" in p for p in found), found
+
+
+# ---------------------------------------------------------------------------------------------
+# 3. The write lock is the file's, whatever name it is opened by
+
+@pytest.mark.parametrize("link", ["symlink", "hard link"])
+@pytest.mark.parametrize("holder_opens", ["the file", "the link"])
+def test_a_second_writer_through_a_link_is_refused(workspace_path, tmp_path, link,
+                                                   holder_opens):
+    from planner.store.workspace import WorkspaceLocked
+    from tests.store.test_safety_lock import start_writer
+
+    open_workspace(workspace_path).conn.close()
+    other = tmp_path / "elsewhere" / "shop-link.db"
+    other.parent.mkdir()
+    if link == "symlink":
+        other.symlink_to(workspace_path)
+    else:
+        os.link(workspace_path, other)
+    first, second = ((workspace_path, other) if holder_opens == "the file"
+                     else (other, workspace_path))
+    holder = start_writer(first)
+    try:
+        with pytest.raises(WorkspaceLocked) as caught:
+            open_workspace(second)
+        assert f"is open for writing in Planner (pid {holder.pid}" in str(caught.value)
+        assert caught.value.holder.pid == holder.pid
+    finally:
+        holder.terminate()
+        holder.wait()
+        holder.stdout.close()
+    db = open_workspace(second)  # free again once the holder is gone
+    again = open_workspace(first)  # the same file twice in one process: one shared lock
+    again.conn.close()
+    db.conn.close()
