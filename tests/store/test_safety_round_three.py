@@ -130,3 +130,30 @@ def test_a_second_writer_through_a_link_is_refused(workspace_path, tmp_path, lin
     again = open_workspace(first)  # the same file twice in one process: one shared lock
     again.conn.close()
     db.conn.close()
+
+
+# ---------------------------------------------------------------------------------------------
+# 4. One PO's documents never replace another's
+
+def test_po_documents_of_similar_numbers_never_collide(demo_path, tmp_path):
+    from planner.po_documents import write_po_documents
+
+    db = open_workspace(demo_path)
+    sku, supplier = db.execute("SELECT sku, supplier FROM products WHERE supplier IS NOT NULL "
+                               "ORDER BY sku LIMIT 1").fetchone()
+    numbers = ["PO.2025.1", "PO.2025.2", "PO/7", "PO:7", "PO_7", "po-8", "PO-8", ".hidden"]
+    file = tmp_path / "pos.csv"
+    file.write_text("po_number,sku,quantity,expected_date,supplier,order_date\n" + "".join(
+        f'"{n}",{sku},{10 + i},2025-07-01,{supplier},2025-06-01\n' for i, n in enumerate(numbers)))
+    import_files(db, [file], kind="purchase_orders")
+    out = tmp_path / "out"
+    out.mkdir()
+    sent = write_po_documents(db, numbers, out, eml=True, today=AS_OF)
+    db.conn.close()
+    names = [p.name for s in sent for p in s.files]
+    assert len({n.casefold() for n in names}) == len(names) == 3 * len(numbers), names
+    assert len(list(out.iterdir())) == 3 * len(numbers)
+    by_po = {s.po_number: s.files[0].name for s in sent}
+    assert by_po["PO.2025.1"] == "PO.2025.1.pdf" and by_po["PO.2025.2"] == "PO.2025.2.pdf"
+    assert not any(n.startswith(".") for n in names)
+    assert all(s.po_number in s.files[2].read_text(errors="replace") for s in sent)  # .eml
