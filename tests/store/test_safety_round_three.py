@@ -157,3 +157,39 @@ def test_po_documents_of_similar_numbers_never_collide(demo_path, tmp_path):
     assert by_po["PO.2025.1"] == "PO.2025.1.pdf" and by_po["PO.2025.2"] == "PO.2025.2.pdf"
     assert not any(n.startswith(".") for n in names)
     assert all(s.po_number in s.files[2].read_text(errors="replace") for s in sent)  # .eml
+
+
+# ---------------------------------------------------------------------------------------------
+# 6. A bundle's quantity × its sales never wraps around
+
+def test_an_absurd_bundle_quantity_is_refused_at_import(tmp_path):
+    file = tmp_path / "bundles.csv"
+    file.write_text("bundle_sku,component_sku,quantity\nKIT,A,2\nKIT,B,900000000000\n")
+    found = _problems(file, kind="bundles")
+    assert len(found) == 1 and "bundles.csv, row 3, column quantity: '900000000000'" in found[0]
+    assert "100,000" in found[0], found
+
+
+def test_bundle_demand_too_big_for_int64_is_never_wrapped_to_nothing():
+    import numpy as np
+    import pandas as pd
+
+    from planner.engine.bundles import explode_backorders, explode_demand, flatten_bundles
+
+    # as a crafted or older workspace may hold it: two levels of 3,000,000 each
+    flat = flatten_bundles(pd.DataFrame({"bundle_sku": ["BIG", "MID"],
+                                         "component_sku": ["MID", "A"],
+                                         "quantity": [3_000_000, 3_000_000]}))
+    demand = pd.DataFrame({"sku": ["BIG", "A"], "date": pd.to_datetime(["2025-05-01"] * 2),
+                           "quantity": np.array([2_000_000, 5], dtype=np.int64)})
+    out = explode_demand(demand, flat)
+    total = float(out.loc[out["sku"] == "A", "quantity"].sum())
+    assert total == pytest.approx(2_000_000 * 9e12 + 5)
+    lines = pd.DataFrame({"order_id": ["O1"], "sku": ["BIG"],
+                          "quantity": np.array([2_000_000], dtype=np.int64),
+                          "order_date": pd.to_datetime(["2025-05-01"]),
+                          "promised_date": [pd.NaT], "unit_price": [10.0], "priority": [np.nan],
+                          "customer": [None]})
+    products = pd.DataFrame({"sku": ["A"], "unit_price": [1.0]})
+    parts, _ = explode_backorders(lines, flat, products)
+    assert float(parts["quantity"].iloc[0]) == pytest.approx(2_000_000 * 9e12)

@@ -301,7 +301,7 @@ def _parse_columns(kind: Kind, present: list[str], cells: dict[str, Cells], rows
         elif column.type in _NUMBER_TYPES:
             data[name] = _parse_number_column(column.type, name, col, uniques,
                                               decimals.by_column[name], rows,
-                                              problems)
+                                              problems, kind.name)
         elif column.type == "bool":
             flags = parsing.parse_bools(uniques)
             _report(problems, col, np.equal(flags, None), rows, name,  # type: ignore[call-overload]
@@ -349,7 +349,8 @@ def _rank(values: np.ndarray) -> np.ndarray:
 
 
 def _parse_number_column(type_: str, name: str, col: Cells, uniques: pd.Series, decimal: str,
-                         rows: np.ndarray, problems: ProblemList) -> object:
+                         rows: np.ndarray, problems: ProblemList,
+                         kind: str | None = None) -> object:
     numbers = parsing.parse_numbers(uniques, decimal, money=type_ == "money",
                                     percent=type_ == "fraction")
     not_number = np.isnan(numbers)
@@ -367,9 +368,9 @@ def _parse_number_column(type_: str, name: str, col: Cells, uniques: pd.Series, 
     else:
         _report(problems, col, not_number, rows, name, parsing.number_expectation(decimal))
     checked = ~np.isnan(numbers)
-    beyond = checked & ranges.out_of_range(name, type_, numbers)
+    beyond = checked & ranges.out_of_range(name, type_, numbers, kind)
     reported = (not_number | fractional) if whole else not_number
-    _report(problems, col, beyond & ~reported, rows, name, ranges.range_text(name, type_))
+    _report(problems, col, beyond & ~reported, rows, name, ranges.range_text(name, type_, kind))
     checked &= ~beyond
     numbers = np.where(beyond, np.nan, numbers)
     if type_ in ("units", "money", "number"):
