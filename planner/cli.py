@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 from planner import __version__
+from planner.errors import UserError
 
 #: C0 controls but tab and newline, DEL, and C1 controls (ESC and CSI start terminal commands).
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -42,10 +43,12 @@ class CliError(Exception):
 
 
 def parse_date(text: str) -> dt.date:
+    from planner.clock import DateOutOfRange, checked_day
+
     try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date; use YYYY-MM-DD") from None
+        return checked_day(text, "the date")
+    except DateOutOfRange as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _open(path: str, *, create: bool = False, read_only: bool = False):
@@ -510,7 +513,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         return handler(args)
-    except CliError as exc:
+    except (CliError, UserError) as exc:
         print(f"planner {args.command}: {exc}", file=sys.stderr)
         return 2
     except BrokenPipeError:

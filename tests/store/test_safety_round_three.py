@@ -193,3 +193,30 @@ def test_bundle_demand_too_big_for_int64_is_never_wrapped_to_nothing():
     products = pd.DataFrame({"sku": ["A"], "unit_price": [1.0]})
     parts, _ = explode_backorders(lines, flat, products)
     assert float(parts["quantity"].iloc[0]) == pytest.approx(2_000_000 * 9e12)
+
+
+# ---------------------------------------------------------------------------------------------
+# 12. A date outside the range Planner plans in: a message, not a traceback
+
+def _planner(*args: str, today: str | None = None):
+    import subprocess
+    import sys
+
+    env = dict(os.environ)
+    env.pop("PLANNER_TODAY", None)
+    if today is not None:
+        env["PLANNER_TODAY"] = today
+    return subprocess.run([sys.executable, "-m", "planner", *args], capture_output=True,
+                          text=True, timeout=300, env=env)
+
+
+@pytest.mark.parametrize("as_of, today", [("0202-06-02", None), ("2525-06-02", None),
+                                          (None, "0202-06-02"), (None, "2025-13-01")])
+def test_an_as_of_date_out_of_range_is_a_message_not_a_traceback(demo_path, as_of, today):
+    args = ["plan", str(demo_path)] + (["--as-of", as_of] if as_of else [])
+    result = _planner(*args, today=today)
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    assert "1970-01-01 to 2099-12-31" in result.stderr or "YYYY-MM-DD" in result.stderr
+    if today:
+        assert "PLANNER_TODAY" in result.stderr
