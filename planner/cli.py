@@ -89,9 +89,11 @@ def cmd_config(args: argparse.Namespace) -> int:
     if args.value is None:
         print(load_settings(db)[args.key])
         return 0
+    from planner.store import WorkspaceError
+
     try:
         typed = save_setting(db, args.key, args.value)
-    except SettingError as exc:
+    except (SettingError, WorkspaceError) as exc:
         raise CliError(str(exc)) from None
     print(f"{args.key} = {typed}")
     return 0
@@ -108,12 +110,11 @@ def cmd_info(args: argparse.Namespace) -> int:
 
 def _open_output(target: str):
     """A text stream for FILE, or standard output for '-'."""
+    from planner.exports import output_file
+
     if target == "-":
         return contextlib.nullcontext(sys.stdout)
-    path = Path(target)
-    if path.parent and not path.parent.exists():
-        raise CliError(f"cannot write {target}: folder {path.parent} does not exist")
-    return open(path, "w", encoding="utf-8", newline="")
+    return output_file(target)  # whole or not at all; OutputError says why not
 
 
 def _write_json(target: str, document: Any) -> None:

@@ -256,13 +256,12 @@ def acquire(workspace: str | os.PathLike[str], *,
     lock_path = lock_path_for(workspace)
     identity = _identity(workspace)
     with _GUARD:
-        key = _held_key(lock_path, identity)
-        held = _HELD.get(key) if key else None
+        found = _held_key(lock_path, identity)
+        key = found or os.path.realpath(lock_path)
         stale = None
-        if held is not None:
-            held.count += 1
+        if found is not None:
+            _HELD[found].count += 1
         else:
-            key = os.path.realpath(lock_path)
             me = _me(program)
             fd, stale = _take(lock_path, me)
             if stale is not None and stale.pid == os.getpid() and stale.host == socket.gethostname():

@@ -225,8 +225,11 @@ def load_settings(db: Database) -> dict[str, Any]:
 
 def save_setting(db: Database, key: str, value: Any) -> Any:
     """Validate and store one setting; returns the typed value."""
+    from planner.store.workspace import environment_errors, workspace_file
+
     typed = parse_setting(key, str(value))
-    with db.atomic():
+    with environment_errors(workspace_file(db) or "the workspace", f"save {key} in"), \
+            db.atomic():
         db.execute(
             "INSERT INTO settings(key, value) VALUES (?, ?) "
             "ON CONFLICT(key) DO UPDATE SET value = excluded.value",

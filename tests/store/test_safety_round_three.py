@@ -220,3 +220,62 @@ def test_an_as_of_date_out_of_range_is_a_message_not_a_traceback(demo_path, as_o
     assert "1970-01-01 to 2099-12-31" in result.stderr or "YYYY-MM-DD" in result.stderr
     if today:
         assert "PLANNER_TODAY" in result.stderr
+
+
+# ---------------------------------------------------------------------------------------------
+# 13, 14. Output files: a folder, a missing folder or a full disk is a message, and the
+# previous good file survives
+
+def _file_size_limit(limit: int):
+    """A subprocess pre-exec hook: files may not grow past ``limit`` bytes (EFBIG, as a full
+    disk refuses a write)."""
+    import resource
+    import signal
+
+    def limited() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+    return limited
+
+
+@pytest.mark.parametrize("command, option", [
+    ("plan", "--json"), ("plan", "--csv"), ("backorders", "--json"), ("backorders", "--csv"),
+    ("backorders", "--updates"), ("forecast", "--csv"), ("accuracy", "--json")])
+def test_an_output_that_cannot_be_written_is_a_message_and_the_old_file_survives(
+        demo_path, tmp_path, command, option):
+    import subprocess
+    import sys
+
+    base = [command, str(demo_path), "--as-of", "2025-06-02"]
+    # a folder, and a folder that does not exist
+    for target, said in ((tmp_path, "is a folder"), (tmp_path / "nope" / "out.json",
+                                                      "does not exist")):
+        result = _planner(*base, option, str(target))
+        assert result.returncode == 2 and said in result.stderr, result.stderr
+        assert "Traceback" not in result.stderr
+    if option == "--updates":
+        return  # it writes the workspace too, which a file size limit stops first
+    # a disk that fills up during the write
+    previous = tmp_path / "out.txt"
+    previous.write_text("the previous good file\n")
+    env = {k: v for k, v in os.environ.items() if k != "PLANNER_TODAY"}
+    result = subprocess.run([sys.executable, "-m", "planner", *base, option, str(previous)],
+                            capture_output=True, text=True, timeout=300, env=env,
+                            preexec_fn=_file_size_limit(2_000))
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr and f"cannot write {previous}" in result.stderr
+    assert "previous file is kept" in result.stderr
+    assert previous.read_text() == "the previous good file\n"
+    assert sorted(p.name for p in tmp_path.iterdir() if "partial" in p.name) == []
+
+
+def test_a_setting_saved_on_a_full_disk_says_so(demo_path):
+    from planner.store import save_setting
+    from planner.store.workspace import WorkspaceError
+
+    db = open_workspace(demo_path)
+    pages = db.execute("PRAGMA page_count").fetchone()[0]
+    db.execute(f"PRAGMA max_page_count = {pages}")
+    with pytest.raises(WorkspaceError, match="the disk is full"):
+        save_setting(db, "company_name", "Acme " * 3000)
+    db.conn.close()
