@@ -83,6 +83,11 @@ def cmd_config(args: argparse.Namespace) -> int:
     if args.key is None:
         for key, value in load_settings(db).items():
             print(f"{key} = {value}")
+        from planner.store.po_numbers import stored_pattern_problem
+
+        problem = stored_pattern_problem(db)
+        if problem:
+            print(f"planner config: note: {problem}", file=sys.stderr)
         return 0
     if args.key not in SETTINGS:
         raise CliError(f"unknown setting {args.key!r}; known settings: {', '.join(SETTINGS)}")

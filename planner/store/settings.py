@@ -186,7 +186,8 @@ SETTINGS: dict[str, Setting] = {
                 "how approved suggestions are numbered; {seq} continues the workspace's highest",
                 _po_pattern_ok,
                 "a pattern with one {seq} (e.g. {seq:04d}) and optionally {year}, {month}, "
-                "{day} or {date}, such as PO-{year}-{seq:04d}", label="PO numbers"),
+                "{day} or {date}, such as PO-{year}-{seq:04d}; widths up to 32, at most 100 "
+                "characters", label="PO numbers"),
     ]
 }
 
@@ -205,7 +206,8 @@ def parse_setting(key: str, value: str) -> Any:
     if setting.key == "currency":
         typed = typed.upper()
     if not setting.accepts(typed):
-        raise SettingError(f"{key} = {value!r} is not valid: expected {setting.expected}")
+        shown = value if len(value) <= 60 else value[:60] + "…"
+        raise SettingError(f"{key} = {shown!r} is not valid: expected {setting.expected}")
     return typed
 
 

@@ -279,3 +279,33 @@ def test_a_setting_saved_on_a_full_disk_says_so(demo_path):
     with pytest.raises(WorkspaceError, match="the disk is full"):
         save_setting(db, "company_name", "Acme " * 3000)
     db.conn.close()
+
+
+# ---------------------------------------------------------------------------------------------
+# 16. po_number_pattern widths are bounded
+
+@pytest.mark.parametrize("bad", ["PO-{seq:>9999999999}", "PO-{seq:0100d}", "{seq:.999999999}",
+                                 "PO-{seq:{year}}", "X" * 200 + "{seq}"])
+def test_a_po_number_pattern_with_an_absurd_width_is_refused(db, bad):
+    from planner.store import SettingError, save_setting
+
+    with pytest.raises(SettingError, match="po_number_pattern"):
+        save_setting(db, "po_number_pattern", bad)
+
+
+def test_a_workspace_holding_an_absurd_pattern_opens_and_approving_says_why(demo_path):
+    from planner.store.po_numbers import next_po_numbers
+    from planner.store.settings import load_settings
+
+    db = open_workspace(demo_path)
+    db.execute("INSERT INTO settings(key, value) VALUES ('po_number_pattern', "
+               "'PO-{seq:>20000000000}') ON CONFLICT(key) DO UPDATE SET value = excluded.value")
+    db.conn.commit()
+    assert load_settings(db)["po_number_pattern"] == "PO-{year}-{seq:04d}"
+    with pytest.raises(ValueError, match="po_number_pattern .*PO-{seq:>20000000000}.*planner "
+                                         "config"):
+        next_po_numbers(db, 1, as_of=AS_OF, pattern=load_settings(db)["po_number_pattern"])
+    db.conn.close()
+    result = _planner("config", str(demo_path))
+    assert result.returncode == 0 and "po_number_pattern" in result.stderr, result.stderr
+    assert _planner("config", str(demo_path), "po_number_pattern").returncode == 0
