@@ -82,16 +82,30 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 def neutralise_cell(value: object) -> object:
     """Prefix text that a spreadsheet would run as a formula with an apostrophe; line breaks
-    inside a cell become LF so the CSV writer quotes the cell."""
+    inside a cell become LF so the CSV writer quotes the cell. Text that already starts with
+    apostrophes before such a character gets one more, so that importing the file takes exactly
+    one off (``unneutralise``) and gives back the text as it was."""
     if isinstance(value, str) and "\r" in value:
         value = value.replace("\r\n", "\n").replace("\r", "\n")
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
+    if isinstance(value, str) and value.lstrip("'").startswith(_FORMULA_START):
+        if value.startswith("'"):
+            return "'" + value
         try:
             float(value)
             return value  # a plain negative number such as "-3" stays a number
         except ValueError:
             return "'" + value
     return value
+
+
+def is_neutralised(text: str) -> bool:
+    """Whether a cell's text is neutralise_cell's: apostrophes before a formula character."""
+    return text.startswith("'") and text.lstrip("'").startswith(_FORMULA_START)
+
+
+def unneutralise(text: str) -> str:
+    """A cell's text as it was before neutralise_cell (one apostrophe off), else unchanged."""
+    return text[1:] if is_neutralised(text) else text
 
 
 def safe_csv_frame(frame: pd.DataFrame) -> pd.DataFrame:

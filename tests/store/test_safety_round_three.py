@@ -309,3 +309,33 @@ def test_a_workspace_holding_an_absurd_pattern_opens_and_approving_says_why(demo
     result = _planner("config", str(demo_path))
     assert result.returncode == 0 and "po_number_pattern" in result.stderr, result.stderr
     assert _planner("config", str(demo_path), "po_number_pattern").returncode == 0
+
+
+# ---------------------------------------------------------------------------------------------
+# 9. export-pos then import changes nothing, whatever the text starts with
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_exported_pos_with_formula_like_text_import_back_unchanged(demo_path, tmp_path, suffix):
+    from planner.po_documents import export_pos, po_export_frame
+
+    db = open_workspace(demo_path)
+    sku, supplier = db.execute("SELECT sku, supplier FROM products WHERE supplier IS NOT NULL "
+                               "ORDER BY sku LIMIT 1").fetchone()
+    file = tmp_path / "pos.csv"
+    # as a spreadsheet reads them, one leading apostrophe before a formula character marks text
+    rows = [("+PO7", "=1+2"), ("@PO8", "-late"), ("-PO9", "''=kept"), ("=PO10", "'+1 day")]
+    file.write_text("po_number,sku,quantity,expected_date,supplier,order_date,supplier_comment\n"
+                    + "".join(f'"{n}",{sku},5,2025-07-01,{supplier},2025-06-01,"{c}"\n'
+                              for n, c in rows))
+    import_files(db, [file], kind="purchase_orders")
+    before = po_export_frame(db)
+    stored = dict(db.execute("SELECT po_number, supplier_comment FROM po_lines "
+                             "WHERE po_number IN ('+PO7', '@PO8', '-PO9', '=PO10')").fetchall())
+    assert stored == {"+PO7": "=1+2", "@PO8": "-late", "-PO9": "'=kept", "=PO10": "+1 day"}
+    exported = tmp_path / f"pos{suffix}"
+    export_pos(db, exported)
+    [summary] = import_files(db, [exported], kind="purchase_orders")
+    assert (summary.inserted, summary.updated) == (0, 0)
+    assert summary.unchanged == len(before)
+    assert po_export_frame(db).equals(before)
+    db.conn.close()

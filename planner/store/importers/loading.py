@@ -65,6 +65,10 @@ _STRIPPED = np.zeros(256, dtype=bool)
 _STRIPPED[[0, 9, 10, 11, 12, 13, 28, 29, 30, 31, 32]] = True
 
 
+#: The text neutralise_cell (planner/exports.py) writes for a cell a spreadsheet would run.
+_NEUTRALISED = r"'+[=+\-@\t\r]"
+
+
 def _all_tidy(uniques: np.ndarray) -> bool:
     """True when no value is blank or has surrounding spaces, checked on all values joined at
     once; a column with non-ASCII text takes the slow path."""
@@ -72,7 +76,7 @@ def _all_tidy(uniques: np.ndarray) -> bool:
         joined = "\x00" + "\x00".join(uniques) + "\x00"
     except TypeError:
         return False
-    if not joined.isascii():
+    if not joined.isascii() or "\x00'" in joined:
         return False
     data = np.frombuffer(joined.encode("ascii"), dtype=np.uint8)
     separators = np.flatnonzero(data == 0)
@@ -86,6 +90,11 @@ def tidy_cells(codes: np.ndarray, uniques: np.ndarray) -> Cells:
         return Cells(codes=codes, uniques=np.asarray(uniques, dtype=object))
     original = pd.Series(uniques, dtype=object)
     stripped = original.str.strip()
+    # '=x, '+x, '-x, '@x: a spreadsheet export's guard against formulas (planner export-pos
+    # writes them); one apostrophe off gives the text back, so export then import is a no-op
+    escaped = stripped.str.match(_NEUTRALISED, na=False).to_numpy(dtype=bool)
+    if escaped.any():
+        stripped[escaped] = stripped[escaped].str.slice(1)
     blank = (stripped == "").to_numpy()
     canon_codes, canon = pd.factorize(stripped.where(~blank, None).to_numpy(dtype=object))
     remap = np.append(canon_codes, -1).astype(np.int32)
