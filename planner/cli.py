@@ -38,7 +38,7 @@ def print(*values: object, sep: str = " ", end: str = "\n", file: Any = None,  #
                    flush=flush)
 
 
-class CliError(Exception):
+class CliError(UserError):
     """A user-facing error: printed to stderr, exit status 2."""
 
 
@@ -142,10 +142,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from planner.demo import write_demo, write_demo_csvs
 
     db = _open(args.path, create=True)
-    try:
-        counts = write_demo(db, skus=args.skus, years=args.years, seed=args.seed, as_of=args.as_of)
-    except ValueError as exc:
-        raise CliError(str(exc)) from None
+    counts = write_demo(db, skus=args.skus, years=args.years, seed=args.seed, as_of=args.as_of)
     print(f"demo workspace written to {args.path}: "
           + ", ".join(f"{value} {key}" for key, value in counts.items()))
     if args.csv_dir:
@@ -155,7 +152,6 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from planner.store import WorkspaceError
     from planner.store.importers import ImportRejected, import_files
 
     missing = [f for f in args.files if not Path(f).is_file()]
@@ -167,9 +163,7 @@ def cmd_import(args: argparse.Namespace) -> int:
                                  user=getpass.getuser(), decimal=args.decimal)
     except ImportRejected as exc:
         raise CliError(f"nothing was imported; fix these problems and import again:\n{exc}") from None
-    except WorkspaceError as exc:
-        raise CliError(f"nothing was imported: {exc}") from None
-    except ValueError as exc:
+    except UserError as exc:  # a busy or damaged workspace, an unknown kind, ... (never a bug)
         raise CliError(f"nothing was imported: {exc}") from None
     for summary in summaries:
         print(_describe_import(summary))
@@ -334,8 +328,6 @@ def cmd_export_pdf(args: argparse.Namespace) -> int:
 
         for path in paths:  # they name customers and prices: the workspace's permissions
             match_workspace_mode(path, args.path)
-    except ValueError as exc:  # an unknown supplier: the message lists the known ones
-        raise CliError(str(exc)) from None
     except OSError as exc:
         raise CliError(f"cannot write PDFs to {out}: {exc.strerror or exc}") from None
     for path in paths:
@@ -519,7 +511,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         return handler(args)
-    except (CliError, UserError) as exc:
+    except UserError as exc:  # CliError and every error a user can fix; any other is a bug
         print(f"planner {args.command}: {exc}", file=sys.stderr)
         return 2
     except BrokenPipeError:

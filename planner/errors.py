@@ -8,3 +8,8 @@ from __future__ import annotations
 
 class UserError(Exception):
     """Something the user can fix; the message says what and how."""
+
+
+class InputError(UserError, ValueError):
+    """A value the user gave (an argument, a choice in the app) that cannot be used; a
+    ValueError too, for callers that catch those."""

@@ -8,12 +8,14 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from planner.errors import UserError
+
 #: forecast_global_model: the weight of the global model in each SKU's forecast
 GLOBAL_MODEL_WEIGHTS: dict[str, bool | float] = {"off": False, "blend": 0.5, "by_class": True}
 GLOBAL_MODEL_CHOICES = tuple(GLOBAL_MODEL_WEIGHTS)
 
 
-class SettingError(ValueError):
+class SettingError(UserError, ValueError):
     """A setting name or value that cannot be used."""
 
 

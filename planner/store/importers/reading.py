@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from planner.errors import UserError
 from planner.store.importers.kinds import normalize_header
 
 CHUNK_ROWS = 1_000_000
@@ -41,7 +42,7 @@ _DELIMITERS = [",", ";", "\t", "|"]
 _CSV_FIELD_LIMIT = 4 * 1024 * 1024
 
 
-class UnreadableFile(ValueError):
+class UnreadableFile(UserError, ValueError):
     """A file that cannot be read as CSV or XLSX, with what to do about it."""
 
     #: Where in the file, when one place is to blame (row as a spreadsheet shows it, column).
