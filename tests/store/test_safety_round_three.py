@@ -65,6 +65,18 @@ def test_a_stray_quote_in_the_last_column_refuses_the_snapshot_and_names_the_row
     assert _stock_rows(demo_path) == before
 
 
+def test_a_stray_quote_closed_by_a_later_quoted_cell_is_refused_too(tmp_path):
+    file = tmp_path / "products.csv"
+    rows = [f"SKU-{i},Mug {i},Acme,{i}.5" for i in range(12)]
+    rows[2] = 'SKU-2,"Mug 2,Acme,2.5'  # the stray quote
+    rows[9] = 'SKU-9,Mug 9,"Tecelagem do Porto, Lda.",9.5'  # its quote closes the stray one
+    file.write_text("sku,name,supplier,unit_cost\n" + "\n".join(rows) + "\n")
+    found = _problems(file)
+    assert len(found) == 1 and found[0].startswith(
+        "products.csv, row 4, column name: a quote opens here and closes only 7 lines further "
+        "on"), found
+
+
 def test_cells_on_several_lines_still_import(tmp_path):
     file = tmp_path / "products.csv"
     file.write_text('sku,name,unit_cost\nA,"Mug\nlarge, blue",2.5\nB,"Say ""hi""",3\n'

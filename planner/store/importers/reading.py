@@ -523,33 +523,42 @@ def _count_lines_and_quotes(head: FileHeader) -> tuple[int, int, bool]:
 
 
 def _refuse_unclosed_quote(head: FileHeader) -> None:
-    opened = find_unclosed_quote(head)
-    if opened is None:
+    stray = find_stray_quote(head)
+    if stray is None:
         return
-    row, position = opened
+    row, position, lines = stray
     column = (head.header[position] if position < len(head.header)
               else f"{position + 1} (beyond the header)")
+    if lines is None:
+        what = ("a quote opens here and is never closed, so the rest of the file would be read "
+                "as this one cell")
+    else:
+        what = (f"a quote opens here and closes only {lines:,} lines further on, so the lines "
+                "between, which look like rows, would be read as this one cell")
     raise unreadable_at(row, column, (
-        "a quote opens here and is never closed, so the rest of "
-        "the file would be read as this one cell. Remove the stray \" (or close it) and import "
-        "the file again"))
+        f"{what}. Remove the stray \" (or close it) and import the file again"))
 
 
-def find_unclosed_quote(head: FileHeader) -> tuple[int, int] | None:
-    """(row, 0-based column) of a quote that opens a cell and is still open at the end of the
-    file, with rows numbered as the readers number them (one per record); None if none.
+def find_stray_quote(head: FileHeader) -> tuple[int, int, int | None] | None:
+    """(row, 0-based column, lines) of a quote that opens a cell and swallows what follows:
+    still open at the end of the file (lines None), or closing lines further on in a way no
+    real cell on several lines does: the lines inside look like rows (as many delimiters as
+    the header has, in a file of 3 columns or more) or the closing quote is followed by more
+    text. Rows are numbered as the readers number them (one per record); None if none.
 
     A quote opens a cell only at its start (elsewhere it is a character, as in 12" plate);
     inside a quoted cell "" is a quote and a lone " closes it."""
     delimiter = head.delimiter or ","
     special = re.compile('["' + re.escape(delimiter) + "]")
+    rowlike = len(head.header) - 1 if len(head.header) >= 3 else None
     row = head.header_row
-    in_quote, opened = False, (0, 0)
+    in_quote, opened, spanned, looks_like_rows = False, (0, 0), 0, False
     field, start = 0, 0
     with open(head.path, encoding=head.encoding, errors="replace", newline="") as handle:
         for number, line in enumerate(handle, start=1):
             if number <= head.header_row:
                 continue
+            started_inside = in_quote
             if not in_quote:
                 row += 1
                 field, start = 0, 0
@@ -566,12 +575,24 @@ def find_unclosed_quote(head: FileHeader) -> tuple[int, int] | None:
                             i += 2
                             continue
                         in_quote = False
+                        if spanned:
+                            inside = line[:i] if started_inside else ""
+                            looks_like_rows |= (rowlike is not None
+                                                and inside.count(delimiter) >= rowlike)
+                            if looks_like_rows or line[i + 1:i + 2] not in (
+                                    delimiter, "\r", "\n", ""):
+                                return opened[0], opened[1], spanned
+                        spanned, looks_like_rows = 0, False
                 elif line[i] == delimiter:
                     field, start = field + 1, i + 1
                 elif i == start:
                     in_quote, opened = True, (row, field)
                 i += 1
-    return opened if in_quote else None
+            if in_quote:
+                if started_inside and rowlike is not None:
+                    looks_like_rows |= line.count(delimiter) >= rowlike
+                spanned += 1
+    return (opened[0], opened[1], None) if in_quote else None
 
 
 def _refuse_cut_last_line(head: FileHeader, records: int) -> None:
