@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 from planner import __version__
+from planner.errors import UserError
 
 #: C0 controls but tab and newline, DEL, and C1 controls (ESC and CSI start terminal commands).
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -37,15 +38,17 @@ def print(*values: object, sep: str = " ", end: str = "\n", file: Any = None,  #
                    flush=flush)
 
 
-class CliError(Exception):
+class CliError(UserError):
     """A user-facing error: printed to stderr, exit status 2."""
 
 
 def parse_date(text: str) -> dt.date:
+    from planner.clock import DateOutOfRange, checked_day
+
     try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date; use YYYY-MM-DD") from None
+        return checked_day(text, "the date")
+    except DateOutOfRange as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _open(path: str, *, create: bool = False, read_only: bool = False):
@@ -80,15 +83,22 @@ def cmd_config(args: argparse.Namespace) -> int:
     if args.key is None:
         for key, value in load_settings(db).items():
             print(f"{key} = {value}")
+        from planner.store.po_numbers import stored_pattern_problem
+
+        problem = stored_pattern_problem(db)
+        if problem:
+            print(f"planner config: note: {problem}", file=sys.stderr)
         return 0
     if args.key not in SETTINGS:
         raise CliError(f"unknown setting {args.key!r}; known settings: {', '.join(SETTINGS)}")
     if args.value is None:
         print(load_settings(db)[args.key])
         return 0
+    from planner.store import WorkspaceError
+
     try:
         typed = save_setting(db, args.key, args.value)
-    except SettingError as exc:
+    except (SettingError, WorkspaceError) as exc:
         raise CliError(str(exc)) from None
     print(f"{args.key} = {typed}")
     return 0
@@ -105,12 +115,11 @@ def cmd_info(args: argparse.Namespace) -> int:
 
 def _open_output(target: str):
     """A text stream for FILE, or standard output for '-'."""
+    from planner.exports import output_file
+
     if target == "-":
         return contextlib.nullcontext(sys.stdout)
-    path = Path(target)
-    if path.parent and not path.parent.exists():
-        raise CliError(f"cannot write {target}: folder {path.parent} does not exist")
-    return open(path, "w", encoding="utf-8", newline="")
+    return output_file(target)  # whole or not at all; OutputError says why not
 
 
 def _write_json(target: str, document: Any) -> None:
@@ -133,10 +142,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from planner.demo import write_demo, write_demo_csvs
 
     db = _open(args.path, create=True)
-    try:
-        counts = write_demo(db, skus=args.skus, years=args.years, seed=args.seed, as_of=args.as_of)
-    except ValueError as exc:
-        raise CliError(str(exc)) from None
+    counts = write_demo(db, skus=args.skus, years=args.years, seed=args.seed, as_of=args.as_of)
     print(f"demo workspace written to {args.path}: "
           + ", ".join(f"{value} {key}" for key, value in counts.items()))
     if args.csv_dir:
@@ -146,7 +152,6 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from planner.store import WorkspaceError
     from planner.store.importers import ImportRejected, import_files
 
     missing = [f for f in args.files if not Path(f).is_file()]
@@ -158,9 +163,7 @@ def cmd_import(args: argparse.Namespace) -> int:
                                  user=getpass.getuser(), decimal=args.decimal)
     except ImportRejected as exc:
         raise CliError(f"nothing was imported; fix these problems and import again:\n{exc}") from None
-    except WorkspaceError as exc:
-        raise CliError(f"nothing was imported: {exc}") from None
-    except ValueError as exc:
+    except UserError as exc:  # a busy or damaged workspace, an unknown kind, ... (never a bug)
         raise CliError(f"nothing was imported: {exc}") from None
     for summary in summaries:
         print(_describe_import(summary))
@@ -327,8 +330,6 @@ def cmd_export_pdf(args: argparse.Namespace) -> int:
 
         for path in paths:  # they name customers and prices: the workspace's permissions
             match_workspace_mode(path, args.path)
-    except ValueError as exc:  # an unknown supplier: the message lists the known ones
-        raise CliError(str(exc)) from None
     except OSError as exc:
         raise CliError(f"cannot write PDFs to {out}: {exc.strerror or exc}") from None
     for path in paths:
@@ -517,7 +518,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         return handler(args)
-    except CliError as exc:
+    except UserError as exc:  # CliError and every error a user can fix; any other is a bug
         print(f"planner {args.command}: {exc}", file=sys.stderr)
         return 2
     except BrokenPipeError:

@@ -6,8 +6,31 @@ from __future__ import annotations
 import datetime as dt
 import os
 
+from planner.errors import UserError
+
 #: the environment variable that fixes "today"
 TODAY_ENV = "PLANNER_TODAY"
+#: The days Planner plans from (the range imports accept: pandas' own ends at 1677 and 2262,
+#: and a plan looks years back and months ahead of its day).
+FIRST_DAY, LAST_DAY = dt.date(1970, 1, 1), dt.date(2099, 12, 31)
+RANGE_TEXT = f"{FIRST_DAY.isoformat()} to {LAST_DAY.isoformat()}"
+
+
+class DateOutOfRange(UserError, ValueError):
+    """A day Planner cannot plan from (not a date, or outside FIRST_DAY to LAST_DAY)."""
+
+
+def checked_day(text: str, source: str) -> dt.date:
+    """The date written in ``text`` (YYYY-MM-DD) when Planner can plan from it; DateOutOfRange
+    naming ``source`` (where the text came from) otherwise."""
+    try:
+        day = dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise DateOutOfRange(f"{source} {text!r} is not a date; use YYYY-MM-DD") from None
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise DateOutOfRange(f"{source} {text!r} is outside the dates Planner plans from "
+                             f"({RANGE_TEXT}); is the year mistyped?")
+    return day
 
 
 def today() -> dt.date:
@@ -15,7 +38,12 @@ def today() -> dt.date:
     fixed = os.environ.get(TODAY_ENV, "").strip()
     if not fixed and os.environ.get(NOW_ENV, "").strip():
         return now().date()
-    return dt.date.fromisoformat(fixed) if fixed else dt.date.today()
+    if not fixed:
+        return dt.date.today()
+    try:
+        return checked_day(fixed, f"${TODAY_ENV}")
+    except DateOutOfRange as exc:
+        raise DateOutOfRange(f"{exc}; fix or unset ${TODAY_ENV}") from None
 
 
 #: the environment variable that fixes "now" (YYYY-MM-DDTHH:MM[:SS]); its date is also today's

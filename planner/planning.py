@@ -477,7 +477,6 @@ def forecast_accuracy(data: PlanningData, *, weeks: int = ACCURACY_WEEKS,
 def write_customer_updates(db: Database, plan: PlanResult, target: str) -> int:
     """Write the customers who need a message now as CSV (``-`` for standard output), then
     remember the dates quoted; returns how many lines need a message."""
-    import os
     import sys
 
     from planner.engine.projection import customer_updates
@@ -489,11 +488,10 @@ def write_customer_updates(db: Database, plan: PlanResult, target: str) -> int:
     if target == "-":
         updates.to_csv(sys.stdout, index=False, lineterminator="\n")
     else:
-        from planner.exports import match_workspace_mode
+        from planner.exports import match_workspace_mode, output_file
         from planner.store.workspace import workspace_file
 
-        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with open(fd, "w", encoding="utf-8", newline="") as out:
+        with output_file(target, mode=0o600) as out:
             updates.to_csv(out, index=False, lineterminator="\n")
         match_workspace_mode(target, workspace_file(db))
     remember_quotes(db, plan.backorder_lines, as_of=plan.as_of)

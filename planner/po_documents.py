@@ -41,8 +41,35 @@ class SentPo:
     marked_sent: bool = False
 
 
+_UNSAFE_IN_NAMES = re.compile(r"[^\w.\-]")
+_WINDOWS_DEVICES = re.compile(r"(?i)^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\.|$)")
+
+
 def _file_stem(po_number: str) -> str:
-    return re.sub(r"[^A-Za-z0-9._-]+", "_", po_number).strip("._") or "PO"
+    """A file name (without suffix) that keeps every character of the PO number apart: letters,
+    digits, '_', '.' and '-' as they are, anything else as _XX (its code), so
+    PO/7 and PO:7 give PO_2F7 and PO_3A7; never hidden, never a Windows device name."""
+    stem = _UNSAFE_IN_NAMES.sub(lambda m: f"_{ord(m.group()):02X}", po_number) or "PO"
+    if stem.startswith(".") or _WINDOWS_DEVICES.match(stem):
+        stem = f"_{ord(stem[0]):02X}{stem[1:]}"
+    return stem[:150]
+
+
+def _file_stems(po_numbers: list[str]) -> dict[str, str]:
+    """Each PO's file name stem, distinct from every other's in the run even where the file
+    system ignores case (PO-a, PO-A), a long number is cut or PO_2F7 meets PO/7: the later
+    one gets ~2, ~3, …"""
+    stems: dict[str, str] = {}
+    taken: set[str] = set()
+    for po_number in dict.fromkeys(po_numbers):
+        stem = base = _file_stem(po_number)
+        extra = 1
+        while stem.casefold() in taken:
+            extra += 1
+            stem = f"{base}~{extra}"
+        taken.add(stem.casefold())
+        stems[po_number] = stem
+    return stems
 
 
 def _workspace(db: Database) -> Path | None:
@@ -116,6 +143,7 @@ def write_po_documents(db: Database, po_numbers: list[str] | None, out_dir: Path
     settings = load_settings(db)
     workspace = _workspace(db)
     sent: list[SentPo] = []
+    stems = _file_stems(numbers)
     for po_number in numbers:
         head = po_life.header(db, po_number)
         supplier = head["supplier"] or ""
@@ -125,17 +153,17 @@ def write_po_documents(db: Database, po_numbers: list[str] | None, out_dir: Path
         info = _supplier_info(db, supplier)
         currency = plan_currency(info, settings)
         order_date = dt.date.fromisoformat(head["order_date"]) if head["order_date"] else today
-        stem = out / _file_stem(po_number)
-        pdf = build_purchase_order_pdf(stem.with_suffix(".pdf"), po_number=po_number,
+        stem = str(out / stems[po_number])  # PO.2025.1 + .pdf (with_suffix cut the .1)
+        pdf = build_purchase_order_pdf(Path(stem + ".pdf"), po_number=po_number,
                                        supplier=supplier, order_date=order_date, lines=lines,
                                        supplier_info=info, settings=settings)
-        xlsx = build_purchase_order_xlsx(stem.with_suffix(".xlsx"), po_number=po_number,
+        xlsx = build_purchase_order_xlsx(Path(stem + ".xlsx"), po_number=po_number,
                                          supplier=supplier, order_date=order_date, lines=lines,
                                          currency=currency)
         done = SentPo(po_number, supplier, [pdf, xlsx])
         if eml:
             message = _email(po_number, supplier, info.get("email"), settings, [pdf, xlsx])
-            path = stem.with_suffix(".eml")
+            path = Path(stem + ".eml")
             path.write_bytes(bytes(message))
             done.files.append(path)
         for path in done.files:

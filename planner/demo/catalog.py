@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from planner.errors import InputError
+
 #: Smallest catalogue that still tells every story (hero, backorders, holds, slow movers, ...).
 MIN_SKUS = 20
 
@@ -353,7 +355,7 @@ def _generated(count: int, rng: np.random.Generator, start_number: int) -> pd.Da
 def build_catalog(skus: int, days: int, rng: np.random.Generator) -> pd.DataFrame:
     """One row per SKU: product columns plus the demand and stock story that drives the demo."""
     if skus < MIN_SKUS:
-        raise ValueError(f"the demo needs at least {MIN_SKUS} SKUs to tell its story (got {skus})")
+        raise InputError(f"the demo needs at least {MIN_SKUS} SKUs to tell its story (got {skus})")
     frame = _pick_handwritten(_handwritten(), skus)
     if skus > len(frame):
         frame = pd.concat([frame, _generated(skus - len(frame), rng, len(frame) + 1)],

@@ -30,6 +30,7 @@ from planner.demo.stock import (
     ensure_split_order,
     out_of_stock_days,
 )
+from planner.errors import InputError
 from planner.store.demand import rebuild_daily_demand
 from planner.store.settings import parse_setting
 
@@ -70,7 +71,7 @@ def generate_demo(*, skus: int = 60, years: float = 2.5, seed: int = 7,
                   as_of: dt.date | None = None, progress: Progress | None = None) -> DemoData:
     """Generate (without writing) a believable small brand's data up to ``as_of``."""
     if not 1.0 <= years <= 10.0:
-        raise ValueError(f"years must be from 1 to 10 (got {years})")
+        raise InputError(f"years must be from 1 to 10 (got {years})")
     report = progress or (lambda fraction, message: None)
     as_of = as_of or clock.today()
     if isinstance(as_of, dt.datetime):
@@ -174,7 +175,7 @@ def write_demo(db: Database, *, skus: int = 60, years: float = 2.5, seed: int = 
     holds data is refused unless ``replace`` is true (its data is then deleted first).
     """
     if not replace and workspace_has_data(db):
-        raise ValueError("this workspace already holds data; the demo only fills an empty "
+        raise InputError("this workspace already holds data; the demo only fills an empty "
                          "workspace (choose a new file, or replace its data with replace=True)")
     report = progress or (lambda fraction, message: None)
     demo = generate_demo(skus=skus, years=years, seed=seed, as_of=as_of, progress=report)

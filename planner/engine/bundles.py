@@ -29,6 +29,19 @@ __all__ = ["flatten_bundles", "explode_demand", "explode_backorders", "collapse_
 FLAT_COLUMNS = ["bundle_sku", "component_sku", "quantity"]
 
 
+#: Whole units up to this size are kept as int64; beyond it (a bundle quantity × its sales that
+#: no int64 holds) they stay float, never wrapped around to a negative or zero demand.
+_INT64_SAFE = 2.0**62
+
+
+def _whole_units(values: Any, dtype: Any = np.int64) -> Any:
+    """Units computed in float, rounded: as ``dtype`` when every value fits it, else float."""
+    rounded = np.round(np.asarray(values, dtype=float))
+    if rounded.size and not (np.abs(rounded[np.isfinite(rounded)]) < _INT64_SAFE).all():
+        return rounded
+    return rounded.astype(dtype)
+
+
 def bundle_skus(flat: pd.DataFrame | None) -> set[str]:
     """The SKUs that are bundles."""
     return set() if flat is None or flat.empty else set(flat["bundle_sku"].astype(str))
@@ -79,7 +92,7 @@ def explode_demand(daily_demand: pd.DataFrame, flat: pd.DataFrame) -> pd.DataFra
               .groupby(["sku", "date"], as_index=False, sort=False)["quantity"].sum())
     out = pd.concat([rest.loc[~touched, ["sku", "date", "quantity"]], merged], ignore_index=True)
     if daily_demand["quantity"].dtype.kind in "iu":
-        out["quantity"] = np.round(out["quantity"]).astype(daily_demand["quantity"].dtype)
+        out["quantity"] = _whole_units(out["quantity"], daily_demand["quantity"].dtype)
     return out
 
 
@@ -106,7 +119,8 @@ def explode_backorders(backorders: pd.DataFrame, flat: pd.DataFrame,
     count = parts.groupby("bundle_ref")["component_sku"].transform("count")
     share = np.where(total > 0, weight / total.where(total > 0, 1.0), 1.0 / count)
     line_value = parts["quantity"].astype(float) * parts["unit_price"].astype(float)
-    parts["quantity"] = (parts["quantity"] * parts["quantity_per_bundle"]).round().astype(int)
+    parts["quantity"] = _whole_units(parts["quantity"].astype(float)
+                                     * parts["quantity_per_bundle"].astype(float))
     with np.errstate(divide="ignore", invalid="ignore"):
         parts["unit_price"] = np.where(parts["quantity"] > 0,
                                        line_value * share / parts["quantity"], 0.0)

@@ -8,12 +8,13 @@ from typing import Any
 
 import pandas as pd
 
+from planner.errors import UserError
 from planner.formatting import format_date
 from planner.reports.internal_report import build_internal_report
 from planner.reports.supplier_plan import build_supplier_plan, supplier_plan_reference
 
 
-class UnknownSupplierError(ValueError):
+class UnknownSupplierError(UserError, ValueError):
     """The supplier asked for is neither in the plan's suggestions nor in its supplier list."""
 
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from planner.errors import InputError
 from planner.store import po_life
 
 #: the supplier fields the app edits
@@ -110,7 +111,7 @@ def po_line_date_and_quantity(db: Database, po_number: str, sku: str) -> tuple[s
     row = db.execute("SELECT expected_date, quantity FROM po_lines WHERE po_number = ? AND sku = ?",
                      [po_number, sku]).fetchone()
     if row is None:
-        raise ValueError(f"{po_number} has no line for {sku} any more")
+        raise InputError(f"{po_number} has no line for {sku} any more")
     return str(row[0]), int(row[1])
 
 
@@ -172,7 +173,7 @@ def supplier_values(db: Database, supplier: str, fields: Sequence[str]) -> dict[
     row = db.execute(f"SELECT {', '.join(f'[{k}]' for k in names)} FROM suppliers "
                      "WHERE supplier = ?", [supplier]).fetchone()
     if row is None:
-        raise ValueError(f"no supplier {supplier!r}")
+        raise InputError(f"no supplier {supplier!r}")
     return dict(zip(names, row, strict=True))
 
 

@@ -6,6 +6,10 @@ Windows), which the system drops when the process dies however it dies: a lock f
 crash is therefore recognised as stale and taken over, never mistaken for a live writer. On
 file systems without OS locks the pid decides (a lock whose pid no longer runs on this host is
 stale). Opening the same workspace twice in one process shares one lock (counted).
+
+The lock is the file's, not the name's: the lock file sits next to the workspace's real path
+(symlinks resolved), and a second lock keyed on the file's identity (device and inode, in the
+system's temporary folder) stops a second writer that opens it by a hard link.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ import json
 import os
 import socket
 import sys
+import tempfile
 import threading
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
@@ -63,9 +68,32 @@ class LockHeld(Exception):
 
 
 def lock_path_for(workspace: str | os.PathLike[str]) -> Path:
-    """The lock file's path: next to the workspace, named after it."""
-    path = Path(workspace)
+    """The lock file's path: next to the workspace's real file (symlinks resolved), named
+    after it."""
+    path = Path(os.path.realpath(workspace))
     return path.with_name(path.name + LOCK_SUFFIX)
+
+
+def _identity(workspace: str | os.PathLike[str]) -> tuple[int, int] | None:
+    """(device, inode) of the workspace file, the same by every name; None before it exists."""
+    try:
+        info = os.stat(workspace)
+    except OSError:
+        return None
+    return (info.st_dev, info.st_ino) if info.st_ino else None
+
+
+def _identity_lock_path(identity: tuple[int, int]) -> Path | None:
+    """The lock keyed on the file's identity, in the temporary folder (None if unusable)."""
+    folder = Path(tempfile.gettempdir()) / "planner-locks"
+    try:
+        if not folder.is_dir():
+            folder.mkdir(exist_ok=True)
+            with contextlib.suppress(OSError):
+                folder.chmod(0o1777)  # every user's Planner can lock here; sticky
+    except OSError:
+        return None
+    return folder / f"{identity[0]}-{identity[1]}{LOCK_SUFFIX}"
 
 
 def pid_alive(pid: int) -> bool:
@@ -174,6 +202,9 @@ class _Held:
     fd: int
     count: int
     path: Path
+    identity: tuple[int, int] | None = None
+    identity_fd: int | None = None
+    identity_path: Path | None = None
 
 
 _HELD: dict[str, _Held] = {}
@@ -223,17 +254,25 @@ def acquire(workspace: str | os.PathLike[str], *,
     Raises LockHeld naming the holder when another process writes the workspace, and OSError
     when the lock file cannot be created (read-only folder, permission denied)."""
     lock_path = lock_path_for(workspace)
-    key = os.path.realpath(lock_path)
+    identity = _identity(workspace)
     with _GUARD:
-        held = _HELD.get(key)
+        found = _held_key(lock_path, identity)
+        key = found or os.path.realpath(lock_path)
         stale = None
-        if held is not None:
-            held.count += 1
+        if found is not None:
+            _HELD[found].count += 1
         else:
-            fd, stale = _take(lock_path, _me(program))
+            me = _me(program)
+            fd, stale = _take(lock_path, me)
             if stale is not None and stale.pid == os.getpid() and stale.host == socket.gethostname():
                 stale = None  # our own earlier lock (e.g. before a fork or an unclean close)
-            _HELD[key] = _Held(fd, 1, lock_path)
+            _HELD[key] = _Held(fd, 1, lock_path, identity)
+            try:
+                _take_identity(_HELD[key], me)
+            except BaseException:
+                _HELD[key].count = 1
+                _release_locked(key)
+                raise
     released = threading.Event()
 
     def release() -> None:
@@ -245,33 +284,74 @@ def acquire(workspace: str | os.PathLike[str], *,
     return release, stale
 
 
+def _held_key(lock_path: Path, identity: tuple[int, int] | None) -> str | None:
+    """The key of this process's lock on the workspace, by its real path or its identity."""
+    key = os.path.realpath(lock_path)
+    if key in _HELD:
+        return key
+    if identity is not None:
+        for other, held in _HELD.items():
+            if held.identity == identity:
+                return other
+    return None
+
+
+def _take_identity(held: _Held, me: LockHolder) -> None:
+    """Take the lock keyed on the workspace file's identity (LockHeld when another process
+    writes the same file under another name). Skipped where it cannot be made."""
+    if held.identity is None:
+        return
+    path = _identity_lock_path(held.identity)
+    if path is None:
+        return
+    try:
+        held.identity_fd, _stale = _take(path, me)
+    except LockHeld:
+        raise
+    except OSError:
+        return  # e.g. another user's lock file of a reused inode: the path lock still holds
+    held.identity_path = path
+
+
 def _release(key: str) -> None:
     with _GUARD:
-        held = _HELD.get(key)
-        if held is None:
-            return
-        held.count -= 1
-        if held.count > 0:
-            return
-        del _HELD[key]
-        if sys.platform == "win32":  # pragma: no cover - Windows cannot remove an open file
-            with contextlib.suppress(OSError):
-                os.close(held.fd)
-            with contextlib.suppress(OSError):
-                held.path.unlink()
-            return
-        # Remove while still locked, then close: a process that opened the old file notices
-        # (its file is no longer the one at the path) and tries again.
-        if _same_file(held.fd, held.path):
-            with contextlib.suppress(OSError):
-                held.path.unlink()
+        _release_locked(key)
+
+
+def _release_locked(key: str) -> None:
+    held = _HELD.get(key)
+    if held is None:
+        return
+    held.count -= 1
+    if held.count > 0:
+        return
+    del _HELD[key]
+    if held.identity_fd is not None and held.identity_path is not None:
+        _drop(held.identity_fd, held.identity_path)
+    _drop(held.fd, held.path)
+
+
+def _drop(fd: int, path: Path) -> None:
+    """Remove a lock file we hold and close it."""
+    if sys.platform == "win32":  # pragma: no cover - Windows cannot remove an open file
         with contextlib.suppress(OSError):
-            os.close(held.fd)
+            os.close(fd)
+        with contextlib.suppress(OSError):
+            path.unlink()
+        return
+    # Remove while still locked, then close: a process that opened the old file notices
+    # (its file is no longer the one at the path) and tries again.
+    if _same_file(fd, path):
+        with contextlib.suppress(OSError):
+            path.unlink()
+    with contextlib.suppress(OSError):
+        os.close(fd)
 
 
 def holds_lock(workspace: str | os.PathLike[str]) -> bool:
     """Whether this process holds the write lock of ``workspace``."""
-    return os.path.realpath(lock_path_for(workspace)) in _HELD
+    with _GUARD:
+        return _held_key(lock_path_for(workspace), _identity(workspace)) is not None
 
 
 def current_holder(workspace: str | os.PathLike[str]) -> LockHolder | None:

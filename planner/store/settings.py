@@ -9,12 +9,14 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from planner.errors import UserError
+
 #: forecast_global_model: the weight of the global model in each SKU's forecast
 GLOBAL_MODEL_WEIGHTS: dict[str, bool | float] = {"off": False, "blend": 0.5, "by_class": True}
 GLOBAL_MODEL_CHOICES = tuple(GLOBAL_MODEL_WEIGHTS)
 
 
-class SettingError(ValueError):
+class SettingError(UserError, ValueError):
     """A setting name or value that cannot be used."""
 
 
@@ -235,7 +237,8 @@ SETTINGS: dict[str, Setting] = {
                 "how approved suggestions are numbered; {seq} continues the workspace's highest",
                 _po_pattern_ok,
                 "a pattern with one {seq} (e.g. {seq:04d}) and optionally {year}, {month}, "
-                "{day} or {date}, such as PO-{year}-{seq:04d}", label="PO numbers"),
+                "{day} or {date}, such as PO-{year}-{seq:04d}; widths up to 32, at most 100 "
+                "characters", label="PO numbers"),
     ]
 }
 
@@ -254,7 +257,8 @@ def parse_setting(key: str, value: str) -> Any:
     if setting.key == "currency":
         typed = typed.upper()
     if not setting.accepts(typed):
-        raise SettingError(f"{key} = {value!r} is not valid: expected {setting.expected}")
+        shown = value if len(value) <= 60 else value[:60] + "…"
+        raise SettingError(f"{key} = {shown!r} is not valid: expected {setting.expected}")
     return typed
 
 
@@ -274,8 +278,11 @@ def load_settings(db: Database) -> dict[str, Any]:
 
 def save_setting(db: Database, key: str, value: Any) -> Any:
     """Validate and store one setting; returns the typed value."""
+    from planner.store.workspace import environment_errors, workspace_file
+
     typed = parse_setting(key, str(value))
-    with db.atomic():
+    with environment_errors(workspace_file(db) or "the workspace", f"save {key} in"), \
+            db.atomic():
         db.execute(
             "INSERT INTO settings(key, value) VALUES (?, ?) "
             "ON CONFLICT(key) DO UPDATE SET value = excluded.value",

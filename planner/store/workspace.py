@@ -22,6 +22,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from planner.errors import UserError
 from planner.store import lock as locking
 from planner.store.schema import SCHEMA_VERSION, migrations
 
@@ -33,7 +34,7 @@ _BUSY_TIMEOUT_S = 10
 _SQLITE_READONLY_ROLLBACK = 776  # (SQLITE_READONLY | 3 << 8): a hot journal on a read-only open
 
 
-class WorkspaceError(Exception):
+class WorkspaceError(UserError):
     """A workspace that cannot be opened, with a message that says how to fix it."""
 
     #: Whether opening the same workspace with ``read_only=True`` would work.

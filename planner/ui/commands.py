@@ -14,6 +14,7 @@ import pandas as pd
 from PySide6.QtGui import QUndoCommand
 
 from planner import clock
+from planner.errors import InputError
 from planner.store import edits, po_life
 from planner.store.edits import SUPPLIER_FIELDS, ApprovedLine, ApprovedOrder  # noqa: F401
 from planner.ui.errors import show_error
@@ -166,7 +167,7 @@ class ReceivePoLine(WorkspaceCommand):
         self.before = po_life.line_values(db, *self.key)
         quantity = self.quantity_now(self.before)
         if quantity <= 0:
-            raise ValueError(f"{self.key[0]} / {self.key[1]} has {int(self.before[1]):,} "
+            raise InputError(f"{self.key[0]} / {self.key[1]} has {int(self.before[1]):,} "
                              "received already: nothing more to receive")
         self.receipt_id = po_life.receive(db, *self.key, quantity, self.received_date)
 

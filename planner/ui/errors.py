@@ -8,16 +8,16 @@ from types import TracebackType
 
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
+from planner.errors import UserError
+
 #: False in tests and the smoke test: error dialogs are shown without blocking.
 modal_dialogs = True
 
-#: Errors whose message already tells the user what is wrong and how to fix it.
-_USER_ERRORS = ("WorkspaceError", "SettingError", "ImportRejected", "CliError", "ReportError",
-                "KindError")
-
 
 def _is_user_error(exc: BaseException) -> bool:
-    return any(cls.__name__ in _USER_ERRORS for cls in type(exc).__mro__)
+    """Whether the message already tells the user what is wrong and how to fix it: an error of
+    the one root class for those (planner.errors.UserError), decided by type."""
+    return isinstance(exc, UserError)
 
 
 def describe(exc: BaseException) -> str:

@@ -14,6 +14,7 @@ from typing import Any
 
 import pandas as pd
 
+from planner.errors import InputError
 from planner.store.queries import product_count
 from planner.ui.workers import ProgressFn, worker_db
 
@@ -77,7 +78,7 @@ def fill_with_demo(path: str | Path, skus: int, progress: ProgressFn,
         kwargs["years"] = years
     with worker_db(path) as db:
         if product_count(db):
-            raise ValueError(f"{path} already holds data; the demo only fills an empty workspace")
+            raise InputError(f"{path} already holds data; the demo only fills an empty workspace")
         write_demo(db, **kwargs)
     progress(1.0, "done")
 

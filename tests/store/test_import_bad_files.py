@@ -112,7 +112,7 @@ def test_an_old_excel_workbook_is_refused_with_a_fix(db, tmp_path):
 @pytest.mark.parametrize("text, expected", [
     ("date,sku,quantity\n", {(None, None)}),                                  # header only
     ("date,sku,quantity,order_id,channel\n2025-01-01,A\n", {(2, "quantity")}),  # short row
-    ('sku,name\n"A,Mug\n', {(None, None)}),                                   # unclosed quote
+    ('sku,name\n"A,Mug\n', {(2, "sku")}),                                    # unclosed quote
     ("po_number,sku,quantity,expected_date,supplier\nPO1,A,1,2025-01-01,X\n"
      "PO1,B,1,2025-01-01,Y\n,C,1,2025-01-01,Z\n", {(3, "supplier"), (4, "po_number")}),
 ])

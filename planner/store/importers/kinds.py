@@ -7,6 +7,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from planner.errors import UserError
+
 
 @dataclass(frozen=True)
 class Column:
@@ -197,7 +199,7 @@ _KINDS = [
 KINDS: dict[str, Kind] = {k.name: k for k in _KINDS}
 
 
-class KindError(ValueError):
+class KindError(UserError, ValueError):
     """A file whose kind cannot be told from its header (or a kind name that does not exist)."""
 
 

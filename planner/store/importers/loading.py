@@ -73,6 +73,10 @@ _STRIPPED = np.zeros(256, dtype=bool)
 _STRIPPED[[0, 9, 10, 11, 12, 13, 28, 29, 30, 31, 32]] = True
 
 
+#: The text neutralise_cell (planner/exports.py) writes for a cell a spreadsheet would run.
+_NEUTRALISED = r"'+[=+\-@\t\r]"
+
+
 def _all_tidy(uniques: np.ndarray) -> bool:
     """True when no value is blank or has surrounding spaces, checked on all values joined at
     once; a column with non-ASCII text takes the slow path."""
@@ -80,7 +84,7 @@ def _all_tidy(uniques: np.ndarray) -> bool:
         joined = "\x00" + "\x00".join(uniques) + "\x00"
     except TypeError:
         return False
-    if not joined.isascii():
+    if not joined.isascii() or "\x00'" in joined:
         return False
     data = np.frombuffer(joined.encode("ascii"), dtype=np.uint8)
     separators = np.flatnonzero(data == 0)
@@ -94,6 +98,11 @@ def tidy_cells(codes: np.ndarray, uniques: np.ndarray) -> Cells:
         return Cells(codes=codes, uniques=np.asarray(uniques, dtype=object))
     original = pd.Series(uniques, dtype=object)
     stripped = original.str.strip()
+    # '=x, '+x, '-x, '@x: a spreadsheet export's guard against formulas (planner export-pos
+    # writes them); one apostrophe off gives the text back, so export then import is a no-op
+    escaped = stripped.str.match(_NEUTRALISED, na=False).to_numpy(dtype=bool)
+    if escaped.any():
+        stripped[escaped] = stripped[escaped].str.slice(1)
     blank = (stripped == "").to_numpy()
     canon_codes, canon = pd.factorize(stripped.where(~blank, None).to_numpy(dtype=object))
     remap = np.append(canon_codes, -1).astype(np.int32)
@@ -152,7 +161,7 @@ def load_file(path: str | Path, *, kind: str | None = None, date_format: str | N
         raw = read_rows(head, set(present), nrows=nrows, progress=progress,
                         key=chosen.header_key)
     except UnreadableFile as exc:
-        problems.add(None, None, None, str(exc))
+        problems.add(exc.row, exc.column, None, str(exc))
         return _empty(path, label, chosen, problems, unknown)
     if not len(raw):
         problems.add(None, None, None, "the file has a header but no data rows; nothing to "
@@ -311,7 +320,7 @@ def _parse_columns(kind: Kind, present: list[str], cells: dict[str, Cells], rows
         elif column.type in _NUMBER_TYPES:
             data[name] = _parse_number_column(column.type, name, col, uniques,
                                               decimals.by_column[name], rows,
-                                              problems)
+                                              problems, kind.name)
         elif column.type == "bool":
             flags = parsing.parse_bools(uniques)
             _report(problems, col, np.equal(flags, None), rows, name,  # type: ignore[call-overload]
@@ -359,7 +368,8 @@ def _rank(values: np.ndarray) -> np.ndarray:
 
 
 def _parse_number_column(type_: str, name: str, col: Cells, uniques: pd.Series, decimal: str,
-                         rows: np.ndarray, problems: ProblemList) -> object:
+                         rows: np.ndarray, problems: ProblemList,
+                         kind: str | None = None) -> object:
     numbers = parsing.parse_numbers(uniques, decimal, money=type_ == "money",
                                     percent=type_ == "fraction")
     not_number = np.isnan(numbers)
@@ -377,9 +387,9 @@ def _parse_number_column(type_: str, name: str, col: Cells, uniques: pd.Series, 
     else:
         _report(problems, col, not_number, rows, name, parsing.number_expectation(decimal))
     checked = ~np.isnan(numbers)
-    beyond = checked & ranges.out_of_range(name, type_, numbers)
+    beyond = checked & ranges.out_of_range(name, type_, numbers, kind)
     reported = (not_number | fractional) if whole else not_number
-    _report(problems, col, beyond & ~reported, rows, name, ranges.range_text(name, type_))
+    _report(problems, col, beyond & ~reported, rows, name, ranges.range_text(name, type_, kind))
     checked &= ~beyond
     numbers = np.where(beyond, np.nan, numbers)
     if type_ in ("units", "money", "number"):

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from planner.errors import UserError
+
 #: Rows listed one by one for the same problem in the same column; the rest are counted.
 MAX_LISTED = 100
 
@@ -38,7 +40,7 @@ def plural(count: int, word: str) -> str:
     return f"{count} {word if count == 1 else word + 's'}"
 
 
-class ImportRejected(Exception):
+class ImportRejected(UserError):
     """Nothing was imported because at least one file has problems; lists every one."""
 
     def __init__(self, problems: list[Problem]):

@@ -37,8 +37,18 @@ COLUMN_RANGES: dict[str, tuple[float, float]] = {
 }
 
 
-def allowed_range(column: str, type_: str) -> tuple[float, float] | None:
-    """(lowest, highest) for a column of this name and type, or None for no numeric range."""
+#: Ranges of one kind's column (a bundle's quantity is multiplied into every sale of it).
+KIND_COLUMN_RANGES: dict[tuple[str, str], tuple[float, float]] = {
+    ("bundles", "quantity"): (0, 100_000),
+}
+
+
+def allowed_range(column: str, type_: str, kind: str | None = None
+                  ) -> tuple[float, float] | None:
+    """(lowest, highest) for a column of this name and type (in this kind of file), or None for
+    no numeric range."""
+    if kind is not None and (kind, column) in KIND_COLUMN_RANGES:
+        return KIND_COLUMN_RANGES[kind, column]
     return COLUMN_RANGES.get(column, TYPE_RANGES.get(type_))
 
 
@@ -46,18 +56,19 @@ def _number(value: float) -> str:
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:g}"
 
 
-def range_text(column: str, type_: str) -> str:
+def range_text(column: str, type_: str, kind: str | None = None) -> str:
     """The allowed range in words, e.g. 'a finite number from 0 to 730'."""
-    low, high = allowed_range(column, type_) or (-np.inf, np.inf)
+    low, high = allowed_range(column, type_, kind) or (-np.inf, np.inf)
     return f"a finite number from {_number(low)} to {_number(high)} ({column}'s allowed range)"
 
 
-def out_of_range(column: str, type_: str, numbers: np.ndarray) -> np.ndarray:
+def out_of_range(column: str, type_: str, numbers: np.ndarray,
+                 kind: str | None = None) -> np.ndarray:
     """Which parsed numbers (NaN = empty or not a number: not flagged here) are infinite or
     above the column's range; below it only for a signed column without a range of its own
     (other low values are flagged by their type's own check, once)."""
     numbers = np.asarray(numbers, dtype=float)
-    bounds = allowed_range(column, type_)
+    bounds = allowed_range(column, type_, kind)
     bad = np.isinf(numbers)
     if bounds is not None:
         low, high = bounds

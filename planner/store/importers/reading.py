@@ -29,16 +29,32 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from planner.errors import UserError
 from planner.store.importers.kinds import normalize_header
 
 CHUNK_ROWS = 1_000_000
 _ARROW_BLOCK_BYTES = 4 * 1024 * 1024
 _SNIFF_BYTES = 256 * 1024
+MAX_TAIL_BYTES = 64 * 1024
 _DELIMITERS = [",", ";", "\t", "|"]
+#: Python's csv module refuses cells over 131,072 characters by default; the guard already
+#: bounds a line at 1 MiB, so a cell up to that is read.
+_CSV_FIELD_LIMIT = 4 * 1024 * 1024
 
 
-class UnreadableFile(ValueError):
+class UnreadableFile(UserError, ValueError):
     """A file that cannot be read as CSV or XLSX, with what to do about it."""
+
+    #: Where in the file, when one place is to blame (row as a spreadsheet shows it, column).
+    row: int | None = None
+    column: str | None = None
+
+
+def unreadable_at(row: int, column: str | None, message: str) -> UnreadableFile:
+    """An UnreadableFile that names the row (and column) where reading went wrong."""
+    error = UnreadableFile(message)
+    error.row, error.column = row, column
+    return error
 
 
 @dataclass
@@ -140,6 +156,13 @@ def _is_blank(line: str) -> bool:
     return not line.strip(" \t\r\n,;|\"")
 
 
+def _csv_rows(text: str, delimiter: str) -> list[list[str]]:
+    """The rows of a piece of CSV text, cells up to _CSV_FIELD_LIMIT long."""
+    if csv.field_size_limit() < _CSV_FIELD_LIMIT:
+        csv.field_size_limit(_CSV_FIELD_LIMIT)
+    return list(csv.reader(io.StringIO(text), delimiter=delimiter))
+
+
 def sniff_csv(text: str) -> tuple[str, int]:
     """(delimiter, 0-based line of the header) from the start of a decoded CSV file."""
     lines = text.splitlines()
@@ -157,7 +180,7 @@ def sniff_csv(text: str) -> tuple[str, int]:
     sample = "\n".join(lines[start:start + 50])
     best = (-1, -1, -1, ",")
     for delimiter in _DELIMITERS:
-        rows = [r for r in csv.reader(io.StringIO(sample), delimiter=delimiter) if r]
+        rows = [r for r in _csv_rows(sample, delimiter) if r]
         if not rows:
             continue
         header = rows[0]
@@ -208,7 +231,7 @@ def read_header(path: str | Path) -> FileHeader:
     if header_line >= len(lines):
         raise UnreadableFile("the file is empty; it needs a header row and data rows")
     header_text = "\n".join(lines[header_line:header_line + 1])
-    header = next(csv.reader(io.StringIO(header_text), delimiter=delimiter), [])
+    header = next(iter(_csv_rows(header_text, delimiter)), [])
     notes = []
     if encoding not in ("utf-8", "utf-8-sig"):
         notes.append(f"read as {'Windows-1252' if encoding == 'cp1252' else encoding} text")
@@ -344,13 +367,17 @@ def _read_csv_rows(head: FileHeader, positions: dict[str, int], nrows: int | Non
             and not head.undecodable and arrow_available()):
         table = _read_csv_arrow(head, positions)
         if table is not None:
+            check_read_to_end(head, len(table))
             if progress:
                 progress(1.0)
             return table
     try:
-        return _read_csv_chunks(head, positions, nrows, progress, only_wanted=True)
+        table = _read_csv_chunks(head, positions, nrows, progress, only_wanted=True)
     except _ShortRows:
-        return _read_csv_chunks(head, positions, nrows, progress, only_wanted=False)
+        table = _read_csv_chunks(head, positions, nrows, progress, only_wanted=False)
+    if nrows is None:
+        check_read_to_end(head, len(table))
+    return table
 
 
 @functools.cache
@@ -454,10 +481,138 @@ def _read_csv_chunks(head: FileHeader, positions: dict[str, int], nrows: int | N
         except pd.errors.ParserError as exc:
             if only_wanted and "Too many columns specified" in str(exc):
                 raise _ShortRows from None
+            if "EOF inside string" in str(exc):
+                _refuse_unclosed_quote(head)
             raise UnreadableFile(f"cannot be read as CSV ({exc})") from None
         except UnicodeDecodeError as exc:
             raise UnreadableFile(f"cannot be read as CSV ({exc})") from None
     return _finish(head, columns, records, head.delimiter, head.encoding)
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading to the end
+
+def check_read_to_end(head: FileHeader, records: int) -> None:
+    """Refuse (UnreadableFile, naming the row) a CSV file that was not read to its end as
+    written: a quote that opens a cell and never closes (the readers then take the rest of the
+    file as that one cell), or a last line cut off in the middle (a truncated copy)."""
+    lines, quotes, last_line_end = _count_lines_and_quotes(head)
+    if quotes % 2 or records < lines - head.header_row:
+        _refuse_unclosed_quote(head)
+    if not last_line_end:
+        _refuse_cut_last_line(head, records)
+
+
+def _text_chunks(head: FileHeader) -> Iterator[str]:
+    with open(head.path, encoding=head.encoding, errors="replace", newline=None) as handle:
+        while chunk := handle.read(_ARROW_BLOCK_BYTES):
+            yield chunk
+
+
+def _count_lines_and_quotes(head: FileHeader) -> tuple[int, int, bool]:
+    """(lines, quote characters, whether the last line ends with a line break) of a CSV file."""
+    lines = quotes = 0
+    last = ""
+    for chunk in _text_chunks(head):
+        lines += chunk.count("\n")
+        quotes += chunk.count('"')
+        last = chunk[-1]
+    if last and last != "\n":
+        lines += 1
+    return lines, quotes, last in ("", "\n")
+
+
+def _refuse_unclosed_quote(head: FileHeader) -> None:
+    stray = find_stray_quote(head)
+    if stray is None:
+        return
+    row, position, lines = stray
+    column = (head.header[position] if position < len(head.header)
+              else f"{position + 1} (beyond the header)")
+    if lines is None:
+        what = ("a quote opens here and is never closed, so the rest of the file would be read "
+                "as this one cell")
+    else:
+        what = (f"a quote opens here and closes only {lines:,} lines further on, so the lines "
+                "between, which look like rows, would be read as this one cell")
+    raise unreadable_at(row, column, (
+        f"{what}. Remove the stray \" (or close it) and import the file again"))
+
+
+def find_stray_quote(head: FileHeader) -> tuple[int, int, int | None] | None:
+    """(row, 0-based column, lines) of a quote that opens a cell and swallows what follows:
+    still open at the end of the file (lines None), or closing lines further on in a way no
+    real cell on several lines does: the lines inside look like rows (as many delimiters as
+    the header has, in a file of 3 columns or more) or the closing quote is followed by more
+    text. Rows are numbered as the readers number them (one per record); None if none.
+
+    A quote opens a cell only at its start (elsewhere it is a character, as in 12" plate);
+    inside a quoted cell "" is a quote and a lone " closes it."""
+    delimiter = head.delimiter or ","
+    special = re.compile('["' + re.escape(delimiter) + "]")
+    rowlike = len(head.header) - 1 if len(head.header) >= 3 else None
+    row = head.header_row
+    in_quote, opened, spanned, looks_like_rows = False, (0, 0), 0, False
+    field, start = 0, 0
+    with open(head.path, encoding=head.encoding, errors="replace", newline="") as handle:
+        for number, line in enumerate(handle, start=1):
+            if number <= head.header_row:
+                continue
+            started_inside = in_quote
+            if not in_quote:
+                row += 1
+                field, start = 0, 0
+                if '"' not in line:
+                    continue
+            else:
+                start = -1
+            i = 0
+            while match := special.search(line, i):
+                i = match.start()
+                if in_quote:
+                    if line[i] == '"':
+                        if line.startswith('"', i + 1):
+                            i += 2
+                            continue
+                        in_quote = False
+                        if spanned:
+                            inside = line[:i] if started_inside else ""
+                            looks_like_rows |= (rowlike is not None
+                                                and inside.count(delimiter) >= rowlike)
+                            if looks_like_rows or line[i + 1:i + 2] not in (
+                                    delimiter, "\r", "\n", ""):
+                                return opened[0], opened[1], spanned
+                        spanned, looks_like_rows = 0, False
+                elif line[i] == delimiter:
+                    field, start = field + 1, i + 1
+                elif i == start:
+                    in_quote, opened = True, (row, field)
+                i += 1
+            if in_quote:
+                if started_inside and rowlike is not None:
+                    looks_like_rows |= line.count(delimiter) >= rowlike
+                spanned += 1
+    return (opened[0], opened[1], None) if in_quote else None
+
+
+def _refuse_cut_last_line(head: FileHeader, records: int) -> None:
+    """A last line with no line break and fewer cells than the line before it: cut off."""
+    with open(head.path, "rb") as handle:
+        handle.seek(max(handle.seek(0, 2) - 2 * MAX_TAIL_BYTES, 0))
+        tail = handle.read().decode(head.encoding or "utf-8", errors="replace")
+    lines = tail.splitlines()
+    if len(lines) < 2 or records < 2:
+        return
+    delimiter = head.delimiter or ","
+    last, before = (_csv_rows(line, delimiter) for line in lines[-2:][::-1])
+    if not last or not before or '"' in lines[-1] or '"' in lines[-2]:
+        return
+    wanted = min(len(before[0]), len(head.header))
+    if 0 < len(last[0]) < wanted:
+        raise unreadable_at(records + head.header_row, None, (
+            f"the last row has {len(last[0])} of the {wanted} cells of the rows before it and "
+            "the file ends without a line break: the file looks cut off (a copy or download "
+            "that did not finish). Export or copy it again"))
 
 
 def _read_xlsx_rows(head: FileHeader, positions: dict[str, int], nrows: int | None) -> RawTable:
