@@ -1,0 +1,194 @@
+"""Replay: what following the plan would have done on the buyer's own history (issue 30).
+
+The simulation is whole arrays over SKUs, one step per day: stock that becomes sellable that day
+comes in, the simulated backlog (owed units) is served first, then the day's actual demand; what
+stock cannot serve is short that day and joins the backlog. The figures compare the simulated
+days with the buyer's real ones (stock snapshots, purchase orders) where those are known.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+#: the figures reported per SKU and overall, simulated and actual alike
+FIGURES = ["stockout_days", "units_short", "fill_rate", "cycle_service_level", "average_stock",
+           "average_stock_value", "orders_placed", "order_value"]
+
+
+@dataclass
+class Days:
+    """A stretch of simulated days: end-of-day sellable stock, units short (demand not served
+    from stock on its day) and the backlog left, each (n_skus, n_days)."""
+
+    stock: np.ndarray
+    short: np.ndarray
+    backlog: np.ndarray
+
+
+def walk_days(on_hand: np.ndarray, backlog: np.ndarray, demand: np.ndarray,
+              arrivals: np.ndarray) -> Days:
+    """Walk the days of ``demand`` (n_skus, n_days): each day the arrivals become sellable, the
+    backlog is served first, then the day's demand; the unserved part is short and owed."""
+    stock = np.asarray(on_hand, dtype=float).copy()
+    owed = np.asarray(backlog, dtype=float).copy()
+    n, days = demand.shape
+    out = Days(np.zeros((n, days)), np.zeros((n, days)), np.zeros((n, days)))
+    for d in range(days):
+        stock += arrivals[:, d]
+        served = np.minimum(stock, owed)
+        stock -= served
+        owed -= served
+        sold = np.minimum(stock, demand[:, d])
+        stock -= sold
+        short = demand[:, d] - sold
+        owed += short
+        out.stock[:, d], out.short[:, d], out.backlog[:, d] = stock, short, owed
+    return out
+
+
+def arrivals_between(sku_index: np.ndarray, sellable_day: np.ndarray, quantity: np.ndarray,
+                     n_skus: int, first_day: int, n_days: int) -> np.ndarray:
+    """(n_skus, n_days) units becoming sellable on days first_day … first_day + n_days − 1."""
+    out = np.zeros((n_skus, n_days))
+    offset = np.asarray(sellable_day, dtype=int) - first_day
+    inside = (offset >= 0) & (offset < n_days)
+    np.add.at(out, (np.asarray(sku_index, dtype=int)[inside], offset[inside]),
+              np.asarray(quantity, dtype=float)[inside])
+    return out
+
+
+def demand_matrix(daily_demand: pd.DataFrame, skus: list[str], start: pd.Timestamp,
+                  n_days: int) -> np.ndarray:
+    """(n_skus, n_days) actual demand on days start + 1 … start + n_days."""
+    out = np.zeros((len(skus), n_days))
+    if not len(daily_demand) or not n_days:
+        return out
+    day = ((pd.to_datetime(daily_demand["date"]) - start) / pd.Timedelta(days=1)).to_numpy(float)
+    row = pd.Index(skus).get_indexer(daily_demand["sku"])
+    keep = (row >= 0) & (day >= 1) & (day <= n_days)
+    np.add.at(out, (row[keep], day[keep].astype(int) - 1),
+              daily_demand["quantity"].to_numpy(float)[keep])
+    return out
+
+
+def period_of_day(review_days: list[int], n_days: int) -> np.ndarray:
+    """For span days 1 … n_days, the index of the review period each falls in (a period runs
+    from the day after its review to its next review, inclusive)."""
+    day = np.arange(1, n_days + 1)
+    return np.searchsorted(np.asarray(review_days, dtype=int), day, side="left") - 1
+
+
+def _cycle_level(out_days: np.ndarray, period: np.ndarray, periods: int) -> np.ndarray:
+    """Per SKU, the share of review periods without a stockout day (NaN: no period)."""
+    if not periods or not out_days.shape[1]:
+        return np.full(out_days.shape[0], np.nan)
+    hit = np.zeros((out_days.shape[0], periods), dtype=bool)
+    for p in range(periods):
+        hit[:, p] = out_days[:, period == p].any(axis=1)
+    return 1.0 - hit.mean(axis=1)
+
+
+def simulated_figures(days: Days, demand: np.ndarray, *, unit_cost: np.ndarray,
+                      counted: np.ndarray, review_days: list[int],
+                      orders: pd.DataFrame) -> pd.DataFrame:
+    """Per SKU (rows in the simulation's order): the replay's figures. ``counted``: SKUs with
+    demand in the span (stockout days are counted only for them); ``orders``: sku_index,
+    quantity, value of the orders the replay placed."""
+    n, n_days = demand.shape
+    out_days = (days.stock <= 0) & counted[:, None]
+    period = period_of_day(review_days, n_days)
+    total = demand.sum(axis=1)
+    short = days.short.sum(axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        fill = np.where(total > 0, 1.0 - short / total, np.nan)
+    average = days.stock.mean(axis=1) if n_days else np.zeros(n)
+    index = orders["sku_index"].to_numpy(int) if len(orders) else np.zeros(0, dtype=int)
+    placed = np.bincount(index, minlength=n)
+    value = np.bincount(index, weights=orders["value"].to_numpy(float) if len(orders)
+                        else np.zeros(0), minlength=n)
+    return pd.DataFrame({
+        "stockout_days": out_days.sum(axis=1).astype(int), "units_short": short,
+        "fill_rate": fill,
+        "cycle_service_level": np.where(counted, _cycle_level(out_days, period,
+                                                              len(review_days)), np.nan),
+        "average_stock": average, "average_stock_value": average * unit_cost,
+        "orders_placed": placed.astype(int), "order_value": value,
+        "demand_units": total})
+
+
+def overall_figures(skus: pd.DataFrame, *, orders_placed: int | None) -> dict[str, Any]:
+    """The figures over all SKUs: sums, the fill rate of all demand, the cycle level of all
+    SKU-periods (the mean of the SKUs'), and ``orders_placed`` as orders (supplier and date)."""
+    demand = float(skus["demand_units"].sum()) if "demand_units" in skus else np.nan
+    short = skus["units_short"]
+    fill = (1.0 - float(short.sum()) / demand if demand and demand > 0 and short.notna().all()
+            else None)
+    level = skus["cycle_service_level"].dropna()
+    return {
+        "stockout_days": _sum_or_none(skus["stockout_days"]),
+        "units_short": _sum_or_none(short),
+        "fill_rate": fill,
+        "cycle_service_level": float(level.mean()) if len(level) else None,
+        "average_stock": _sum_or_none(skus["average_stock"]),
+        "average_stock_value": _sum_or_none(skus["average_stock_value"]),
+        "orders_placed": orders_placed,
+        "order_value": _sum_or_none(skus["order_value"]),
+    }
+
+
+def _sum_or_none(values: pd.Series) -> float | None:
+    """The sum, or None when any SKU's figure is unknown."""
+    if values.isna().any() or not len(values):
+        return None if values.isna().any() else 0.0
+    return float(values.sum())
+
+
+def actual_stock(stock_history: pd.DataFrame | None, skus: list[str], start: pd.Timestamp,
+                 n_days: int) -> pd.DataFrame:
+    """The real stock per SKU (rows) on the snapshot days in the span (columns: span day
+    numbers 1 … n_days), from the dated stock snapshots."""
+    if stock_history is None or not len(stock_history):
+        return pd.DataFrame(index=pd.Index(skus, name="sku"))
+    day = ((pd.to_datetime(stock_history["snapshot_date"]) - start)
+           / pd.Timedelta(days=1)).to_numpy(float)
+    inside = stock_history[(day >= 1) & (day <= n_days)].assign(day=day[(day >= 1)
+                                                                        & (day <= n_days)])
+    wide = inside.pivot_table(index="sku", columns="day", values="on_hand", aggfunc="sum")
+    wide = wide.reindex(index=skus).fillna(0.0)
+    wide.columns = wide.columns.astype(int)
+    wide.index.name = "sku"
+    return wide
+
+
+def actual_figures(snapshots: pd.DataFrame, *, n_days: int, counted: np.ndarray,
+                   unit_cost: np.ndarray, review_days: list[int],
+                   po_lines: pd.DataFrame | None, skus: list[str]) -> pd.DataFrame:
+    """Per SKU: the same figures from the real history. Stock figures from the snapshots in the
+    span (stockout days scaled to the span when snapshots are not daily); orders from the POs
+    ordered in the span (value at today's landed cost); units short and fill rate are unknown."""
+    n = len(skus)
+    stock = snapshots.to_numpy(float) if snapshots.shape[1] else np.zeros((n, 0))
+    taken = np.asarray(snapshots.columns, dtype=int) if snapshots.shape[1] else np.zeros(0, int)
+    out = pd.DataFrame({c: np.full(n, np.nan) for c in FIGURES})
+    if taken.size:
+        zero = (stock <= 0) & counted[:, None]
+        out["stockout_days"] = zero.sum(axis=1) * (n_days / taken.size)
+        out["average_stock"] = stock.mean(axis=1)
+        out["average_stock_value"] = out["average_stock"] * unit_cost
+        period = period_of_day(review_days, n_days)[taken - 1]
+        seen = np.unique(period)
+        hit = np.stack([zero[:, period == p].any(axis=1) for p in seen], axis=1)
+        out["cycle_service_level"] = np.where(counted, 1.0 - hit.mean(axis=1), np.nan)
+    if po_lines is not None:
+        row = pd.Index(skus).get_indexer(po_lines["sku"])
+        keep = row >= 0
+        placed = np.bincount(row[keep], minlength=n)
+        value = np.bincount(row[keep], weights=po_lines["quantity"].to_numpy(float)[keep]
+                            * unit_cost[row[keep]], minlength=n)
+        out["orders_placed"] = placed
+        out["order_value"] = value
+    return out
