@@ -1,0 +1,117 @@
+"""`planner replay`: the plan replayed on the workspace's own history (issue 30), by hand-computed
+numbers, honest by construction (rows dated later change nothing), and the CLI's JSON keys."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+
+from planner.planning import replay, replay_to_json
+from planner.store import open_workspace
+from planner.store.importers.importing import import_files
+from planner.store.settings import save_setting
+from tests.test_cli import planner, write_csv
+
+START, END = dt.date(2025, 6, 2), dt.date(2025, 6, 23)  # three weekly reviews: 2, 9 and 16 June
+
+
+def _days(first: str, last: str) -> list[str]:
+    day, stop = dt.date.fromisoformat(first), dt.date.fromisoformat(last)
+    out = []
+    while day <= stop:
+        out.append(day.isoformat())
+        day += dt.timedelta(days=1)
+    return out
+
+
+def _files(folder: Path, extra_sales: list[list[object]] | None = None,
+           extra_pos: list[list[object]] | None = None) -> list[Path]:
+    """One mug from Kiln (stated lead time 10 days, 4.00 a unit), a planner's forecast of 10 a
+    day without spread, 150 in stock on 2 June and 12 sold every day after it; the buyer's own
+    stock counts (40 on 9 June, 0 on 16 June, 5 on 23 June) and one real PO of 100 ordered
+    5 June, received 20 June."""
+    sales = [[day, "MUG", 12] for day in _days("2025-06-03", "2025-06-23")] + (extra_sales or [])
+    pos = [["PO-9", "MUG", 100, "2025-06-18", "Kiln", "2025-06-05", 100, "2025-06-20",
+            "received"]] + (extra_pos or [])
+    return [
+        write_csv(folder / "suppliers.csv", ["supplier", "lead_time_days"], [["Kiln", 10]]),
+        write_csv(folder / "products.csv", ["sku", "name", "supplier", "unit_cost", "unit_price"],
+                  [["MUG", "Stoneware mug", "Kiln", 4, 20]]),
+        write_csv(folder / "inventory.csv", ["sku", "on_hand", "snapshot_date"],
+                  [["MUG", 150, "2025-06-02"], ["MUG", 40, "2025-06-09"],
+                   ["MUG", 0, "2025-06-16"], ["MUG", 5, "2025-06-23"]]),
+        write_csv(folder / "sales.csv", ["date", "sku", "quantity"], sales),
+        write_csv(folder / "purchase_orders.csv",
+                  ["po_number", "sku", "quantity", "expected_date", "supplier", "order_date",
+                   "received_quantity", "received_date", "status"], pos),
+        write_csv(folder / "overrides.csv", ["sku", "demand_per_day", "demand_std_per_day"],
+                  [["MUG", 10, 0]]),
+    ]
+
+
+def _workspace(folder: Path, **extra: list[list[object]]) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "mugs.db"
+    db = open_workspace(path)
+    import_files(db, _files(folder, **extra))
+    save_setting(db, "dock_to_stock_days", "2")
+    save_setting(db, "review_period_days", "7")
+    db.conn.close()
+    return path
+
+
+@pytest.fixture
+def mugs(tmp_path) -> Path:
+    return _workspace(tmp_path / "mugs")
+
+
+def _replay(path: Path, start: dt.date = START, end: dt.date = END):
+    db = open_workspace(path, read_only=True)
+    try:
+        return replay(db, start, end, 7)
+    finally:
+        db.conn.close()
+
+
+def test_a_replay_by_hand(mugs):
+    result = _replay(mugs)
+    # policy: 10 a day, lead 10 + dock 2 days, review 7, no spread: reorder point 120,
+    # order-up-to 10 × (10 + 2 + 7) = 190; the plan orders up to 190 at each review.
+    # 2 Jun: position 150 → order 40, at the dock 12 Jun, sellable 14 Jun.
+    #   3–9 Jun: 12 a day → 66 on 9 Jun.
+    # 9 Jun: 66 + 40 on order = 106 → order 84, dock 19 Jun, sellable 21 Jun.
+    #   10–16 Jun: 54, 42, 30, 18, 14 Jun +40 → 46, 34, 22.
+    # 16 Jun: 22 + 84 on order = 106 → order 84, sellable 28 Jun (after the span).
+    #   17–23 Jun: 10, 0 (2 short), 0 (12 short), 0 (12 short), 21 Jun +84 serves the 26 owed
+    #   and the day's 12 → 46, 34, 22.
+    orders = result.orders
+    assert orders["order_date"].dt.strftime("%Y-%m-%d").tolist() == [
+        "2025-06-02", "2025-06-09", "2025-06-16"]
+    assert orders["quantity"].tolist() == [40, 84, 84]
+    assert orders["sellable_date"].dt.strftime("%Y-%m-%d").tolist() == [
+        "2025-06-14", "2025-06-21", "2025-06-28"]
+    assert result.stock.loc["MUG"].tolist() == [
+        138, 126, 114, 102, 90, 78, 66, 54, 42, 30, 18, 46, 34, 22, 10, 0, 0, 0, 46, 34, 22]
+    mug = result.skus.set_index("sku").loc["MUG"]
+    assert mug["stockout_days"] == 3  # 18, 19 and 20 June end with nothing to sell
+    assert mug["units_short"] == 26
+    assert mug["fill_rate"] == pytest.approx(1 - 26 / 252)  # 21 days × 12 sold
+    assert mug["cycle_service_level"] == pytest.approx(2 / 3)  # the third week ran out
+    assert mug["average_stock"] == pytest.approx((714 + 246 + 112) / 21)
+    assert mug["average_stock_value"] == pytest.approx(4 * (714 + 246 + 112) / 21)
+    assert (mug["orders_placed"], mug["order_value"]) == (3, 208 * 4)
+    assert result.overall["orders_placed"] == 3 and result.overall["order_value"] == 832
+    # what really happened: counts of 40, 0 and 5 on three of the 21 days (one of three empty:
+    # 7 stockout days estimated), one PO of 100 × 4.00 ordered in the span
+    actual = result.actual_skus.set_index("sku").loc["MUG"]
+    assert actual["stockout_days"] == pytest.approx(7)
+    assert actual["average_stock"] == pytest.approx(15)
+    assert actual["cycle_service_level"] == pytest.approx(2 / 3)
+    assert (actual["orders_placed"], actual["order_value"]) == (1, 400)
+    assert result.actual_overall["fill_rate"] is None
+    assert result.actual_overall["units_short"] is None
+    assert any("fill_rate" in note for note in result.notes)
+    assert "3 stockout days instead of 7" in result.summary
