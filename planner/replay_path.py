@@ -19,8 +19,8 @@ from sqlite_utils import Database
 
 from planner import clock
 from planner.engine import replay as sim
+from planner.engine.lead_time import MIN_RECEIVED_LINES_TO_LEARN, learn_supplier_lead_times
 from planner.planning import (
-    MIN_RECEIVED_LINES_TO_LEARN,
     PlanningData,
     Progress,
     _json_ready,
@@ -187,8 +187,6 @@ def _stock_from_history(base: PlanningData, start: dt.date) -> pd.DataFrame:
 def _real_lead_days(products: pd.DataFrame, po_lines: pd.DataFrame, end: dt.date) -> np.ndarray:
     """Per SKU, whole days from order to the dock: its supplier's lead time as learned from all
     receipts up to ``end`` (enough of them), else the stated one."""
-    from planner.planning import learn_supplier_lead_times
-
     learned = learn_supplier_lead_times(po_lines, as_of=end)
     if len(learned):
         enough = learned[learned["received_lines"] >= MIN_RECEIVED_LINES_TO_LEARN]
