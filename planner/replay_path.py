@@ -109,12 +109,14 @@ def replay(db_or_data: Database | PlanningData, start: dt.date, end: dt.date | N
     dates = review_dates(start, end, every)
     review_days = [(d - start).days for d in dates]
 
-    stock = np.zeros(n)
-    on_start = on_hand_start.groupby("sku")["on_hand"].sum().reindex(skus).fillna(0.0)
-    stock += np.maximum(on_start.to_numpy(float), 0.0)
+    counts = sim.stock_counts(base.stock_history, skus, t0, n_days)
+    receipts = _real_receipts(base.po_lines, skus, t0, n_days)
+    stock, notes = _starting_stock(base, start, on_hand_start, skus, counts, receipts, demand)
+    start_stock = stock.copy()
     book = _orders_open_on(base, start, end, skus, dock, on_hand_start,
                            int(settings["hold_release_days"]))
     backlog = _backlog_on(base, start, skus)
+    start_backlog = backlog.copy()
     path = sim.Days(np.zeros((n, n_days)), np.zeros((n, n_days)), np.zeros((n, n_days)))
     placed: list[pd.DataFrame] = []
     orders_count = 0
@@ -147,11 +149,24 @@ def replay(db_or_data: Database | PlanningData, start: dt.date, end: dt.date | N
     per_sku = sim.simulated_figures(path, demand, unit_cost=cost, counted=counted,
                                     review_days=review_days, orders=orders)
     overall = sim.overall_figures(per_sku, orders_placed=orders_count)
-    snapshots = sim.actual_stock(base.stock_history, skus, t0, n_days)
-    real_pos, notes = _real_orders(base, start, end)
-    actual = sim.actual_figures(snapshots, n_days=n_days, counted=counted, unit_cost=cost,
-                                review_days=review_days, po_lines=real_pos, skus=skus)
-    notes = _actual_notes(snapshots, n_days) + notes
+    # what really happened: the same day-by-day walk with the real receipts, set to each count
+    real = sim.walk_days(start_stock, start_backlog, demand, receipts, counts)
+    real_pos, order_notes = _real_orders(base, start, end)
+    real_orders = _empty_orders() if real_pos is None else pd.DataFrame({
+        "sku_index": pd.Index(skus).get_indexer(real_pos["sku"]),
+        "value": pd.to_numeric(real_pos["quantity"]).to_numpy(float)}).query("sku_index >= 0")
+    if len(real_orders):
+        real_orders["value"] *= cost[real_orders["sku_index"].to_numpy(int)]
+    actual = sim.simulated_figures(real, demand, unit_cost=cost, counted=counted,
+                                   review_days=review_days, orders=real_orders)
+    if real_pos is None:
+        actual[["orders_placed", "order_value"]] = np.nan
+    stock_known = base.stock_history is not None and len(base.stock_history) > 0
+    if not stock_known:
+        actual[["stockout_days", "units_short", "fill_rate", "cycle_service_level",
+                "average_stock", "average_stock_value"]] = np.nan
+    actual = actual.drop(columns=["demand_units"]).assign(demand_units=per_sku["demand_units"])
+    notes += _actual_notes(counts, stock_known) + order_notes
     actual_overall = sim.overall_figures(
         actual, orders_placed=(int(real_pos["po_number"].nunique())
                                if real_pos is not None else None))
@@ -165,8 +180,8 @@ def replay(db_or_data: Database | PlanningData, start: dt.date, end: dt.date | N
         orders=orders.assign(sku=[skus[k] for k in orders["sku_index"]]).drop(
             columns=["sku_index", "sellable_day"]),
         stock=pd.DataFrame(path.stock, index=pd.Index(skus, name="sku"), columns=dates_index),
-        actual_stock=snapshots.set_axis(
-            [t0 + pd.Timedelta(days=int(d)) for d in snapshots.columns], axis=1),
+        actual_stock=pd.DataFrame(real.stock, index=pd.Index(skus, name="sku"),
+                                  columns=dates_index),
         notes=notes, settings=dict(settings), settings_note=_settings_note(settings, every))
     result.summary = replay_summary(result)
     _report(progress, 1.0, "done")
@@ -375,20 +390,56 @@ def _real_orders(base: PlanningData, start: dt.date,
     return chosen, notes
 
 
-def _actual_notes(snapshots: pd.DataFrame, n_days: int) -> list[str]:
-    """What the real stock history allows, in words."""
-    notes = ["units_short and fill_rate (actual): the history records demand (sales at order "
-             "date) but not which units were served from stock on the day, so they are null"]
-    taken = snapshots.shape[1]
-    if not taken:
-        notes.append("stockout_days, cycle_service_level, average_stock and "
-                     "average_stock_value (actual): no stock snapshot is dated in the span, "
-                     "so they are null")
-    elif taken < n_days:
-        notes.append(f"stockout_days (actual) is estimated from {taken} stock snapshots in the "
-                     f"{n_days} days (the share of snapshots with no stock, times the days); "
-                     "average_stock and cycle_service_level are read from those snapshots only")
-    return notes
+def _actual_notes(counts: np.ndarray, stock_known: bool) -> list[str]:
+    """How the real figures were read from the history, in words."""
+    if not stock_known:
+        return ["stockout_days, units_short, fill_rate, cycle_service_level, average_stock and "
+                "average_stock_value (actual): the workspace has no dated stock count, so the "
+                "real stock is unknown and they are null"]
+    taken = int((~np.isnan(counts)).any(axis=0).sum()) if counts.size else 0
+    return [f"the actual stock path is rebuilt day by day from the stock on --from, the real "
+            f"PO receipts and the sales, and set to each of the {taken} stock counts in the "
+            "span; units_short and fill_rate (actual) are the sales that rebuilt stock could "
+            "not cover (sales are recorded at order date, shipped or not), so they are "
+            "estimates"]
+
+
+def _real_receipts(po_lines: pd.DataFrame, skus: list[str], start: pd.Timestamp,
+                   n_days: int) -> np.ndarray:
+    """(n_skus, n_days) units the buyer really received on each day of the span."""
+    if not len(po_lines):
+        return np.zeros((len(skus), n_days))
+    got = po_lines[po_lines["received_date"].notna()]
+    day = ((got["received_date"] - start) / pd.Timedelta(days=1)).to_numpy(float).astype(int)
+    rows = pd.Index(skus).get_indexer(got["sku"])
+    keep = rows >= 0
+    return sim.arrivals_between(rows[keep], day[keep],
+                                pd.to_numeric(got["received_quantity"]).fillna(0.0)
+                                .to_numpy(float)[keep], len(skus), 1, n_days)
+
+
+def _starting_stock(base: PlanningData, start: dt.date, on_hand_start: pd.DataFrame,
+                    skus: list[str], counts: np.ndarray, receipts: np.ndarray,
+                    demand: np.ndarray) -> tuple[np.ndarray, list[str]]:
+    """The stock on ``start``: the count known that day (with receipts since), else the first
+    count after it less what was received and plus what sold in between; and a note."""
+    history = base.stock_history
+    before = history is not None and bool((history["snapshot_date"]
+                                           <= pd.Timestamp(start)).any())
+    if before:
+        stock = on_hand_start.groupby("sku")["on_hand"].sum().reindex(skus).fillna(0.0)
+        return np.maximum(stock.to_numpy(float), 0.0), []
+    taken = np.flatnonzero((~np.isnan(counts)).any(axis=0)) if counts.size else []
+    if not len(taken):
+        return np.zeros(len(skus)), [
+            "no stock count is dated on or before --from or in the span: the replay starts "
+            "from no stock"]
+    first = int(taken[0])
+    day = (start + dt.timedelta(days=first + 1)).isoformat()
+    return sim.stock_before(counts[:, first], receipts[:, :first + 1].sum(axis=1),
+                            demand[:, :first + 1].sum(axis=1)), [
+        f"no stock count is dated on or before --from: the stock on --from is the count of "
+        f"{day} less the receipts and plus the sales in between"]
 
 
 def _settings_note(settings: dict[str, Any], every: int) -> str:

@@ -104,17 +104,24 @@ def test_a_replay_by_hand(mugs):
     assert mug["average_stock_value"] == pytest.approx(4 * (714 + 246 + 112) / 21)
     assert (mug["orders_placed"], mug["order_value"]) == (3, 208 * 4)
     assert result.overall["orders_placed"] == 3 and result.overall["order_value"] == 832
-    # what really happened: counts of 40, 0 and 5 on three of the 21 days (one of three empty:
-    # 7 stockout days estimated), one PO of 100 × 4.00 ordered in the span
+    # what really happened, rebuilt day by day from 150 on 2 June, the real receipt (100 on
+    # 20 June) and the sales, set to each count (40 on 9 June, 0 on 16 June, 5 on 23 June):
+    #   3–8 Jun 138 … 78; 9 Jun 66 → counted 40; 28, 16, 4; 13–16 Jun 0 (8, 12, 12, 12 short)
+    #   → counted 0; 17–19 Jun 0 (12 short each, 80 owed); 20 Jun +100: 80 owed, 12 sold → 8;
+    #   21 Jun 0 (4 short), 22 Jun 0 (12 short), 23 Jun 0 (12 short) → counted 5.
+    assert result.actual_stock.loc["MUG"].tolist() == [
+        138, 126, 114, 102, 90, 78, 40, 28, 16, 4, 0, 0, 0, 0, 0, 0, 0, 8, 0, 0, 5]
     actual = result.actual_skus.set_index("sku").loc["MUG"]
-    assert actual["stockout_days"] == pytest.approx(7)
-    assert actual["average_stock"] == pytest.approx(15)
-    assert actual["cycle_service_level"] == pytest.approx(2 / 3)
+    assert actual["stockout_days"] == 9
+    assert actual["units_short"] == 108
+    assert actual["fill_rate"] == pytest.approx(1 - 108 / 252, abs=1e-4)
+    assert actual["average_stock"] == pytest.approx(749 / 21)
+    assert actual["cycle_service_level"] == pytest.approx(1 / 3)
+    # one PO of 100 × 4.00 ordered in the span
     assert (actual["orders_placed"], actual["order_value"]) == (1, 400)
-    assert result.actual_overall["fill_rate"] is None
-    assert result.actual_overall["units_short"] is None
-    assert any("fill_rate" in note for note in result.notes)
-    assert "3 stockout days instead of 7" in result.summary
+    assert result.actual_overall["orders_placed"] == 1
+    assert any("rebuilt day by day" in note for note in result.notes)
+    assert "3 stockout days instead of 9" in result.summary
 
 
 def _placed(result) -> list[tuple[str, str, float]]:
@@ -172,12 +179,12 @@ def test_the_cli_writes_the_spec_keys(mugs, tmp_path):
     assert keys <= set(document["skus"][0])
     assert keys <= set(document["actual"]["overall"])
     assert keys <= set(document["actual"]["skus"][0])
-    assert document["actual"]["overall"]["fill_rate"] is None
+    assert document["actual"]["overall"]["fill_rate"] == pytest.approx(1 - 108 / 252, abs=1e-4)
     assert document["notes"] and "settings in force now" in document["settings_note"]
     assert document["overall"]["stockout_days"] == 3
     assert document["review_dates"] == ["2025-06-02", "2025-06-09", "2025-06-16"]
     assert "over the 3 weeks from 2025-06-02 to 2025-06-23, following the plan: 3 stockout " \
-        "days instead of 7" in result.stdout
+        "days instead of 9" in result.stdout
     header = table.read_text().splitlines()[0].split(",")
     assert {"sku", "stockout_days", "actual_stockout_days"} <= set(header)
     # --to defaults to today ($PLANNER_TODAY); a span that does not move forward is refused

@@ -30,9 +30,10 @@ class Days:
 
 
 def walk_days(on_hand: np.ndarray, backlog: np.ndarray, demand: np.ndarray,
-              arrivals: np.ndarray) -> Days:
+              arrivals: np.ndarray, counts: np.ndarray | None = None) -> Days:
     """Walk the days of ``demand`` (n_skus, n_days): each day the arrivals become sellable, the
-    backlog is served first, then the day's demand; the unserved part is short and owed."""
+    backlog is served first, then the day's demand; the unserved part is short and owed.
+    ``counts`` (NaN where none): a stock count that day sets the end-of-day stock."""
     stock = np.asarray(on_hand, dtype=float).copy()
     owed = np.asarray(backlog, dtype=float).copy()
     n, days = demand.shape
@@ -46,6 +47,9 @@ def walk_days(on_hand: np.ndarray, backlog: np.ndarray, demand: np.ndarray,
         stock -= sold
         short = demand[:, d] - sold
         owed += short
+        if counts is not None:
+            counted = ~np.isnan(counts[:, d])
+            stock[counted] = counts[counted, d]
         out.stock[:, d], out.short[:, d], out.backlog[:, d] = stock, short, owed
     return out
 
@@ -147,48 +151,26 @@ def _sum_or_none(values: pd.Series) -> float | None:
     return float(values.sum())
 
 
-def actual_stock(stock_history: pd.DataFrame | None, skus: list[str], start: pd.Timestamp,
-                 n_days: int) -> pd.DataFrame:
-    """The real stock per SKU (rows) on the snapshot days in the span (columns: span day
-    numbers 1 … n_days), from the dated stock snapshots."""
-    if stock_history is None or not len(stock_history):
-        return pd.DataFrame(index=pd.Index(skus, name="sku"))
+def stock_counts(stock_history: pd.DataFrame | None, skus: list[str], start: pd.Timestamp,
+                 n_days: int) -> np.ndarray:
+    """(n_skus, n_days) the counted stock on days start + 1 … start + n_days (NaN: no count
+    that day), from the dated stock snapshots."""
+    out = np.full((len(skus), n_days), np.nan)
+    if stock_history is None or not len(stock_history) or not n_days:
+        return out
     day = ((pd.to_datetime(stock_history["snapshot_date"]) - start)
            / pd.Timedelta(days=1)).to_numpy(float)
-    inside = stock_history[(day >= 1) & (day <= n_days)].assign(day=day[(day >= 1)
-                                                                        & (day <= n_days)])
-    wide = inside.pivot_table(index="sku", columns="day", values="on_hand", aggfunc="sum")
-    wide = wide.reindex(index=skus).fillna(0.0)
-    wide.columns = wide.columns.astype(int)
-    wide.index.name = "sku"
-    return wide
-
-
-def actual_figures(snapshots: pd.DataFrame, *, n_days: int, counted: np.ndarray,
-                   unit_cost: np.ndarray, review_days: list[int],
-                   po_lines: pd.DataFrame | None, skus: list[str]) -> pd.DataFrame:
-    """Per SKU: the same figures from the real history. Stock figures from the snapshots in the
-    span (stockout days scaled to the span when snapshots are not daily); orders from the POs
-    ordered in the span (value at today's landed cost); units short and fill rate are unknown."""
-    n = len(skus)
-    stock = snapshots.to_numpy(float) if snapshots.shape[1] else np.zeros((n, 0))
-    taken = np.asarray(snapshots.columns, dtype=int) if snapshots.shape[1] else np.zeros(0, int)
-    out = pd.DataFrame({c: np.full(n, np.nan) for c in FIGURES})
-    if taken.size:
-        zero = (stock <= 0) & counted[:, None]
-        out["stockout_days"] = zero.sum(axis=1) * (n_days / taken.size)
-        out["average_stock"] = stock.mean(axis=1)
-        out["average_stock_value"] = out["average_stock"] * unit_cost
-        period = period_of_day(review_days, n_days)[taken - 1]
-        seen = np.unique(period)
-        hit = np.stack([zero[:, period == p].any(axis=1) for p in seen], axis=1)
-        out["cycle_service_level"] = np.where(counted, 1.0 - hit.mean(axis=1), np.nan)
-    if po_lines is not None:
-        row = pd.Index(skus).get_indexer(po_lines["sku"])
-        keep = row >= 0
-        placed = np.bincount(row[keep], minlength=n)
-        value = np.bincount(row[keep], weights=po_lines["quantity"].to_numpy(float)[keep]
-                            * unit_cost[row[keep]], minlength=n)
-        out["orders_placed"] = placed
-        out["order_value"] = value
+    row = pd.Index(skus).get_indexer(stock_history["sku"])
+    inside = (day >= 1) & (day <= n_days)
+    taken = np.unique(day[inside]).astype(int)
+    out[:, taken - 1] = 0.0  # a SKU missing from a count had none
+    keep = inside & (row >= 0)
+    np.add.at(out, (row[keep], day[keep].astype(int) - 1),
+              stock_history["on_hand"].to_numpy(float)[keep])
     return out
+
+
+def stock_before(count: np.ndarray, receipts: np.ndarray, demand: np.ndarray) -> np.ndarray:
+    """The stock a later count implies for an earlier day: the count, less what was received
+    since, plus what sold since (never below zero)."""
+    return np.maximum(count - receipts + demand, 0.0)
