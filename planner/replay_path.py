@@ -105,7 +105,9 @@ def replay(db_or_data: Database | PlanningData, start: dt.date, end: dt.date | N
     cost = _landed_costs(products).to_numpy(float)
     lead = _real_lead_days(products, base.po_lines, end)
     demand = sim.demand_matrix(base.daily_demand, skus, t0, n_days)
-    counted = demand.sum(axis=1) > 0
+    # stockout days count for SKUs sold in the span, never made-to-order ones (their customers
+    # wait by design)
+    counted = (demand.sum(axis=1) > 0) & ~products["made_to_order"].fillna(False).to_numpy(bool)
     dates = review_dates(start, end, every)
     review_days = [(d - start).days for d in dates]
 
@@ -167,6 +169,9 @@ def replay(db_or_data: Database | PlanningData, start: dt.date, end: dt.date | N
                 "average_stock", "average_stock_value"]] = np.nan
     actual = actual.drop(columns=["demand_units"]).assign(demand_units=per_sku["demand_units"])
     notes += _actual_notes(counts, stock_known) + order_notes
+    if (~counted & (demand.sum(axis=1) > 0)).any():
+        notes.append("made-to-order SKUs are left out of stockout_days and cycle_service_level "
+                     "(their customers wait for the order by design)")
     actual_overall = sim.overall_figures(
         actual, orders_placed=(int(real_pos["po_number"].nunique())
                                if real_pos is not None else None))
