@@ -194,3 +194,18 @@ def test_the_cli_writes_the_spec_keys(mugs, tmp_path):
     refused = planner("replay", str(mugs), "--from", "2025-06-23", "--to", "2025-06-02",
                       check=False)
     assert refused.returncode == 2 and "must be after --from" in refused.stderr
+
+
+def test_a_replay_from_loaded_data_is_the_same_and_can_be_cancelled(mugs):
+    from planner.planning import load_planning_data, replay_cancelled
+
+    db = open_workspace(mugs, read_only=True)
+    try:
+        data = load_planning_data(db, END)
+        assert _placed(replay(data, START, END, 7)) == _placed(_replay(mugs))
+        seen: list[str] = []
+        with pytest.raises(replay_cancelled()):
+            replay(data, START, END, 7, progress=lambda _f, what: seen.append(what),
+                   cancel=lambda: len(seen) > 2)
+    finally:
+        db.conn.close()
