@@ -61,7 +61,9 @@ def main() -> None:
     skus = result.skus.set_index("sku").join(classes)
     by_class = skus.groupby("demand_class").agg(
         skus=("demand_units", "size"), target=("service_level", "mean"),
-        cycle_level=("cycle_service_level", "mean"), units_short=("units_short", "sum"),
+        cycle_level=("cycle_service_level", "mean"),
+        after_lead=("cycle_service_level_after_lead_time", "mean"),
+        units_short=("units_short", "sum"),
         demand=("demand_units", "sum"), stockout_days=("stockout_days", "sum"))
     by_class["fill_rate"] = 1 - by_class["units_short"] / by_class["demand"]
     print("per demand class (as the plan on the last day classes the SKUs):")

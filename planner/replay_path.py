@@ -149,7 +149,8 @@ def replay(db_or_data: Database | PlanningData, start: dt.date, end: dt.date | N
     orders = (pd.concat(placed, ignore_index=True) if placed
               else _empty_orders())
     per_sku = sim.simulated_figures(path, demand, unit_cost=cost, counted=counted,
-                                    review_days=review_days, orders=orders)
+                                    review_days=review_days, orders=orders,
+                                    reach_days=lead + dock)
     overall = sim.overall_figures(per_sku, orders_placed=orders_count)
     # what really happened: the same day-by-day walk with the real receipts, set to each count
     real = sim.walk_days(start_stock, start_backlog, demand, receipts, counts)
@@ -160,13 +161,15 @@ def replay(db_or_data: Database | PlanningData, start: dt.date, end: dt.date | N
     if len(real_orders):
         real_orders["value"] *= cost[real_orders["sku_index"].to_numpy(int)]
     actual = sim.simulated_figures(real, demand, unit_cost=cost, counted=counted,
-                                   review_days=review_days, orders=real_orders)
+                                   review_days=review_days, orders=real_orders,
+                                   reach_days=lead + dock)
     if real_pos is None:
         actual[["orders_placed", "order_value"]] = np.nan
     stock_known = base.stock_history is not None and len(base.stock_history) > 0
     if not stock_known:
         actual[["stockout_days", "units_short", "fill_rate", "cycle_service_level",
-                "average_stock", "average_stock_value"]] = np.nan
+                "cycle_service_level_after_lead_time", "average_stock",
+                "average_stock_value"]] = np.nan
     actual = actual.drop(columns=["demand_units"]).assign(demand_units=per_sku["demand_units"])
     notes += _actual_notes(counts, stock_known) + order_notes
     if (~counted & (demand.sum(axis=1) > 0)).any():

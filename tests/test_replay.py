@@ -100,6 +100,9 @@ def test_a_replay_by_hand(mugs):
     assert mug["units_short"] == 26
     assert mug["fill_rate"] == pytest.approx(1 - 26 / 252)  # 21 days × 12 sold
     assert mug["cycle_service_level"] == pytest.approx(2 / 3)  # the third week ran out
+    # counted from the first week starting once the first order could be sold (12 days from
+    # ordering: the week of 17–23 June), every week counted ran out
+    assert mug["cycle_service_level_after_lead_time"] == 0
     assert mug["average_stock"] == pytest.approx((714 + 246 + 112) / 21)
     assert mug["average_stock_value"] == pytest.approx(4 * (714 + 246 + 112) / 21)
     assert (mug["orders_placed"], mug["order_value"]) == (3, 208 * 4)

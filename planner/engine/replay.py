@@ -86,22 +86,32 @@ def period_of_day(review_days: list[int], n_days: int) -> np.ndarray:
     return np.searchsorted(np.asarray(review_days, dtype=int), day, side="left") - 1
 
 
-def _cycle_level(out_days: np.ndarray, period: np.ndarray, periods: int) -> np.ndarray:
-    """Per SKU, the share of review periods without a stockout day (NaN: no period)."""
+def _cycle_level(out_days: np.ndarray, period: np.ndarray, periods: int,
+                 first_period: np.ndarray | None = None) -> np.ndarray:
+    """Per SKU, the share of review periods without a stockout day (NaN: no period);
+    ``first_period``: per SKU, the first period counted (earlier ones are left out)."""
     if not periods or not out_days.shape[1]:
         return np.full(out_days.shape[0], np.nan)
     hit = np.zeros((out_days.shape[0], periods), dtype=bool)
     for p in range(periods):
         hit[:, p] = out_days[:, period == p].any(axis=1)
-    return 1.0 - hit.mean(axis=1)
+    if first_period is None:
+        return 1.0 - hit.mean(axis=1)
+    used = np.arange(periods)[None, :] >= np.asarray(first_period)[:, None]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(used.any(axis=1),
+                        1.0 - (hit & used).sum(axis=1) / used.sum(axis=1), np.nan)
 
 
 def simulated_figures(days: Days, demand: np.ndarray, *, unit_cost: np.ndarray,
                       counted: np.ndarray, review_days: list[int],
-                      orders: pd.DataFrame) -> pd.DataFrame:
+                      orders: pd.DataFrame, reach_days: np.ndarray | None = None
+                      ) -> pd.DataFrame:
     """Per SKU (rows in the simulation's order): the replay's figures. ``counted``: SKUs with
     demand in the span (stockout days are counted only for them); ``orders``: sku_index,
-    quantity, value of the orders the replay placed."""
+    quantity, value of the orders the replay placed; ``reach_days``: per SKU, days from an
+    order to sellable stock (``cycle_service_level_after_lead_time`` counts only the review
+    periods starting once the first review's order could be sold)."""
     n, n_days = demand.shape
     out_days = (days.stock <= 0) & counted[:, None]
     period = period_of_day(review_days, n_days)
@@ -119,6 +129,10 @@ def simulated_figures(days: Days, demand: np.ndarray, *, unit_cost: np.ndarray,
         "fill_rate": fill,
         "cycle_service_level": np.where(counted, _cycle_level(out_days, period,
                                                               len(review_days)), np.nan),
+        "cycle_service_level_after_lead_time": np.where(
+            counted, _cycle_level(out_days, period, len(review_days), None if reach_days is None
+                                  else np.searchsorted(np.asarray(review_days), reach_days)),
+            np.nan),
         "average_stock": average, "average_stock_value": average * unit_cost,
         "orders_placed": placed.astype(int), "order_value": value,
         "demand_units": total})
@@ -132,11 +146,13 @@ def overall_figures(skus: pd.DataFrame, *, orders_placed: int | None) -> dict[st
     fill = (1.0 - float(short.sum()) / demand if demand and demand > 0 and short.notna().all()
             else None)
     level = skus["cycle_service_level"].dropna()
+    later = skus.get("cycle_service_level_after_lead_time", pd.Series(dtype=float)).dropna()
     return {
         "stockout_days": _sum_or_none(skus["stockout_days"]),
         "units_short": _sum_or_none(short),
         "fill_rate": fill,
         "cycle_service_level": float(level.mean()) if len(level) else None,
+        "cycle_service_level_after_lead_time": float(later.mean()) if len(later) else None,
         "average_stock": _sum_or_none(skus["average_stock"]),
         "average_stock_value": _sum_or_none(skus["average_stock_value"]),
         "orders_placed": orders_placed,

@@ -36,6 +36,9 @@ CLASS_COLUMNS = [
            "Share of review periods without a stockout day, following the plan", decimals=1),
     Column("actual_cycle_service_level", "Cycle level\nas it was", "pct",
            "The same from the real stock history", decimals=1),
+    Column("cycle_service_level_after_lead_time", "Cycle level after\nfirst arrival", "pct",
+           "Following the plan, counting only the review periods that start once the first "
+           "review's order could be sold (earlier ones no order could help)", decimals=1),
     Column("fill_rate", "Fill rate\nfollowing plan", "pct",
            "Share of demand served from stock on its day", decimals=1),
     Column("stockout_days", "Stockout days\nfollowing plan", "int"),
@@ -81,6 +84,8 @@ def class_rows(rows: pd.DataFrame, classes: pd.DataFrame | None) -> pd.DataFrame
             "demand_class": klass, "skus": len(part), "target": part["service_level"].mean(),
             "cycle_service_level": part["cycle_service_level"].mean(),
             "actual_cycle_service_level": part["actual_cycle_service_level"].mean(),
+            "cycle_service_level_after_lead_time":
+                part["cycle_service_level_after_lead_time"].mean(),
             "fill_rate": 1 - float(part["units_short"].sum()) / demand if demand else None,
             "stockout_days": part["stockout_days"].sum(),
             "actual_stockout_days": part["actual_stockout_days"].sum()})
