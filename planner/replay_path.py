@@ -341,10 +341,25 @@ def _data_for_review(base: PlanningData, day: dt.date, skus: list[str], stock: n
                               .to_numpy(), "hold_release_date": held["sellable_date"]
                               .to_numpy()})
         inventory = pd.concat([inventory, extra], ignore_index=True)
-    return replace(past, inventory=inventory, po_lines=po_lines,
-                   backorders=backorders.astype({"order_date": "datetime64[ns]",
-                                                 "promised_date": "datetime64[ns]"}),
+    backorders = backorders.astype({"order_date": "datetime64[ns]",
+                                    "promised_date": "datetime64[ns]"})
+    return replace(past, inventory=_with_columns_of(inventory, past.inventory),
+                   po_lines=_with_columns_of(po_lines, past.po_lines),
+                   backorders=_with_columns_of(backorders, past.backorders),
                    overrides=base.overrides, bundle_lines=base.bundle_lines.iloc[0:0])
+
+
+def _with_columns_of(frame: pd.DataFrame, like: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with every column ``like`` has (missing ones empty), so the plan reads the
+    simulation's rows as it reads the workspace's."""
+    missing = [c for c in like.columns if c not in frame.columns]
+    if not missing:
+        return frame
+    out = frame.reindex(columns=[*frame.columns, *missing])
+    for column in missing:
+        if like[column].dtype.kind == "M":
+            out[column] = pd.to_datetime(out[column])
+    return out
 
 
 def _orders_due(suggestions: list[dict[str, Any]], day: dt.date, skus: list[str],
