@@ -492,11 +492,13 @@ def build_commands() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
     _outputs(p, "the scores (JSON: per class and per SKU with its weeks; CSV: per SKU)")
 
     from planner.cli_po import register as register_po
+    from planner.cli_replay import register as register_replay
     from planner.cli_safety import register
 
     commands = dict(BASE_COMMANDS)
     commands.update(register(sub))
     commands.update(register_po(sub))
+    commands.update(register_replay(sub))
     return parser, commands
 
 

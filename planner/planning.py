@@ -1456,3 +1456,29 @@ def approve_suggestions(db: Database, plan: PlanResult, *, now: bool = True,
                        suggestions[r].get("total_value_supplier_currency"),
                        str(suggestions[r].get("currency") or home))
             for number, (r, order) in zip(numbers, kept, strict=True)]
+
+# --- replay (issue 30): what following the plan would have done on the buyer's history -------
+# (the orchestration is planner/replay_path.py, the simulation engine/replay.py)
+
+
+def replay(db_or_data: Database | PlanningData, start: dt.date, end: dt.date | None = None,
+           every: int | None = None, progress: Progress = None,
+           cancel: Callable[[], bool] | None = None) -> Any:
+    """Replay the plan on the workspace's own history (replay_path.replay): a ReplayResult."""
+    from planner.replay_path import replay as replay_span
+
+    return replay_span(db_or_data, start, end, every, progress=progress, cancel=cancel)
+
+
+def replay_to_json(result: Any) -> dict[str, Any]:
+    """The `planner replay --json` document."""
+    from planner.replay_path import replay_to_json as to_json
+
+    return to_json(result)
+
+
+def replay_cancelled() -> type[Exception]:
+    """The exception a cancelled replay raises."""
+    from planner.replay_path import ReplayCancelled
+
+    return ReplayCancelled

@@ -418,3 +418,29 @@ class ChartView(QWidget):
                 data_x, data_y = ax.transData.inverted().transform((x, y))
                 self.clicked.emit(number, float(data_x), float(data_y))
                 return
+
+
+def replay_stock_figure(*, sku: str, simulated: pd.Series, actual: pd.Series,
+                        orders: pd.DataFrame | None = None,
+                        figsize: tuple[float, float] = (6.0, 2.6),
+                        fontsize: float = 8.0) -> Figure:
+    """One SKU's replay: the simulated end-of-day stock against the real one (Replay page);
+    ``orders`` (sellable_date, quantity) marks when the replay's orders became sellable."""
+    figure = shared._new_figure(figsize)
+    ax = _axes(figure, fontsize)
+    if not len(simulated):
+        _empty(ax, "Nothing replayed for this SKU", fontsize)
+        return figure
+    ax.plot(pd.to_datetime(actual.index), actual.to_numpy(float), color=shared.MUTED,
+            linewidth=1.2, label="what happened")
+    ax.plot(pd.to_datetime(simulated.index), simulated.to_numpy(float), color=shared.EXISTING,
+            linewidth=1.6, label="following the plan")
+    if orders is not None and len(orders):
+        for day in pd.to_datetime(orders["sellable_date"]):
+            if simulated.index[0] <= day <= simulated.index[-1]:
+                ax.axvline(day, color=shared.EXISTING, alpha=0.25, linewidth=0.8)
+    ax.set_ylabel("units in stock", **shared._text(fontsize))
+    ax.set_ylim(bottom=0)
+    ax.legend(loc="upper left", frameon=False, ncols=2, prop={"size": fontsize - 0.5})
+    _title(ax, f"{sku}: stock following the plan and as it was", fontsize)
+    return figure

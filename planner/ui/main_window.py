@@ -50,6 +50,7 @@ PAGES = [
     ("accuracy", "Forecast accuracy"),
     ("suppliers", "Suppliers"),
     ("import", "Import"),
+    ("replay", "Replay"),
 ]
 IMPORTABLE = {".csv", ".xlsx", ".xlsm", ".txt", ".tsv"}
 DEMO_SKUS = 60
@@ -107,6 +108,7 @@ class MainWindow(QMainWindow):
         from planner.ui.views.products import ProductsView
         from planner.ui.views.purchase_orders import PurchaseOrdersView
         from planner.ui.views.purchase_plan import PurchasePlanView
+        from planner.ui.views.replay import ReplayView
         from planner.ui.views.sku_detail import SkuDetailView
         from planner.ui.views.suppliers import SuppliersView
         from planner.ui.views.what_if import WhatIfView
@@ -122,6 +124,7 @@ class MainWindow(QMainWindow):
             "accuracy": AccuracyView(s),
             "suppliers": SuppliersView(s),
             "import": ImportView(s),
+            "replay": ReplayView(s),
             "sku": SkuDetailView(s),
             "what_if": WhatIfView(s),
         }
@@ -182,6 +185,7 @@ class MainWindow(QMainWindow):
             self.pages["backorders"].choose_export)
         self.pages["excess"].sku_requested.connect(self.open_sku)
         self.pages["accuracy"].sku_requested.connect(self.open_sku)
+        self.pages["replay"].sku_requested.connect(self.open_sku)
         self.pages["sku"].accuracy_source = self.pages["accuracy"].current_result
         self.pages["accuracy"].computed.connect(self.pages["sku"].show_accuracy)
         self.pages["sku"].what_if_requested.connect(self.open_what_if)

@@ -134,3 +134,14 @@ def compute_accuracy(path: str | Path, as_of: dt.date, weeks: int, progress: Pro
             data = load_planning_data(db, as_of)
     return forecast_accuracy(data, weeks=weeks,
                              progress=lambda f, what: progress(0.1 + 0.9 * f, what))
+
+
+def replay_span(path: str | Path, start: dt.date, end: dt.date, every: int,
+                progress: ProgressFn) -> Any:
+    """Replay the plan from ``start`` to ``end`` (planning.replay); Cancel stops it between
+    reviews (the progress call raises)."""
+    from planner.planning import replay
+
+    progress(0.01, "reading the workspace")
+    with worker_db(path) as db:
+        return replay(db, start, end, every, progress=progress)

@@ -202,7 +202,8 @@ def test_the_view_menu_lists_every_page_with_its_shortcut(window):
     assert [a.text() for a in actions] == [label for _p, label in PAGES]
     for number, (action, (page_id, _label)) in enumerate(zip(actions, PAGES, strict=True),
                                                          start=1):
-        assert action.shortcut().toString() == f"Ctrl+{number}"
+        # Ctrl+1 … Ctrl+9: the pages after the ninth have none
+        assert action.shortcut().toString() == (f"Ctrl+{number}" if number <= 9 else "")
         action.trigger()
         assert window.current_page() == page_id
 
