@@ -1,9 +1,10 @@
 """The demo's plan and backorder queue are exactly what they were before the code was rearranged.
 
 tests/data/demo60_outputs.json.gz holds `planner plan --json` and `planner backorders --json` of
-`planner demo --skus 60 --seed 7 --as-of 2025-06-02`, as written by the code at commit 2ed65a0
-(before issue 13's refactor), with the global forecast model (added later, on by default)
-switched off, so that the rest of the forecast and everything downstream is pinned. A change that
+`planner demo --skus 60 --seed 7 --as-of 2025-06-02`, as written by the code once issue 23's
+rules (one arrival date, the open-to-buy, money with its currency) and issue 24's forecast on
+evidence landed, with the global forecast model switched off, so that the rest of the forecast
+and everything downstream is pinned. A change that
 means to change the plan regenerates it:
 
     PYTHONPATH=. python tests/test_plan_unchanged.py     # rewrites the golden file
@@ -49,12 +50,9 @@ def test_the_demo_plan_and_backorders_are_unchanged(tmp_path):
     assert new_settings <= {"forecast_global_model"}
     for name in new_settings:
         del actual["plan"]["settings"][name]
-    # per-SKU keys added since (what the SKU page says of its lead time): all else is pinned
-    added = {"lead_time_source", "lateness_days"}
-    assert {key for row in actual["plan"]["skus"] for key in row} - \
-        {key for row in expected["plan"]["skus"] for key in row} <= added
-    actual["plan"]["skus"] = [{k: v for k, v in row.items() if k not in added}
-                              for row in actual["plan"]["skus"]]
+    # every per-SKU key is pinned (the golden file was last written after issue 23)
+    assert {key for row in actual["plan"]["skus"] for key in row} == \
+        {key for row in expected["plan"]["skus"] for key in row}
     for key in expected["plan"]:
         assert actual["plan"][key] == expected["plan"][key], f"plan[{key!r}] changed"
     assert actual["backorders"] == expected["backorders"]
