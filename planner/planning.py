@@ -1289,9 +1289,10 @@ def budget_warnings(budget: dict[str, Any]) -> list[dict[str, Any]]:
         out.append({"kind": "budget_unfunded", "count": len(unfunded),
                     "message": f"{_plural(len(unfunded), 'SKU')} need orders no month within the "
                                f"horizon can fund in the purchase budget ({budget.get('currency')} "
-                               f"{budget.get('unfunded_value', 0):,.0f}; about "
-                               f"{at_risk:,.0f} of revenue at risk): left out of the suggestions, "
-                               "see budget.unfunded"})
+                               f"{budget.get('unfunded_value', 0):,.0f}"
+                               + (f"; about {budget.get('currency')} {at_risk:,.0f} of revenue at "
+                                  "risk" if at_risk >= 0.5 else "")
+                               + "): left out of the suggestions, see budget.unfunded"})
     return out
 
 
