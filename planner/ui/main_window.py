@@ -56,6 +56,10 @@ IMPORTABLE = {".csv", ".xlsx", ".xlsm", ".txt", ".tsv"}
 DEMO_SKUS = 60
 
 
+#: the most characters the plan's warning banner shows on its one line (the rest on hover)
+BANNER_CHARS = 150
+
+
 class MainWindow(QMainWindow):
     """Planner's one window."""
 
@@ -434,8 +438,18 @@ class MainWindow(QMainWindow):
                          "include them.")
         if other:
             parts.append(f"Check: {warnings_summary(other)}.")
-        self.plan_banner.setText("\n".join(parts))
+        full = "\n".join(parts)
+        # one line, so that every page keeps its height on a 720-px laptop; all of it on hover
+        shown = full if len(full) <= BANNER_CHARS and "\n" not in full else (
+            full.replace("\n", " ")[:BANNER_CHARS - 30].rsplit(" ", 1)[0]
+            + " … (hover to read all)")
+        self.plan_banner.setText(shown)
+        self.plan_banner.setToolTip(full if shown != full else "")
         self.plan_banner.setVisible(bool(parts))
+
+    def banner_text(self) -> str:
+        """All the plan's warning banner says (its one line may end in "hover to read all")."""
+        return self.plan_banner.toolTip() or self.plan_banner.text()
 
     def _update_enabled(self) -> None:
         open_ = self.session.db is not None

@@ -394,18 +394,18 @@ def test_editing_a_supplier_is_undoable(planned, qtbot):
 
 def test_a_plan_as_of_an_earlier_date_says_what_it_leaves_out(planned, qtbot):
     # the demo holds nothing dated after its as-of date
-    assert "leaves out" not in planned.plan_banner.text()
+    assert "leaves out" not in planned.banner_text()
     with qtbot.waitSignal(planned.session.plan_ready, timeout=90_000):
         planned.as_of_edit.setDate(QDate(AS_OF - dt.timedelta(days=14)))
     wait_idle(qtbot, planned)
     assert not planned.plan_banner.isHidden()
-    text = planned.plan_banner.text()
+    text = planned.banner_text()
     earlier = (AS_OF - dt.timedelta(days=14)).isoformat()
     assert f"as of {earlier}" in text and "left out of the demand history" in text
     assert "left out of the backorder queue" in text
     with qtbot.waitSignal(planned.session.plan_ready, timeout=90_000):
         planned.as_of_edit.setDate(QDate(AS_OF))
-    assert "leaves out" not in planned.plan_banner.text()
+    assert "leaves out" not in planned.banner_text()
 
 
 def test_an_ampersand_in_a_supplier_name_shows_in_the_undo_menu_and_a_long_label_is_cut(planned):

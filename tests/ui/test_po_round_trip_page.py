@@ -230,7 +230,7 @@ def test_a_receipt_the_count_holds_by_convention_is_flagged_and_not_in_the_count
     assert on_hand() == start  # the count of that day holds it, by convention
     warning = next(w for w in planned.session.plan.warnings if w["kind"] == COUNT_DAY_RECEIPTS)
     assert f"{po_number} / {sku}" in warning["message"]
-    assert planned.plan_banner.isVisible() and "not in the count" in planned.plan_banner.text()
+    assert planned.plan_banner.isVisible() and "not in the count" in planned.banner_text()
     planned.show_page("purchase_orders")
     view = planned.pages["purchase_orders"]
     view.status.setCurrentText("All")

@@ -125,10 +125,10 @@ class BudgetSummary(QWidget):
         if len(unfunded):
             fit_columns(self.unfunded_table, max_width=160)
             self.unfunded_table.setFixedHeight(
-                self.unfunded_table.horizontalHeader().sizeHint().height() + min(len(unfunded), 5)
+                self.unfunded_table.horizontalHeader().sizeHint().height() + min(len(unfunded), 3)
                 * self.unfunded_table.verticalHeader().defaultSectionSize() + 4)
         fit_columns(self.table, max_width=160)
-        rows_shown = min(len(rows), 4)  # compact: the rest scroll
+        rows_shown = min(len(rows), 3)  # compact (the page fits 720 px): the rest scroll
         header = self.table.horizontalHeader().sizeHint().height()
         self.table.horizontalHeader().setStretchLastSection(False)
         self.table.setFixedWidth(self.table.horizontalHeader().length()

@@ -207,6 +207,7 @@ class KpiTile(QFrame):
         self.caption.setWordWrap(True)
         self.detail = QLabel("")
         self.detail.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self.detail.setWordWrap(True)  # a row of tiles must fit a 1280-px window
         layout.addWidget(self.value)
         layout.addWidget(self.caption)
         layout.addWidget(self.detail)
