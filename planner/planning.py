@@ -1202,7 +1202,7 @@ def budget_suggestions(suggestions: list[dict[str, Any]], table: pd.DataFrame,
                        ) -> tuple[list[dict[str, Any]], dict[str, Any], pd.DataFrame]:
     """Suggestions within ``purchase_budget_per_month``, an open-to-buy (engine/budget.py);
     a SKU the budget moved or could not fund follows its first funded line in the SKU table."""
-    from planner.engine.budget import apply_budget, committed_by_month
+    from planner.engine.budget import apply_budget, committed_by_month, uncounted_commitments
 
     facts = table.set_index("sku")[["unit_price", "demand_per_day", "stockout_date", "moq",
                                     "case_pack"]].copy()
@@ -1210,12 +1210,14 @@ def budget_suggestions(suggestions: list[dict[str, Any]], table: pd.DataFrame,
     facts["shortfall_units"] = (unserved.iloc[:, -1].reindex(facts.index).fillna(0.0)
                                 if unserved.shape[1] else 0.0)
     extra: dict[str, Any] = {}
+    uncounted = pd.DataFrame(columns=["po_number", "sku", "units"])
     if open_to_buy is not None:
         walk = open_to_buy.walk
         path = (np.cumsum(np.asarray(walk["supply_daily"], dtype=float)
                           - np.asarray(walk["demand_daily"], dtype=float), axis=1)
                 - np.asarray(walk["backlog_units"], dtype=float)[:, None])
         multiplier = walk["skus"].set_index("sku")["landed_multiplier"]
+        uncounted = uncounted_commitments(open_to_buy.po_lines, multiplier)
         extra = {"committed": committed_by_month(open_to_buy.po_lines, multiplier),
                  "replan": _replanner(open_to_buy, projection, queue),
                  "stock_path": pd.DataFrame(path, index=walk["skus"]["sku"].to_numpy(object))}
@@ -1224,6 +1226,8 @@ def budget_suggestions(suggestions: list[dict[str, Any]], table: pd.DataFrame,
         as_of=as_of, horizon_days=int(settings["horizon_days"]),
         review_period_days=int(settings["review_period_days"]), skus=facts, queue=queue,
         currency=str(settings["currency"]), **extra)
+    if len(uncounted) and summary:
+        summary["uncounted_po_numbers"] = sorted(set(uncounted["po_number"].astype(str)))
     table = table.assign(budget_status="", budget_note="")
     if len(moved):
         rows = table.index[table["sku"].isin(moved["sku"])]
@@ -1283,6 +1287,14 @@ def budget_warnings(budget: dict[str, Any]) -> list[dict[str, Any]]:
                     "message": f"{_plural(flagged, 'suggested line')} clearing existing customer "
                                "backorders deferred or unfunded by the purchase budget (see "
                                "budget)"})
+    uncounted = budget.get("uncounted_po_numbers") or []
+    if uncounted:
+        shown = ", ".join(uncounted[:5]) + (f" and {len(uncounted) - 5} more"
+                                            if len(uncounted) > 5 else "")
+        out.append({"kind": "budget_po_value_unknown", "count": len(uncounted),
+                    "message": f"{_plural(len(uncounted), 'placed PO')} ({shown}) not counted "
+                               "against the purchase budget: no unit cost, or no exchange rate "
+                               "for its currency; add the rate (fx_rates) or the cost"})
     unfunded = budget.get("unfunded") or []
     if unfunded:
         at_risk = sum(float(u.get("revenue_at_risk") or 0.0) for u in unfunded)

@@ -83,18 +83,46 @@ def _line_table(suggestions: list[dict[str, Any]], skus: pd.DataFrame,
 def committed_by_month(po_lines: pd.DataFrame, landed_multiplier: pd.Series) -> pd.Series:
     """Landed value of the open, not yet received PO units by their order date's month
     ("YYYY-MM"): (quantity − received) × the line's price × the SKU's landed multiplier
-    (exchange rate × (1 + freight + duty)); a line without a rate counts nothing."""
+    (exchange rate × (1 + freight + duty)); a line without a rate or a cost is left out here and
+    listed by uncounted_commitments."""
     if po_lines is None or po_lines.empty:
         return pd.Series(dtype=float)
-    open_lines = po_lines[(po_lines["status"].astype(str) == "open")
-                          & po_lines["order_date"].notna()]
-    units = (pd.to_numeric(open_lines["quantity"], errors="coerce").fillna(0.0)
-             - pd.to_numeric(open_lines["received_quantity"], errors="coerce").fillna(0.0))
-    value = (units.clip(lower=0.0)
-             * pd.to_numeric(open_lines["unit_cost"], errors="coerce").to_numpy(float)
-             * open_lines["sku"].map(landed_multiplier).to_numpy(float))
+    open_lines, value = _committed_lines(po_lines, landed_multiplier)
     month = pd.to_datetime(open_lines["order_date"]).dt.strftime("%Y-%m")
     return value.fillna(0.0).groupby(month).sum()
+
+
+def uncounted_commitments(po_lines: pd.DataFrame, landed_multiplier: pd.Series) -> pd.DataFrame:
+    """The open PO lines committed_by_month cannot value (no unit cost, or a currency without
+    an exchange rate): po_number, sku, open units. Their money is unknown, never 0: the plan
+    says so (a warning) rather than reading the month as that much emptier."""
+    if po_lines is None or po_lines.empty:
+        return pd.DataFrame(columns=["po_number", "sku", "units"])
+    open_lines, value = _committed_lines(po_lines, landed_multiplier)
+    units = _open_units(open_lines)
+    unknown = value.isna() & (units > 0)
+    return pd.DataFrame({"po_number": open_lines["po_number"][unknown],
+                         "sku": open_lines["sku"][unknown], "units": units[unknown]})
+
+
+def _open_units(lines: pd.DataFrame) -> pd.Series:
+    """Units still owed on a line: the supplier's confirmed quantity, else the ordered one,
+    less what came in."""
+    ordered = pd.to_numeric(lines["quantity"], errors="coerce")
+    if "confirmed_quantity" in lines:
+        ordered = pd.to_numeric(lines["confirmed_quantity"], errors="coerce").fillna(ordered)
+    received = pd.to_numeric(lines["received_quantity"], errors="coerce").fillna(0.0)
+    return (ordered.fillna(0.0) - received).clip(lower=0.0)
+
+
+def _committed_lines(po_lines: pd.DataFrame,
+                     landed_multiplier: pd.Series) -> tuple[pd.DataFrame, pd.Series]:
+    open_lines = po_lines[(po_lines["status"].astype(str) == "open")
+                          & po_lines["order_date"].notna()]
+    value = (_open_units(open_lines)
+             * pd.to_numeric(open_lines["unit_cost"], errors="coerce").to_numpy(float)
+             * open_lines["sku"].map(landed_multiplier).to_numpy(float))
+    return open_lines, value
 
 
 def _rank(lines: pd.DataFrame) -> np.ndarray:

@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pandas as pd
+import pytest
 
 from planner.engine.budget import apply_budget
 
@@ -97,3 +98,22 @@ def test_what_no_month_can_fund_is_left_out_and_listed_unfunded_flagged():
     assert budget["flagged_lines"] >= 1
     assert set(moved["status"]) <= {"deferred", "unfunded"}
     assert moved.set_index("sku").at["B", "status"] == "unfunded"
+
+
+def test_placed_pos_count_what_is_still_owed_and_unknown_money_is_named_not_zero():
+    """A PO confirmed short counts its confirmed units; a line in a currency without a rate is
+    not read as 0 spent: it is listed, so the plan can say the month's room is not known."""
+    from planner.engine.budget import committed_by_month, uncounted_commitments
+
+    lines = pd.DataFrame({
+        "po_number": ["PO-1", "PO-2", "PO-3"], "sku": ["A", "B", "C"],
+        "status": ["open", "open", "open"],
+        "order_date": pd.to_datetime(["2025-06-02", "2025-06-10", "2025-07-01"]),
+        "quantity": [440, 100, 50], "confirmed_quantity": [400, None, None],
+        "received_quantity": [100, 0, 0], "unit_cost": [10.0, 5.0, 2.0]})
+    multiplier = pd.Series({"A": 1.1, "B": float("nan"), "C": 1.0})
+    committed = committed_by_month(lines, multiplier)
+    # June: (400 confirmed − 100 received) × 10 × 1.1 = 3,300 (B has no rate: not counted here)
+    assert committed.to_dict() == pytest.approx({"2025-06": 3300.0, "2025-07": 100.0})
+    unknown = uncounted_commitments(lines, multiplier)
+    assert unknown[["po_number", "units"]].values.tolist() == [["PO-2", 100.0]]
