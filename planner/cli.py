@@ -304,9 +304,8 @@ def cmd_backorders(args: argparse.Namespace) -> int:
     if args.updates:
         from planner.planning import write_customer_updates
 
-        count = write_customer_updates(db, plan, args.updates)
-        print(f"{count} {'customer needs' if count == 1 else 'customers need'} a message; "
-              f"list written to {args.updates}",
+        listed = write_customer_updates(db, plan, args.updates)
+        print(f"{listed}; list written to {args.updates}",
               file=sys.stderr if args.updates == "-" else sys.stdout)
     if not (args.json or args.csv or args.updates):
         k = plan.kpis

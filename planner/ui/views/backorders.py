@@ -72,7 +72,7 @@ FLAG_FILTERS = {
 }
 
 
-def write_updates(path: Path, plan: Any, target: str) -> int:
+def write_updates(path: Path, plan: Any, target: str) -> Any:
     """Write the customer update list for a plan (remembering the dates quoted)."""
     from planner.planning import write_customer_updates
 
@@ -239,11 +239,10 @@ class BackordersView(PlanPage):
         """Write the customers who need a message now to a CSV file (in the background)."""
         plan, path = self.session.plan, self.session.path
 
-        def done(count: int) -> None:
+        def done(listed: Any) -> None:
             window = self.window()
             if hasattr(window, "statusBar"):
-                window.statusBar().showMessage(
-                    f"{count} customers need a message; list written to {target}", 10000)
+                window.statusBar().showMessage(f"{listed}; list written to {target}", 10000)
 
         return self.session.tasks.run(Operation(
             title="Writing the customer update list", cancellable=False, on_success=done,
