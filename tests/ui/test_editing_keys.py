@@ -1,0 +1,82 @@
+"""Issue 25 item 7: the purchase plan's lines edit their Order qty by F2 or a double-click on
+any cell and never leave the page by accident; "Cancel PO" asks first, naming what it cancels."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QAbstractItemView, QApplication
+
+from planner.formatting import format_money
+from planner.ui import dialogs
+from tests.ui.conftest import wait_idle
+
+
+def _plan_lines(window, qtbot):
+    window.show_page("purchase_plan")
+    page = window.pages["purchase_plan"]
+    wait_idle(qtbot, window)
+    assert page.proxy.rowCount() > 0
+    return page
+
+
+def _editing(table) -> bool:
+    return table.state() == QAbstractItemView.State.EditingState
+
+
+def test_f2_edits_the_order_qty_of_the_selected_line(planned, qtbot):
+    page = _plan_lines(planned, qtbot)
+    table = page.table
+    table.setFocus()
+    table.setCurrentIndex(page.proxy.index(0, 0))  # the SKU cell
+    qtbot.keyClick(table, Qt.Key.Key_F2)
+    assert _editing(table)
+    assert table.currentIndex().column() == page.model.column_index("quantity")
+
+
+def test_a_double_click_on_any_cell_edits_the_order_qty_and_stays_on_the_page(planned, qtbot):
+    page = _plan_lines(planned, qtbot)
+    table, opened = page.table, []
+    page.sku_requested.connect(opened.append)
+    for key in ("sku", "name") if "name" in page.model.frame else ("sku",):
+        column = page.model.column_index(key)
+        if table.isColumnHidden(column):
+            continue
+        table.doubleClicked.emit(page.proxy.index(0, column))
+        QApplication.processEvents()
+        assert not opened
+        assert planned.pages["purchase_plan"].isVisible()
+        assert _editing(table)
+        assert table.currentIndex().column() == page.model.column_index("quantity")
+        table.closePersistentEditor(table.currentIndex())
+        table.setFocus()
+        qtbot.keyClick(table, Qt.Key.Key_Escape)
+
+
+def test_cancel_po_asks_first_naming_the_po_its_open_lines_and_value(planned, qtbot,
+                                                                      monkeypatch):
+    planned.show_page("purchase_orders")
+    page = planned.pages["purchase_orders"]
+    wait_idle(qtbot, planned)
+    frame = page.model.frame
+    open_lines = frame[frame["status"] == "open"]
+    po_number = str(open_lines["po_number"].iloc[0])
+    sku = str(open_lines["sku"].iloc[0])
+    assert page.select(po_number, sku)
+    ours = open_lines[open_lines["po_number"].astype(str) == po_number]
+    monkeypatch.setattr(dialogs, "auto_answer", False)  # the buyer presses Cancel
+    page.cancel_button.click()
+    question = dialogs.last_question
+    assert po_number in question
+    n = len(ours)
+    assert f"{n} open line{'' if n == 1 else 's'}" in question
+    assert format_money(ours["open_value"].sum(), page.model.currency) in question
+    rows = planned.session.db.execute(
+        "SELECT COUNT(*) FROM po_lines WHERE po_number = ? AND status = 'open'",
+        [po_number]).fetchone()[0]
+    assert rows == n  # nothing was cancelled
+    monkeypatch.setattr(dialogs, "auto_answer", True)
+    page.cancel_button.click()
+    wait_idle(qtbot, planned)
+    assert planned.session.db.execute(
+        "SELECT COUNT(*) FROM po_lines WHERE po_number = ? AND status = 'open'",
+        [po_number]).fetchone()[0] == 0
