@@ -322,10 +322,31 @@ def install_table_tools(view: QTableView, proxy: FrameFilterProxy, *,
     header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
     header.customContextMenuRequested.connect(
         lambda pos: columns_menu(view, proxy).popup(header.mapToGlobal(pos)))
+    view.largest_first = LargestFirst(view, _model(proxy))  # type: ignore[attr-defined]
     if freeze_key_column:
         frozen = FrozenKeyColumn(view, key_columns)
         view.frozen_column = frozen  # type: ignore[attr-defined]
         view.installEventFilter(_Placer(frozen, view))
+
+
+class LargestFirst(QObject):
+    """A money column sorts largest first on its first click (the next click flips it), as a
+    buyer looking for the big amounts expects; other columns start ascending."""
+
+    def __init__(self, view: QTableView, model: FrameTableModel) -> None:
+        super().__init__(view)
+        self._header = view.horizontalHeader()
+        self._model = model
+        self._last = self._header.sortIndicatorSection()
+        self._header.sortIndicatorChanged.connect(self._changed)
+
+    def _changed(self, section: int, order: Qt.SortOrder) -> None:
+        first = section != self._last
+        self._last = section
+        if (first and order == Qt.SortOrder.AscendingOrder
+                and 0 <= section < len(self._model.columns)
+                and self._model.columns[section].kind == "money"):
+            self._header.setSortIndicator(section, Qt.SortOrder.DescendingOrder)
 
 
 class _Placer(QObject):
