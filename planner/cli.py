@@ -9,6 +9,7 @@ import getpass
 import json
 import re
 import sys
+import textwrap
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -244,6 +245,7 @@ def cmd_forecast(args: argparse.Namespace) -> int:
 
 
 def cmd_plan(args: argparse.Namespace) -> int:
+    from planner.formatting import format_money
     from planner.planning import plan_to_json
 
     _, plan = _plan(args)
@@ -256,8 +258,10 @@ def cmd_plan(args: argparse.Namespace) -> int:
         print(f"plan as of {plan.as_of}: {k['active_skus']} SKUs, "
               f"{k['skus_below_reorder_point']} below reorder point, "
               f"{len(plan.purchase_suggestions)} suggested purchase orders")
-        print(f"backorders: {k['backorder_units']} units worth {k['backorder_value']:.2f}, "
-              f"{k['backorder_value_at_risk']:.2f} at risk, "
+        currency = str(plan.settings.get("currency") or "USD")
+        print(f"backorders: {k['backorder_units']} units worth "
+              f"{format_money(k['backorder_value'], currency)}, "
+              f"{format_money(k['backorder_value_at_risk'], currency)} at risk, "
               f"{k['uncovered_backorder_lines']} lines uncovered, {k['late_backorder_lines']} late")
         _print_suggestions(plan.purchase_suggestions, str(plan.settings.get("currency", "")))
     return 0
@@ -288,6 +292,7 @@ def _print_suggestions(suggestions: list[dict], currency: str) -> None:
 
 
 def cmd_backorders(args: argparse.Namespace) -> int:
+    from planner.formatting import format_money
     from planner.planning import BACKORDER_COLUMNS, backorders_to_json
 
     db, plan = _plan(args, writes=bool(args.updates), realistic=args.realistic)
@@ -299,15 +304,16 @@ def cmd_backorders(args: argparse.Namespace) -> int:
     if args.updates:
         from planner.planning import write_customer_updates
 
-        count = write_customer_updates(db, plan, args.updates)
-        print(f"{count} {'customer needs' if count == 1 else 'customers need'} a message; "
-              f"list written to {args.updates}",
+        listed = write_customer_updates(db, plan, args.updates)
+        print(f"{listed}; list written to {args.updates}",
               file=sys.stderr if args.updates == "-" else sys.stdout)
     if not (args.json or args.csv or args.updates):
         k = plan.kpis
         lines_word = "line" if k["backorder_lines"] == 1 else "lines"
+        currency = str(plan.settings.get("currency") or "USD")
         print(f"{k['backorder_lines']} open order {lines_word}, {k['backorder_units']} units, "
-              f"value {k['backorder_value']:.2f}, at risk {k['backorder_value_at_risk']:.2f}")
+              f"value {format_money(k['backorder_value'], currency)}, "
+              f"at risk {format_money(k['backorder_value_at_risk'], currency)}")
         for row in backorders_to_json(plan):
             where = (f"ships {row['projected_ship_date']} from {row['filled_from']}"
                      if row["projected_ship_date"] else "no known supply covers it")
@@ -402,10 +408,31 @@ def _as_of(p: argparse.ArgumentParser) -> None:
     p.add_argument("--as-of", type=parse_date, default=None, metavar="DATE", help=AS_OF_HELP)
 
 
-def _outputs(p: argparse.ArgumentParser, what: str, *, json_output: bool = True) -> None:
+def _outputs(p: argparse.ArgumentParser, what: str, *, json_output: bool = True,
+             csv_what: str | None = None) -> None:
+    """--json and --csv options; ``csv_what`` when the CSV holds less than the JSON."""
     if json_output:
         p.add_argument("--json", metavar="FILE", help=f"write {what} as JSON to FILE (- = stdout)")
-    p.add_argument("--csv", metavar="FILE", help=f"write {what} as CSV to FILE (- = stdout)")
+    p.add_argument("--csv", metavar="FILE",
+                   help=f"write {csv_what or what} as CSV to FILE (- = stdout)")
+
+
+#: stands for the list of import kinds in `planner import --help` (read when help is shown)
+_KINDS_EPILOG = "(the import kinds)"
+
+
+class _KindsHelp(argparse.RawDescriptionHelpFormatter):
+    """`planner import --help`: its epilog lists every import kind and what it holds."""
+
+    def add_text(self, text: str | None) -> None:
+        if text == _KINDS_EPILOG:
+            from planner.store.importers import KINDS
+
+            width = max(len(name) for name in KINDS) + 4
+            text = "kinds (told from the header, or named with --kind):\n" + "\n".join(
+                textwrap.fill(kind.description, 78, initial_indent=f"  {name:<{width - 2}}",
+                              subsequent_indent=" " * width) for name, kind in KINDS.items())
+        super().add_text(text)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -438,11 +465,13 @@ def build_commands() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
     p.add_argument("--csv-dir", metavar="DIR",
                    help="also write the data as CSV files in the import formats")
 
-    p = sub.add_parser("import", help="import CSV or XLSX files")
+    p = sub.add_parser("import", help="import CSV or XLSX files", epilog=_KINDS_EPILOG,
+                       formatter_class=_KindsHelp)
     _path(p)
     p.add_argument("files", nargs="+", metavar="FILE",
                    help="CSV or XLSX files in our formats or Shopify's exports")
-    p.add_argument("--kind", help="file kind (detected from the header when not given)")
+    p.add_argument("--kind", help="file kind, one of those listed below (detected from the "
+                                  "header when not given)")
     p.add_argument("--date-format", metavar="FMT",
                    help="strftime pattern for dates, e.g. %%d/%%m/%%Y")
     p.add_argument("--decimal", choices=[".", ","],
@@ -484,12 +513,19 @@ def build_commands() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
     p.add_argument("--supplier", metavar="NAME", help="only this supplier's purchase plan")
     _as_of(p)
 
-    p = sub.add_parser("accuracy", help="the forecast made N weeks ago against what sold since")
+    p = sub.add_parser(
+        "accuracy", help="the forecast made N weeks ago against what sold since",
+        description="Forecast as of N weeks before the as-of date, from the history up to then, "
+                    "and compare it with what sold since, per demand class. WAPE is the error "
+                    "as a share of what sold: 0.25 means the weekly forecast was off by a "
+                    "quarter of the units sold (lower is better); bias +10% means it forecast "
+                    "10 % more than sold; MASE under 1 beats repeating last week's sales.")
     _path(p)
     _as_of(p)
     p.add_argument("--weeks", type=int, default=13, metavar="N",
                    help="weeks held out: forecast as of as-of minus N weeks (default 13)")
-    _outputs(p, "the scores (JSON: per class and per SKU with its weeks; CSV: per SKU)")
+    _outputs(p, "the scores per demand class and per SKU, with their weeks,",
+             csv_what="one row per SKU (without the weeks)")
 
     from planner.cli_po import register as register_po
     from planner.cli_replay import register as register_replay

@@ -474,9 +474,25 @@ def forecast_accuracy(data: PlanningData, *, weeks: int = ACCURACY_WEEKS,
     return result
 
 
-def write_customer_updates(db: Database, plan: PlanResult, target: str) -> int:
+@dataclass(frozen=True)
+class UpdateList:
+    """What a customer update list holds: order lines, and the customers they belong to."""
+
+    lines: int
+    customers: int
+
+    def __str__(self) -> str:
+        """'198 order lines for 143 customers need a message'."""
+        def count(n: int, word: str) -> str:
+            return f"{n:,} {word}{'' if n == 1 else 's'}"
+        verb = "needs" if self.customers == 1 else "need"
+        return (f"{count(self.lines, 'order line')} for {count(self.customers, 'customer')} "
+                f"{verb} a message")
+
+
+def write_customer_updates(db: Database, plan: PlanResult, target: str) -> UpdateList:
     """Write the customers who need a message now as CSV (``-`` for standard output), then
-    remember the dates quoted; returns how many lines need a message."""
+    remember the dates quoted; returns how many lines and customers need a message."""
     import sys
 
     from planner.engine.projection import customer_updates
@@ -495,7 +511,9 @@ def write_customer_updates(db: Database, plan: PlanResult, target: str) -> int:
             updates.to_csv(out, index=False, lineterminator="\n")
         match_workspace_mode(target, workspace_file(db))
     remember_quotes(db, plan.backorder_lines, as_of=plan.as_of)
-    return len(updates)
+    # a line without a customer's name is one customer of its own (its order's)
+    who = updates["customer"].where(updates["customer"].notna(), "#" + updates["order_id"])
+    return UpdateList(lines=len(updates), customers=int(who.nunique()))
 
 
 def projection_inputs(data: PlanningData, *, products: pd.DataFrame,

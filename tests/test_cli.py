@@ -372,3 +372,40 @@ def test_config_takes_a_share_as_the_app_shows_it_and_refuses_loose_numbers(tmp_
                        ("service_level", "150")):
         result = planner("config", str(ws), key, value, check=False)
         assert result.returncode != 0 and key in result.stderr
+
+
+def test_import_help_lists_every_kind_it_reads():
+    from planner.store.importers import KINDS
+
+    text = planner("import", "--help").stdout
+    for name, kind in KINDS.items():
+        assert name in text and kind.description.split(":")[0] in text
+
+
+def test_accuracy_help_says_what_each_output_holds_and_how_to_read_the_scores():
+    text = " ".join(planner("accuracy", "--help").stdout.split())  # unwrapped
+    assert "CSV: per SKU) as JSON" not in text and "(JSON:" not in text
+    assert "--json FILE write the scores per demand class and per SKU, with their weeks" in text
+    assert "--csv FILE write one row per SKU" in text
+    assert "WAPE" in text and "0.25" in text  # a plain reading of the main score
+
+
+def test_backorders_prints_money_with_its_currency(scenario):
+    first = planner("backorders", str(scenario), "--as-of", AS_OF).stdout.splitlines()[0]
+    assert "value USD 540.00, at risk USD " in first
+
+
+def test_the_update_list_summary_counts_customers_not_lines(scenario, tmp_path):
+    out = tmp_path / "updates.csv"
+    text = planner("backorders", str(scenario), "--as-of", AS_OF, "--updates", str(out)).stdout
+    with open(out, encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    customers = len({row["customer"] for row in rows})
+    assert rows and "email" not in rows[0]  # the backorders file has no e-mail column
+    line_word = "line" if len(rows) == 1 else "lines"
+    assert text.startswith(f"{len(rows)} order {line_word} for {customers} customer")
+    from planner.planning import UpdateList
+
+    assert str(UpdateList(lines=198, customers=143)) == (
+        "198 order lines for 143 customers need a message")
+    assert str(UpdateList(lines=1, customers=1)) == "1 order line for 1 customer needs a message"

@@ -4,7 +4,8 @@ A line is listed when a delay notice is owed (``notice_due``), its mid-wait upda
 (``update_due``), or its quoted date changed since the previous export (``previous_quotes``:
 order_id, sku, quoted_date as last told; a line missing from it is new and not a change).
 ``old_date`` is what the customer was last told (the previous quote, else the promised date);
-``new_date`` is the date to quote now (NaT when no known supply covers the line).
+``new_date`` is the date to quote now (NaT when no known supply covers the line). An
+``email`` column follows ``customer`` when the order lines carry addresses.
 """
 
 from __future__ import annotations
@@ -57,6 +58,8 @@ def customer_updates(lines: pd.DataFrame, previous_quotes: pd.DataFrame | None, 
         "old_date": old_date.astype("datetime64[ns]"),
         "new_date": new[wanted], "reason": reasons,
     }, columns=UPDATE_COLUMNS)
+    if "email" in picked and picked["email"].notna().any():  # the data has addresses
+        result.insert(2, "email", picked["email"].to_numpy(dtype=object))
     return result.sort_values(["customer", "order_id", "sku"], na_position="last",
                               kind="stable").reset_index(drop=True)
 

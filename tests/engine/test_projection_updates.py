@@ -57,3 +57,12 @@ def test_nothing_owed_means_an_empty_list():
     updates = customer_updates(quiet, None, as_of=AS_OF)
     assert updates.empty
     assert list(updates.columns)[-1] == "reason"
+
+
+def test_an_email_column_is_listed_when_the_order_lines_have_one():
+    with_email = lines().assign(email=lambda f: f["customer"], customer="a customer")
+    updates = customer_updates(with_email, None, as_of=AS_OF)
+    assert updates.columns.tolist()[:4] == ["order_id", "customer", "email", "sku"]
+    assert set(updates["email"]) == {"ada@example.com", "cy@example.com", "di@example.com"}
+    blank = lines().assign(email=None)  # a column with no address in it adds nothing
+    assert "email" not in customer_updates(blank, None, as_of=AS_OF).columns

@@ -98,3 +98,46 @@ def test_a_po_line_keeps_its_po_and_sku_in_view(planned, qtbot):
     model = planned.pages["purchase_orders"].model
     assert [model.columns[c].key for c in shown] == ["po_number", "sku"]
     assert frozen.width() == table.columnWidth(0) + table.columnWidth(1) + 1
+
+
+def _noisy_table(qtbot):
+    """A table of one priced, counted, dated row and one with no dates."""
+    from planner.ui.models import FrameTableModel
+    from planner.ui.models.frame_model import Column
+    from planner.ui.views.common import make_table
+
+    model = FrameTableModel([Column("sku", "SKU"), Column("value", "Value", "money"),
+                             Column("units", "Units", "int"), Column("cover", "Cover", "float"),
+                             Column("share", "Share", "pct"), Column("due", "Due", "date")])
+    model.set_frame(pd.DataFrame({
+        "sku": ["A-1", "B-2"], "value": [442.32377504753083, 7.0049999],
+        "units": [11.6, 3.0], "cover": [12.345678, 0.04], "share": [0.123456, 1.0],
+        "due": [pd.Timestamp("2025-06-20"), pd.NaT]}))
+    view, proxy = make_table(model)
+    qtbot.addWidget(view)
+    return view, proxy
+
+
+def test_an_exported_csv_holds_the_numbers_as_shown_and_no_dash_for_a_missing_date(qtbot,
+                                                                                  tmp_path):
+    view, proxy = _noisy_table(qtbot)
+    export_shown(view, proxy, tmp_path / "t.csv")
+    lines = (tmp_path / "t.csv").read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "SKU,Value (USD),Units,Cover,Share,Due"
+    assert lines[1] == "A-1,442.32,12,12.3,0.12,2025-06-20"
+    assert lines[2] == "B-2,7.0,3,0.0,1.0,"
+    assert "—" not in "".join(lines)
+
+
+def test_an_exported_workbook_stores_dates_as_dates(qtbot, tmp_path):
+    import datetime as dt
+
+    view, proxy = _noisy_table(qtbot)
+    export_shown(view, proxy, tmp_path / "t.xlsx")
+    sheet = openpyxl.load_workbook(tmp_path / "t.xlsx").active
+    header = [c.value for c in sheet[1]]
+    due = sheet.cell(2, header.index("Due") + 1)
+    assert isinstance(due.value, dt.datetime) and due.value.date() == dt.date(2025, 6, 20)
+    assert due.number_format.lower() == "yyyy-mm-dd"
+    assert sheet.cell(3, header.index("Due") + 1).value is None
+    assert sheet.cell(2, 2).value == 442.32 and sheet.cell(2, 3).value == 12

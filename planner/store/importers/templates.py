@@ -9,7 +9,7 @@ from planner.store.importers.kinds import Column, get_kind
 
 #: an example cell for each column type (kinds.py names the types)
 _EXAMPLE_BY_TYPE = {
-    "key": "EXAMPLE-1", "text": "example", "money": "4.50", "number": "1", "units": "1",
+    "key": "EXAMPLE-1", "text": "example", "money": "4.20", "number": "1", "units": "1",
     "pack": "1", "fraction": "0.95", "bool": "false", "date": "2026-01-15", "currency": "USD",
     "positive": "1", "status": "open", "signed": "0", "count": "1",
 }
@@ -25,6 +25,17 @@ _EXAMPLE_BY_NAME = {
     "end_date": "2026-01-31", "cancelled_at": "", "handle": "example-item",
     "on_hand_new": "", "available_new": "", "title": "Example item",
     "lineitem_name": "Example item", "created_at": "2026-01-15", "location": "",
+    "unit_price": "12.00", "lineitem_price": "12.00", "active": "true", "unit_volume_m3": "0.002",
+    "unit_weight_kg": "0.5", "lead_time_std_days": "5", "case_pack": "12", "moq": "",
+    "container_m3": "33", "max_weight_kg": "21000", "order_cycle_days": "14",
+    "min_order_value": "", "freight_pct": "8", "duty_pct": "0", "snapshot_date": "",
+    "demand_per_day": "2", "demand_std_per_day": "", "uplift_pct": "30", "uplift_units": "",
+}
+#: example cells that differ by kind: a price break's quantity and cost, a bundle's component
+#: count, and a rate for a foreign currency
+_EXAMPLE_BY_KIND = {
+    ("price_breaks", "min_quantity"): "500", ("price_breaks", "unit_cost"): "3.90",
+    ("bundles", "quantity"): "2", ("fx_rates", "currency"): "EUR", ("fx_rates", "rate"): "1.08",
 }
 
 
@@ -33,7 +44,11 @@ def template_header(kind: str) -> list[str]:
     return get_kind(kind).column_names
 
 
-def _example(column: Column) -> str:
+def _example(kind: str, column: Column) -> str:
+    """The example cell of one column: values a founder could keep (active, priced above cost,
+    a parcel's volume, a 20 ft container)."""
+    if (kind, column.name) in _EXAMPLE_BY_KIND:
+        return _EXAMPLE_BY_KIND[(kind, column.name)]
     return _EXAMPLE_BY_NAME.get(column.name, _EXAMPLE_BY_TYPE.get(column.type, ""))
 
 
@@ -43,5 +58,5 @@ def write_template(kind: str, path: str | Path) -> Path:
     with target.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(template_header(kind))
-        writer.writerow([_example(c) for c in get_kind(kind).columns])
+        writer.writerow([_example(kind, c) for c in get_kind(kind).columns])
     return target

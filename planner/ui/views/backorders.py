@@ -72,7 +72,7 @@ FLAG_FILTERS = {
 }
 
 
-def write_updates(path: Path, plan: Any, target: str) -> int:
+def write_updates(path: Path, plan: Any, target: str) -> Any:
     """Write the customer update list for a plan (remembering the dates quoted)."""
     from planner.planning import write_customer_updates
 
@@ -133,6 +133,8 @@ class BackordersView(PlanPage):
         lines = plan.backorder_lines.copy()
         if "days_overdue" in lines:  # no ship date: at least as late as it is already
             lines["days_late_shown"] = lines["days_late"].fillna(lines["days_overdue"])
+        if "days_late_shown" in lines:  # an early line is 0 days late (its tooltip: how early)
+            lines["days_late_shown"] = lines["days_late_shown"].clip(lower=0)
         if len(lines):
             lines["_search"] = (lines["order_id"].astype(str) + "\n"
                                 + lines["customer"].fillna("").astype(str) + "\n"
@@ -216,6 +218,10 @@ class BackordersView(PlanPage):
         if key == "projected_ship_date" and pd.notna(frame.at[row, "quoted_date"]):
             return (f"Quote the customer {format_date(frame.at[row, 'quoted_date'])}: the "
                     "projected ship date plus the promise buffer")
+        if key == "days_late_shown" and "days_late" in frame and frame.at[row, "days_late"] < 0:
+            early = int(-frame.at[row, "days_late"])
+            return (f"Early: projected {early} day{'' if early == 1 else 's'} before the "
+                    "promised date")
         if key == "days_waiting" and pd.notna(frame.at[row, "order_date"]):
             return f"Ordered {format_date(frame.at[row, 'order_date'])}"
         return None
@@ -239,11 +245,10 @@ class BackordersView(PlanPage):
         """Write the customers who need a message now to a CSV file (in the background)."""
         plan, path = self.session.plan, self.session.path
 
-        def done(count: int) -> None:
+        def done(listed: Any) -> None:
             window = self.window()
             if hasattr(window, "statusBar"):
-                window.statusBar().showMessage(
-                    f"{count} customers need a message; list written to {target}", 10000)
+                window.statusBar().showMessage(f"{listed}; list written to {target}", 10000)
 
         return self.session.tasks.run(Operation(
             title="Writing the customer update list", cancellable=False, on_success=done,

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from planner import clock
-from planner.ui import operations
+from planner.ui import dialogs, operations
 from planner.ui.models import Column, FrameTableModel
 from planner.ui.operations import Operation
 from planner.ui.views import po_round_trip
@@ -499,8 +499,28 @@ class PurchaseOrdersView(QWidget):
         from planner.ui.commands import CancelPurchaseOrder
 
         row = self.selected_row()
-        if row is not None and row["status"] == "open":
+        if row is None or row["status"] != "open":
+            return
+        if dialogs.ask(self, "Cancel the PO?", self.cancel_question(str(row["po_number"])),
+                       yes="Cancel PO"):
             self.session.undo_stack.push(CancelPurchaseOrder(self.session, row["po_number"]))
+
+    def cancel_question(self, po_number: str) -> str:
+        """What cancelling a PO does, in numbers: its supplier, open lines, units and value."""
+        from planner.formatting import format_money
+
+        frame = self.model.frame
+        lines = frame[(frame["po_number"].astype(str) == po_number)
+                      & (frame["status"] == "open")]
+        n = len(lines)
+        units = int(pd.to_numeric(lines["open_quantity"], errors="coerce").fillna(0).sum())
+        values = pd.to_numeric(lines["open_value"], errors="coerce")
+        value = ("value unknown (no exchange rate)" if values.isna().any()
+                 else format_money(values.sum(), self.model.currency))
+        supplier = str(lines["supplier"].iloc[0]) if n else ""
+        return (f"Cancel {po_number}{f' from {supplier}' if supplier else ''}: its {n} open "
+                f"line{'' if n == 1 else 's'}, {units:,} units, {value}? Received units stay "
+                "received. Edit ▸ Undo brings it back.")
 
     def cancel_line(self) -> None:
         """Cancel only the selected line (undoable)."""

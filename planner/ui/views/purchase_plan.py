@@ -11,7 +11,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QFileDialog,
     QFrame,
     QHBoxLayout,
@@ -48,7 +50,8 @@ COLUMNS = [
     Column("name", "Name"),
     Column("supplier_sku", "Supplier\nitem"),
     Column("suggested", "Suggested", "int", "What the plan suggests"),
-    Column("quantity", "Order\nqty", "int", "Double-click to change", editable=True),
+    Column("quantity", "Order\nqty", "int",
+           "Double-click a line or press F2 to change; Enter opens the SKU", editable=True),
     Column("warning", "Check", tooltip="MOQ and case-pack problems of a changed quantity"),
     Column("moq", "MOQ", "int"),
     Column("case_pack", "Case\npack", "int"),
@@ -183,7 +186,15 @@ class PurchasePlanView(PlanPage):
         self.model.edited.connect(self._on_edit)
         self.table, self.proxy = make_table(self.model, parent=self)
         self.table.setObjectName("suggestion_lines")
-        self.table.doubleClicked.connect(self._maybe_open_sku)
+        # a double-click anywhere on a line, or F2, edits its Order qty (the page's one edit);
+        # Enter opens the line's SKU
+        self.table.doubleClicked.connect(self.edit_order_qty)
+        for key, act in ((Qt.Key.Key_F2, self.edit_order_qty),
+                         (Qt.Key.Key_Return, self._open_current_sku),
+                         (Qt.Key.Key_Enter, self._open_current_sku)):
+            shortcut = QShortcut(QKeySequence(key), self.table)
+            shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
+            shortcut.activated.connect(act)
         right_layout.addWidget(self.table, 1)
         right_layout.addWidget(legend((DANGER, "red: below the MOQ or not whole cases"),
                                       (WARNING, "orange: changed from the plan")))
@@ -811,8 +822,23 @@ class PurchasePlanView(PlanPage):
             return self.session.plan  # this page has not shown it yet: nothing was edited
         return replace(self.session.plan, purchase_suggestions=self.edited_suggestions())
 
-    def _maybe_open_sku(self, index: QModelIndex) -> None:
-        if index.isValid() and self.model.columns[index.column()].key != "quantity":
+    def edit_order_qty(self, index: QModelIndex | None = None) -> bool:
+        """Start editing the Order qty of a line (the one at ``index``, else the current one);
+        False when there is no line."""
+        index = self.table.currentIndex() if index is None else index
+        if not index.isValid():
+            return False
+        target = self.proxy.index(index.row(), self.model.column_index("quantity"))
+        if self.table.state() == QAbstractItemView.State.EditingState and \
+                self.table.currentIndex() == target:
+            return True  # a double-click on Order qty is already editing it
+        self.table.setCurrentIndex(target)
+        self.table.edit(target)
+        return True
+
+    def _open_current_sku(self) -> None:
+        index = self.table.currentIndex()
+        if index.isValid():
             row = self.proxy.source_frame_row(index.row())
             self.sku_requested.emit(str(self.model.frame.at[row, "sku"]))
 

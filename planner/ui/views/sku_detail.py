@@ -267,7 +267,10 @@ class SkuDetailView(QWidget):
         self.po_model.set_frame(index.rows("po_lines", sku).sort_values(
             "expected_date", ascending=False, kind="stable"))
         self.bo_model.currency = str(plan.settings.get("currency", "USD"))
-        self.bo_model.set_frame(index.rows("backorder_lines", sku))
+        backorders = index.rows("backorder_lines", sku)
+        if "days_late" in backorders:  # an early line is 0 days late, never -7
+            backorders = backorders.assign(days_late=backorders["days_late"].clip(lower=0))
+        self.bo_model.set_frame(backorders)
         self.tabs.setTabText(0, f"Backorders ({self.bo_model.rowCount()})")
         self.tabs.setTabText(1, f"Purchase orders ({self.po_model.rowCount()})")
         fit_columns(self.po_table)

@@ -219,6 +219,9 @@ class SuppliersView(QWidget):
             frame[key] = (frame["supplier"].map(by_name[source]).astype(float)
                           if by_name is not None and source in has else float("nan"))
         frame["late_share"] = 1.0 - frame["late_share"]
+        # early on average is 0 days late (the cell's tooltip says how early), never -2.5
+        frame["days_early_avg"] = (-frame["days_late_avg"]).clip(lower=0)
+        frame["days_late_avg"] = frame["days_late_avg"].clip(lower=0)
         self._money_columns(frame, plan)
         self.model.currency = self.session.currency
         self.model.set_frame(frame)
@@ -268,6 +271,9 @@ class SuppliersView(QWidget):
                                "(more than 7)"
             if pd.notna(late) and late > 2:
                 return WARNING, f"Orange: received POs came {late:.1f} days late on average"
+            early = self.model.frame.at[row, "days_early_avg"]
+            if pd.notna(early) and early > 0:
+                return None, f"Early: received POs came {early:.1f} days early on average"
         return None
 
     def edit_supplier(self) -> None:

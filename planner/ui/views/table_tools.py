@@ -47,22 +47,47 @@ def shown_frame(view: QTableView, proxy: FrameFilterProxy, *, rows: list[int] | 
         header = str(model.headerData(c, Qt.Orientation.Horizontal)).replace("\n", " ")
         header = header.replace("- ", "")  # "Back- ordered" -> "Backordered"
         if numbers_as_numbers and column.kind in _NUMERIC:
-            values = [model.data(model.index(r, c), Qt.ItemDataRole.EditRole)
-                      for r in source_rows]
+            values = _as_shown([model.data(model.index(r, c), FrameTableModel.SortRole)
+                                for r in source_rows], column, model.currency)
+        elif numbers_as_numbers and column.kind == "date":  # real dates; none when missing
+            values = list(pd.to_datetime(pd.Series(
+                [model.data(model.index(r, c), FrameTableModel.SortRole) for r in source_rows],
+                dtype=object), errors="coerce"))
         else:
             values = [model.text(r, c) for r in source_rows]
         data[header] = values
     return pd.DataFrame(data)
 
 
+def _as_shown(values: list[Any], column: Any, currency: str) -> list[Any]:
+    """Numbers rounded as the column shows them: money to the currency's decimals, units
+    whole, percentages as fractions to the shown digits; missing ones stay empty."""
+    from planner.formatting import currency_decimals
+
+    if column.kind == "int":
+        return [None if v is None else round(v) for v in values]
+    places = {"money": currency_decimals(currency),
+              "pct": (column.decimals or 0) + 2}.get(
+        column.kind, 1 if column.decimals is None else column.decimals)
+    return [None if v is None else round(v, places) for v in values]
+
+
 def export_shown(view: QTableView, proxy: FrameFilterProxy, path: str | Path) -> int:
-    """Write what the table shows to a .csv or .xlsx file; returns the number of rows."""
+    """Write what the table shows to a .csv or .xlsx file; returns the number of rows. Numbers
+    as shown (no float noise), dates as dates in a workbook and ISO text in a CSV."""
     from planner.exports import safe_csv_frame
 
     target = Path(path)
-    frame = safe_csv_frame(shown_frame(view, proxy))  # formula-like text neutralised
+    shown = shown_frame(view, proxy)
+    frame = safe_csv_frame(shown)  # formula-like text neutralised, dates as ISO text
     if target.suffix.lower() == ".xlsx":
-        frame.to_excel(target, index=False, sheet_name=(view.objectName() or "table")[:31])
+        dates = shown.select_dtypes(include="datetime").columns
+        for column in dates:  # date cells (Excel's date numbers), shown as dates
+            frame[column] = [None if pd.isna(d) else d.date() for d in shown[column]]
+        with pd.ExcelWriter(target, engine="openpyxl", date_format="YYYY-MM-DD",
+                            datetime_format="YYYY-MM-DD") as writer:
+            frame.to_excel(writer, index=False,
+                           sheet_name=(view.objectName() or "table")[:31])
     else:
         frame.to_csv(target, index=False, lineterminator="\n", encoding="utf-8")
     return len(frame)
@@ -297,10 +322,31 @@ def install_table_tools(view: QTableView, proxy: FrameFilterProxy, *,
     header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
     header.customContextMenuRequested.connect(
         lambda pos: columns_menu(view, proxy).popup(header.mapToGlobal(pos)))
+    view.largest_first = LargestFirst(view, _model(proxy))  # type: ignore[attr-defined]
     if freeze_key_column:
         frozen = FrozenKeyColumn(view, key_columns)
         view.frozen_column = frozen  # type: ignore[attr-defined]
         view.installEventFilter(_Placer(frozen, view))
+
+
+class LargestFirst(QObject):
+    """A money column sorts largest first on its first click (the next click flips it), as a
+    buyer looking for the big amounts expects; other columns start ascending."""
+
+    def __init__(self, view: QTableView, model: FrameTableModel) -> None:
+        super().__init__(view)
+        self._header = view.horizontalHeader()
+        self._model = model
+        self._last = self._header.sortIndicatorSection()
+        self._header.sortIndicatorChanged.connect(self._changed)
+
+    def _changed(self, section: int, order: Qt.SortOrder) -> None:
+        first = section != self._last
+        self._last = section
+        if (first and order == Qt.SortOrder.AscendingOrder
+                and 0 <= section < len(self._model.columns)
+                and self._model.columns[section].kind == "money"):
+            self._header.setSortIndicator(section, Qt.SortOrder.DescendingOrder)
 
 
 class _Placer(QObject):
