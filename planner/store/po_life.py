@@ -19,6 +19,7 @@ import pandas as pd
 from sqlite_utils import Database
 
 from planner import clock
+from planner.errors import InputError
 
 #: the PO states a header can hold, in their order of life
 HEADER_STATES = ("draft", "sent", "confirmed")
@@ -153,18 +154,41 @@ def receive(db: Database, po_number: str, sku: str, quantity: int,
     return int(cursor.lastrowid or 0)
 
 
+def _status(received: int, ordered: int, confirmed: Any) -> str:
+    """An open line's status from its received units against its confirmed, else ordered,
+    quantity."""
+    due = int(confirmed) if confirmed is not None else int(ordered)
+    return "received" if int(received) > 0 and int(received) >= due else "open"
+
+
 def undo_receipt(db: Database, receipt_id: int, before: tuple[Any, ...]) -> None:
-    """Take a receipt back: the line gets its values from before it."""
-    row = db.execute("SELECT po_number, sku, quantity FROM po_receipts WHERE id = ?",
-                     [receipt_id]).fetchone()
+    """Take a receipt back: only its own units come off the line (what a file or another
+    receipt added since stays); refused when the line no longer holds them."""
+    row = db.execute("SELECT po_number, sku, quantity, received_date FROM po_receipts "
+                     "WHERE id = ?", [receipt_id]).fetchone()
     if row is None:
         return
-    po_number, sku, quantity = row
-    _ordered, received, last, status, _confirmed = before
+    po_number, sku, quantity, day = row
+    ordered, received, last, status, confirmed = line_values(db, po_number, sku)
+    remaining = int(received) - int(quantity)
+    if remaining < 0:
+        raise InputError(f"{po_number} / {sku} holds only {int(received):,} received now (it "
+                         f"changed since, by an import or another edit): the receipt of "
+                         f"{int(quantity):,} cannot be taken back; correct the line instead")
     db.execute("DELETE FROM po_receipts WHERE id = ?", [receipt_id])
+    if remaining == 0:
+        last = None
+    elif last == day and int(received) - int(before[1]) == int(quantity):
+        # nothing but this receipt changed the line since: its date goes back with it
+        others = db.execute("SELECT max(received_date) FROM po_receipts WHERE po_number = ? "
+                            "AND sku = ?", [po_number, sku]).fetchone()[0]
+        last = max([d for d in (others, before[2]) if d], default=last)
+    if status != "cancelled":
+        status = _status(remaining, ordered, confirmed)
     db.execute("UPDATE po_lines SET received_quantity = ?, received_date = ?, status = ? "
-               "WHERE po_number = ? AND sku = ?", [received, last, status, po_number, sku])
-    record(db, po_number, "undo", f"receipt of {int(quantity):,} taken back", sku=sku)
+               "WHERE po_number = ? AND sku = ?", [remaining, last, status, po_number, sku])
+    record(db, po_number, "undo", f"receipt of {int(quantity):,} taken back "
+           f"({remaining:,} received now)", sku=sku)
 
 
 def cancel(db: Database, po_number: str) -> list[tuple[str, str]]:
@@ -194,10 +218,20 @@ def cancel_line(db: Database, po_number: str, sku: str) -> list[tuple[str, str]]
 
 
 def undo_cancel(db: Database, po_number: str, before: list[tuple[str, str]]) -> None:
-    """Take a cancellation (of a PO or of one line) back."""
+    """Take a cancellation (of a PO or of one line) back: the lines still cancelled open again
+    (received when their received units reach the quantity due); refused when none is
+    cancelled any more (a file changed them since)."""
+    rows = db.execute("SELECT sku, quantity, received_quantity, confirmed_quantity FROM "
+                      "po_lines WHERE po_number = ? AND status = 'cancelled' AND sku IN "
+                      "(SELECT value FROM json_each(?))",
+                      [po_number, json.dumps([sku for sku, _ in before])]).fetchall()
+    if not rows:
+        raise InputError(f"{po_number} is no longer cancelled (an import or another edit "
+                         "changed it since): there is no cancellation to take back")
     db.conn.executemany("UPDATE po_lines SET status = ? WHERE po_number = ? AND sku = ?",
-                        [(status, po_number, sku) for sku, status in before])
-    record(db, po_number, "undo", f"cancellation taken back ({len(before):,} lines open again)")
+                        [(_status(received, ordered, confirmed), po_number, sku)
+                         for sku, ordered, received, confirmed in rows])
+    record(db, po_number, "undo", f"cancellation taken back ({len(rows):,} lines open again)")
 
 
 # --- the supplier's answer ---------------------------------------------------------------------
@@ -218,6 +252,8 @@ class BeforeAnswer:
     header: dict[str, Any]
     #: (sku, confirmed_quantity, confirmed_date, supplier_comment, status) per line answered
     lines: list[tuple[Any, ...]] = field(default_factory=list)
+    #: (confirmed_quantity, confirmed_date, supplier_comment) the answer set, per line
+    set_to: list[tuple[Any, ...]] = field(default_factory=list)
 
 
 def _answer_detail(ordered: int, expected: str, answer: Answer) -> str:
@@ -258,11 +294,12 @@ def confirm(db: Database, po_number: str, answers: list[Answer] | None = None, *
         quantity = int(answer.quantity) if answer.quantity is not None else old_qty
         due = int(quantity) if quantity is not None else int(ordered)
         done = int(received) > 0 and int(received) >= due
+        new = (quantity, answer.date.isoformat() if answer.date else old_date,
+               answer.comment if answer.comment is not None else old_comment)
+        before.set_to.append(new)
         db.execute("UPDATE po_lines SET confirmed_quantity = ?, confirmed_date = ?, "
                    "supplier_comment = ?, status = ? WHERE po_number = ? AND sku = ?",
-                   [quantity, answer.date.isoformat() if answer.date else old_date,
-                    answer.comment if answer.comment is not None else old_comment,
-                    "received" if done else status, po_number, answer.sku])
+                   [*new, "received" if done else status, po_number, answer.sku])
         record(db, po_number, "supplier answer",
                _answer_detail(ordered, expected, answer) + (f" ({how})" if how else ""),
                sku=answer.sku)
@@ -273,13 +310,25 @@ def confirm(db: Database, po_number: str, answers: list[Answer] | None = None, *
 
 
 def undo_confirm(db: Database, po_number: str, before: BeforeAnswer) -> None:
-    """Take a recorded supplier's answer back: lines and header as they were."""
-    db.conn.executemany(
-        "UPDATE po_lines SET confirmed_quantity = ?, confirmed_date = ?, supplier_comment = ?, "
-        "status = ? WHERE po_number = ? AND sku = ?",
-        [(qty, day, comment, status, po_number, sku)
-         for sku, qty, day, comment, status in before.lines])
-    restore_header(db, po_number, before.header, "supplier's answer taken back")
+    """Take a recorded supplier's answer back: each value it set goes back to what it was,
+    unless a file or another edit changed it since (that value stays); a line's status
+    follows its received units; the header goes back while it is still confirmed."""
+    names = ("confirmed_quantity", "confirmed_date", "supplier_comment")
+    for (sku, *old), new in zip(before.lines, before.set_to, strict=True):
+        row = db.execute("SELECT confirmed_quantity, confirmed_date, supplier_comment, "
+                         "quantity, received_quantity, status FROM po_lines "
+                         "WHERE po_number = ? AND sku = ?", [po_number, sku]).fetchone()
+        if row is None:
+            continue
+        values = [was if now == set_ else now
+                  for now, set_, was in zip(row[:3], new[-3:], old[:3], strict=True)]
+        status = row[5] if row[5] == "cancelled" else _status(row[4], row[3], values[0])
+        db.execute(f"UPDATE po_lines SET {', '.join(f'{n} = ?' for n in names)}, status = ? "
+                   "WHERE po_number = ? AND sku = ?", [*values, status, po_number, sku])
+    if header(db, po_number)["state"] == "confirmed":
+        restore_header(db, po_number, before.header, "supplier's answer taken back")
+    else:
+        record(db, po_number, "undo", "supplier's answer taken back")
 
 
 # --- imports -----------------------------------------------------------------------------------

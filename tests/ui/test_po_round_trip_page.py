@@ -246,3 +246,23 @@ def test_a_receipt_the_count_holds_by_convention_is_flagged_and_not_in_the_count
         planned.undo_action.trigger()
     wait_idle(qtbot, planned)
     assert on_hand() == start
+
+
+def test_undo_of_a_receipt_after_an_import_takes_back_only_its_own_units(planned, qtbot,
+                                                                        tmp_path):
+    from planner.store.importers import import_files
+    from planner.ui.commands import ReceivePoLine
+
+    po_number = _approve_draft(planned, qtbot)
+    db = planned.session.db
+    sku, expected = db.execute("SELECT sku, expected_date FROM po_lines WHERE po_number = ?",
+                               [po_number]).fetchone()
+    planned.session.undo_stack.push(ReceivePoLine(planned.session, po_number, sku, 5, AS_OF))
+    wait_idle(qtbot, planned)
+    file = tmp_path / "receipts.csv"
+    file.write_text("po_number,sku,quantity,expected_date,received_quantity,received_date\n"
+                    f"{po_number},{sku},12,{expected},9,{AS_OF.isoformat()}\n")
+    import_files(db, [file])
+    planned.undo_action.trigger()
+    wait_idle(qtbot, planned)
+    assert po_life.line_values(db, po_number, sku)[1:4] == (4, AS_OF.isoformat(), "open")

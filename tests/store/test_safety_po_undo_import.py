@@ -1,0 +1,111 @@
+"""Data safety, round three (issue 26 items 2, 5, 8, 11): undo, re-imports and audit rows of
+purchase orders changed both in the app and by files."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from planner.errors import UserError
+from planner.store import po_life
+from planner.store.importers import import_files
+
+D = dt.date
+
+
+def _write(path, text):
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def shop(db, tmp_path):
+    """One SKU, one sent PO of 200 units ordered 1 February."""
+    import_files(db, [_write(tmp_path / "products.csv",
+                             "sku,supplier,unit_cost,unit_price,lead_time_days\n"
+                             "MUG,Acme Ltd,2,5,30\n"),
+                      _write(tmp_path / "po.csv",
+                             "po_number,sku,quantity,expected_date,supplier,order_date\n"
+                             "PO-1,MUG,200,2025-03-20,Acme Ltd,2025-02-01\n")])
+    return db
+
+
+def _line(db):
+    return db.execute("SELECT received_quantity, received_date, status FROM po_lines "
+                      "WHERE po_number = 'PO-1' AND sku = 'MUG'").fetchone()
+
+
+def _import(db, tmp_path, row, header="po_number,sku,quantity,expected_date,received_quantity,"
+                                      "received_date", name="receipts.csv"):
+    return import_files(db, [_write(tmp_path / name, f"{header}\n{row}\n")])
+
+
+# --- item 2: an undo reverses only its own change ----------------------------------------------
+def test_undoing_a_receipt_after_an_import_keeps_the_imports_units(shop, tmp_path):
+    with shop.atomic():
+        before = po_life.line_values(shop, "PO-1", "MUG")
+        receipt = po_life.receive(shop, "PO-1", "MUG", 50, D(2025, 3, 5))
+    _import(shop, tmp_path, "PO-1,MUG,200,2025-03-20,160,2025-03-10")
+    assert _line(shop) == (160, "2025-03-10", "open")
+    with shop.atomic():
+        po_life.undo_receipt(shop, receipt, before)
+    assert _line(shop) == (110, "2025-03-10", "open")  # the file's 110 units stay
+    assert shop.execute("SELECT COUNT(*) FROM po_receipts").fetchone() == (0,)
+
+
+def test_undoing_the_receipt_that_completed_a_line_opens_it_again(shop):
+    with shop.atomic():
+        po_life.receive(shop, "PO-1", "MUG", 50, D(2025, 3, 5))
+        before = po_life.line_values(shop, "PO-1", "MUG")
+        receipt = po_life.receive(shop, "PO-1", "MUG", 150, D(2025, 3, 9))
+    assert _line(shop) == (200, "2025-03-09", "received")
+    with shop.atomic():
+        po_life.undo_receipt(shop, receipt, before)
+    assert _line(shop) == (50, "2025-03-05", "open")
+
+
+def test_undoing_a_receipt_the_line_no_longer_holds_is_refused(shop):
+    with shop.atomic():
+        before = po_life.line_values(shop, "PO-1", "MUG")
+        receipt = po_life.receive(shop, "PO-1", "MUG", 50, D(2025, 3, 5))
+    shop.execute("UPDATE po_lines SET received_quantity = 20")  # changed since, by other means
+    with pytest.raises(UserError, match="holds only 20 received"), shop.atomic():
+        po_life.undo_receipt(shop, receipt, before)
+    assert _line(shop)[0] == 20
+
+
+def test_undoing_a_cancellation_after_an_import_received_the_line_keeps_it_received(
+        shop, tmp_path):
+    with shop.atomic():
+        before = po_life.cancel(shop, "PO-1")
+    _import(shop, tmp_path, "PO-1,MUG,200,2025-03-20,200,2025-03-10,received",
+            header="po_number,sku,quantity,expected_date,received_quantity,received_date,status")
+    with pytest.raises(UserError, match="no longer cancelled"), shop.atomic():
+        po_life.undo_cancel(shop, "PO-1", before)
+    assert _line(shop) == (200, "2025-03-10", "received")
+
+
+def test_undoing_an_answer_after_a_confirmation_file_keeps_the_files_answer(shop, tmp_path):
+    with shop.atomic():
+        before = po_life.confirm(shop, "PO-1", [po_life.Answer("MUG", quantity=180)])
+    _import(shop, tmp_path, "PO-1,MUG,200,2025-03-20,150,2025-03-25",
+            header="po_number,sku,quantity,expected_date,confirmed_quantity,confirmed_date")
+    with shop.atomic():
+        po_life.undo_confirm(shop, "PO-1", before)
+    assert shop.execute("SELECT confirmed_quantity, confirmed_date FROM po_lines").fetchone() \
+        == (150, "2025-03-25")
+
+
+def test_undoing_a_line_edit_after_an_import_changed_the_line_is_refused(shop, tmp_path):
+    from planner.store import edits
+    with shop.atomic():
+        edits.set_po_line(shop, "PO-1", "MUG", expected_date="2025-03-25", quantity=220,
+                          action="edited", detail="")
+    _import(shop, tmp_path, "PO-1,MUG,240,2025-03-20",
+            header="po_number,sku,quantity,expected_date")
+    with pytest.raises(UserError, match="changed since"), shop.atomic():
+        edits.undo_po_line_edit(shop, "PO-1", "MUG", old=("2025-03-20", 200),
+                                new=("2025-03-25", 220))
+    assert shop.execute("SELECT expected_date, quantity FROM po_lines").fetchone() \
+        == ("2025-03-20", 240)
