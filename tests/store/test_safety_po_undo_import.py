@@ -109,3 +109,27 @@ def test_undoing_a_line_edit_after_an_import_changed_the_line_is_refused(shop, t
                                 new=("2025-03-25", 220))
     assert shop.execute("SELECT expected_date, quantity FROM po_lines").fetchone() \
         == ("2025-03-20", 240)
+
+
+# --- item 5: a file never lowers received units below the app's receipts ----------------------
+def test_an_older_file_lowering_received_below_the_apps_receipts_is_refused(shop, tmp_path):
+    from planner.store.importers import ImportRejected
+    with shop.atomic():
+        po_life.receive(shop, "PO-1", "MUG", 50, D(2025, 3, 5))
+        po_life.receive(shop, "PO-1", "MUG", 110, D(2025, 3, 8))
+    with pytest.raises(ImportRejected) as caught:
+        _import(shop, tmp_path, "PO-1,MUG,200,2025-03-20,50,2025-03-05", name="old.csv")
+    assert str(caught.value) == (
+        "old.csv, row 2, column received_quantity: this file says 50 received, but the "
+        "workspace has 160 received in the app (receipts on 2025-03-05, 2025-03-08): correct "
+        "the file or take the receipts back in the app")
+    assert _line(shop) == (160, "2025-03-08", "open")
+
+
+def test_a_file_at_or_above_the_apps_receipts_imports(shop, tmp_path):
+    with shop.atomic():
+        po_life.receive(shop, "PO-1", "MUG", 50, D(2025, 3, 5))
+    _import(shop, tmp_path, "PO-1,MUG,200,2025-03-20,50,2025-03-05")
+    assert _line(shop) == (50, "2025-03-05", "open")
+    _import(shop, tmp_path, "PO-1,MUG,200,2025-03-20,70,2025-03-09")
+    assert _line(shop) == (70, "2025-03-09", "open")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -151,6 +152,7 @@ def purchase_orders(db: Database, parsed: ParsedFile, run: Run, progress: Progre
                               "confirmed_quantity", "confirmed_date", "supplier_comment"])
     if "received_quantity" in lines:
         lines["received_quantity"] = lines["received_quantity"].fillna(0)
+        _refuse_fewer_than_receipts(db, parsed, lines)
     if "status" in lines:
         received = (lines.get("received_quantity", pd.Series(0, index=lines.index)).fillna(0)
                     >= lines["quantity"]) & (lines["quantity"] > 0)
@@ -162,6 +164,30 @@ def purchase_orders(db: Database, parsed: ParsedFile, run: Run, progress: Progre
         notes.append(f"{plural(head.inserted, 'new purchase order')}")
     notes += po_life.after_import(db, before, po_numbers, parsed.label)
     return Outcome(counts, notes)
+
+
+def _refuse_fewer_than_receipts(db: Database, parsed: ParsedFile, lines: pd.DataFrame) -> None:
+    """A file never sets a line's received units below what the app's receipts add up to (an
+    older file would count the same units in on-hand and again on order): refuses the file,
+    naming each such row."""
+    receipts = pd.read_sql_query(
+        "SELECT po_number, sku, SUM(quantity) AS in_app, group_concat(DISTINCT received_date) "
+        "AS days FROM po_receipts WHERE po_number IN (SELECT value FROM json_each(?)) "
+        "GROUP BY po_number, sku", db.conn,
+        params=[json.dumps([str(n) for n in pd.unique(lines["po_number"])])])
+    if receipts.empty:
+        return
+    merged = lines[["po_number", "sku", "received_quantity"]].assign(
+        file_row=parsed.frame["_row"]).merge(receipts, on=["po_number", "sku"])
+    short = merged[merged["received_quantity"] < merged["in_app"]]
+    problems = [Problem(parsed.label, int(r.file_row), "received_quantity", None,
+                        f"this file says {int(r.received_quantity):,} received, but the "
+                        f"workspace has {int(r.in_app):,} received in the app (receipts on "
+                        f"{', '.join(sorted(str(r.days).split(',')))}): correct the file or "
+                        "take the receipts back in the app")
+                for r in short.head(100).itertuples(index=False)]
+    if problems:
+        raise ImportRejected(problems)
 
 
 def backorders(db: Database, parsed: ParsedFile, run: Run, progress: Progress) -> Outcome:
