@@ -332,7 +332,8 @@ def undo_confirm(db: Database, po_number: str, before: BeforeAnswer) -> None:
 
 
 # --- imports -----------------------------------------------------------------------------------
-_LINE_FIELDS = ("po_number", "sku", "confirmed_quantity", "confirmed_date", "received_quantity")
+_LINE_FIELDS = ("po_number", "sku", "confirmed_quantity", "confirmed_date", "received_quantity",
+                "quantity", "expected_date", "status")
 
 
 def lines_before_import(db: Database, po_numbers: list[str]) -> pd.DataFrame:
@@ -377,8 +378,50 @@ def after_import(db: Database, before: pd.DataFrame, po_numbers: list[str], file
             gained = int(line.received_quantity) - int(line.received_quantity_before or 0)
             record(db, po_number, "received", f"{gained:,} received by import of {file}",
                    sku=line.sku)
+        notes += _audit_line_changes(db, str(po_number), lines, file)
     if confirmed_pos:
         notes.append(f"confirmed by the supplier: {', '.join(confirmed_pos)}")
+    return notes
+
+
+def _value(value: Any) -> Any:
+    """A stored value as compared and shown: None for none, whole numbers as int."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    value = value.item() if hasattr(value, "item") else value  # numpy → Python
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+def _audit_line_changes(db: Database, po_number: str, lines: pd.DataFrame, file: str) -> list[str]:
+    """Record what a file changed on a PO's existing lines besides confirmations and raised
+    receipts (quantity, expected date, status, lowered receipts); returns notes on the
+    cancelled lines it opened again."""
+    notes = []
+    by = f"by import of {file}"
+    for line in lines[lines["quantity_before"].notna()].to_dict("records"):
+        was, now = ({k: _value(line[k + suffix]) for k in ("quantity", "expected_date", "status",
+                                                             "received_quantity")}
+                    for suffix in ("_before", ""))
+        sku = str(line["sku"])
+        parts = [f"{label} {was[k]:,} → {now[k]:,}" if isinstance(now[k], int)
+                 else f"{label} {was[k]} → {now[k]}"
+                 for k, label in (("quantity", "quantity"), ("expected_date", "expected"))
+                 if was[k] != now[k]]
+        moved = {was["status"], now["status"]} == {"open", "received"}
+        if moved:
+            parts.append(f"status {was['status']} → {now['status']}")
+        if parts:
+            record(db, po_number, "edited", ", ".join(parts) + f" {by}", sku=sku)
+        if (now["received_quantity"] or 0) < (was["received_quantity"] or 0):
+            record(db, po_number, "received lowered",
+                   f"received {was['received_quantity']:,} → {now['received_quantity'] or 0:,} "
+                   f"{by}", sku=sku)
+        if was["status"] == "cancelled" and now["status"] != "cancelled":
+            record(db, po_number, "reopened", f"cancelled → {now['status']} {by}", sku=sku)
+            notes.append(f"{po_number} / {sku}: cancelled in the workspace, open again because "
+                         f"{file} says status {now['status']} (the file's status won)")
+        elif now["status"] == "cancelled" and was["status"] != "cancelled":
+            record(db, po_number, "cancelled", f"line cancelled {by}", sku=sku)
     return notes
 
 

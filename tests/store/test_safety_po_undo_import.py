@@ -133,3 +133,44 @@ def test_a_file_at_or_above_the_apps_receipts_imports(shop, tmp_path):
     assert _line(shop) == (50, "2025-03-05", "open")
     _import(shop, tmp_path, "PO-1,MUG,200,2025-03-20,70,2025-03-09")
     assert _line(shop) == (70, "2025-03-09", "open")
+
+
+# --- item 8: every change an import makes to a PO line is in the audit trail ------------------
+def _trail(db):
+    return [(a, d) for a, d in db.execute(
+        "SELECT action, detail FROM po_events WHERE po_number = 'PO-1' ORDER BY id")][1:]
+
+
+def test_a_line_cancelled_in_the_app_stays_cancelled_when_the_file_gives_no_status(
+        shop, tmp_path):
+    with shop.atomic():
+        po_life.cancel(shop, "PO-1")
+    _import(shop, tmp_path, "PO-1,MUG,200,2025-03-20,0,,",
+            header="po_number,sku,quantity,expected_date,received_quantity,received_date,status")
+    assert _line(shop)[2] == "cancelled"
+    assert po_life.state_of(shop, "PO-1") == "cancelled"
+
+
+def test_a_file_that_says_open_reopens_a_cancelled_line_and_says_so(shop, tmp_path):
+    with shop.atomic():
+        po_life.cancel(shop, "PO-1")
+    [summary] = _import(shop, tmp_path, "PO-1,MUG,200,2025-03-20,open",
+                        header="po_number,sku,quantity,expected_date,status")
+    assert _line(shop)[2] == "open"
+    assert any("PO-1 / MUG: cancelled in the workspace, open again because receipts.csv says "
+               "status open" in n for n in summary.notes), summary.notes
+    assert _trail(shop)[-1] == ("reopened", "cancelled → open by import of receipts.csv")
+
+
+def test_quantity_date_cancel_and_lowered_receipts_by_import_are_audited(shop, tmp_path):
+    header = "po_number,sku,quantity,expected_date,received_quantity,received_date,status"
+    _import(shop, tmp_path, "PO-1,MUG,200,2025-03-20,160,2025-03-10,open", header=header)
+    _import(shop, tmp_path, "PO-1,MUG,240,2025-03-25,60,2025-03-10,open", header=header)
+    _import(shop, tmp_path, "PO-1,MUG,240,2025-03-25,60,2025-03-10,cancelled", header=header)
+    assert _trail(shop) == [
+        ("received", "160 received by import of receipts.csv"),
+        ("edited", "quantity 200 → 240, expected 2025-03-20 → 2025-03-25 by import of "
+                   "receipts.csv"),
+        ("received lowered", "received 160 → 60 by import of receipts.csv"),
+        ("cancelled", "line cancelled by import of receipts.csv"),
+    ]

@@ -156,8 +156,13 @@ def purchase_orders(db: Database, parsed: ParsedFile, run: Run, progress: Progre
     if "status" in lines:
         received = (lines.get("received_quantity", pd.Series(0, index=lines.index)).fillna(0)
                     >= lines["quantity"]) & (lines["quantity"] > 0)
-        lines["status"] = lines["status"].where(lines["status"].notna(),
-                                                np.where(received, "received", "open"))
+        # a line cancelled in the workspace stays cancelled unless the file says a status
+        stored = lines[["po_number", "sku"]].merge(before[["po_number", "sku", "status"]],
+                                                   on=["po_number", "sku"], how="left")
+        cancelled = (stored["status"] == "cancelled").to_numpy(dtype=bool)
+        lines["status"] = lines["status"].where(
+            lines["status"].notna(),
+            np.where(cancelled, "cancelled", np.where(received, "received", "open")))
     counts = upsert(db, "po_lines", lines, ["po_number", "sku"], progress=progress)
     notes = _stub_notes(stubs, supplier_stubs)
     if head.inserted:
