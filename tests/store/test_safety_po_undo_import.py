@@ -174,3 +174,37 @@ def test_quantity_date_cancel_and_lowered_receipts_by_import_are_audited(shop, t
         ("received lowered", "received 160 → 60 by import of receipts.csv"),
         ("cancelled", "line cancelled by import of receipts.csv"),
     ]
+
+
+# --- item 11: a supplier spelled differently is refused, never a new stub supplier -----------
+@pytest.mark.parametrize("spelling", ["acme ltd", "Acme ltd", "ACME  LTD"])
+def test_a_confirmation_spelling_the_supplier_differently_is_refused(shop, tmp_path, spelling):
+    from planner.store.importers import ImportRejected
+    with pytest.raises(ImportRejected) as caught:
+        _import(shop, tmp_path, f'PO-1,MUG,200,2025-03-20,"{spelling}",150',
+                header="po_number,sku,quantity,expected_date,supplier,confirmed_quantity",
+                name="answer.csv")
+    assert "answer.csv, row 2, column supplier" in str(caught.value)
+    assert "did you mean 'Acme Ltd'?" in str(caught.value)
+    assert shop.execute("SELECT supplier FROM purchase_orders").fetchall() == [("Acme Ltd",)]
+    assert shop.execute("SELECT supplier FROM suppliers").fetchall() == [("Acme Ltd",)]
+
+
+@pytest.mark.parametrize("kind, text", [
+    ("products", "sku,supplier\nMUG,acme ltd\n"),
+    ("price_breaks", "sku,min_quantity,unit_cost,supplier\nMUG,100,1.5,acme ltd\n"),
+    ("events", "name,start_date,end_date,supplier,uplift_pct\nSale,2025-04-01,2025-04-07,"
+               "acme ltd,20\n"),
+])
+def test_every_supplier_column_matches_like_skus(shop, tmp_path, kind, text):
+    from planner.store.importers import ImportRejected
+    with pytest.raises(ImportRejected, match="did you mean 'Acme Ltd'"):
+        import_files(shop, [_write(tmp_path / f"{kind}.csv", text)])
+    assert shop.execute("SELECT supplier FROM suppliers").fetchall() == [("Acme Ltd",)]
+
+
+def test_the_exact_supplier_and_a_new_one_still_import(shop, tmp_path):
+    import_files(shop, [_write(tmp_path / "products.csv",
+                               "sku,supplier\nMUG,Acme Ltd\nCUP,Bolt Co\n")])
+    assert shop.execute("SELECT supplier FROM suppliers ORDER BY 1").fetchall() == [
+        ("Acme Ltd",), ("Bolt Co",)]
