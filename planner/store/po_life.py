@@ -139,6 +139,10 @@ def receive(db: Database, po_number: str, sku: str, quantity: int,
                          "received (undo the cancellation first)")
     total = int(received) + quantity
     due = int(confirmed) if confirmed is not None else int(ordered)
+    if total > MAX_RECEIVED_TIMES * due:
+        raise InputError(f"{po_number} / {sku}: {total:,} received would be more than "
+                         f"{MAX_RECEIVED_TIMES} times the {due:,} units due; a typo? (a bigger "
+                         "delivery is a new PO)")
     day = received_date.isoformat()
     db.execute("UPDATE po_lines SET received_quantity = ?, received_date = ?, status = ? "
                "WHERE po_number = ? AND sku = ?",
@@ -266,6 +270,24 @@ def _answer_detail(ordered: int, expected: str, answer: Answer) -> str:
     return text + (f": {answer.comment}" if answer.comment else "")
 
 
+#: a receipt that would take a line above this many times its quantity due is refused (a typo)
+MAX_RECEIVED_TIMES = 10
+#: the most units one PO line can be confirmed for (more is a typo)
+MAX_LINE_UNITS = 1_000_000_000
+
+
+def _check_answer(po_number: str, head: dict[str, Any], answer: Answer) -> None:
+    """Refuse an impossible answer: more than MAX_LINE_UNITS, or dated before the order."""
+    if answer.quantity is not None and int(answer.quantity) > MAX_LINE_UNITS:
+        raise InputError(f"{po_number} / {answer.sku}: a confirmed quantity of "
+                         f"{int(answer.quantity):,} is more than {MAX_LINE_UNITS:,} units; "
+                         "a typo?")
+    ordered = head.get("order_date")
+    if answer.date is not None and ordered and answer.date.isoformat() < str(ordered)[:10]:
+        raise InputError(f"{po_number} / {answer.sku}: confirmed for {answer.date.isoformat()}, "
+                         f"before the PO was ordered ({str(ordered)[:10]}); a typo?")
+
+
 def confirm(db: Database, po_number: str, answers: list[Answer] | None = None, *,
             how: str = "") -> BeforeAnswer:
     """Record a supplier's answer: per line the confirmed quantity and/or date and a comment
@@ -287,6 +309,7 @@ def confirm(db: Database, po_number: str, answers: list[Answer] | None = None, *
         if status != "open":
             raise ValueError(f"{po_number} / {answer.sku} is {status}: only an open line can "
                              "be confirmed")
+        _check_answer(po_number, before.header, answer)
         if answer.quantity is not None and int(answer.quantity) < 1:
             raise ValueError(f"a confirmed quantity must be at least 1 ({po_number} / "
                              f"{answer.sku}: {answer.quantity}); to take the line off, cancel it")

@@ -208,3 +208,71 @@ def test_the_exact_supplier_and_a_new_one_still_import(shop, tmp_path):
                                "sku,supplier\nMUG,Acme Ltd\nCUP,Bolt Co\n")])
     assert shop.execute("SELECT supplier FROM suppliers ORDER BY 1").fetchall() == [
         ("Acme Ltd",), ("Bolt Co",)]
+
+
+# --- item 10: the impossible is refused, naming the row ----------------------------------------
+def _refusal(db, tmp_path, text, name="file.csv"):
+    from planner.store.importers import ImportRejected
+    with pytest.raises(ImportRejected) as caught:
+        import_files(db, [_write(tmp_path / name, text)])
+    return str(caught.value)
+
+
+PO_HEADER = "po_number,sku,quantity,expected_date,order_date,"
+
+
+@pytest.mark.parametrize("columns, cells, expected", [
+    ("confirmed_quantity", "1000000000000", "file.csv, row 2, column confirmed_quantity"),
+    ("confirmed_date", "2025-01-15", "a line cannot be confirmed before it was ordered"),
+    ("received_quantity", "100000", "more than 10 times the line's 160 units"),
+])
+def test_an_impossible_purchase_order_row_is_refused(shop, tmp_path, columns, cells, expected):
+    message = _refusal(shop, tmp_path, f"{PO_HEADER}{columns}\n"
+                                       f"PO-2,MUG,160,2025-03-20,2025-02-01,{cells}\n")
+    assert expected in message, message
+    assert shop.execute("SELECT COUNT(*) FROM po_lines WHERE po_number = 'PO-2'").fetchone() \
+        == (0,)
+
+
+@pytest.mark.parametrize("rate", ["1e-300", "0.0000001", "1000000000000", "2000000"])
+def test_an_fx_rate_outside_a_millionth_to_a_million_is_refused(shop, tmp_path, rate):
+    message = _refusal(shop, tmp_path, f"currency,rate,date\nUSD,{rate},2025-03-01\n")
+    assert "file.csv, row 2, column rate" in message, message
+
+
+def test_a_receipt_or_answer_in_the_app_beyond_reason_is_refused(shop):
+    from planner.errors import InputError
+    with pytest.raises(InputError, match="more than 10 times"), shop.atomic():
+        po_life.receive(shop, "PO-1", "MUG", 100_000, D(2025, 3, 5))
+    with pytest.raises(InputError, match="before the PO was ordered"), shop.atomic():
+        po_life.confirm(shop, "PO-1", [po_life.Answer("MUG", date=D(2025, 1, 5))])
+    with pytest.raises(InputError, match="1,000,000,000"), shop.atomic():
+        po_life.confirm(shop, "PO-1", [po_life.Answer("MUG", quantity=10**12)])
+    assert _line(shop) == (0, None, "open")
+
+
+# --- item 10: the implausible is imported with a note naming the row ---------------------------
+def _notes(db, tmp_path, text, name="file.csv"):
+    [summary] = import_files(db, [_write(tmp_path / name, text)])
+    return "\n".join(summary.notes)
+
+
+def test_an_over_delivery_is_imported_with_a_note(shop, tmp_path):
+    notes = _notes(shop, tmp_path, f"{PO_HEADER}received_quantity\n"
+                                   "PO-2,MUG,160,2025-03-20,2025-02-01,400\n")
+    assert "row 2: 400 received against 160 due (confirmed, else ordered)" in notes, notes
+
+
+def test_an_fx_rate_ten_times_off_the_stored_one_is_imported_with_a_note(shop, tmp_path):
+    _notes(shop, tmp_path, "currency,rate,date\nTHB,0.026,2025-01-01\n")
+    notes = _notes(shop, tmp_path, "currency,rate,date\nTHB,38.5,2025-03-01\n")
+    assert "row 2: THB 38.5 is more than 10 times off its other rate (0.026 on 2025-01-01)" \
+        in notes, notes
+
+
+def test_zero_cost_and_rising_price_breaks_are_imported_with_a_note(shop, tmp_path):
+    notes = _notes(shop, tmp_path, "sku,min_quantity,unit_cost,supplier\n"
+                                   "MUG,100,1.8,Acme Ltd\nMUG,500,1.9,Acme Ltd\n"
+                                   "MUG,1000,0,Acme Ltd\n")
+    assert "row 3: MUG costs 1.9 from 500 units, more than 1.8 from 100" in notes, notes
+    assert "row 4: MUG costs 0 from 1,000 units" in notes, notes
