@@ -124,6 +124,19 @@ def set_po_line(db: Database, po_number: str, sku: str, *, expected_date: str, q
     po_life.record(db, po_number, action, detail, sku=sku)
 
 
+def undo_po_line_edit(db: Database, po_number: str, sku: str, *, old: tuple[str, int],
+                      new: tuple[str, int]) -> None:
+    """Take an edit of a PO line's (expected date, quantity) back from ``new`` to ``old``;
+    refused when the line changed since (by an import or another edit)."""
+    now = po_line_date_and_quantity(db, po_number, sku)
+    if now != (new[0], int(new[1])):
+        raise InputError(f"{po_number} / {sku} changed since the edit (now expected {now[0]}, "
+                         f"quantity {now[1]:,}; the edit set {new[0]}, {int(new[1]):,}): it "
+                         "cannot be taken back; edit the line instead")
+    set_po_line(db, po_number, sku, expected_date=old[0], quantity=old[1], action="undo",
+                detail=f"edit taken back: expected {old[0]}, quantity {int(old[1]):,}")
+
+
 # --- forecasts and settings --------------------------------------------------------------------
 #: a forecast override: demand_per_day, demand_std_per_day, start_date, end_date (ISO or None)
 Override = tuple[float, float | None, str | None, str | None]

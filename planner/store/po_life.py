@@ -19,6 +19,7 @@ import pandas as pd
 from sqlite_utils import Database
 
 from planner import clock
+from planner.errors import InputError
 
 #: the PO states a header can hold, in their order of life
 HEADER_STATES = ("draft", "sent", "confirmed")
@@ -138,6 +139,10 @@ def receive(db: Database, po_number: str, sku: str, quantity: int,
                          "received (undo the cancellation first)")
     total = int(received) + quantity
     due = int(confirmed) if confirmed is not None else int(ordered)
+    if total > MAX_RECEIVED_TIMES * due:
+        raise InputError(f"{po_number} / {sku}: {total:,} received would be more than "
+                         f"{MAX_RECEIVED_TIMES} times the {due:,} units due; a typo? (a bigger "
+                         "delivery is a new PO)")
     day = received_date.isoformat()
     db.execute("UPDATE po_lines SET received_quantity = ?, received_date = ?, status = ? "
                "WHERE po_number = ? AND sku = ?",
@@ -153,18 +158,41 @@ def receive(db: Database, po_number: str, sku: str, quantity: int,
     return int(cursor.lastrowid or 0)
 
 
+def _status(received: int, ordered: int, confirmed: Any) -> str:
+    """An open line's status from its received units against its confirmed, else ordered,
+    quantity."""
+    due = int(confirmed) if confirmed is not None else int(ordered)
+    return "received" if int(received) > 0 and int(received) >= due else "open"
+
+
 def undo_receipt(db: Database, receipt_id: int, before: tuple[Any, ...]) -> None:
-    """Take a receipt back: the line gets its values from before it."""
-    row = db.execute("SELECT po_number, sku, quantity FROM po_receipts WHERE id = ?",
-                     [receipt_id]).fetchone()
+    """Take a receipt back: only its own units come off the line (what a file or another
+    receipt added since stays); refused when the line no longer holds them."""
+    row = db.execute("SELECT po_number, sku, quantity, received_date FROM po_receipts "
+                     "WHERE id = ?", [receipt_id]).fetchone()
     if row is None:
         return
-    po_number, sku, quantity = row
-    _ordered, received, last, status, _confirmed = before
+    po_number, sku, quantity, day = row
+    ordered, received, last, status, confirmed = line_values(db, po_number, sku)
+    remaining = int(received) - int(quantity)
+    if remaining < 0:
+        raise InputError(f"{po_number} / {sku} holds only {int(received):,} received now (it "
+                         f"changed since, by an import or another edit): the receipt of "
+                         f"{int(quantity):,} cannot be taken back; correct the line instead")
     db.execute("DELETE FROM po_receipts WHERE id = ?", [receipt_id])
+    if remaining == 0:
+        last = None
+    elif last == day and int(received) - int(before[1]) == int(quantity):
+        # nothing but this receipt changed the line since: its date goes back with it
+        others = db.execute("SELECT max(received_date) FROM po_receipts WHERE po_number = ? "
+                            "AND sku = ?", [po_number, sku]).fetchone()[0]
+        last = max([d for d in (others, before[2]) if d], default=last)
+    if status != "cancelled":
+        status = _status(remaining, ordered, confirmed)
     db.execute("UPDATE po_lines SET received_quantity = ?, received_date = ?, status = ? "
-               "WHERE po_number = ? AND sku = ?", [received, last, status, po_number, sku])
-    record(db, po_number, "undo", f"receipt of {int(quantity):,} taken back", sku=sku)
+               "WHERE po_number = ? AND sku = ?", [remaining, last, status, po_number, sku])
+    record(db, po_number, "undo", f"receipt of {int(quantity):,} taken back "
+           f"({remaining:,} received now)", sku=sku)
 
 
 def cancel(db: Database, po_number: str) -> list[tuple[str, str]]:
@@ -194,10 +222,20 @@ def cancel_line(db: Database, po_number: str, sku: str) -> list[tuple[str, str]]
 
 
 def undo_cancel(db: Database, po_number: str, before: list[tuple[str, str]]) -> None:
-    """Take a cancellation (of a PO or of one line) back."""
+    """Take a cancellation (of a PO or of one line) back: the lines still cancelled open again
+    (received when their received units reach the quantity due); refused when none is
+    cancelled any more (a file changed them since)."""
+    rows = db.execute("SELECT sku, quantity, received_quantity, confirmed_quantity FROM "
+                      "po_lines WHERE po_number = ? AND status = 'cancelled' AND sku IN "
+                      "(SELECT value FROM json_each(?))",
+                      [po_number, json.dumps([sku for sku, _ in before])]).fetchall()
+    if not rows:
+        raise InputError(f"{po_number} is no longer cancelled (an import or another edit "
+                         "changed it since): there is no cancellation to take back")
     db.conn.executemany("UPDATE po_lines SET status = ? WHERE po_number = ? AND sku = ?",
-                        [(status, po_number, sku) for sku, status in before])
-    record(db, po_number, "undo", f"cancellation taken back ({len(before):,} lines open again)")
+                        [(_status(received, ordered, confirmed), po_number, sku)
+                         for sku, ordered, received, confirmed in rows])
+    record(db, po_number, "undo", f"cancellation taken back ({len(rows):,} lines open again)")
 
 
 # --- the supplier's answer ---------------------------------------------------------------------
@@ -218,6 +256,8 @@ class BeforeAnswer:
     header: dict[str, Any]
     #: (sku, confirmed_quantity, confirmed_date, supplier_comment, status) per line answered
     lines: list[tuple[Any, ...]] = field(default_factory=list)
+    #: (confirmed_quantity, confirmed_date, supplier_comment) the answer set, per line
+    set_to: list[tuple[Any, ...]] = field(default_factory=list)
 
 
 def _answer_detail(ordered: int, expected: str, answer: Answer) -> str:
@@ -228,6 +268,24 @@ def _answer_detail(ordered: int, expected: str, answer: Answer) -> str:
         parts.append(f"date {answer.date.isoformat()} (expected {expected})")
     text = ", ".join(parts) or "as ordered"
     return text + (f": {answer.comment}" if answer.comment else "")
+
+
+#: a receipt that would take a line above this many times its quantity due is refused (a typo)
+MAX_RECEIVED_TIMES = 10
+#: the most units one PO line can be confirmed for (more is a typo)
+MAX_LINE_UNITS = 1_000_000_000
+
+
+def _check_answer(po_number: str, head: dict[str, Any], answer: Answer) -> None:
+    """Refuse an impossible answer: more than MAX_LINE_UNITS, or dated before the order."""
+    if answer.quantity is not None and int(answer.quantity) > MAX_LINE_UNITS:
+        raise InputError(f"{po_number} / {answer.sku}: a confirmed quantity of "
+                         f"{int(answer.quantity):,} is more than {MAX_LINE_UNITS:,} units; "
+                         "a typo?")
+    ordered = head.get("order_date")
+    if answer.date is not None and ordered and answer.date.isoformat() < str(ordered)[:10]:
+        raise InputError(f"{po_number} / {answer.sku}: confirmed for {answer.date.isoformat()}, "
+                         f"before the PO was ordered ({str(ordered)[:10]}); a typo?")
 
 
 def confirm(db: Database, po_number: str, answers: list[Answer] | None = None, *,
@@ -251,6 +309,7 @@ def confirm(db: Database, po_number: str, answers: list[Answer] | None = None, *
         if status != "open":
             raise ValueError(f"{po_number} / {answer.sku} is {status}: only an open line can "
                              "be confirmed")
+        _check_answer(po_number, before.header, answer)
         if answer.quantity is not None and int(answer.quantity) < 1:
             raise ValueError(f"a confirmed quantity must be at least 1 ({po_number} / "
                              f"{answer.sku}: {answer.quantity}); to take the line off, cancel it")
@@ -258,11 +317,12 @@ def confirm(db: Database, po_number: str, answers: list[Answer] | None = None, *
         quantity = int(answer.quantity) if answer.quantity is not None else old_qty
         due = int(quantity) if quantity is not None else int(ordered)
         done = int(received) > 0 and int(received) >= due
+        new = (quantity, answer.date.isoformat() if answer.date else old_date,
+               answer.comment if answer.comment is not None else old_comment)
+        before.set_to.append(new)
         db.execute("UPDATE po_lines SET confirmed_quantity = ?, confirmed_date = ?, "
                    "supplier_comment = ?, status = ? WHERE po_number = ? AND sku = ?",
-                   [quantity, answer.date.isoformat() if answer.date else old_date,
-                    answer.comment if answer.comment is not None else old_comment,
-                    "received" if done else status, po_number, answer.sku])
+                   [*new, "received" if done else status, po_number, answer.sku])
         record(db, po_number, "supplier answer",
                _answer_detail(ordered, expected, answer) + (f" ({how})" if how else ""),
                sku=answer.sku)
@@ -273,17 +333,30 @@ def confirm(db: Database, po_number: str, answers: list[Answer] | None = None, *
 
 
 def undo_confirm(db: Database, po_number: str, before: BeforeAnswer) -> None:
-    """Take a recorded supplier's answer back: lines and header as they were."""
-    db.conn.executemany(
-        "UPDATE po_lines SET confirmed_quantity = ?, confirmed_date = ?, supplier_comment = ?, "
-        "status = ? WHERE po_number = ? AND sku = ?",
-        [(qty, day, comment, status, po_number, sku)
-         for sku, qty, day, comment, status in before.lines])
-    restore_header(db, po_number, before.header, "supplier's answer taken back")
+    """Take a recorded supplier's answer back: each value it set goes back to what it was,
+    unless a file or another edit changed it since (that value stays); a line's status
+    follows its received units; the header goes back while it is still confirmed."""
+    names = ("confirmed_quantity", "confirmed_date", "supplier_comment")
+    for (sku, *old), new in zip(before.lines, before.set_to, strict=True):
+        row = db.execute("SELECT confirmed_quantity, confirmed_date, supplier_comment, "
+                         "quantity, received_quantity, status FROM po_lines "
+                         "WHERE po_number = ? AND sku = ?", [po_number, sku]).fetchone()
+        if row is None:
+            continue
+        values = [was if now == set_ else now
+                  for now, set_, was in zip(row[:3], new[-3:], old[:3], strict=True)]
+        status = row[5] if row[5] == "cancelled" else _status(row[4], row[3], values[0])
+        db.execute(f"UPDATE po_lines SET {', '.join(f'{n} = ?' for n in names)}, status = ? "
+                   "WHERE po_number = ? AND sku = ?", [*values, status, po_number, sku])
+    if header(db, po_number)["state"] == "confirmed":
+        restore_header(db, po_number, before.header, "supplier's answer taken back")
+    else:
+        record(db, po_number, "undo", "supplier's answer taken back")
 
 
 # --- imports -----------------------------------------------------------------------------------
-_LINE_FIELDS = ("po_number", "sku", "confirmed_quantity", "confirmed_date", "received_quantity")
+_LINE_FIELDS = ("po_number", "sku", "confirmed_quantity", "confirmed_date", "received_quantity",
+                "quantity", "expected_date", "status")
 
 
 def lines_before_import(db: Database, po_numbers: list[str]) -> pd.DataFrame:
@@ -328,8 +401,50 @@ def after_import(db: Database, before: pd.DataFrame, po_numbers: list[str], file
             gained = int(line.received_quantity) - int(line.received_quantity_before or 0)
             record(db, po_number, "received", f"{gained:,} received by import of {file}",
                    sku=line.sku)
+        notes += _audit_line_changes(db, str(po_number), lines, file)
     if confirmed_pos:
         notes.append(f"confirmed by the supplier: {', '.join(confirmed_pos)}")
+    return notes
+
+
+def _value(value: Any) -> Any:
+    """A stored value as compared and shown: None for none, whole numbers as int."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    value = value.item() if hasattr(value, "item") else value  # numpy → Python
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+def _audit_line_changes(db: Database, po_number: str, lines: pd.DataFrame, file: str) -> list[str]:
+    """Record what a file changed on a PO's existing lines besides confirmations and raised
+    receipts (quantity, expected date, status, lowered receipts); returns notes on the
+    cancelled lines it opened again."""
+    notes = []
+    by = f"by import of {file}"
+    for line in lines[lines["quantity_before"].notna()].to_dict("records"):
+        was, now = ({k: _value(line[k + suffix]) for k in ("quantity", "expected_date", "status",
+                                                             "received_quantity")}
+                    for suffix in ("_before", ""))
+        sku = str(line["sku"])
+        parts = [f"{label} {was[k]:,} → {now[k]:,}" if isinstance(now[k], int)
+                 else f"{label} {was[k]} → {now[k]}"
+                 for k, label in (("quantity", "quantity"), ("expected_date", "expected"))
+                 if was[k] != now[k]]
+        moved = {was["status"], now["status"]} == {"open", "received"}
+        if moved:
+            parts.append(f"status {was['status']} → {now['status']}")
+        if parts:
+            record(db, po_number, "edited", ", ".join(parts) + f" {by}", sku=sku)
+        if (now["received_quantity"] or 0) < (was["received_quantity"] or 0):
+            record(db, po_number, "received lowered",
+                   f"received {was['received_quantity']:,} → {now['received_quantity'] or 0:,} "
+                   f"{by}", sku=sku)
+        if was["status"] == "cancelled" and now["status"] != "cancelled":
+            record(db, po_number, "reopened", f"cancelled → {now['status']} {by}", sku=sku)
+            notes.append(f"{po_number} / {sku}: cancelled in the workspace, open again because "
+                         f"{file} says status {now['status']} (the file's status won)")
+        elif now["status"] == "cancelled" and was["status"] != "cancelled":
+            record(db, po_number, "cancelled", f"line cancelled {by}", sku=sku)
     return notes
 
 

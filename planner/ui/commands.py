@@ -118,8 +118,10 @@ class EditPoLines(WorkspaceCommand):
         super().__init__(session, text)
         self.edits = edits
         self.before: list[tuple[str, str, str, int]] = []
+        self.after: list[tuple[str, int]] = []
 
     def apply(self, db: Any) -> None:
+        self.after = []
         if not self.before:
             for e in self.edits:
                 old_date, old_qty = edits.po_line_date_and_quantity(db, e.po_number, e.sku)
@@ -127,16 +129,16 @@ class EditPoLines(WorkspaceCommand):
         for e, (_po, _sku, old_date, old_qty) in zip(self.edits, self.before, strict=True):
             date = e.expected_date.isoformat() if e.expected_date else old_date
             quantity = int(e.quantity) if e.quantity is not None else old_qty
+            self.after.append((date, quantity))
             edits.set_po_line(db, e.po_number, e.sku, expected_date=date, quantity=quantity,
                               action="edited",
                               detail=f"expected {old_date} → {date}, quantity {old_qty:,} → "
                                      f"{quantity:,} ({self.text().splitlines()[0]})")
 
     def revert(self, db: Any) -> None:
-        for po_number, sku, old_date, old_qty in self.before:
-            edits.set_po_line(db, po_number, sku, expected_date=old_date, quantity=old_qty,
-                              action="undo",
-                              detail=f"edit taken back: expected {old_date}, quantity {old_qty:,}")
+        for (po_number, sku, old_date, old_qty), new in zip(self.before, self.after,
+                                                             strict=True):
+            edits.undo_po_line_edit(db, po_number, sku, old=(old_date, old_qty), new=new)
 
 
 class ApplyWhatIf(EditPoLines):

@@ -246,3 +246,46 @@ def test_a_receipt_the_count_holds_by_convention_is_flagged_and_not_in_the_count
         planned.undo_action.trigger()
     wait_idle(qtbot, planned)
     assert on_hand() == start
+
+
+def test_undo_of_a_receipt_after_an_import_takes_back_only_its_own_units(planned, qtbot,
+                                                                        tmp_path):
+    from planner.store.importers import import_files
+    from planner.ui.commands import ReceivePoLine
+
+    po_number = _approve_draft(planned, qtbot)
+    db = planned.session.db
+    sku, expected = db.execute("SELECT sku, expected_date FROM po_lines WHERE po_number = ?",
+                               [po_number]).fetchone()
+    planned.session.undo_stack.push(ReceivePoLine(planned.session, po_number, sku, 5, AS_OF))
+    wait_idle(qtbot, planned)
+    file = tmp_path / "receipts.csv"
+    file.write_text("po_number,sku,quantity,expected_date,received_quantity,received_date\n"
+                    f"{po_number},{sku},12,{expected},9,{AS_OF.isoformat()}\n")
+    import_files(db, [file])
+    planned.undo_action.trigger()
+    wait_idle(qtbot, planned)
+    assert po_life.line_values(db, po_number, sku)[1:4] == (4, AS_OF.isoformat(), "open")
+
+
+def test_undo_of_a_line_edit_after_an_import_changed_the_line_says_why_and_keeps_it(
+        planned, qtbot, tmp_path):
+    from planner.store.importers import import_files
+    from planner.ui.commands import EditPoLines, LineEdit
+
+    po_number = _approve_draft(planned, qtbot)
+    db = planned.session.db
+    sku, expected = db.execute("SELECT sku, expected_date FROM po_lines WHERE po_number = ?",
+                               [po_number]).fetchone()
+    command = EditPoLines(planned.session, [LineEdit(po_number, sku, quantity=20)])
+    planned.session.undo_stack.push(command)
+    wait_idle(qtbot, planned)
+    file = tmp_path / "answer.csv"
+    file.write_text("po_number,sku,quantity,expected_date\n"
+                    f"{po_number},{sku},30,{expected}\n")
+    import_files(db, [file])
+    planned.undo_action.trigger()
+    wait_idle(qtbot, planned)
+    assert "changed since the edit" in str(command.failed)
+    assert db.execute("SELECT quantity FROM po_lines WHERE po_number = ? AND sku = ?",
+                      [po_number, sku]).fetchone() == (30,)

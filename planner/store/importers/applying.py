@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -151,17 +152,63 @@ def purchase_orders(db: Database, parsed: ParsedFile, run: Run, progress: Progre
                               "confirmed_quantity", "confirmed_date", "supplier_comment"])
     if "received_quantity" in lines:
         lines["received_quantity"] = lines["received_quantity"].fillna(0)
+        _refuse_fewer_than_receipts(db, parsed, lines)
     if "status" in lines:
         received = (lines.get("received_quantity", pd.Series(0, index=lines.index)).fillna(0)
                     >= lines["quantity"]) & (lines["quantity"] > 0)
-        lines["status"] = lines["status"].where(lines["status"].notna(),
-                                                np.where(received, "received", "open"))
+        # a line cancelled in the workspace stays cancelled unless the file says a status
+        stored = lines[["po_number", "sku"]].merge(before[["po_number", "sku", "status"]],
+                                                   on=["po_number", "sku"], how="left")
+        cancelled = (stored["status"] == "cancelled").to_numpy(dtype=bool)
+        lines["status"] = lines["status"].where(
+            lines["status"].notna(),
+            np.where(cancelled, "cancelled", np.where(received, "received", "open")))
     counts = upsert(db, "po_lines", lines, ["po_number", "sku"], progress=progress)
-    notes = _stub_notes(stubs, supplier_stubs)
+    notes = _stub_notes(stubs, supplier_stubs) + _implausible(_over_deliveries(parsed))
     if head.inserted:
         notes.append(f"{plural(head.inserted, 'new purchase order')}")
     notes += po_life.after_import(db, before, po_numbers, parsed.label)
     return Outcome(counts, notes)
+
+
+def _over_deliveries(parsed: ParsedFile) -> list[str]:
+    """Rows received above their quantity due (confirmed, else ordered); ten times and more is
+    refused when the file is checked."""
+    frame = parsed.frame
+    if "received_quantity" not in frame:
+        return []
+    due = frame["quantity"].astype(float)
+    if "confirmed_quantity" in frame:
+        due = frame["confirmed_quantity"].astype(float).fillna(due)
+    received = frame["received_quantity"].astype(float)
+    over = (received > due).fillna(False).to_numpy(dtype=bool)
+    return [f"row {int(row)}: {got:,.0f} received against {want:,.0f} due (confirmed, else "
+            "ordered)" for row, got, want in zip(frame["_row"][over], received[over], due[over],
+                                                 strict=True)]
+
+
+def _refuse_fewer_than_receipts(db: Database, parsed: ParsedFile, lines: pd.DataFrame) -> None:
+    """A file never sets a line's received units below what the app's receipts add up to (an
+    older file would count the same units in on-hand and again on order): refuses the file,
+    naming each such row."""
+    receipts = pd.read_sql_query(
+        "SELECT po_number, sku, SUM(quantity) AS in_app, group_concat(DISTINCT received_date) "
+        "AS days FROM po_receipts WHERE po_number IN (SELECT value FROM json_each(?)) "
+        "GROUP BY po_number, sku", db.conn,
+        params=[json.dumps([str(n) for n in pd.unique(lines["po_number"])])])
+    if receipts.empty:
+        return
+    merged = lines[["po_number", "sku", "received_quantity"]].assign(
+        file_row=parsed.frame["_row"]).merge(receipts, on=["po_number", "sku"])
+    short = merged[merged["received_quantity"] < merged["in_app"]]
+    problems = [Problem(parsed.label, int(r.file_row), "received_quantity", None,
+                        f"this file says {int(r.received_quantity):,} received, but the "
+                        f"workspace has {int(r.in_app):,} received in the app (receipts on "
+                        f"{', '.join(sorted(str(r.days).split(',')))}): correct the file or "
+                        "take the receipts back in the app")
+                for r in short.head(100).itertuples(index=False)]
+    if problems:
+        raise ImportRejected(problems)
 
 
 def backorders(db: Database, parsed: ParsedFile, run: Run, progress: Progress) -> Outcome:
@@ -294,11 +341,48 @@ def shopify_inventory(db: Database, parsed: ParsedFile, run: Run, progress: Prog
     return outcome
 
 
+def _implausible(items: list[str]) -> list[str]:
+    """One note listing implausible rows that were imported (none: no note)."""
+    if not items:
+        return []
+    more = f"; and {len(items) - 10:,} more" if len(items) > 10 else ""
+    return [f"implausible, imported as they are (check them): {'; '.join(items[:10])}{more}"]
+
+
+#: an exchange rate more than this many times off its currency's other rate is noted
+FX_JUMP = 10.0
+
+
 def fx_rates(db: Database, parsed: ParsedFile, run: Run, progress: Progress) -> Outcome:
     """Upsert by (currency, date); a rate without a date applies from the beginning ('')."""
     frame = _all_columns(parsed, ["currency", "date", "rate"])
     frame["date"] = frame["date"].fillna("")
-    return Outcome(upsert(db, "fx_rates", frame, ["currency", "date"], progress=progress))
+    notes = _implausible(_fx_jumps(db, frame, parsed.frame["_row"]))
+    return Outcome(upsert(db, "fx_rates", frame, ["currency", "date"], progress=progress), notes)
+
+
+def _fx_jumps(db: Database, frame: pd.DataFrame, rows: pd.Series) -> list[str]:
+    """Rows whose rate is more than FX_JUMP times off the currency's rate of the nearest
+    earlier date (else the nearest later one), stored or in the file (an inverted rate)."""
+    stored = pd.DataFrame(db.execute("SELECT currency, date, rate FROM fx_rates").fetchall(),
+                          columns=["currency", "date", "rate"])
+    every = pd.concat([stored, frame[["currency", "date", "rate"]]]).drop_duplicates(
+        ["currency", "date"], keep="last")
+    found = []
+    for currency, day, rate, row in zip(frame["currency"], frame["date"], frame["rate"], rows,
+                                        strict=True):
+        others = every[(every["currency"] == currency) & (every["date"] != day)].sort_values(
+            "date")
+        if others.empty or not rate or rate != rate:
+            continue
+        earlier = others[others["date"] < day]
+        other = earlier.iloc[-1] if len(earlier) else others.iloc[0]
+        ratio = float(rate) / float(other["rate"])
+        if ratio > FX_JUMP or ratio < 1 / FX_JUMP:
+            found.append(f"row {int(row)}: {currency} {float(rate):g} is more than "
+                         f"{FX_JUMP:g} times off its other rate ({float(other['rate']):g} on "
+                         f"{other['date'] or 'no date'}): inverted?")
+    return found
 
 
 def price_breaks(db: Database, parsed: ParsedFile, run: Run, progress: Progress) -> Outcome:
@@ -306,8 +390,27 @@ def price_breaks(db: Database, parsed: ParsedFile, run: Run, progress: Progress)
     frame = _all_columns(parsed, ["sku", "supplier", "min_quantity", "unit_cost"])
     frame["supplier"] = frame["supplier"].fillna("")
     stubs = ensure_products(db, pd.unique(frame["sku"]))
+    notes = _implausible(_odd_breaks(frame.assign(row=parsed.frame["_row"])))
     return Outcome(upsert(db, "price_breaks", frame, ["sku", "supplier", "min_quantity"],
-                          progress=progress), _stub_notes(stubs))
+                          progress=progress), _stub_notes(stubs) + notes)
+
+
+def _odd_breaks(frame: pd.DataFrame) -> list[str]:
+    """A file's price breaks that cost nothing, or more than a smaller quantity's break of the
+    same SKU and supplier (a break is a discount)."""
+    ordered = frame.sort_values(["sku", "supplier", "min_quantity"])
+    before = ordered.groupby(["sku", "supplier"], sort=False)[["unit_cost", "min_quantity"]].shift()
+    found = []
+    for line, cost, low in zip(ordered.itertuples(index=False), before["unit_cost"],
+                               before["min_quantity"], strict=True):
+        if line.unit_cost == 0:
+            found.append((int(line.row), f"row {int(line.row)}: {line.sku} costs 0 from "
+                                         f"{int(line.min_quantity):,} units (free?)"))
+        elif cost == cost and line.unit_cost > cost:
+            found.append((int(line.row), f"row {int(line.row)}: {line.sku} costs "
+                                         f"{line.unit_cost:g} from {int(line.min_quantity):,} "
+                                         f"units, more than {cost:g} from {int(low):,}"))
+    return [text for _, text in sorted(found)]
 
 
 APPLY: dict[str, Callable[[Database, ParsedFile, Run, Progress], Outcome]] = {

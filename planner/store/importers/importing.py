@@ -19,7 +19,7 @@ from planner.store.importers.applying import APPLY, WRITE_ORDER, Run, finish_sna
 from planner.store.importers.kinds import get_kind
 from planner.store.importers.loading import ParsedFile, load_file
 from planner.store.importers.problems import ImportRejected, Problem
-from planner.store.importers.sku_match import near_sku_problems
+from planner.store.importers.sku_match import near_sku_problems, near_supplier_problems
 
 #: Page cache while writing an import (KiB, negative as SQLite wants): big enough for the
 #: indexes of a multi-million-line sales table.
@@ -87,7 +87,7 @@ def import_files(db: Database, paths: Sequence[str | Path], *, kind: str | None 
     with an import_log row per file. Returns one summary per file, in the order given."""
     parsed = check_files(paths, kind=kind, date_format=date_format,
                          progress=_scaled(progress, 0.0, 0.5), decimal=decimal)
-    near = near_sku_problems(db, parsed)
+    near = near_sku_problems(db, parsed) + near_supplier_problems(db, parsed)
     if near:
         raise ImportRejected(near)
     # A verified copy of the workspace as it was, before anything is written (skipped when an

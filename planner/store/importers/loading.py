@@ -497,6 +497,7 @@ def _check_rows(parsed: ParsedFile, keys: dict[str, Cells]) -> None:
     if kind.name == "purchase_orders":
         _check_po_headers(parsed)
         _check_po_dates(parsed)
+        _check_po_receipts(parsed)
     if kind.name == "bundles":
         _check_bundle_rows(parsed)
     if kind.one_of:
@@ -541,7 +542,7 @@ def _check_po_dates(parsed: ParsedFile) -> None:
     ordered = frame["order_date"].astype(object)
     if "po_number" in frame:  # a PO's later lines may leave its order date blank
         ordered = ordered.groupby(frame["po_number"], sort=False).transform("first")
-    for column in ("expected_date", "received_date"):
+    for column in ("expected_date", "received_date", "confirmed_date"):
         if column not in frame:
             continue
         when = frame[column].astype(object)
@@ -573,6 +574,29 @@ def _check_events(parsed: ParsedFile) -> None:
     for pos in np.flatnonzero(below)[:100].tolist():
         problems.add(int(rows[pos]), "uplift_pct", pct.iat[pos],
                      "more than -100 (a percentage added to the forecast)")
+
+
+#: a line's received units above this many times its quantity are a typo, not a delivery
+MAX_RECEIVED_TIMES = 10
+
+
+def _check_po_receipts(parsed: ParsedFile) -> None:
+    """A line's received units are at most MAX_RECEIVED_TIMES its quantity due (confirmed,
+    else ordered): 100,000 received against 160 ordered is a typo."""
+    frame = parsed.frame
+    if "received_quantity" not in frame:
+        return
+    due = frame["quantity"].astype(float)
+    if "confirmed_quantity" in frame:
+        due = frame["confirmed_quantity"].astype(float).fillna(due)
+    received = frame["received_quantity"].astype(float)
+    bad = (received > MAX_RECEIVED_TIMES * due).fillna(False).to_numpy(dtype=bool)
+    for pos in np.flatnonzero(bad)[:100].tolist():
+        parsed.problems.add(int(frame["_row"].iat[pos]), "received_quantity",
+                            f"{received.iat[pos]:,.0f}",
+                            f"possible: more than {MAX_RECEIVED_TIMES} times the line's "
+                            f"{due.iat[pos]:,.0f} units due (confirmed, else ordered); a "
+                            "typo? correct the cell")
 
 
 def _check_po_headers(parsed: ParsedFile) -> None:

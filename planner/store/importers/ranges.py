@@ -40,6 +40,12 @@ COLUMN_RANGES: dict[str, tuple[float, float]] = {
 #: Ranges of one kind's column (a bundle's quantity is multiplied into every sale of it).
 KIND_COLUMN_RANGES: dict[tuple[str, str], tuple[float, float]] = {
     ("bundles", "quantity"): (0, 100_000),
+    # a PO line of more than a billion units is a typo (a confirmation of 1e12 units was taken)
+    ("purchase_orders", "quantity"): (0, 1e9),
+    ("purchase_orders", "confirmed_quantity"): (0, 1e9),
+    ("purchase_orders", "received_quantity"): (0, 1e9),
+    # an exchange rate outside a millionth to a million is a typo (1e-300 and 1e12 were taken)
+    ("fx_rates", "rate"): (1e-6, 1e6),
 }
 
 
@@ -75,6 +81,8 @@ def out_of_range(column: str, type_: str, numbers: np.ndarray,
         with np.errstate(invalid="ignore"):
             bad |= numbers > high
             if type_ == "signed" and column not in COLUMN_RANGES:
+                bad |= numbers < low
+            if low > 0 and (kind, column) in KIND_COLUMN_RANGES:  # a floor of its own
                 bad |= numbers < low
     return bad
 
