@@ -13,12 +13,25 @@ the plan is arithmetic), 100 mugs counted on Monday 2 June 2025.
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 
 import pytest
 
 from tests.test_cli import planner, write_csv
 
 MONDAY = "2025-06-02"
+
+
+def at_moment(moment: str, *args: str) -> None:
+    """Run `planner` at a fixed moment ($PLANNER_NOW): when a count and a receipt of the same
+    day were recorded must not depend on how fast the machine runs them (or a faked clock)."""
+    env = dict(os.environ, PLANNER_NOW=moment)
+    env.pop("PLANNER_TODAY", None)
+    result = subprocess.run([sys.executable, "-m", "planner", *args], capture_output=True,
+                            text=True, timeout=300, env=env)
+    assert result.returncode == 0, result.stderr
 
 
 def _plan(ws, tmp_path, as_of, today=None):
@@ -101,9 +114,9 @@ def test_a_buyers_week(shop, tmp_path):
     # is 180, the PO is closed, and nothing is on order
     write_csv(tmp_path / "count.csv", ["sku", "on_hand", "snapshot_date"],
               [["MUG-01", 0, "2025-06-30"]])
-    planner("import", str(shop), str(tmp_path / "count.csv"), today="2025-06-30")
-    planner("receive", str(shop), "PO-2025-0001", "--sku", "MUG-01", "--quantity", "180",
-            "--date", "2025-06-30", today="2025-06-30")
+    at_moment("2025-06-30T08:30:00", "import", str(shop), str(tmp_path / "count.csv"))
+    at_moment("2025-06-30T20:14:00", "receive", str(shop), "PO-2025-0001", "--sku", "MUG-01",
+              "--quantity", "180", "--date", "2025-06-30")
     plan, skus = _plan(shop, tmp_path, "2025-06-30")
     mug = skus["MUG-01"]
     assert (mug["on_hand"], mug["on_order"]) == (180, 0)
