@@ -120,6 +120,22 @@ def _email(po_number: str, supplier: str, to: str | None, settings: dict[str, An
     return message
 
 
+def _check_mail_headers(db: Database, numbers: list[str], settings: dict[str, Any]) -> None:
+    """Before any file is written: an e-mail header (the supplier's address, the company name in
+    the subject) cannot hold a line break; name the PO and the supplier so it can be fixed."""
+    company = str(settings.get("company_name") or "")
+    if "\r" in company or "\n" in company:
+        raise ValueError("the company name holds a line break, which an e-mail subject cannot; "
+                         "correct it in Settings (company_name); nothing was written")
+    for po_number in numbers:
+        supplier = po_life.header(db, po_number)["supplier"] or ""
+        address = str(_supplier_info(db, supplier).get("email") or "")
+        if "\r" in address or "\n" in address:
+            raise ValueError(f"{po_number}: the e-mail address of supplier {supplier!r} holds a "
+                             "line break; correct it (Suppliers page, or the suppliers file) "
+                             "and send again; nothing was written")
+
+
 def write_po_documents(db: Database, po_numbers: list[str] | None, out_dir: Path | str, *,
                        eml: bool = False, today: dt.date | None = None,
                        mark_sent: bool = True) -> list[SentPo]:
@@ -144,6 +160,8 @@ def write_po_documents(db: Database, po_numbers: list[str] | None, out_dir: Path
     workspace = _workspace(db)
     sent: list[SentPo] = []
     stems = _file_stems(numbers)
+    if eml:
+        _check_mail_headers(db, numbers, settings)
     for po_number in numbers:
         head = po_life.header(db, po_number)
         supplier = head["supplier"] or ""

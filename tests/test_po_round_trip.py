@@ -189,3 +189,23 @@ def test_exported_pos_re_import_without_a_change(shop, workspace_path, tmp_path,
     assert shop.execute("SELECT * FROM po_lines ORDER BY po_number, sku").fetchall() == before
     assert json.dumps(before)  # plain values only
     shop.conn.close()
+
+
+def test_a_line_break_in_a_suppliers_address_names_the_po_and_writes_nothing(shop, tmp_path):
+    """Issue 26, item 21: a CR/LF in a supplier's e-mail gave a bare "Header values may not
+    contain linefeed" naming neither PO nor supplier, and left the first PO's files behind."""
+    from planner.po_documents import write_po_documents
+    from planner.ui.commands import ApprovedLine, ApprovedOrder, ApprovePurchaseOrders
+
+    orders = [ApprovedOrder(supplier="Acme", order_date=AS_OF, expected_date=D(2025, 4, 9),
+                            lines=[ApprovedLine(sku, 10, None)]) for sku in ("MUG", "BOWL")]
+    command = ApprovePurchaseOrders(_Session(shop), orders)
+    command.redo()
+    shop.execute("UPDATE suppliers SET email = ? WHERE supplier = 'Acme'",
+                  ["orders@acme.example\r\nBcc: someone@else.example"])
+    out = tmp_path / "out"
+    out.mkdir()
+    with pytest.raises(ValueError, match=r"PO-2025-0001: the e-mail address of supplier 'Acme'"):
+        write_po_documents(shop, None, out, eml=True, today=AS_OF)
+    assert not list(out.iterdir())
+    assert {po_life.state_of(shop, po) for po in command.po_numbers} == {"draft"}

@@ -206,6 +206,15 @@ def newest_good_backup(workspace: str | os.PathLike[str]) -> BackupInfo | None:
 # ---------------------------------------------------------------------------------------------
 # Writing
 
+#: Name endings of a workspace's working files (SQLite's journals, the lock, a restore or a
+#: copy in progress): a file so named is tidied away or replayed by the next command.
+WORKING_FILE_SUFFIXES = ("-wal", "-shm", "-journal", ".lock", ".restoring", ".partial")
+
+
+def _working_file_suffix(name: str) -> str | None:
+    return next((s for s in WORKING_FILE_SUFFIXES if name.lower().endswith(s)), None)
+
+
 def create_backup(db: Database, *, reason: str = MANUAL, to: str | os.PathLike[str] | None = None,
                   policy: RotationPolicy | None = DEFAULT_POLICY) -> BackupInfo:
     """Write a verified backup of ``db`` (to ``to``, else into the backup folder, then rotate it
@@ -221,6 +230,11 @@ def create_backup(db: Database, *, reason: str = MANUAL, to: str | os.PathLike[s
         target = Path(to)
         if os.path.lexists(target):
             raise BackupError(f"{target} already exists; choose another file name")
+        working = _working_file_suffix(target.name)
+        if working:
+            raise BackupError(f"{target.name} ends in {working!r}, the name Planner and SQLite "
+                              "give a workspace's working files, which the next command may "
+                              "remove or replay; choose a name such as backup.db")
         note_target = _free_note_path(target)
     else:
         assert source is not None  # no target and no file was refused above

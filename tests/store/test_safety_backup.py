@@ -303,3 +303,21 @@ def test_cli_backup_list_restore_and_undo(demo_path, tmp_path, capsys):
     assert snapshot(demo_path) == changed
     with pytest.raises(CliError, match="no backup number 9"):
         run_cli("restore", str(demo_path), "9")
+
+
+@pytest.mark.parametrize("name", ["ws.db-journal", "ws.db-wal", "ws.db.restoring", "x.lock",
+                                  "copy.db.partial"])
+def test_a_backup_is_never_written_under_a_working_file_name(demo_path, name):
+    """Issue 26, item 20: `backup --to ws.db-journal` said "backup written … checked" and the
+    next command deleted (or replayed) it. Such a name is refused, and nothing is written."""
+    from planner.store.backup import BackupError, create_backup
+
+    target = demo_path.parent / name
+    db = open_workspace(demo_path, create=False, read_only=True)
+    try:
+        with pytest.raises(BackupError, match="working files"):
+            create_backup(db, to=target)
+    finally:
+        db.conn.close()
+    assert not target.exists()
+    assert not list(demo_path.parent.glob(name + "*"))
